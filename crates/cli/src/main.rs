@@ -1,0 +1,222 @@
+//! `guarantor`: verbs over the model, engine and report crates. Only this crate
+//! knows about files, terminals and exit codes.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use guarantor_engine::{EvalOptions, evaluate, evaluate_package};
+use guarantor_model::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario, ScenarioError};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+#[derive(Parser)]
+#[command(
+    name = "guarantor",
+    version,
+    about = "Planning-exercise engine for multinational security guarantees"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate every package: size, allocate, judge, rank, and mark the frontier.
+    Run {
+        /// Scenario file (default: the embedded Ukraine, August 2025 scenario).
+        file: Option<PathBuf>,
+        /// How many passing packages to list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Print one JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Validate a scenario file and list every problem with its line and a hint.
+    Check {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain one package: every requirement, allocation, red line and utility.
+    Explain {
+        /// Scenario file (default: the embedded scenario).
+        file: Option<PathBuf>,
+        /// COMPONENT=OPTION; components not named take their first option.
+        #[arg(long = "option", value_name = "COMPONENT=OPTION")]
+        options: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of the scenario format.
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A failure already worded for the user.
+struct Failure(String);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn render_report(e: &ScenarioError) -> String {
+    let mut out = String::new();
+    let theme = if std::env::var_os("NO_COLOR").is_some()
+        || !std::io::IsTerminal::is_terminal(&std::io::stderr())
+    {
+        GraphicalTheme::unicode_nocolor()
+    } else {
+        GraphicalTheme::unicode()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .render_report(&mut out, e)
+        .expect("writing to a String cannot fail");
+    out
+}
+
+/// Read a scenario file (or the embedded one) and validate it.
+fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
+    let (name, text) = match file {
+        None => (
+            DEFAULT_SCENARIO_NAME.to_string(),
+            DEFAULT_SCENARIO.to_string(),
+        ),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                Failure(format!(
+                    "error: cannot read scenario file {}: {e}",
+                    p.display()
+                ))
+            })?;
+            (p.display().to_string(), text)
+        }
+    };
+    guarantor_model::load(&name, &text).map_err(|e| Failure(render_report(&e)))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Run {
+            file,
+            top,
+            json,
+            threads,
+        } => {
+            if threads == Some(0) {
+                return Err(Failure("error: --threads must be at least 1".into()));
+            }
+            let s = load(file.as_ref())?;
+            let e = evaluate(&s, &EvalOptions { threads })
+                .map_err(|e| Failure(format!("error: {e}")))?;
+            if json {
+                println!("{}", guarantor_report::run_json(&e, top));
+            } else {
+                print!("{}", guarantor_report::render_run(&e, top));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { file, json } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Failure(format!(
+                    "error: cannot read scenario file {}: {e}",
+                    file.display()
+                ))
+            })?;
+            let name = file.display().to_string();
+            match guarantor_model::load(&name, &text) {
+                Ok(s) => {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::json!({ "file": name, "valid": true, "errors": [] })
+                        );
+                    } else {
+                        let packages: u128 = s
+                            .components
+                            .iter()
+                            .map(|c| c.options.len() as u128)
+                            .product();
+                        println!(
+                            "{name}: valid — {} actors, {} dimensions, {} components, {packages} packages",
+                            s.actors.len(),
+                            s.dimensions.len(),
+                            s.components.len()
+                        );
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::json!({ "file": name, "valid": false, "errors": e.located() })
+                        );
+                    } else {
+                        eprint!("{}", render_report(&e));
+                    }
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Explain {
+            file,
+            options,
+            json,
+        } => {
+            let s = load(file.as_ref())?;
+            let mut chosen = BTreeMap::new();
+            for o in &options {
+                let Some((c, v)) = o.split_once('=') else {
+                    return Err(Failure(format!(
+                        "error: --option \"{o}\" must be COMPONENT=OPTION, e.g. --option ground_force=reassurance_medium"
+                    )));
+                };
+                if chosen
+                    .insert(c.trim().to_string(), v.trim().to_string())
+                    .is_some()
+                {
+                    return Err(Failure(format!(
+                        "error: component \"{c}\" is given twice in --option"
+                    )));
+                }
+            }
+            let v = evaluate_package(&s, &chosen).map_err(|e| Failure(format!("error: {e}")))?;
+            if json {
+                println!("{}", guarantor_report::explain_json(&s.meta.id, &v));
+            } else {
+                print!(
+                    "{}",
+                    guarantor_report::render_explain(&s.meta.id, &s.meta.currency, &v)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&guarantor_model::json_schema())
+                    .expect("schema serialises")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

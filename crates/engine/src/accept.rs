@@ -1,0 +1,182 @@
+//! Acceptability: red lines as hard vetoes, utility against the reservation.
+
+use std::collections::BTreeMap;
+
+use guarantor_model::{Actor, RedLine, RedLineRule, Scenario};
+
+use crate::prepare::Prepared;
+use crate::sizing::fmt;
+use crate::verdict::{ActorVerdict, AllocationLine, Reason, ReasonKind};
+
+/// Spatial utility of a package to an actor: the salience-weighted mean of
+/// closeness `1 − |level − position|` over the dimensions the actor weighs,
+///
+/// u_i = Σ_d s_id · (1 − |x_d − p_id|) ÷ Σ_d s_id,
+///
+/// on [0, 1]. Example: one dimension, position 0.2, level 0.6 → 0.6.
+pub fn spatial_utility(actor: &Actor, s: &Scenario, levels: &[f64]) -> f64 {
+    let mut num = 0.0;
+    let mut den = 0.0;
+    for (i, d) in s.dimensions.iter().enumerate() {
+        let (Some(&w), Some(&pos)) = (actor.salience.get(&d.id), actor.position.get(&d.id)) else {
+            continue;
+        };
+        num += w * (1.0 - (levels[i] - pos).abs());
+        den += w;
+    }
+    if den > 0.0 { num / den } else { 0.0 }
+}
+
+/// Acceptance margin: utility minus reservation utility. The actor accepts
+/// only if no red line is violated and the margin is ≥ 0.
+pub fn acceptance_margin(utility: f64, reservation: f64) -> f64 {
+    utility - reservation
+}
+
+pub(crate) fn judge_actor(
+    p: &Prepared<'_>,
+    a: &Actor,
+    required: bool,
+    options: &BTreeMap<String, String>,
+    levels: &[f64],
+    allocation: &[AllocationLine],
+) -> ActorVerdict {
+    let s = p.scenario;
+    let mut reasons = Vec::new();
+    for rl in &a.red_lines {
+        if let Some(detail) = violation(p, a, rl, options, levels, allocation) {
+            let statement = if rl.statement.is_empty() {
+                String::new()
+            } else {
+                format!(" — \"{}\"", rl.statement)
+            };
+            reasons.push(Reason {
+                kind: ReasonKind::RedLine,
+                red_line: Some(rl.id.clone()),
+                text: format!(
+                    "red line \"{}\" ({}, flexibility {}) violated: {detail}{statement}",
+                    rl.id,
+                    rl.hardness.as_str(),
+                    fmt(rl.flexibility)
+                ),
+            });
+        }
+    }
+    let utility = spatial_utility(a, s, levels);
+    let margin = acceptance_margin(utility, a.reservation);
+    if margin < 0.0 {
+        reasons.push(Reason {
+            kind: ReasonKind::Utility,
+            red_line: None,
+            text: format!(
+                "utility {:.3} is below its reservation {:.3} (margin {:.3}); largest losses: {}",
+                utility,
+                a.reservation,
+                margin,
+                largest_losses(a, s, levels)
+            ),
+        });
+    }
+    ActorVerdict {
+        accepts: reasons.is_empty(),
+        utility,
+        reservation: a.reservation,
+        margin,
+        required,
+        reasons,
+    }
+}
+
+/// The dimensions that cost the actor most utility, in words.
+fn largest_losses(a: &Actor, s: &Scenario, levels: &[f64]) -> String {
+    let mut losses: Vec<(f64, String)> = s
+        .dimensions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let w = *a.salience.get(&d.id)?;
+            let pos = *a.position.get(&d.id)?;
+            let loss = w * (levels[i] - pos).abs();
+            (loss > 0.0).then(|| {
+                (
+                    loss,
+                    format!(
+                        "{} (level {}, position {}, salience {})",
+                        d.id,
+                        fmt(levels[i]),
+                        fmt(pos),
+                        fmt(w)
+                    ),
+                )
+            })
+        })
+        .collect();
+    losses.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let top: Vec<String> = losses.into_iter().take(2).map(|(_, t)| t).collect();
+    if top.is_empty() {
+        "none".into()
+    } else {
+        top.join("; ")
+    }
+}
+
+/// If the package violates the red line, say how.
+fn violation(
+    p: &Prepared<'_>,
+    a: &Actor,
+    rl: &RedLine,
+    options: &BTreeMap<String, String>,
+    levels: &[f64],
+    allocation: &[AllocationLine],
+) -> Option<String> {
+    let s = p.scenario;
+    match &rl.rule {
+        RedLineRule::Option {
+            component,
+            options: banned,
+        } => {
+            let chosen = options.get(component)?;
+            banned
+                .contains(chosen)
+                .then(|| format!("forbids {component} = {chosen}"))
+        }
+        RedLineRule::Level {
+            dimension,
+            op,
+            value,
+        } => {
+            let i = s.dimensions.iter().position(|d| &d.id == dimension)?;
+            op.holds(levels[i], *value).then(|| {
+                format!(
+                    "forbids {dimension} {} {}; the package's level is {}",
+                    op.symbol(),
+                    fmt(*value),
+                    fmt(levels[i])
+                )
+            })
+        }
+        RedLineRule::Contribution {
+            applies_to,
+            from_actors,
+            from_members_of,
+        } => {
+            let offending: Vec<String> = allocation
+                .iter()
+                .filter(|l| l.units > 0.0 && l.contributor != a.id)
+                .filter(|l| {
+                    s.actor(&l.contributor).is_some_and(|c| {
+                        from_actors.contains(&c.id)
+                            || c.member_of.iter().any(|m| from_members_of.contains(m))
+                    })
+                })
+                .filter(|l| {
+                    p.capability_index(&l.capability)
+                        .is_some_and(|k| p.filter_covers(applies_to, k, l.in_theatre))
+                })
+                .map(|l| format!("{} {} {}", l.contributor, fmt(l.units), l.capability))
+                .collect();
+            (!offending.is_empty())
+                .then(|| format!("the allocation takes {}", offending.join(", ")))
+        }
+    }
+}

@@ -1,0 +1,596 @@
+//! Evaluation of the option space: plan every package (levels and
+//! requirements), solve each distinct allocation sub-problem once, then judge
+//! every package. Each phase runs in parallel; results are collected in
+//! package order and sub-problems are keyed by their data, so the outcome is
+//! the same for any number of threads.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use guarantor_model::Scenario;
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::accept::judge_actor;
+use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+use crate::frontier::mark_frontier;
+use crate::prepare::Prepared;
+use crate::sizing::{Requirement, fmt};
+use crate::verdict::*;
+
+/// How to run an evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// Worker threads; `None` lets rayon choose (one per core).
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum EngineError {
+    #[error("package {package}: {source}")]
+    Allocation {
+        package: String,
+        #[source]
+        source: AllocationError,
+    },
+    #[error("unknown component \"{component}\"{hint}")]
+    UnknownComponent { component: String, hint: String },
+    #[error("component \"{component}\" has no option \"{option}\"; its options are: {known}")]
+    UnknownOption {
+        component: String,
+        option: String,
+        known: String,
+    },
+    #[error(
+        "the option space has {size} packages, more than the {limit} this evaluation holds in memory"
+    )]
+    TooLarge { size: u128, limit: u128 },
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// Largest option space `evaluate` keeps in memory.
+pub const MAX_PACKAGES_IN_MEMORY: u128 = 2_000_000;
+
+/// A package: one option index per component, in the scenario's component order.
+pub type Choice = Vec<u16>;
+
+/// Where a requirement line may be supplied from: pinned providers (empty: anyone)
+/// and whether it is inside the theatre.
+type LineSite = (Vec<String>, bool);
+
+/// One capability's requirement lines in one package.
+struct CapPlan {
+    k: usize,
+    /// (providers, in theatre) of each line, parallel to the sub-problem's lines.
+    lines: Vec<LineSite>,
+    caveat_key: SubProblem,
+    honour_key: Option<SubProblem>,
+}
+
+struct Plan {
+    choice: Choice,
+    levels: Vec<f64>,
+    caps: Vec<CapPlan>,
+}
+
+/// Evaluate every package of the option space.
+pub fn evaluate(s: &Scenario, opts: &EvalOptions) -> Result<Evaluation, EngineError> {
+    in_pool(opts.threads, || evaluate_inner(s))?
+}
+
+fn in_pool<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, EngineError> {
+    match threads {
+        None => Ok(f()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| EngineError::Threads {
+                    threads: n,
+                    message: e.to_string(),
+                })?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+fn evaluate_inner(s: &Scenario) -> Result<Evaluation, EngineError> {
+    let p = Prepared::new(s);
+    let size = p.option_space_size();
+    if size > MAX_PACKAGES_IN_MEMORY {
+        return Err(EngineError::TooLarge {
+            size,
+            limit: MAX_PACKAGES_IN_MEMORY,
+        });
+    }
+    let radices: Vec<usize> = s.components.iter().map(|c| c.options.len()).collect();
+    let plans: Vec<Plan> = (0..size as u64)
+        .into_par_iter()
+        .map(|i| plan(&p, decode(i, &radices)))
+        .collect();
+    let memo = solve_all(&p, plans.iter())?;
+    let mut verdicts: Vec<PackageVerdict> = plans
+        .par_iter()
+        .map(|pl| judge(&p, pl, &memo))
+        .collect::<Result<_, _>>()?;
+    mark_frontier(&mut verdicts);
+    let counts = count(&p, &verdicts);
+    rank(&mut verdicts);
+    Ok(Evaluation {
+        scenario: s.meta.id.clone(),
+        title: s.meta.title.clone(),
+        disclaimer: s.meta.disclaimer.clone(),
+        currency: s.meta.currency.clone(),
+        required_acceptance: p.required.iter().map(|&i| s.actors[i].id.clone()).collect(),
+        counts,
+        packages: verdicts,
+    })
+}
+
+/// Evaluate one package given as component → option ids; components not named
+/// take their first option.
+pub fn evaluate_package(
+    s: &Scenario,
+    chosen: &BTreeMap<String, String>,
+) -> Result<PackageVerdict, EngineError> {
+    let choice = resolve_choice(s, chosen)?;
+    let p = Prepared::new(s);
+    let pl = plan(&p, choice);
+    let memo = solve_all(&p, std::iter::once(&pl))?;
+    judge(&p, &pl, &memo)
+}
+
+/// Turn component → option ids into a choice, checking every name.
+pub fn resolve_choice(
+    s: &Scenario,
+    chosen: &BTreeMap<String, String>,
+) -> Result<Choice, EngineError> {
+    for c in chosen.keys() {
+        if s.component(c).is_none() {
+            let known: Vec<&str> = s.components.iter().map(|c| c.id.as_str()).collect();
+            return Err(EngineError::UnknownComponent {
+                component: c.clone(),
+                hint: format!("; components are: {}", known.join(", ")),
+            });
+        }
+    }
+    s.components
+        .iter()
+        .map(|comp| match chosen.get(&comp.id) {
+            None => Ok(0),
+            Some(o) => comp
+                .options
+                .iter()
+                .position(|x| &x.id == o)
+                .map(|i| i as u16)
+                .ok_or_else(|| EngineError::UnknownOption {
+                    component: comp.id.clone(),
+                    option: o.clone(),
+                    known: comp
+                        .options
+                        .iter()
+                        .map(|x| x.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }),
+        })
+        .collect()
+}
+
+/// Package number `i` in mixed radix, first component slowest.
+pub fn decode(mut i: u64, radices: &[usize]) -> Choice {
+    let mut out = vec![0u16; radices.len()];
+    for (slot, &r) in out.iter_mut().zip(radices).rev() {
+        *slot = (i % r as u64) as u16;
+        i /= r as u64;
+    }
+    out
+}
+
+/// Package level on every dimension: the largest level any chosen option sets,
+/// else the dimension's default.
+pub fn package_levels(s: &Scenario, choice: &[u16]) -> Vec<f64> {
+    s.dimensions
+        .iter()
+        .map(|d| {
+            s.components
+                .iter()
+                .zip(choice)
+                .filter_map(|(c, &o)| c.options[o as usize].levels.get(&d.id).copied())
+                .reduce(f64::max)
+                .or(d.default)
+                .unwrap_or(0.0)
+        })
+        .collect()
+}
+
+fn level_of(s: &Scenario, levels: &[f64], dim: &str) -> Option<f64> {
+    s.dimensions
+        .iter()
+        .position(|d| d.id == dim)
+        .map(|i| levels[i])
+}
+
+fn plan(p: &Prepared<'_>, choice: Choice) -> Plan {
+    let s = p.scenario;
+    let levels = package_levels(s, &choice);
+    let mut lines: BTreeMap<(usize, Vec<String>, bool), f64> = BTreeMap::new();
+    for (ci, &o) in choice.iter().enumerate() {
+        for r in &p.requirements[ci][o as usize] {
+            let k = p
+                .capability_index(&r.capability)
+                .expect("validated capability");
+            let mut providers = r.providers.clone();
+            providers.sort();
+            *lines.entry((k, providers, r.in_theatre)).or_insert(0.0) += r.pool;
+        }
+    }
+    let active = |lifted: &Option<guarantor_model::LevelCondition>| match lifted {
+        None => true,
+        Some(c) => !level_of(s, &levels, &c.dimension).is_some_and(|x| c.op.holds(x, c.value)),
+    };
+    let mut by_cap: BTreeMap<usize, Vec<(LineSite, f64)>> = BTreeMap::new();
+    for ((k, prov, inth), pool) in lines {
+        by_cap.entry(k).or_default().push(((prov, inth), pool));
+    }
+    let caps = by_cap
+        .into_iter()
+        .map(|(k, ls)| {
+            let eligible = |prov: &[String], inth: bool, honour: bool| -> Vec<u32> {
+                (0..p.contributors.len() as u32)
+                    .filter(|&c| {
+                        let cu = c as usize;
+                        p.available[k][cu] > 0.0
+                            && (prov.is_empty() || prov.contains(&p.contributors[cu].id))
+                            && !p.caveats.iter().any(|x| {
+                                active(&x.lifted_when)
+                                    && x.contributors.contains(&c)
+                                    && p.filter_covers(&x.filter, k, inth)
+                            })
+                            && !(honour
+                                && p.honoured.iter().any(|x| {
+                                    x.contributors.contains(&c)
+                                        && p.filter_covers(&x.filter, k, inth)
+                                }))
+                    })
+                    .collect()
+            };
+            let key = |honour: bool| SubProblem {
+                capability: k as u32,
+                lines: ls
+                    .iter()
+                    .map(|((prov, inth), pool)| LineKey {
+                        pool_bits: pool.to_bits(),
+                        eligible: eligible(prov, *inth, honour),
+                    })
+                    .collect(),
+            };
+            let caveat_key = key(false);
+            let honour = key(true);
+            CapPlan {
+                k,
+                lines: ls.iter().map(|(l, _)| l.clone()).collect(),
+                honour_key: (honour != caveat_key).then_some(honour),
+                caveat_key,
+            }
+        })
+        .collect();
+    Plan {
+        choice,
+        levels,
+        caps,
+    }
+}
+
+type Memo = BTreeMap<SubProblem, Result<SubSolution, AllocationError>>;
+
+fn solve_all<'a>(
+    p: &Prepared<'_>,
+    plans: impl Iterator<Item = &'a Plan>,
+) -> Result<Memo, EngineError> {
+    let mut keys: BTreeSet<&SubProblem> = BTreeSet::new();
+    for pl in plans {
+        for cp in &pl.caps {
+            keys.insert(&cp.caveat_key);
+            if let Some(h) = &cp.honour_key {
+                keys.insert(h);
+            }
+        }
+    }
+    let keys: Vec<&SubProblem> = keys.into_iter().collect();
+    let limit = p.scenario.parameters.solver_time_limit_s;
+    let solved: Vec<Result<SubSolution, AllocationError>> = keys
+        .par_iter()
+        .map(|key| {
+            let k = key.capability as usize;
+            let data = CapabilityData {
+                name: &p.capabilities[k].id,
+                integer: p.capabilities[k].integer,
+                available: &p.available[k],
+                cost: &p.cost[k],
+            };
+            solve(key, &data, limit)
+        })
+        .collect();
+    Ok(keys.into_iter().cloned().zip(solved).collect())
+}
+
+fn label(s: &Scenario, choice: &[u16]) -> String {
+    s.components
+        .iter()
+        .zip(choice)
+        .map(|(c, &o)| c.options[o as usize].id.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn judge(p: &Prepared<'_>, pl: &Plan, memo: &Memo) -> Result<PackageVerdict, EngineError> {
+    let s = p.scenario;
+    let label = label(s, &pl.choice);
+    let mut allocation: BTreeMap<(String, String, bool), f64> = BTreeMap::new();
+    let mut shortfalls = Vec::new();
+    let mut op_cost = 0.0;
+    let mut max_share: f64 = 0.0;
+    for cp in &pl.caps {
+        let fetch = |key: &SubProblem| -> Result<&SubSolution, EngineError> {
+            memo[key].as_ref().map_err(|e| EngineError::Allocation {
+                package: label.clone(),
+                source: e.clone(),
+            })
+        };
+        let caveat = fetch(&cp.caveat_key)?;
+        let (key, sol) = match &cp.honour_key {
+            Some(h) => match fetch(h) {
+                Ok(hs) if hs.total_shortfall() <= 1e-9 => (h, hs),
+                _ => (&cp.caveat_key, caveat),
+            },
+            None => (&cp.caveat_key, caveat),
+        };
+        let cap = p.capabilities[cp.k];
+        for ((line, units), (_, inth)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
+            for (&c, &x) in line.eligible.iter().zip(units) {
+                if x > 0.0 {
+                    *allocation
+                        .entry((p.contributors[c as usize].id.clone(), cap.id.clone(), *inth))
+                        .or_insert(0.0) += x;
+                }
+            }
+        }
+        op_cost += sol.cost;
+        max_share = max_share.max(sol.max_share);
+        let short = sol.total_shortfall();
+        if short > 1e-9 {
+            shortfalls.push(describe_shortfall(p, cp, short));
+        }
+    }
+    let allocation: Vec<AllocationLine> = allocation
+        .into_iter()
+        .map(
+            |((contributor, capability, in_theatre), units)| AllocationLine {
+                contributor,
+                capability,
+                units,
+                in_theatre,
+            },
+        )
+        .collect();
+
+    let mut deterrence = 0.0;
+    let mut fixed_cost = 0.0;
+    let mut options = BTreeMap::new();
+    let mut requirements: Vec<Requirement> = Vec::new();
+    for (ci, (comp, &o)) in s.components.iter().zip(&pl.choice).enumerate() {
+        let opt = &comp.options[o as usize];
+        options.insert(comp.id.clone(), opt.id.clone());
+        deterrence += opt.deterrence;
+        fixed_cost += opt.cost_per_year + opt.one_off_cost / s.parameters.horizon_years;
+        requirements.extend(p.requirements[ci][o as usize].iter().cloned());
+    }
+    let mut synergies = Vec::new();
+    for sy in &s.synergies {
+        if sy
+            .when
+            .iter()
+            .all(|(c, opts)| options.get(c).is_some_and(|o| opts.contains(o)))
+        {
+            deterrence += sy.bonus;
+            synergies.push(sy.id.clone());
+        }
+    }
+    let feasible = shortfalls.is_empty();
+    let mut acceptance = BTreeMap::new();
+    for &ai in &p.actor_order {
+        let a = &s.actors[ai];
+        let required = s.parameters.required_acceptance.contains(&a.id);
+        acceptance.insert(
+            a.id.clone(),
+            judge_actor(p, a, required, &options, &pl.levels, &allocation),
+        );
+    }
+    let acceptable_to_required = p
+        .required
+        .iter()
+        .all(|&i| acceptance[&s.actors[i].id].accepts);
+    let min_margin = p
+        .required
+        .iter()
+        .map(|&i| Margin {
+            actor: s.actors[i].id.clone(),
+            margin: acceptance[&s.actors[i].id].margin,
+        })
+        .min_by(|a, b| a.margin.total_cmp(&b.margin));
+    Ok(PackageVerdict {
+        options,
+        label,
+        levels: s
+            .dimensions
+            .iter()
+            .map(|d| d.id.clone())
+            .zip(pl.levels.iter().copied())
+            .collect(),
+        requirements,
+        feasible,
+        shortfalls,
+        allocation,
+        acceptance,
+        acceptable_to_required,
+        passes: feasible && acceptable_to_required,
+        deterrence,
+        cost_per_year: op_cost + fixed_cost,
+        max_share,
+        min_margin,
+        frontier: false,
+        synergies,
+    })
+}
+
+fn describe_shortfall(p: &Prepared<'_>, cp: &CapPlan, short: f64) -> Shortfall {
+    let k = cp.k;
+    let cap = p.capabilities[k];
+    let need: f64 = cp.caveat_key.lines.iter().map(LineKey::pool).sum();
+    let eligible: BTreeSet<u32> = cp
+        .caveat_key
+        .lines
+        .iter()
+        .flat_map(|l| l.eligible.iter().copied())
+        .collect();
+    let available: f64 = eligible.iter().map(|&c| p.available[k][c as usize]).sum();
+    let mut by: Vec<(f64, &str)> = eligible
+        .iter()
+        .map(|&c| {
+            (
+                p.available[k][c as usize],
+                p.contributors[c as usize].id.as_str(),
+            )
+        })
+        .collect();
+    by.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let list = if by.is_empty() {
+        "none".to_string()
+    } else {
+        by.iter()
+            .map(|(u, c)| format!("{c} {}", fmt(*u)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let holders_excluded: Vec<&str> = (0..p.contributors.len())
+        .filter(|&c| p.available[k][c] > 0.0 && !eligible.contains(&(c as u32)))
+        .map(|c| p.contributors[c].id.as_str())
+        .collect();
+    let pinned: BTreeSet<&str> = cp
+        .lines
+        .iter()
+        .flat_map(|(prov, _)| prov.iter().map(String::as_str))
+        .collect();
+    let mut text = format!(
+        "{} short by {} (need {} in pool, available {}: {list})",
+        cap.name,
+        fmt(short),
+        fmt(need),
+        fmt(available)
+    );
+    if !pinned.is_empty() {
+        text.push_str(&format!(
+            "; only {} may supply",
+            pinned.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !holders_excluded.is_empty() {
+        text.push_str(&format!(
+            "; held but not usable here (caveat, red line or provider pin): {}",
+            holders_excluded.join(", ")
+        ));
+    }
+    Shortfall {
+        capability: cap.id.clone(),
+        short,
+        need,
+        available,
+        text,
+    }
+}
+
+fn count(p: &Prepared<'_>, vs: &[PackageVerdict]) -> Counts {
+    let mut c = Counts {
+        evaluated: vs.len() as u64,
+        ..Counts::default()
+    };
+    for &i in &p.required {
+        let id = &p.scenario.actors[i].id;
+        c.rejected_by.insert(id.clone(), 0);
+        c.below_reservation.insert(id.clone(), 0);
+        c.red_line_violations.insert(id.clone(), BTreeMap::new());
+    }
+    for v in vs {
+        if v.feasible {
+            c.feasible += 1;
+        } else {
+            c.infeasible += 1;
+        }
+        for sf in &v.shortfalls {
+            *c.short_of.entry(sf.capability.clone()).or_insert(0) += 1;
+        }
+        for (actor, av) in &v.acceptance {
+            if !av.required || av.accepts {
+                continue;
+            }
+            *c.rejected_by.get_mut(actor).expect("required actor") += 1;
+            let mut any_red = false;
+            for r in &av.reasons {
+                if let Some(id) = &r.red_line {
+                    any_red = true;
+                    *c.red_line_violations
+                        .get_mut(actor)
+                        .expect("required actor")
+                        .entry(id.clone())
+                        .or_insert(0) += 1;
+                }
+            }
+            if !any_red {
+                *c.below_reservation.get_mut(actor).expect("required actor") += 1;
+            }
+        }
+        c.acceptable_to_required += u64::from(v.acceptable_to_required);
+        c.passing += u64::from(v.passes);
+        c.frontier += u64::from(v.frontier);
+    }
+    c
+}
+
+/// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then the
+/// others by the number of tests failed, then the same keys; the label breaks ties.
+pub fn rank(vs: &mut [PackageVerdict]) {
+    let failures = |v: &PackageVerdict| {
+        u32::from(!v.feasible)
+            + v.acceptance
+                .values()
+                .filter(|a| a.required && !a.accepts)
+                .count() as u32
+    };
+    let margin = |v: &PackageVerdict| v.min_margin.as_ref().map_or(0.0, |m| m.margin);
+    vs.sort_by(|a, b| {
+        b.passes
+            .cmp(&a.passes)
+            .then(failures(a).cmp(&failures(b)))
+            .then(b.deterrence.total_cmp(&a.deterrence))
+            .then(margin(b).total_cmp(&margin(a)))
+            .then(a.cost_per_year.total_cmp(&b.cost_per_year))
+            .then(a.label.cmp(&b.label))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_is_mixed_radix_with_the_first_component_slowest() {
+        assert_eq!(decode(0, &[2, 3]), vec![0, 0]);
+        assert_eq!(decode(1, &[2, 3]), vec![0, 1]);
+        assert_eq!(decode(3, &[2, 3]), vec![1, 0]);
+        assert_eq!(decode(5, &[2, 3]), vec![1, 2]);
+    }
+}

@@ -1,0 +1,227 @@
+//! Index structures built once per scenario: contributors, availability,
+//! requirements per option, restrictions and red lines in matchable form.
+
+use guarantor_model::{
+    Actor, Capability, ContributionFilter, LevelCondition, RedLineRule, Scenario,
+};
+
+use crate::sizing::{Requirement, size_task, whole_units};
+
+/// A rule that keeps some forces of some contributors out of an allocation.
+#[derive(Debug, Clone)]
+pub struct Exclusion {
+    /// Actor whose caveat or red line this is.
+    pub actor: String,
+    /// Caveat or red-line id.
+    pub id: String,
+    pub filter: ContributionFilter,
+    /// Contributor indices it covers.
+    pub contributors: Vec<u32>,
+    /// Not in force in packages where this holds.
+    pub lifted_when: Option<LevelCondition>,
+}
+
+/// Scenario data in the form the evaluation needs, with contributors and
+/// capabilities in id order so that results never depend on input order.
+pub struct Prepared<'s> {
+    pub scenario: &'s Scenario,
+    /// Actors with an inventory, sorted by id.
+    pub contributors: Vec<&'s Actor>,
+    /// Capabilities sorted by id.
+    pub capabilities: Vec<&'s Capability>,
+    /// `available[k][c]`: units of capability k contributor c can put in the pool.
+    pub available: Vec<Vec<f64>>,
+    /// `cost[k][c]`: cost per unit-year.
+    pub cost: Vec<Vec<f64>>,
+    /// `requirements[component][option]`.
+    pub requirements: Vec<Vec<Vec<Requirement>>>,
+    /// Contributors' own caveats and own-contribution red lines: always honoured.
+    pub caveats: Vec<Exclusion>,
+    /// Required actors' contribution red lines on others: honoured where that leaves no shortfall.
+    pub honoured: Vec<Exclusion>,
+    /// Indices into `scenario.actors` of the required actors, sorted by actor id.
+    pub required: Vec<usize>,
+    /// Indices into `scenario.actors`, sorted by actor id.
+    pub actor_order: Vec<usize>,
+}
+
+/// Units a contributor can put in a mission's pool: inventory × readiness ×
+/// deployable share, rounded down to whole units for unit capabilities.
+pub fn available_units(count: f64, readiness: f64, deployable_share: f64, integer: bool) -> f64 {
+    let x = count * readiness * deployable_share;
+    if integer { (x + 1e-9).floor() } else { x }
+}
+
+impl<'s> Prepared<'s> {
+    pub fn new(s: &'s Scenario) -> Self {
+        let mut contributors: Vec<&Actor> = s
+            .actors
+            .iter()
+            .filter(|a| !a.inventory.is_empty())
+            .collect();
+        contributors.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut capabilities: Vec<&Capability> = s.capabilities.iter().collect();
+        capabilities.sort_by(|a, b| a.id.cmp(&b.id));
+        let available = capabilities
+            .iter()
+            .map(|k| {
+                contributors
+                    .iter()
+                    .map(|c| match c.inventory.get(&k.id) {
+                        Some(it) => {
+                            available_units(it.count, it.readiness, it.deployable_share, k.integer)
+                        }
+                        None => 0.0,
+                    })
+                    .collect()
+            })
+            .collect();
+        let cost = capabilities
+            .iter()
+            .map(|k| {
+                contributors
+                    .iter()
+                    .map(|c| {
+                        c.inventory
+                            .get(&k.id)
+                            .map_or(0.0, |it| it.cost_per_unit_year)
+                    })
+                    .collect()
+            })
+            .collect();
+        let requirements = s
+            .components
+            .iter()
+            .map(|comp| {
+                comp.options
+                    .iter()
+                    .map(|o| {
+                        o.tasks
+                            .iter()
+                            .flat_map(|t| {
+                                size_task(s, t, &format!("{}.{}.{}", comp.id, o.id, t.id))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+
+        let index_of = |id: &str| {
+            contributors
+                .iter()
+                .position(|c| c.id == id)
+                .map(|i| i as u32)
+        };
+        let covered = |from_actors: &[String], from_members_of: &[String]| -> Vec<u32> {
+            contributors
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    from_actors.contains(&c.id)
+                        || c.member_of.iter().any(|m| from_members_of.contains(m))
+                })
+                .map(|(i, _)| i as u32)
+                .collect()
+        };
+        let mut caveats = Vec::new();
+        let mut honoured = Vec::new();
+        for a in &s.actors {
+            if let Some(ci) = index_of(&a.id) {
+                for cv in &a.caveats {
+                    caveats.push(Exclusion {
+                        actor: a.id.clone(),
+                        id: cv.id.clone(),
+                        filter: cv.applies_to.clone(),
+                        contributors: vec![ci],
+                        lifted_when: cv.lifted_when.clone(),
+                    });
+                }
+            }
+            let required = s.parameters.required_acceptance.contains(&a.id);
+            for rl in &a.red_lines {
+                if let RedLineRule::Contribution {
+                    applies_to,
+                    from_actors,
+                    from_members_of,
+                } = &rl.rule
+                {
+                    let all = covered(from_actors, from_members_of);
+                    let (own, others): (Vec<u32>, Vec<u32>) = all
+                        .into_iter()
+                        .partition(|&c| contributors[c as usize].id == a.id);
+                    if !own.is_empty() {
+                        caveats.push(Exclusion {
+                            actor: a.id.clone(),
+                            id: rl.id.clone(),
+                            filter: applies_to.clone(),
+                            contributors: own,
+                            lifted_when: None,
+                        });
+                    }
+                    if required && !others.is_empty() {
+                        honoured.push(Exclusion {
+                            actor: a.id.clone(),
+                            id: rl.id.clone(),
+                            filter: applies_to.clone(),
+                            contributors: others,
+                            lifted_when: None,
+                        });
+                    }
+                }
+            }
+        }
+        let mut actor_order: Vec<usize> = (0..s.actors.len()).collect();
+        actor_order.sort_by(|&a, &b| s.actors[a].id.cmp(&s.actors[b].id));
+        let required = actor_order
+            .iter()
+            .copied()
+            .filter(|&i| s.parameters.required_acceptance.contains(&s.actors[i].id))
+            .collect();
+        Prepared {
+            scenario: s,
+            contributors,
+            capabilities,
+            available,
+            cost,
+            requirements,
+            caveats,
+            honoured,
+            required,
+            actor_order,
+        }
+    }
+
+    pub fn capability_index(&self, id: &str) -> Option<usize> {
+        self.capabilities.iter().position(|k| k.id == id)
+    }
+
+    pub fn contributor_index(&self, id: &str) -> Option<u32> {
+        self.contributors
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| i as u32)
+    }
+
+    /// Does `filter` cover units of capability `k` on a line in or out of theatre?
+    pub fn filter_covers(&self, filter: &ContributionFilter, k: usize, in_theatre: bool) -> bool {
+        let cap = self.capabilities[k];
+        (filter.capabilities.is_empty() || filter.capabilities.contains(&cap.id))
+            && (!filter.ground || cap.ground)
+            && (!filter.in_theatre_only || in_theatre)
+    }
+
+    /// Number of packages in the option space.
+    pub fn option_space_size(&self) -> u128 {
+        self.scenario
+            .components
+            .iter()
+            .map(|c| c.options.len() as u128)
+            .product()
+    }
+}
+
+/// Round a pool to whole units when the capability counts whole units.
+pub fn pool_units(pool: f64, integer: bool) -> f64 {
+    if integer { whole_units(pool) } else { pool }
+}

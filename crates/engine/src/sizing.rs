@@ -1,0 +1,422 @@
+//! Sizing rules: tasks → requirements in capability units.
+//!
+//! Every formula is one small pure function named after the concept, with its
+//! unit and source; docs/model.md explains each with a worked example.
+
+use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
+use serde::Serialize;
+
+/// Tolerance before rounding up, so that 48.000000001 does not become 49.
+const ROUND_EPS: f64 = 1e-9;
+
+/// Round up to whole units, ignoring floating-point noise.
+pub fn whole_units(x: f64) -> f64 {
+    (x - ROUND_EPS).ceil().max(0.0)
+}
+
+/// Rotation pool: units a force needs in its pool to keep `deployed` units
+/// deployed continuously, at `rotation_ratio` pool units per deployed unit
+/// (rule of thirds = 3: one deployed, one preparing, one recovering).
+///
+/// Example: 25,000 personnel deployed at 3:1 → 75,000 in the pool.
+pub fn rotation_pool(deployed: f64, rotation_ratio: f64) -> f64 {
+    deployed * rotation_ratio
+}
+
+/// Combat air patrol sorties per day: stations × aircraft per station × hours
+/// of coverage ÷ time on station per sortie (S·a·H/T).
+///
+/// Example: 4 stations, two-ship, 24 h, 4 h on station → 48 sorties a day.
+pub fn cap_sorties_per_day(
+    stations: f64,
+    aircraft_per_station: f64,
+    hours_per_day: f64,
+    time_on_station_h: f64,
+) -> f64 {
+    stations * aircraft_per_station * hours_per_day / time_on_station_h
+}
+
+/// Fighters deployed to fly a CAP: sorties a day ÷ sustained sorties per
+/// aircraft a day ÷ availability, rounded up, plus quick-reaction alert.
+///
+/// Example: 48 sorties ÷ 1.5 ÷ 0.6 = 53.3 → 54, + 8 QRA = 62 aircraft.
+pub fn cap_fighters_deployed(
+    sorties_per_day: f64,
+    sorties_per_aircraft_day: f64,
+    availability: f64,
+    qra_aircraft: f64,
+) -> f64 {
+    whole_units(sorties_per_day / sorties_per_aircraft_day / availability)
+        + whole_units(qra_aircraft)
+}
+
+/// Support aircraft (tanker, airborne early warning, ISR) deployed to hold
+/// `orbits` orbits for `hours_per_day`: each orbit needs ⌈H ÷ T_orbit⌉ sorties
+/// in the air in turn, divided by availability; the total is rounded up.
+///
+/// Example: 2 tanker orbits, 24 h, 8 h on station, availability 0.6 →
+/// 2 × 3 ÷ 0.6 = 10 tankers.
+pub fn orbit_aircraft_deployed(
+    orbits: f64,
+    hours_per_day: f64,
+    on_station_h: f64,
+    availability: f64,
+) -> f64 {
+    whole_units(orbits * whole_units(hours_per_day / on_station_h) / availability)
+}
+
+/// Air policing: fighters deployed to keep `on_duty` aircraft on duty at a
+/// given availability (CSIS "safe skies": 24 on duty at 50% → 48 deployed).
+pub fn air_policing_aircraft_deployed(on_duty: f64, availability: f64) -> f64 {
+    whole_units(on_duty / availability)
+}
+
+/// Point air defence: protected sites × batteries per site, rounded up.
+pub fn point_air_defence_batteries(sites: f64, batteries_per_site: f64) -> f64 {
+    whole_units(sites * batteries_per_site)
+}
+
+/// Ceasefire monitors: km of line × monitors per km
+/// (OSCE SMM: ~700 monitors for ~500 km of contact line ≈ 1.4 per km).
+pub fn monitors_needed(line_km: f64, monitors_per_km: f64) -> f64 {
+    line_km * monitors_per_km
+}
+
+/// One requirement of one task, in one capability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Requirement {
+    pub capability: String,
+    /// Units deployed (or delivered) at any time.
+    pub deployed: f64,
+    /// Units the contributors must hold in the pool: deployed × rotation ratio.
+    pub pool: f64,
+    /// Rotation ratio applied (1 for transfers and materiel).
+    pub rotation_ratio: f64,
+    /// Only these contributors may supply it (empty: anyone).
+    pub providers: Vec<String>,
+    pub in_theatre: bool,
+    /// `component.option.task` that needs it.
+    pub task: String,
+    /// The arithmetic, in words, for explanations.
+    pub working: String,
+}
+
+/// Size one task into requirements.
+pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
+    let air = &s.parameters.air;
+    let mut out = Vec::new();
+    let mut push = |capability: &str, deployed: f64, rotate: bool, working: String| {
+        let Some(cap) = s.capability(capability) else {
+            return;
+        };
+        let ratio = if rotate {
+            s.rotation_ratio(&cap.force_type)
+        } else {
+            1.0
+        };
+        let deployed = if cap.integer {
+            whole_units(deployed)
+        } else {
+            deployed
+        };
+        let pool = rotation_pool(deployed, ratio);
+        let pool = if cap.integer { whole_units(pool) } else { pool };
+        if pool <= 0.0 {
+            return;
+        }
+        out.push(Requirement {
+            capability: capability.to_string(),
+            deployed,
+            pool,
+            rotation_ratio: ratio,
+            providers: task.providers.clone(),
+            in_theatre: task.in_theatre,
+            task: label.to_string(),
+            working: format!(
+                "{working}; pool = {} × {} = {}",
+                fmt(deployed),
+                fmt(ratio),
+                fmt(pool)
+            ),
+        });
+    };
+    match &task.rule {
+        SizingRule::StandingGroundForce {
+            personnel,
+            units,
+            personnel_capability,
+            unit_capability,
+        } => {
+            push(
+                personnel_capability,
+                *personnel,
+                true,
+                format!(
+                    "standing ground force: {} personnel deployed",
+                    fmt(*personnel)
+                ),
+            );
+            if *units > 0.0 {
+                push(
+                    unit_capability,
+                    *units,
+                    true,
+                    format!("standing ground force: {} units deployed", fmt(*units)),
+                );
+            }
+        }
+        SizingRule::CombatAirPatrol {
+            stations,
+            tanker_orbits,
+            aew_orbits,
+            overrides,
+            fighter_capability,
+            tanker_capability,
+            aew_capability,
+        } => {
+            let p = CapGeometry::resolve(air, overrides);
+            let sorties = cap_sorties_per_day(
+                *stations,
+                p.aircraft_per_station,
+                p.hours_per_day,
+                p.time_on_station_h,
+            );
+            let fighters = cap_fighters_deployed(
+                sorties,
+                p.sorties_per_aircraft_day,
+                p.availability,
+                p.qra_aircraft,
+            );
+            push(
+                fighter_capability,
+                fighters,
+                true,
+                format!(
+                    "CAP: {} stations × {} aircraft × {} h ÷ {} h on station = {} sorties/day; ÷ {} sorties/aircraft/day ÷ {} availability, rounded up, + {} QRA = {} deployed",
+                    fmt(*stations),
+                    fmt(p.aircraft_per_station),
+                    fmt(p.hours_per_day),
+                    fmt(p.time_on_station_h),
+                    fmt(sorties),
+                    fmt(p.sorties_per_aircraft_day),
+                    fmt(p.availability),
+                    fmt(p.qra_aircraft),
+                    fmt(fighters)
+                ),
+            );
+            for (orbits, on_station, cap) in [
+                (*tanker_orbits, air.tanker_on_station_h, tanker_capability),
+                (*aew_orbits, air.aew_on_station_h, aew_capability),
+            ] {
+                if orbits > 0.0 {
+                    let n = orbit_aircraft_deployed(
+                        orbits,
+                        p.hours_per_day,
+                        on_station,
+                        p.availability,
+                    );
+                    push(
+                        cap,
+                        n,
+                        true,
+                        orbit_working(orbits, p.hours_per_day, on_station, p.availability, n),
+                    );
+                }
+            }
+        }
+        SizingRule::AirPolicing {
+            aircraft_on_duty,
+            availability,
+            fighter_capability,
+        } => {
+            let a = availability.unwrap_or(air.availability);
+            let n = air_policing_aircraft_deployed(*aircraft_on_duty, a);
+            push(
+                fighter_capability,
+                n,
+                true,
+                format!(
+                    "air policing: {} on duty ÷ {} availability = {} deployed",
+                    fmt(*aircraft_on_duty),
+                    fmt(a),
+                    fmt(n)
+                ),
+            );
+        }
+        SizingRule::Orbit {
+            capability,
+            orbits,
+            on_station_h,
+            availability,
+        } => {
+            let a = availability.unwrap_or(air.availability);
+            let n = orbit_aircraft_deployed(*orbits, air.hours_per_day, *on_station_h, a);
+            push(
+                capability,
+                n,
+                true,
+                orbit_working(*orbits, air.hours_per_day, *on_station_h, a, n),
+            );
+        }
+        SizingRule::PointAirDefence {
+            sites,
+            batteries_per_site,
+            capability,
+            transfer,
+        } => {
+            let n = point_air_defence_batteries(*sites, *batteries_per_site);
+            let how = if *transfer {
+                " (transferred: no rotation)"
+            } else {
+                ""
+            };
+            push(
+                capability,
+                n,
+                !transfer,
+                format!(
+                    "point air defence: {} sites × {} batteries = {}{how}",
+                    fmt(*sites),
+                    fmt(*batteries_per_site),
+                    fmt(n)
+                ),
+            );
+        }
+        SizingRule::Monitoring {
+            line_km,
+            monitors_per_km,
+            capability,
+        } => {
+            let n = monitors_needed(*line_km, *monitors_per_km);
+            push(
+                capability,
+                n,
+                true,
+                format!(
+                    "monitoring: {} km × {} per km = {} monitors",
+                    fmt(*line_km),
+                    fmt(*monitors_per_km),
+                    fmt(n)
+                ),
+            );
+        }
+        SizingRule::MaterielSupply {
+            value_per_year,
+            capability,
+        } => {
+            push(
+                capability,
+                *value_per_year,
+                false,
+                format!(
+                    "materiel supply: {} a year (no rotation)",
+                    fmt(*value_per_year)
+                ),
+            );
+        }
+        SizingRule::FixedUnits { capability, units } => {
+            push(
+                capability,
+                *units,
+                true,
+                format!("{} units deployed", fmt(*units)),
+            );
+        }
+    }
+    out
+}
+
+fn orbit_working(orbits: f64, hours: f64, on_station: f64, availability: f64, n: f64) -> String {
+    format!(
+        "orbits: {} × ⌈{} h ÷ {} h⌉ ÷ {} availability, rounded up = {} deployed",
+        fmt(orbits),
+        fmt(hours),
+        fmt(on_station),
+        fmt(availability),
+        fmt(n)
+    )
+}
+
+/// CAP geometry after applying a task's overrides to the scenario defaults.
+struct CapGeometry {
+    aircraft_per_station: f64,
+    hours_per_day: f64,
+    time_on_station_h: f64,
+    sorties_per_aircraft_day: f64,
+    availability: f64,
+    qra_aircraft: f64,
+}
+
+impl CapGeometry {
+    fn resolve(d: &AirParameters, o: &guarantor_model::AirOverrides) -> Self {
+        CapGeometry {
+            aircraft_per_station: o.aircraft_per_station.unwrap_or(d.aircraft_per_station),
+            hours_per_day: o.hours_per_day.unwrap_or(d.hours_per_day),
+            time_on_station_h: o.time_on_station_h.unwrap_or(d.time_on_station_h),
+            sorties_per_aircraft_day: o
+                .sorties_per_aircraft_day
+                .unwrap_or(d.sorties_per_aircraft_day),
+            availability: o.availability.unwrap_or(d.availability),
+            qra_aircraft: o.qra_aircraft.unwrap_or(d.qra_aircraft),
+        }
+    }
+}
+
+/// A number as people write it: integers without decimals, others to 2 places.
+pub fn fmt(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_of_thirds_triples_the_deployed_force() {
+        assert_eq!(rotation_pool(25_000.0, 3.0), 75_000.0);
+    }
+
+    #[test]
+    fn csis_safe_skies_24_on_duty_at_half_readiness_needs_48() {
+        assert_eq!(air_policing_aircraft_deployed(24.0, 0.5), 48.0);
+    }
+
+    #[test]
+    fn four_cap_stations_need_48_sorties_and_62_fighters_with_qra() {
+        let sorties = cap_sorties_per_day(4.0, 2.0, 24.0, 4.0);
+        assert_eq!(sorties, 48.0);
+        // 48 / 1.5 / 0.6 = 53.33 → 54, + 8 QRA.
+        assert_eq!(cap_fighters_deployed(sorties, 1.5, 0.6, 8.0), 62.0);
+        assert_eq!(whole_units(rotation_pool(62.0, 3.0)), 186.0);
+    }
+
+    #[test]
+    fn two_tanker_orbits_of_eight_hours_need_ten_tankers_at_60_percent() {
+        assert_eq!(orbit_aircraft_deployed(2.0, 24.0, 8.0, 0.6), 10.0);
+        assert_eq!(orbit_aircraft_deployed(1.0, 24.0, 8.0, 0.6), 5.0);
+    }
+
+    #[test]
+    fn osce_smm_density_gives_700_monitors_for_500_km() {
+        assert!((monitors_needed(500.0, 1.4) - 700.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn whole_units_ignores_float_noise() {
+        assert_eq!(whole_units(48.000000000001), 48.0);
+        assert_eq!(whole_units(48.01), 49.0);
+        assert_eq!(point_air_defence_batteries(5.0, 2.0), 10.0);
+    }
+
+    #[test]
+    fn numbers_print_as_people_write_them() {
+        assert_eq!(fmt(3.0), "3");
+        assert_eq!(fmt(0.6), "0.6");
+        assert_eq!(fmt(53.333), "53.33");
+    }
+}

@@ -1,0 +1,62 @@
+//! Guarantor's scenario format.
+//!
+//! A scenario is one TOML file that declares dimensions, actors (positions,
+//! saliences, red lines, inventories, caveats), capabilities, guarantee
+//! components with their options and tasks, and synergies. This crate turns
+//! the text into the plain data of [`types`], or into a [`ScenarioError`]
+//! that lists *every* problem with its file, line, column and a hint.
+//!
+//! Invariants:
+//! - Reading never panics on any input and never returns a partial scenario.
+//! - Validation returns every error, never the first only.
+//! - This crate does no I/O: callers pass the file name and its text.
+
+pub mod diagnostic;
+mod read;
+pub mod types;
+mod validate;
+
+use std::sync::Arc;
+
+pub use diagnostic::{LocatedProblem, Problem, ScenarioError};
+pub use types::*;
+
+/// The notional Ukraine (August 2025) scenario, embedded so that `guarantor run`
+/// works with no arguments.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/ukraine-2025-08.toml");
+/// The name under which the embedded scenario is reported.
+pub const DEFAULT_SCENARIO_NAME: &str = "scenarios/ukraine-2025-08.toml";
+
+/// Read and validate a scenario. `file` is only used in messages.
+pub fn load(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let (scenario, mut problems, spans) = read::read(text);
+    if let Some(s) = &scenario {
+        if problems.is_empty() {
+            problems.extend(validate::validate(s, &spans));
+        } else {
+            // Structural problems first; semantic checks on a half-read file
+            // would mostly repeat them.
+            problems.extend(validate::validate(s, &spans).into_iter().filter(|p| {
+                p.message.starts_with("duplicate") || p.message.starts_with("unknown")
+            }));
+        }
+    }
+    match scenario {
+        Some(s) if problems.is_empty() => Ok(s),
+        _ => Err(ScenarioError::new(
+            file,
+            Arc::new(text.to_string()),
+            problems,
+        )),
+    }
+}
+
+/// The embedded default scenario. It is checked by the test suite, so this never fails.
+pub fn default_scenario() -> Scenario {
+    load(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO).expect("the embedded scenario is valid (tested)")
+}
+
+/// JSON Schema (draft 2020-12) of the scenario format, for editor completion.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema is always serialisable")
+}

@@ -1,0 +1,1018 @@
+//! Structural reading: TOML text → [`Scenario`], collecting every error.
+//!
+//! The reader walks toml's spanned document tree by hand instead of using
+//! serde, because serde stops at the first error and users want all of them.
+//! It checks syntax, types, unknown keys and the range of every number, and
+//! records the source span of every value it reads in a [`SpanMap`] keyed by
+//! an index path (`actors[2].red_lines[0].component`), so that the semantic
+//! checks in [`crate::validate`] can point at the right token.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::Problem;
+use crate::types::*;
+
+/// Source spans of every value read, keyed by index path.
+#[derive(Debug, Default, Clone)]
+pub struct SpanMap {
+    spans: BTreeMap<String, Range<usize>>,
+}
+
+impl SpanMap {
+    fn insert(&mut self, path: &str, span: Range<usize>) {
+        self.spans.insert(path.to_string(), span);
+    }
+
+    /// Span of `path`, or of its nearest recorded ancestor.
+    pub fn get(&self, path: &str) -> Range<usize> {
+        let mut p = path;
+        loop {
+            if let Some(s) = self.spans.get(p) {
+                return s.clone();
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return 0..0,
+            }
+        }
+    }
+}
+
+type Val<'i> = Spanned<DeValue<'i>>;
+
+/// Valid range of a number.
+#[derive(Clone, Copy)]
+enum Range01 {
+    /// Any finite number.
+    Finite,
+    /// ≥ 0.
+    NonNegative,
+    /// > 0.
+    Positive,
+    /// In [0, 1].
+    Unit,
+    /// ≥ 1.
+    AtLeastOne,
+}
+
+impl Range01 {
+    fn check(self, x: f64) -> Result<(), &'static str> {
+        let ok = match self {
+            Range01::Finite => true,
+            Range01::NonNegative => x >= 0.0,
+            Range01::Positive => x > 0.0,
+            Range01::Unit => (0.0..=1.0).contains(&x),
+            Range01::AtLeastOne => x >= 1.0,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(match self {
+                Range01::Finite => "a finite number",
+                Range01::NonNegative => "a number ≥ 0",
+                Range01::Positive => "a number > 0",
+                Range01::Unit => "a number between 0 and 1",
+                Range01::AtLeastOne => "a number ≥ 1",
+            })
+        }
+    }
+}
+
+struct Cx {
+    problems: Vec<Problem>,
+    spans: SpanMap,
+}
+
+impl Cx {
+    fn error(&mut self, span: Range<usize>, message: String, label: &str, help: Option<String>) {
+        self.problems.push(Problem {
+            message,
+            span,
+            label: label.to_string(),
+            help,
+        });
+    }
+}
+
+/// A table being read; remembers which keys were asked for so that
+/// [`Tbl::finish`] can report the rest as unknown.
+struct Tbl<'a, 'i> {
+    t: &'a DeTable<'i>,
+    span: Range<usize>,
+    path: String,
+    what: &'static str,
+    known: Vec<&'static str>,
+}
+
+impl<'a, 'i> Tbl<'a, 'i> {
+    fn new(v: &'a Val<'i>, path: &str, what: &'static str, cx: &mut Cx) -> Option<Self> {
+        cx.spans.insert(path, v.span());
+        match v.get_ref() {
+            DeValue::Table(t) => Some(Tbl {
+                t,
+                span: v.span(),
+                path: path.to_string(),
+                what,
+                known: Vec::new(),
+            }),
+            other => {
+                cx.error(
+                    v.span(),
+                    format!(
+                        "`{}` must be a table ({what}), found {}",
+                        path,
+                        other.type_str()
+                    ),
+                    "expected a table",
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Val<'i>> {
+        self.known.push(key);
+        self.t.get(key)
+    }
+
+    fn missing(&self, key: &str, cx: &mut Cx, hint: &str) {
+        cx.error(
+            self.span.clone(),
+            format!(
+                "{} `{}` is missing the required key `{key}`",
+                self.what, self.path
+            ),
+            "in this table",
+            Some(format!("add `{key} = {hint}`")),
+        );
+    }
+
+    fn finish(self, cx: &mut Cx) {
+        for (k, v) in self.t.iter() {
+            let name: &str = k.get_ref();
+            if self.known.contains(&name) {
+                continue;
+            }
+            let suggestion = closest(name, &self.known);
+            let help = match suggestion {
+                Some(s) => format!(
+                    "did you mean `{s}`? Known keys here: {}",
+                    self.known.join(", ")
+                ),
+                None => format!("known keys here: {}", self.known.join(", ")),
+            };
+            let _ = v;
+            cx.error(
+                k.span(),
+                format!("unknown key `{name}` in {} `{}`", self.what, self.path),
+                "unknown key",
+                Some(help),
+            );
+        }
+    }
+
+    // ---- typed getters ----
+
+    fn req_str(&mut self, key: &'static str, cx: &mut Cx) -> String {
+        match self.get(key) {
+            Some(v) => read_str(v, &self.key_path(key), cx).unwrap_or_default(),
+            None => {
+                self.missing(key, cx, "\"…\"");
+                String::new()
+            }
+        }
+    }
+
+    fn opt_str(&mut self, key: &'static str, cx: &mut Cx) -> Option<String> {
+        let v = self.get(key)?;
+        read_str(v, &self.key_path(key), cx)
+    }
+
+    fn str_or(&mut self, key: &'static str, cx: &mut Cx, default: &str) -> String {
+        self.opt_str(key, cx).unwrap_or_else(|| default.to_string())
+    }
+
+    fn req_num(&mut self, key: &'static str, range: Range01, cx: &mut Cx) -> f64 {
+        match self.get(key) {
+            Some(v) => read_num(v, &self.key_path(key), range, cx).unwrap_or(0.0),
+            None => {
+                self.missing(key, cx, "<number>");
+                0.0
+            }
+        }
+    }
+
+    fn opt_num(&mut self, key: &'static str, range: Range01, cx: &mut Cx) -> Option<f64> {
+        let v = self.get(key)?;
+        read_num(v, &self.key_path(key), range, cx)
+    }
+
+    fn num_or(&mut self, key: &'static str, range: Range01, cx: &mut Cx, default: f64) -> f64 {
+        self.opt_num(key, range, cx).unwrap_or(default)
+    }
+
+    fn bool_or(&mut self, key: &'static str, cx: &mut Cx, default: bool) -> bool {
+        let Some(v) = self.get(key) else {
+            return default;
+        };
+        let path = self.key_path(key);
+        cx.spans.insert(&path, v.span());
+        match v.get_ref() {
+            DeValue::Boolean(b) => *b,
+            other => {
+                cx.error(
+                    v.span(),
+                    format!("`{path}` must be true or false, found {}", other.type_str()),
+                    "expected a boolean",
+                    None,
+                );
+                default
+            }
+        }
+    }
+
+    fn str_list(&mut self, key: &'static str, cx: &mut Cx) -> Vec<String> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let path = self.key_path(key);
+        each(v, &path, cx, read_str)
+    }
+
+    fn num_map(&mut self, key: &'static str, range: Range01, cx: &mut Cx) -> BTreeMap<String, f64> {
+        let mut out = BTreeMap::new();
+        let Some(v) = self.get(key) else {
+            return out;
+        };
+        let path = self.key_path(key);
+        cx.spans.insert(&path, v.span());
+        let DeValue::Table(t) = v.get_ref() else {
+            cx.error(
+                v.span(),
+                format!(
+                    "`{path}` must be a table of numbers, found {}",
+                    v.get_ref().type_str()
+                ),
+                "expected a table",
+                Some(format!("write `{key} = {{ some_id = 0.5 }}`")),
+            );
+            return out;
+        };
+        for (k, item) in t.iter() {
+            let kp = format!("{path}.{}", k.get_ref());
+            cx.spans.insert(&format!("{kp}#key"), k.span());
+            if let Some(x) = read_num(item, &kp, range, cx) {
+                out.insert(k.get_ref().to_string(), x);
+            }
+        }
+        out
+    }
+
+    /// An array of tables, each read by `f`.
+    fn tables<T>(
+        &mut self,
+        key: &'static str,
+        what: &'static str,
+        cx: &mut Cx,
+        mut f: impl FnMut(&mut Tbl<'a, 'i>, &mut Cx) -> T,
+    ) -> Vec<T> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let path = self.key_path(key);
+        each(v, &path, cx, |item, p, cx| {
+            let mut t = Tbl::new(item, p, what, cx)?;
+            let out = f(&mut t, cx);
+            t.finish(cx);
+            Some(out)
+        })
+    }
+}
+
+fn each<'a, 'i, T>(
+    v: &'a Val<'i>,
+    path: &str,
+    cx: &mut Cx,
+    mut f: impl FnMut(&'a Val<'i>, &str, &mut Cx) -> Option<T>,
+) -> Vec<T> {
+    cx.spans.insert(path, v.span());
+    let DeValue::Array(items) = v.get_ref() else {
+        cx.error(
+            v.span(),
+            format!(
+                "`{path}` must be an array, found {}",
+                v.get_ref().type_str()
+            ),
+            "expected an array",
+            Some(
+                "write a list in brackets, e.g. `[\"a\", \"b\"]`, or repeat `[[table]]` headers"
+                    .into(),
+            ),
+        );
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| f(item, &format!("{path}[{i}]"), cx))
+        .collect()
+}
+
+fn read_str(v: &Val<'_>, path: &str, cx: &mut Cx) -> Option<String> {
+    cx.spans.insert(path, v.span());
+    match v.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        DeValue::Datetime(d) => Some(d.to_string()),
+        other => {
+            cx.error(
+                v.span(),
+                format!("`{path}` must be a string, found {}", other.type_str()),
+                "expected a string",
+                Some("put the value in double quotes".into()),
+            );
+            None
+        }
+    }
+}
+
+fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64> {
+    cx.spans.insert(path, v.span());
+    let x = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|n| n as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        other => {
+            cx.error(
+                v.span(),
+                format!("`{path}` must be a number, found {}", other.type_str()),
+                "expected a number",
+                Some("write a number without quotes, e.g. `0.5` or `12`".into()),
+            );
+            return None;
+        }
+    };
+    let Some(x) = x else {
+        cx.error(
+            v.span(),
+            format!("`{path}` is not a representable number"),
+            "out of range",
+            None,
+        );
+        return None;
+    };
+    if !x.is_finite() {
+        cx.error(
+            v.span(),
+            format!("`{path}` must be a finite number, found {x}"),
+            "not finite",
+            Some("NaN and infinity are not allowed; write the intended value".into()),
+        );
+        return None;
+    }
+    if let Err(expected) = range.check(x) {
+        cx.error(
+            v.span(),
+            format!("`{path}` must be {expected}, found {x}"),
+            "out of range",
+            Some(format!("change the value to {expected}")),
+        );
+        return None;
+    }
+    Some(x)
+}
+
+/// The known key closest to `name` by edit distance, if close enough to be a typo.
+fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Read a scenario's structure. Returns the scenario (with defaults where
+/// values were bad) and every problem found.
+pub(crate) fn read(src: &str) -> (Option<Scenario>, Vec<Problem>, SpanMap) {
+    let mut cx = Cx {
+        problems: Vec::new(),
+        spans: SpanMap::default(),
+    };
+    let (doc, errors) = DeTable::parse_recoverable(src);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            cx.error(
+                span,
+                format!("TOML syntax error: {}", e.message().trim()),
+                "here",
+                Some("fix the TOML syntax (quotes, brackets, `key = value`)".into()),
+            );
+        }
+        return (None, cx.problems, cx.spans);
+    }
+    let root_val: Val<'_> = Spanned::new(doc.span(), DeValue::Table(doc.into_inner()));
+    let Some(mut root) = Tbl::new(&root_val, "", "scenario", &mut cx) else {
+        return (None, cx.problems, cx.spans);
+    };
+    let scenario = read_scenario(&mut root, &mut cx);
+    root.finish(&mut cx);
+    (Some(scenario), cx.problems, cx.spans)
+}
+
+fn sub<'a, 'i>(
+    t: &mut Tbl<'a, 'i>,
+    key: &'static str,
+    what: &'static str,
+    cx: &mut Cx,
+) -> Option<Tbl<'a, 'i>> {
+    let v = t.get(key)?;
+    let p = t.key_path(key);
+    Tbl::new(v, &p, what, cx)
+}
+
+fn read_scenario(root: &mut Tbl<'_, '_>, cx: &mut Cx) -> Scenario {
+    let meta = match sub(root, "meta", "section", cx) {
+        Some(mut t) => {
+            let m = read_meta(&mut t, cx);
+            t.finish(cx);
+            m
+        }
+        None => {
+            if root.t.get("meta").is_none() {
+                root.missing("meta", cx, "{ id = \"…\", title = \"…\" }");
+            }
+            Meta {
+                id: String::new(),
+                title: String::new(),
+                as_of: String::new(),
+                disclaimer: String::new(),
+                currency: default_currency(),
+                sources: Vec::new(),
+            }
+        }
+    };
+    let parameters = match sub(root, "parameters", "section", cx) {
+        Some(mut t) => {
+            let p = read_parameters(&mut t, cx);
+            t.finish(cx);
+            p
+        }
+        None => Parameters::default(),
+    };
+    let capabilities = root.tables("capabilities", "capability", cx, read_capability);
+    let dimensions = root.tables("dimensions", "dimension", cx, read_dimension);
+    let actors = root.tables("actors", "actor", cx, read_actor);
+    let components = root.tables("components", "component", cx, read_component);
+    let synergies = root.tables("synergies", "synergy", cx, read_synergy);
+    Scenario {
+        meta,
+        parameters,
+        capabilities,
+        dimensions,
+        actors,
+        components,
+        synergies,
+    }
+}
+
+fn read_meta(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Meta {
+    Meta {
+        id: t.req_str("id", cx),
+        title: t.req_str("title", cx),
+        as_of: t.str_or("as_of", cx, ""),
+        disclaimer: t.str_or("disclaimer", cx, ""),
+        currency: t.opt_str("currency", cx).unwrap_or_else(default_currency),
+        sources: t.tables("sources", "source", cx, |s, cx| Source {
+            id: s.req_str("id", cx),
+            citation: s.req_str("citation", cx),
+            url: s.str_or("url", cx, ""),
+        }),
+    }
+}
+
+fn read_parameters(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Parameters {
+    let d = Parameters::default();
+    let horizon_years = t.num_or("horizon_years", Range01::Positive, cx, d.horizon_years);
+    let required_acceptance = t.str_list("required_acceptance", cx);
+    let rotation = t.num_map("rotation", Range01::AtLeastOne, cx);
+    let air = match sub(t, "air", "section", cx) {
+        Some(mut a) => {
+            let air = read_air(&mut a, cx);
+            a.finish(cx);
+            air
+        }
+        None => AirParameters::default(),
+    };
+    let solver_time_limit_s = t.num_or(
+        "solver_time_limit_s",
+        Range01::Positive,
+        cx,
+        d.solver_time_limit_s,
+    );
+    Parameters {
+        horizon_years,
+        required_acceptance,
+        rotation,
+        air,
+        solver_time_limit_s,
+    }
+}
+
+fn read_air(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> AirParameters {
+    let d = AirParameters::default();
+    AirParameters {
+        aircraft_per_station: t.num_or(
+            "aircraft_per_station",
+            Range01::Positive,
+            cx,
+            d.aircraft_per_station,
+        ),
+        hours_per_day: hours(t, "hours_per_day", cx).unwrap_or(d.hours_per_day),
+        time_on_station_h: t.num_or(
+            "time_on_station_h",
+            Range01::Positive,
+            cx,
+            d.time_on_station_h,
+        ),
+        sorties_per_aircraft_day: t.num_or(
+            "sorties_per_aircraft_day",
+            Range01::Positive,
+            cx,
+            d.sorties_per_aircraft_day,
+        ),
+        availability: availability(t, "availability", cx).unwrap_or(d.availability),
+        qra_aircraft: t.num_or("qra_aircraft", Range01::NonNegative, cx, d.qra_aircraft),
+        tanker_on_station_h: t.num_or(
+            "tanker_on_station_h",
+            Range01::Positive,
+            cx,
+            d.tanker_on_station_h,
+        ),
+        aew_on_station_h: t.num_or(
+            "aew_on_station_h",
+            Range01::Positive,
+            cx,
+            d.aew_on_station_h,
+        ),
+    }
+}
+
+/// Hours per day: in (0, 24].
+fn hours(t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx) -> Option<f64> {
+    let h = t.opt_num(key, Range01::Positive, cx)?;
+    if h > 24.0 {
+        let path = t.key_path(key);
+        cx.error(
+            cx.spans.get(&path),
+            format!("`{path}` must be at most 24 hours a day, found {h}"),
+            "more than a day",
+            Some("use 24 for round-the-clock coverage".into()),
+        );
+        return None;
+    }
+    Some(h)
+}
+
+/// Availability: in (0, 1].
+fn availability(t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx) -> Option<f64> {
+    let a = t.opt_num(key, Range01::Unit, cx)?;
+    if a == 0.0 {
+        let path = t.key_path(key);
+        cx.error(
+            cx.spans.get(&path),
+            format!("`{path}` must be above 0: no aircraft would ever be available"),
+            "zero availability",
+            Some("use the share of aircraft mission-capable on a day, e.g. 0.6".into()),
+        );
+        return None;
+    }
+    Some(a)
+}
+
+fn read_capability(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Capability {
+    Capability {
+        id: t.req_str("id", cx),
+        name: t.req_str("name", cx),
+        unit: t.str_or("unit", cx, ""),
+        force_type: t.req_str("force_type", cx),
+        ground: t.bool_or("ground", cx, false),
+        integer: t.bool_or("integer", cx, true),
+    }
+}
+
+fn read_dimension(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Dimension {
+    Dimension {
+        id: t.req_str("id", cx),
+        name: t.req_str("name", cx),
+        anchors: t.tables("anchors", "anchor", cx, |a, cx| Anchor {
+            at: a.req_num("at", Range01::Unit, cx),
+            label: a.req_str("label", cx),
+        }),
+        default: t.opt_num("default", Range01::Unit, cx),
+    }
+}
+
+fn read_actor(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Actor {
+    let id = t.req_str("id", cx);
+    let name = t.req_str("name", cx);
+    let capability = t.num_or("capability", Range01::NonNegative, cx, 0.0);
+    let reservation = t.req_num("reservation", Range01::Unit, cx);
+    let member_of = t.str_list("member_of", cx);
+    let position = t.num_map("position", Range01::Unit, cx);
+    let salience = t.num_map("salience", Range01::Unit, cx);
+    let red_lines = t.tables("red_lines", "red line", cx, read_red_line);
+    let inventory = read_inventory(t, cx);
+    let caveats = t.tables("caveats", "caveat", cx, read_caveat);
+    let notes = t.str_or("notes", cx, "");
+    Actor {
+        id,
+        name,
+        capability,
+        reservation,
+        member_of,
+        position,
+        salience,
+        red_lines,
+        inventory,
+        caveats,
+        notes,
+    }
+}
+
+fn read_inventory(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> BTreeMap<String, InventoryItem> {
+    let mut out = BTreeMap::new();
+    let Some(inv) = sub(t, "inventory", "inventory", cx) else {
+        return out;
+    };
+    let entries: Vec<_> = inv.t.iter().collect();
+    for (k, v) in entries {
+        let cap: &str = k.get_ref();
+        let path = format!("{}.{cap}", inv.path);
+        cx.spans.insert(&format!("{path}#key"), k.span());
+        let Some(mut item) = Tbl::new(v, &path, "inventory item", cx) else {
+            continue;
+        };
+        let it = InventoryItem {
+            count: item.req_num("count", Range01::NonNegative, cx),
+            readiness: item.num_or("readiness", Range01::Unit, cx, 1.0),
+            deployable_share: item.num_or("deployable_share", Range01::Unit, cx, 1.0),
+            cost_per_unit_year: item.num_or("cost_per_unit_year", Range01::NonNegative, cx, 0.0),
+            source: item.str_or("source", cx, ""),
+        };
+        item.finish(cx);
+        out.insert(cap.to_string(), it);
+    }
+    // Every key of the inventory table is a capability id (checked in validation),
+    // so the table has no unknown keys of its own: `inv.finish` is not called.
+    drop(inv);
+    out
+}
+
+fn read_filter(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> ContributionFilter {
+    ContributionFilter {
+        capabilities: t.str_list("capabilities", cx),
+        ground: t.bool_or("ground", cx, false),
+        in_theatre_only: t.bool_or("in_theatre_only", cx, true),
+    }
+}
+
+fn read_condition(t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx) -> Option<LevelCondition> {
+    let mut c = sub(t, key, "condition", cx)?;
+    let dimension = c.req_str("dimension", cx);
+    let op = read_op(&mut c, cx);
+    let value = c.req_num("value", Range01::Unit, cx);
+    c.finish(cx);
+    Some(LevelCondition {
+        dimension,
+        op,
+        value,
+    })
+}
+
+fn read_op(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Comparison {
+    let s = t.req_str("op", cx);
+    if s.is_empty() {
+        return Comparison::Gt;
+    }
+    Comparison::parse(&s).unwrap_or_else(|| {
+        let path = t.key_path("op");
+        cx.error(
+            cx.spans.get(&path),
+            format!("`{path}` must be one of lt, le, gt, ge; found \"{s}\""),
+            "unknown comparison",
+            Some("use \"lt\" (<), \"le\" (≤), \"gt\" (>) or \"ge\" (≥)".into()),
+        );
+        Comparison::Gt
+    })
+}
+
+fn read_caveat(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Caveat {
+    Caveat {
+        id: t.req_str("id", cx),
+        applies_to: read_filter(t, cx),
+        lifted_when: read_condition(t, "lifted_when", cx),
+        statement: t.str_or("statement", cx, ""),
+    }
+}
+
+fn read_red_line(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> RedLine {
+    let id = t.req_str("id", cx);
+    let hardness = match t.req_str("hardness", cx).as_str() {
+        "stated" | "" => Hardness::Stated,
+        "inferred" => Hardness::Inferred,
+        other => {
+            let path = t.key_path("hardness");
+            cx.error(
+                cx.spans.get(&path),
+                format!("`{path}` must be \"stated\" or \"inferred\", found \"{other}\""),
+                "unknown hardness",
+                Some(
+                    "\"stated\": said publicly by the actor; \"inferred\": read by analysts".into(),
+                ),
+            );
+            Hardness::Stated
+        }
+    };
+    let flexibility = t.num_or("flexibility", Range01::Unit, cx, 0.0);
+    let statement = t.str_or("statement", cx, "");
+    let source = t.str_or("source", cx, "");
+    let kind = t.req_str("kind", cx);
+    let rule = match kind.as_str() {
+        "option" => RedLineRule::Option {
+            component: t.req_str("component", cx),
+            options: t.str_list("options", cx),
+        },
+        "level" => RedLineRule::Level {
+            dimension: t.req_str("dimension", cx),
+            op: read_op(t, cx),
+            value: t.req_num("value", Range01::Unit, cx),
+        },
+        "contribution" => RedLineRule::Contribution {
+            applies_to: read_filter(t, cx),
+            from_actors: t.str_list("from_actors", cx),
+            from_members_of: t.str_list("from_members_of", cx),
+        },
+        other => {
+            if !other.is_empty() {
+                let path = t.key_path("kind");
+                cx.error(
+                    cx.spans.get(&path),
+                    format!("`{path}` must be \"option\", \"level\" or \"contribution\", found \"{other}\""),
+                    "unknown red-line kind",
+                    Some(
+                        "\"option\" forbids options of a component, \"level\" a level on a dimension, \
+                         \"contribution\" forces from some contributors"
+                            .into(),
+                    ),
+                );
+            }
+            // Mark the rule keys as known so one bad `kind` gives one error.
+            for k in [
+                "component",
+                "options",
+                "dimension",
+                "op",
+                "value",
+                "capabilities",
+                "ground",
+                "in_theatre_only",
+                "from_actors",
+                "from_members_of",
+            ] {
+                t.known.push(k);
+            }
+            RedLineRule::Option {
+                component: String::new(),
+                options: Vec::new(),
+            }
+        }
+    };
+    RedLine {
+        id,
+        hardness,
+        flexibility,
+        statement,
+        source,
+        rule,
+    }
+}
+
+fn read_component(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Component {
+    Component {
+        id: t.req_str("id", cx),
+        name: t.req_str("name", cx),
+        options: t.tables("options", "option", cx, read_option),
+    }
+}
+
+fn read_option(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> OptionDef {
+    OptionDef {
+        id: t.req_str("id", cx),
+        name: t.str_or("name", cx, ""),
+        levels: t.num_map("levels", Range01::Unit, cx),
+        deterrence: t.num_or("deterrence", Range01::Finite, cx, 0.0),
+        cost_per_year: t.num_or("cost_per_year", Range01::NonNegative, cx, 0.0),
+        one_off_cost: t.num_or("one_off_cost", Range01::NonNegative, cx, 0.0),
+        tasks: t.tables("tasks", "task", cx, read_task),
+        note: t.str_or("note", cx, ""),
+    }
+}
+
+const RULES: &[&str] = &[
+    "standing_ground_force",
+    "combat_air_patrol",
+    "air_policing",
+    "orbit",
+    "point_air_defence",
+    "monitoring",
+    "materiel_supply",
+    "fixed_units",
+];
+
+fn read_task(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Task {
+    let id = t.req_str("id", cx);
+    let providers = t.str_list("providers", cx);
+    let in_theatre = t.bool_or("in_theatre", cx, true);
+    let rule_name = t.req_str("rule", cx);
+    use Range01::{NonNegative as NN, Positive as Pos};
+    let rule = match rule_name.as_str() {
+        "standing_ground_force" => SizingRule::StandingGroundForce {
+            personnel: t.req_num("personnel", NN, cx),
+            units: t.num_or("units", NN, cx, 0.0),
+            personnel_capability: t.str_or("personnel_capability", cx, "ground_personnel"),
+            unit_capability: t.str_or("unit_capability", cx, "brigades"),
+        },
+        "combat_air_patrol" => SizingRule::CombatAirPatrol {
+            stations: t.req_num("stations", NN, cx),
+            tanker_orbits: t.num_or("tanker_orbits", NN, cx, 0.0),
+            aew_orbits: t.num_or("aew_orbits", NN, cx, 0.0),
+            overrides: AirOverrides {
+                aircraft_per_station: t.opt_num("aircraft_per_station", Pos, cx),
+                hours_per_day: hours(t, "hours_per_day", cx),
+                time_on_station_h: t.opt_num("time_on_station_h", Pos, cx),
+                sorties_per_aircraft_day: t.opt_num("sorties_per_aircraft_day", Pos, cx),
+                availability: availability(t, "availability", cx),
+                qra_aircraft: t.opt_num("qra_aircraft", NN, cx),
+            },
+            fighter_capability: t.str_or("fighter_capability", cx, "fighters"),
+            tanker_capability: t.str_or("tanker_capability", cx, "tankers"),
+            aew_capability: t.str_or("aew_capability", cx, "aew"),
+        },
+        "air_policing" => SizingRule::AirPolicing {
+            aircraft_on_duty: t.req_num("aircraft_on_duty", NN, cx),
+            availability: availability(t, "availability", cx),
+            fighter_capability: t.str_or("fighter_capability", cx, "fighters"),
+        },
+        "orbit" => SizingRule::Orbit {
+            capability: t.req_str("capability", cx),
+            orbits: t.req_num("orbits", NN, cx),
+            on_station_h: t.req_num("on_station_h", Pos, cx),
+            availability: availability(t, "availability", cx),
+        },
+        "point_air_defence" => SizingRule::PointAirDefence {
+            sites: t.req_num("sites", NN, cx),
+            batteries_per_site: t.req_num("batteries_per_site", NN, cx),
+            capability: t.str_or("capability", cx, "gbad_long"),
+            transfer: t.bool_or("transfer", cx, false),
+        },
+        "monitoring" => SizingRule::Monitoring {
+            line_km: t.req_num("line_km", NN, cx),
+            monitors_per_km: t.req_num("monitors_per_km", NN, cx),
+            capability: t.str_or("capability", cx, "monitors"),
+        },
+        "materiel_supply" => SizingRule::MaterielSupply {
+            value_per_year: t.req_num("value_per_year", NN, cx),
+            capability: t.str_or("capability", cx, "materiel"),
+        },
+        "fixed_units" => SizingRule::FixedUnits {
+            capability: t.req_str("capability", cx),
+            units: t.req_num("units", NN, cx),
+        },
+        other => {
+            if !other.is_empty() {
+                let path = t.key_path("rule");
+                let help = match closest(other, RULES) {
+                    Some(s) => format!("did you mean \"{s}\"? Sizing rules: {}", RULES.join(", ")),
+                    None => format!("sizing rules: {}", RULES.join(", ")),
+                };
+                cx.error(
+                    cx.spans.get(&path),
+                    format!("`{path}` names an unknown sizing rule \"{other}\""),
+                    "unknown sizing rule",
+                    Some(help),
+                );
+            }
+            // The parameters cannot be checked without a known rule: accept any key.
+            let keys: Vec<&str> = t.t.keys().map(|k| k.get_ref().as_ref()).collect();
+            for k in keys {
+                if let Some(known) = ALL_TASK_KEYS.iter().find(|x| **x == k) {
+                    t.known.push(known);
+                }
+            }
+            SizingRule::FixedUnits {
+                capability: String::new(),
+                units: 0.0,
+            }
+        }
+    };
+    Task {
+        id,
+        rule,
+        providers,
+        in_theatre,
+    }
+}
+
+const ALL_TASK_KEYS: &[&str] = &[
+    "personnel",
+    "units",
+    "personnel_capability",
+    "unit_capability",
+    "stations",
+    "tanker_orbits",
+    "aew_orbits",
+    "aircraft_per_station",
+    "hours_per_day",
+    "time_on_station_h",
+    "sorties_per_aircraft_day",
+    "availability",
+    "qra_aircraft",
+    "fighter_capability",
+    "tanker_capability",
+    "aew_capability",
+    "aircraft_on_duty",
+    "capability",
+    "orbits",
+    "on_station_h",
+    "sites",
+    "batteries_per_site",
+    "transfer",
+    "line_km",
+    "monitors_per_km",
+    "value_per_year",
+];
+
+fn read_synergy(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Synergy {
+    let id = t.req_str("id", cx);
+    let mut when = BTreeMap::new();
+    if let Some(v) = t.get("when") {
+        let path = t.key_path("when");
+        cx.spans.insert(&path, v.span());
+        match v.get_ref() {
+            DeValue::Table(w) => {
+                for (k, opts) in w.iter() {
+                    let kp = format!("{path}.{}", k.get_ref());
+                    cx.spans.insert(&format!("{kp}#key"), k.span());
+                    let list = each(opts, &kp, cx, read_str);
+                    when.insert(k.get_ref().to_string(), list);
+                }
+            }
+            other => cx.error(
+                v.span(),
+                format!(
+                    "`{path}` must be a table of component = [options], found {}",
+                    other.type_str()
+                ),
+                "expected a table",
+                Some("write `when = { ground_force = [\"reassurance_medium\"] }`".into()),
+            ),
+        }
+    } else {
+        t.missing("when", cx, "{ component = [\"option\"] }");
+    }
+    Synergy {
+        id,
+        when,
+        bonus: t.req_num("bonus", Range01::Finite, cx),
+        statement: t.str_or("statement", cx, ""),
+    }
+}

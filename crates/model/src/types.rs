@@ -1,0 +1,659 @@
+//! The scenario as plain data.
+//!
+//! Every type here is a serde struct with no behaviour beyond small lookups:
+//! the engine reads it, the reader in [`crate::read`] builds it from TOML,
+//! and [`crate::schema`] derives the JSON Schema from it.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One scenario file: everything the engine knows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub meta: Meta,
+    #[serde(default)]
+    pub parameters: Parameters,
+    /// Capability units that requirements and inventories are counted in.
+    pub capabilities: Vec<Capability>,
+    /// Issue axes on [0, 1].
+    pub dimensions: Vec<Dimension>,
+    pub actors: Vec<Actor>,
+    /// Guarantee components; a package picks one option of each.
+    pub components: Vec<Component>,
+    /// Deterrence bonuses for combinations of options.
+    #[serde(default)]
+    pub synergies: Vec<Synergy>,
+}
+
+/// Identification, provenance and the disclaimer shown with every result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    /// Date the scenario describes, ISO 8601 (e.g. "2025-08-20").
+    #[serde(default)]
+    pub as_of: String,
+    /// Shown at the top of every report.
+    #[serde(default)]
+    pub disclaimer: String,
+    /// Currency and scale of every cost in the file, e.g. "USD million".
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+pub(crate) fn default_currency() -> String {
+    "USD million".to_string()
+}
+
+/// A public source the scenario cites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub citation: String,
+    #[serde(default)]
+    pub url: String,
+}
+
+/// Global engine parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Parameters {
+    /// Years over which one-off costs are spread.
+    #[serde(default = "default_horizon")]
+    pub horizon_years: f64,
+    /// Actors whose acceptance a package needs to pass.
+    #[serde(default)]
+    pub required_acceptance: Vec<String>,
+    /// Rotation ratio per force type: units in the pool per unit deployed continuously.
+    #[serde(default)]
+    pub rotation: BTreeMap<String, f64>,
+    /// Defaults for the combat air patrol and orbit sizing rules.
+    #[serde(default)]
+    pub air: AirParameters,
+    /// Wall-clock limit for one allocation solve, in seconds.
+    #[serde(default = "default_solver_time_limit")]
+    pub solver_time_limit_s: f64,
+}
+
+pub(crate) fn default_horizon() -> f64 {
+    1.0
+}
+pub(crate) fn default_solver_time_limit() -> f64 {
+    10.0
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            horizon_years: default_horizon(),
+            required_acceptance: Vec::new(),
+            rotation: BTreeMap::new(),
+            air: AirParameters::default(),
+            solver_time_limit_s: default_solver_time_limit(),
+        }
+    }
+}
+
+/// Combat-air-patrol geometry and aircraft availability defaults
+/// (each can be overridden per task).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AirParameters {
+    /// Fighters on each CAP station at any time (a two-ship).
+    #[serde(default = "d_aircraft_per_station")]
+    pub aircraft_per_station: f64,
+    /// Hours of coverage per day.
+    #[serde(default = "d_hours_per_day")]
+    pub hours_per_day: f64,
+    /// Time on station per fighter sortie, hours (sortie length minus transit).
+    #[serde(default = "d_time_on_station_h")]
+    pub time_on_station_h: f64,
+    /// Sustained sorties one fighter flies per day.
+    #[serde(default = "d_sorties_per_aircraft_day")]
+    pub sorties_per_aircraft_day: f64,
+    /// Share of deployed aircraft mission-capable on a given day.
+    #[serde(default = "d_availability")]
+    pub availability: f64,
+    /// Quick-reaction-alert fighters added to each CAP deployment.
+    #[serde(default)]
+    pub qra_aircraft: f64,
+    /// Time on station per tanker sortie, hours.
+    #[serde(default = "d_orbit_on_station_h")]
+    pub tanker_on_station_h: f64,
+    /// Time on station per airborne-early-warning sortie, hours.
+    #[serde(default = "d_orbit_on_station_h")]
+    pub aew_on_station_h: f64,
+}
+
+fn d_aircraft_per_station() -> f64 {
+    2.0
+}
+fn d_hours_per_day() -> f64 {
+    24.0
+}
+fn d_time_on_station_h() -> f64 {
+    4.0
+}
+fn d_sorties_per_aircraft_day() -> f64 {
+    1.5
+}
+fn d_availability() -> f64 {
+    0.6
+}
+fn d_orbit_on_station_h() -> f64 {
+    8.0
+}
+
+impl Default for AirParameters {
+    fn default() -> Self {
+        AirParameters {
+            aircraft_per_station: d_aircraft_per_station(),
+            hours_per_day: d_hours_per_day(),
+            time_on_station_h: d_time_on_station_h(),
+            sorties_per_aircraft_day: d_sorties_per_aircraft_day(),
+            availability: d_availability(),
+            qra_aircraft: 0.0,
+            tanker_on_station_h: d_orbit_on_station_h(),
+            aew_on_station_h: d_orbit_on_station_h(),
+        }
+    }
+}
+
+/// A unit in which requirements and inventories are counted
+/// (fighter aircraft, brigades, ground personnel, long-range air-defence batteries…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capability {
+    pub id: String,
+    pub name: String,
+    /// Unit noun for reports ("aircraft", "batteries", "personnel").
+    #[serde(default)]
+    pub unit: String,
+    /// Key into `parameters.rotation`.
+    pub force_type: String,
+    /// Counts as ground troops for contribution red lines that name ground forces.
+    #[serde(default)]
+    pub ground: bool,
+    /// Whole units only (aircraft, batteries); false for personnel or money.
+    #[serde(default = "yes")]
+    pub integer: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An issue axis on [0, 1] with labelled anchor points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub anchors: Vec<Anchor>,
+    /// Level when no chosen option sets this dimension.
+    #[serde(default)]
+    pub default: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Anchor {
+    pub at: f64,
+    pub label: String,
+}
+
+/// A state or organisation: a party, a guarantor, a contributor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// Relative influence on the outcome (used by the negotiation forecast).
+    #[serde(default)]
+    pub capability: f64,
+    /// Utility of no deal; the actor accepts a package only at or above it.
+    pub reservation: f64,
+    /// Organisations the actor belongs to ("nato", "eu"…), for red lines on contributors.
+    #[serde(default)]
+    pub member_of: Vec<String>,
+    /// Ideal level per dimension, on [0, 1].
+    #[serde(default)]
+    pub position: BTreeMap<String, f64>,
+    /// Weight per dimension, on [0, 1].
+    #[serde(default)]
+    pub salience: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub red_lines: Vec<RedLine>,
+    /// Forces the actor could contribute, by capability id.
+    #[serde(default)]
+    pub inventory: BTreeMap<String, InventoryItem>,
+    /// Restrictions the contributor puts on the use of its own forces.
+    #[serde(default)]
+    pub caveats: Vec<Caveat>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// One capability in a contributor's inventory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryItem {
+    /// Whole national inventory in capability units.
+    pub count: f64,
+    /// Share of the inventory that is usable (mission-capable, trained).
+    #[serde(default = "one")]
+    pub readiness: f64,
+    /// Share of the usable inventory the contributor would commit to this mission.
+    #[serde(default = "one")]
+    pub deployable_share: f64,
+    /// Operating cost per unit in the pool per year, in `meta.currency`.
+    #[serde(default)]
+    pub cost_per_unit_year: f64,
+    #[serde(default)]
+    pub source: String,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Which contributors a contribution rule covers.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionFilter {
+    /// Only these capabilities (empty: every capability, narrowed by `ground`).
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    /// Only capabilities marked `ground = true`.
+    #[serde(default)]
+    pub ground: bool,
+    /// Only units deployed in the theatre (tasks with `in_theatre = true`).
+    #[serde(default = "yes")]
+    pub in_theatre_only: bool,
+}
+
+/// A contributor's own restriction on its forces; the allocator always honours it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Caveat {
+    pub id: String,
+    #[serde(flatten)]
+    pub applies_to: ContributionFilter,
+    /// The caveat is lifted in packages where this holds.
+    #[serde(default)]
+    pub lifted_when: Option<LevelCondition>,
+    #[serde(default)]
+    pub statement: String,
+}
+
+/// `level(dimension) op value`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelCondition {
+    pub dimension: String,
+    pub op: Comparison,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Comparison {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Comparison {
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            Comparison::Lt => left < right,
+            Comparison::Le => left <= right,
+            Comparison::Gt => left > right,
+            Comparison::Ge => left >= right,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Lt => "<",
+            Comparison::Le => "≤",
+            Comparison::Gt => ">",
+            Comparison::Ge => "≥",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Comparison> {
+        Some(match s {
+            "lt" | "<" => Comparison::Lt,
+            "le" | "<=" => Comparison::Le,
+            "gt" | ">" => Comparison::Gt,
+            "ge" | ">=" => Comparison::Ge,
+            _ => return None,
+        })
+    }
+}
+
+/// How firmly a red line has been drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Hardness {
+    /// Said publicly by the actor.
+    Stated,
+    /// Read by analysts from the actor's statements or behaviour.
+    Inferred,
+}
+
+impl Hardness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hardness::Stated => "stated",
+            Hardness::Inferred => "inferred",
+        }
+    }
+}
+
+/// A hard constraint an actor puts on a package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedLine {
+    pub id: String,
+    pub hardness: Hardness,
+    /// Chance the red line relaxes, on [0, 1].
+    #[serde(default)]
+    pub flexibility: f64,
+    /// What the actor said, with who and when.
+    #[serde(default)]
+    pub statement: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(flatten)]
+    pub rule: RedLineRule,
+}
+
+/// What a red line forbids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum RedLineRule {
+    /// The package must not choose any of these options of a component.
+    Option {
+        component: String,
+        options: Vec<String>,
+    },
+    /// The package's level on a dimension must not satisfy `op value`.
+    Level {
+        dimension: String,
+        op: Comparison,
+        value: f64,
+    },
+    /// The allocation must not take forces matching the filter from these contributors.
+    Contribution {
+        #[serde(flatten)]
+        applies_to: ContributionFilter,
+        /// Contributors named directly.
+        #[serde(default)]
+        from_actors: Vec<String>,
+        /// Contributors that are members of any of these organisations.
+        #[serde(default)]
+        from_members_of: Vec<String>,
+    },
+}
+
+/// A guarantee component: a choice among options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub options: Vec<OptionDef>,
+}
+
+/// One option of a component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionDef {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Level this option sets on each dimension, on [0, 1].
+    #[serde(default)]
+    pub levels: BTreeMap<String, f64>,
+    /// Deterrence value (a judgment input, scenario-declared).
+    #[serde(default)]
+    pub deterrence: f64,
+    /// Fixed cost per year not tied to a capability, in `meta.currency`.
+    #[serde(default)]
+    pub cost_per_year: f64,
+    /// One-off cost, spread over `parameters.horizon_years`.
+    #[serde(default)]
+    pub one_off_cost: f64,
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Something a package needs done, sized by a named rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub id: String,
+    #[serde(flatten)]
+    pub rule: SizingRule,
+    /// Only these contributors may supply this task (e.g. US aircraft only).
+    #[serde(default)]
+    pub providers: Vec<String>,
+    /// The task's units are inside the theatre (Ukraine); false for e.g. backstop forces on NATO soil.
+    #[serde(default = "yes")]
+    pub in_theatre: bool,
+}
+
+/// A documented sizing rule and its parameters. See docs/model.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum SizingRule {
+    /// Personnel and manoeuvre units deployed continuously, multiplied by the land rotation ratio.
+    StandingGroundForce {
+        personnel: f64,
+        #[serde(default)]
+        units: f64,
+        #[serde(default = "cap_ground_personnel")]
+        personnel_capability: String,
+        #[serde(default = "cap_brigades")]
+        unit_capability: String,
+    },
+    /// Fighter CAP stations held for `hours_per_day`, with tanker and AEW orbits.
+    CombatAirPatrol {
+        stations: f64,
+        #[serde(default)]
+        tanker_orbits: f64,
+        #[serde(default)]
+        aew_orbits: f64,
+        #[serde(flatten)]
+        overrides: AirOverrides,
+        #[serde(default = "cap_fighters")]
+        fighter_capability: String,
+        #[serde(default = "cap_tankers")]
+        tanker_capability: String,
+        #[serde(default = "cap_aew")]
+        aew_capability: String,
+    },
+    /// A number of fighters on duty (alert or patrol), divided by availability.
+    AirPolicing {
+        aircraft_on_duty: f64,
+        #[serde(default)]
+        availability: Option<f64>,
+        #[serde(default = "cap_fighters")]
+        fighter_capability: String,
+    },
+    /// Support aircraft orbits (tanker, AEW, ISR) held for `hours_per_day`.
+    Orbit {
+        capability: String,
+        orbits: f64,
+        on_station_h: f64,
+        #[serde(default)]
+        availability: Option<f64>,
+    },
+    /// Air-defence batteries per protected site.
+    PointAirDefence {
+        sites: f64,
+        batteries_per_site: f64,
+        #[serde(default = "cap_gbad_long")]
+        capability: String,
+        /// Batteries handed over to the defended state: no rotation pool.
+        #[serde(default)]
+        transfer: bool,
+    },
+    /// Ceasefire monitors per km of line.
+    Monitoring {
+        line_km: f64,
+        monitors_per_km: f64,
+        #[serde(default = "cap_monitors")]
+        capability: String,
+    },
+    /// Annual value of materiel delivered; no rotation.
+    MaterielSupply {
+        value_per_year: f64,
+        #[serde(default = "cap_materiel")]
+        capability: String,
+    },
+    /// A fixed number of units deployed continuously.
+    FixedUnits { capability: String, units: f64 },
+}
+
+/// Per-task overrides of the CAP defaults in `parameters.air`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct AirOverrides {
+    pub aircraft_per_station: Option<f64>,
+    pub hours_per_day: Option<f64>,
+    pub time_on_station_h: Option<f64>,
+    pub sorties_per_aircraft_day: Option<f64>,
+    pub availability: Option<f64>,
+    pub qra_aircraft: Option<f64>,
+}
+
+fn cap_ground_personnel() -> String {
+    "ground_personnel".into()
+}
+fn cap_brigades() -> String {
+    "brigades".into()
+}
+fn cap_fighters() -> String {
+    "fighters".into()
+}
+fn cap_tankers() -> String {
+    "tankers".into()
+}
+fn cap_aew() -> String {
+    "aew".into()
+}
+fn cap_gbad_long() -> String {
+    "gbad_long".into()
+}
+fn cap_monitors() -> String {
+    "monitors".into()
+}
+fn cap_materiel() -> String {
+    "materiel".into()
+}
+
+/// A deterrence bonus when every listed component has one of the listed options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Synergy {
+    pub id: String,
+    /// Component id → options that qualify.
+    pub when: BTreeMap<String, Vec<String>>,
+    pub bonus: f64,
+    #[serde(default)]
+    pub statement: String,
+}
+
+impl Scenario {
+    pub fn actor(&self, id: &str) -> Option<&Actor> {
+        self.actors.iter().find(|a| a.id == id)
+    }
+    pub fn capability(&self, id: &str) -> Option<&Capability> {
+        self.capabilities.iter().find(|c| c.id == id)
+    }
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+    pub fn dimension(&self, id: &str) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| d.id == id)
+    }
+    /// Rotation ratio for a force type; 1 when the scenario names none.
+    pub fn rotation_ratio(&self, force_type: &str) -> f64 {
+        self.parameters
+            .rotation
+            .get(force_type)
+            .copied()
+            .unwrap_or(1.0)
+    }
+}
+
+impl SizingRule {
+    pub fn name(&self) -> &'static str {
+        match self {
+            SizingRule::StandingGroundForce { .. } => "standing_ground_force",
+            SizingRule::CombatAirPatrol { .. } => "combat_air_patrol",
+            SizingRule::AirPolicing { .. } => "air_policing",
+            SizingRule::Orbit { .. } => "orbit",
+            SizingRule::PointAirDefence { .. } => "point_air_defence",
+            SizingRule::Monitoring { .. } => "monitoring",
+            SizingRule::MaterielSupply { .. } => "materiel_supply",
+            SizingRule::FixedUnits { .. } => "fixed_units",
+        }
+    }
+
+    /// Capability ids this rule produces requirements in.
+    pub fn capabilities(&self) -> Vec<&str> {
+        match self {
+            SizingRule::StandingGroundForce {
+                personnel_capability,
+                unit_capability,
+                units,
+                ..
+            } => {
+                if *units > 0.0 {
+                    vec![personnel_capability, unit_capability]
+                } else {
+                    vec![personnel_capability]
+                }
+            }
+            SizingRule::CombatAirPatrol {
+                fighter_capability,
+                tanker_capability,
+                aew_capability,
+                tanker_orbits,
+                aew_orbits,
+                ..
+            } => {
+                let mut v = vec![fighter_capability.as_str()];
+                if *tanker_orbits > 0.0 {
+                    v.push(tanker_capability);
+                }
+                if *aew_orbits > 0.0 {
+                    v.push(aew_capability);
+                }
+                v
+            }
+            SizingRule::AirPolicing {
+                fighter_capability, ..
+            } => vec![fighter_capability],
+            SizingRule::Orbit { capability, .. }
+            | SizingRule::PointAirDefence { capability, .. }
+            | SizingRule::Monitoring { capability, .. }
+            | SizingRule::MaterielSupply { capability, .. }
+            | SizingRule::FixedUnits { capability, .. } => vec![capability],
+        }
+    }
+}

@@ -1,0 +1,528 @@
+//! Semantic checks on a structurally valid scenario: references, duplicates,
+//! empty sets, coverage of dimensions. Every check reports and goes on, so a
+//! file yields all of its problems at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Problem;
+use crate::read::{SpanMap, edit_distance};
+use crate::types::*;
+
+struct Checker<'a> {
+    spans: &'a SpanMap,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, path: &str, message: String, label: &str, help: impl Into<Option<String>>) {
+        self.problems.push(Problem {
+            message,
+            span: self.spans.get(path),
+            label: label.to_string(),
+            help: help.into(),
+        });
+    }
+
+    /// Check that `id` is one of `known`; report a dangling reference otherwise.
+    fn reference(&mut self, path: &str, id: &str, what: &str, known: &BTreeSet<&str>) -> bool {
+        if known.contains(id) {
+            return true;
+        }
+        let near = known
+            .iter()
+            .map(|k| (edit_distance(id, k), *k))
+            .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+            .min()
+            .map(|(_, k)| k);
+        let list: Vec<&str> = known.iter().copied().take(12).collect();
+        let more = if known.len() > 12 { ", …" } else { "" };
+        let help = match near {
+            Some(n) => format!("did you mean \"{n}\"?"),
+            None if known.is_empty() => format!("the scenario defines no {what}; define it first"),
+            None => format!("known {what} ids: {}{more}", list.join(", ")),
+        };
+        self.error(
+            path,
+            format!("unknown {what} \"{id}\""),
+            &format!("no {what} with this id"),
+            help,
+        );
+        false
+    }
+
+    /// Report ids that are empty, malformed or defined twice.
+    fn ids<'s>(
+        &mut self,
+        what: &str,
+        base: &str,
+        ids: impl Iterator<Item = &'s str>,
+    ) -> BTreeSet<&'s str> {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, id) in ids.enumerate() {
+            let path = format!("{base}[{i}].id");
+            if id.is_empty() {
+                self.error(
+                    &path,
+                    format!("{what} id must not be empty"),
+                    "empty id",
+                    "give it a short snake_case id".to_string(),
+                );
+                continue;
+            }
+            if !id
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            {
+                self.error(
+                    &path,
+                    format!("{what} id \"{id}\" may only contain letters, digits, `_` and `-`"),
+                    "malformed id",
+                    Some(format!("use e.g. \"{}\"", sanitize(id))),
+                );
+            }
+            if let Some(first) = seen.insert(id, i) {
+                self.error(
+                    &path,
+                    format!("duplicate {what} id \"{id}\" (first defined at {base}[{first}])"),
+                    "defined again here",
+                    "rename one of them; ids must be unique".to_string(),
+                );
+            }
+        }
+        seen.into_keys().collect()
+    }
+}
+
+fn sanitize(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Check references and invariants the types cannot express.
+pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
+    let mut ck = Checker {
+        spans,
+        problems: Vec::new(),
+    };
+    ck.ids(
+        "source",
+        "meta.sources",
+        s.meta.sources.iter().map(|x| x.id.as_str()),
+    );
+    if s.meta.id.is_empty() && spans.get("meta.id") != (0..0) {
+        ck.error(
+            "meta.id",
+            "scenario id must not be empty".into(),
+            "empty id",
+            None,
+        );
+    }
+    let caps = ck.ids(
+        "capability",
+        "capabilities",
+        s.capabilities.iter().map(|x| x.id.as_str()),
+    );
+    let dims = ck.ids(
+        "dimension",
+        "dimensions",
+        s.dimensions.iter().map(|x| x.id.as_str()),
+    );
+    let actors = ck.ids("actor", "actors", s.actors.iter().map(|x| x.id.as_str()));
+    let comps = ck.ids(
+        "component",
+        "components",
+        s.components.iter().map(|x| x.id.as_str()),
+    );
+    ck.ids(
+        "synergy",
+        "synergies",
+        s.synergies.iter().map(|x| x.id.as_str()),
+    );
+    let orgs: BTreeSet<&str> = s
+        .actors
+        .iter()
+        .flat_map(|a| a.member_of.iter().map(String::as_str))
+        .collect();
+
+    if s.actors.is_empty() {
+        ck.error(
+            "",
+            "the scenario defines no actors".into(),
+            "here",
+            "add at least one `[[actors]]` table".to_string(),
+        );
+    }
+    if s.components.is_empty() {
+        ck.error(
+            "",
+            "the scenario defines no components".into(),
+            "here",
+            "add at least one `[[components]]` table with options".to_string(),
+        );
+    }
+    if s.dimensions.is_empty() {
+        ck.error(
+            "",
+            "the scenario defines no dimensions".into(),
+            "here",
+            "add at least one `[[dimensions]]` table; utilities are computed over dimensions"
+                .to_string(),
+        );
+    }
+
+    // Parameters.
+    for (i, a) in s.parameters.required_acceptance.iter().enumerate() {
+        ck.reference(
+            &format!("parameters.required_acceptance[{i}]"),
+            a,
+            "actor",
+            &actors,
+        );
+    }
+    let force_types: BTreeSet<&str> = s
+        .capabilities
+        .iter()
+        .map(|c| c.force_type.as_str())
+        .collect();
+    for (i, c) in s.capabilities.iter().enumerate() {
+        if !c.force_type.is_empty() && !s.parameters.rotation.contains_key(&c.force_type) {
+            ck.error(
+                &format!("capabilities[{i}].force_type"),
+                format!("capability \"{}\" has force type \"{}\" but `parameters.rotation` gives no ratio for it", c.id, c.force_type),
+                "no rotation ratio",
+                Some(format!("add `{} = 3.0` under `[parameters.rotation]` (use 1.0 for no rotation)", c.force_type)),
+            );
+        }
+    }
+    for k in s.parameters.rotation.keys() {
+        if !force_types.contains(k.as_str()) {
+            let path = format!("parameters.rotation.{k}#key");
+            let near = force_types.iter().find(|f| edit_distance(k, f) <= 2);
+            ck.error(
+                &path,
+                format!("rotation ratio for force type \"{k}\", which no capability has"),
+                "unused force type",
+                Some(match near {
+                    Some(n) => format!("did you mean \"{n}\"?"),
+                    None => format!(
+                        "force types in use: {}",
+                        force_types.iter().copied().collect::<Vec<_>>().join(", ")
+                    ),
+                }),
+            );
+        }
+    }
+
+    // Dimensions.
+    for (i, d) in s.dimensions.iter().enumerate() {
+        let mut ats = BTreeSet::new();
+        for (j, a) in d.anchors.iter().enumerate() {
+            if !ats.insert(a.at.to_bits()) {
+                ck.error(
+                    &format!("dimensions[{i}].anchors[{j}].at"),
+                    format!("dimension \"{}\" has two anchors at {}", d.id, a.at),
+                    "duplicate anchor",
+                    "give each anchor its own level".to_string(),
+                );
+            }
+        }
+        if d.default.is_none() && !s.components.is_empty() {
+            let always_set = s.components.iter().any(|c| {
+                !c.options.is_empty() && c.options.iter().all(|o| o.levels.contains_key(&d.id))
+            });
+            if !always_set {
+                let unset: Vec<String> = s
+                    .components
+                    .iter()
+                    .flat_map(|c| {
+                        c.options
+                            .iter()
+                            .filter(|o| !o.levels.contains_key(&d.id))
+                            .map(move |o| format!("{}={}", c.id, o.id))
+                    })
+                    .take(4)
+                    .collect();
+                ck.error(
+                    &format!("dimensions[{i}].id"),
+                    format!("dimension \"{}\" has no `default` and some packages leave it unset (e.g. {})", d.id, unset.join(", ")),
+                    "level undefined in some packages",
+                    Some("add `default = <level>` (the level when no chosen option sets it), or set it in every option of one component".into()),
+                );
+            }
+        }
+    }
+
+    // Actors.
+    for (i, a) in s.actors.iter().enumerate() {
+        let base = format!("actors[{i}]");
+        for d in a.position.keys() {
+            ck.reference(&format!("{base}.position.{d}#key"), d, "dimension", &dims);
+        }
+        for (d, w) in &a.salience {
+            if ck.reference(&format!("{base}.salience.{d}#key"), d, "dimension", &dims)
+                && *w > 0.0
+                && !a.position.contains_key(d)
+            {
+                ck.error(
+                    &format!("{base}.salience.{d}"),
+                    format!(
+                        "actor \"{}\" has a salience on \"{d}\" but no position there",
+                        a.id
+                    ),
+                    "no matching position",
+                    Some(format!("add `{d} = <level>` to the actor's `position`")),
+                );
+            }
+        }
+        if !a.salience.values().any(|w| *w > 0.0) && !s.dimensions.is_empty() {
+            ck.error(
+                &format!("{base}.id"),
+                format!("actor \"{}\" has no positive salience on any dimension, so its utility is undefined", a.id),
+                "no salience",
+                Some("add `[actors.salience]` with at least one weight above 0".into()),
+            );
+        }
+        for cap in a.inventory.keys() {
+            ck.reference(
+                &format!("{base}.inventory.{cap}#key"),
+                cap,
+                "capability",
+                &caps,
+            );
+        }
+        ck.ids(
+            "red line",
+            &format!("{base}.red_lines"),
+            a.red_lines.iter().map(|r| r.id.as_str()),
+        );
+        ck.ids(
+            "caveat",
+            &format!("{base}.caveats"),
+            a.caveats.iter().map(|r| r.id.as_str()),
+        );
+        for (j, rl) in a.red_lines.iter().enumerate() {
+            check_red_line(
+                &mut ck,
+                s,
+                &format!("{base}.red_lines[{j}]"),
+                rl,
+                &comps,
+                &dims,
+                &caps,
+                &actors,
+                &orgs,
+            );
+        }
+        for (j, cv) in a.caveats.iter().enumerate() {
+            let p = format!("{base}.caveats[{j}]");
+            check_filter(&mut ck, &p, &cv.applies_to, &caps);
+            if let Some(c) = &cv.lifted_when {
+                ck.reference(
+                    &format!("{p}.lifted_when.dimension"),
+                    &c.dimension,
+                    "dimension",
+                    &dims,
+                );
+            }
+            if a.inventory.is_empty() {
+                ck.error(
+                    &format!("{p}.id"),
+                    format!(
+                        "actor \"{}\" has a caveat but no inventory to apply it to",
+                        a.id
+                    ),
+                    "caveat without inventory",
+                    Some("remove the caveat or add `[actors.inventory]`".into()),
+                );
+            }
+        }
+    }
+
+    // Components and options.
+    for (i, c) in s.components.iter().enumerate() {
+        let base = format!("components[{i}]");
+        if c.options.is_empty() {
+            ck.error(&format!("{base}.id"), format!("component \"{}\" has no options", c.id), "empty option list", Some("add at least one `[[components.options]]`; a package picks one option per component".into()));
+        }
+        ck.ids(
+            "option",
+            &format!("{base}.options"),
+            c.options.iter().map(|o| o.id.as_str()),
+        );
+        for (j, o) in c.options.iter().enumerate() {
+            let ob = format!("{base}.options[{j}]");
+            for d in o.levels.keys() {
+                ck.reference(&format!("{ob}.levels.{d}#key"), d, "dimension", &dims);
+            }
+            ck.ids(
+                "task",
+                &format!("{ob}.tasks"),
+                o.tasks.iter().map(|t| t.id.as_str()),
+            );
+            for (k, t) in o.tasks.iter().enumerate() {
+                let tb = format!("{ob}.tasks[{k}]");
+                for cap in t.rule.capabilities() {
+                    if ck.reference(&format!("{tb}.rule"), cap, "capability", &caps)
+                        && !t.providers.is_empty()
+                    {
+                        let holders: Vec<&str> = t
+                            .providers
+                            .iter()
+                            .filter(|p| {
+                                s.actor(p).is_some_and(|a| {
+                                    a.inventory.get(cap).is_some_and(|it| it.count > 0.0)
+                                })
+                            })
+                            .map(String::as_str)
+                            .collect();
+                        if holders.is_empty()
+                            && t.providers.iter().all(|p| actors.contains(p.as_str()))
+                        {
+                            ck.error(
+                                &format!("{tb}.providers"),
+                                format!("task \"{}\" of option \"{}.{}\" can only be supplied by {}, who hold no \"{cap}\"", t.id, c.id, o.id, t.providers.join(", ")),
+                                "impossible task",
+                                Some(format!("add \"{cap}\" to a provider's inventory or widen `providers`")),
+                            );
+                        }
+                    }
+                }
+                let mut seen = BTreeSet::new();
+                for (m, p) in t.providers.iter().enumerate() {
+                    let pp = format!("{tb}.providers[{m}]");
+                    if ck.reference(&pp, p, "actor", &actors) && !seen.insert(p) {
+                        ck.error(
+                            &pp,
+                            format!("provider \"{p}\" listed twice"),
+                            "duplicate",
+                            Some("list each provider once".into()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // Synergies.
+    for (i, sy) in s.synergies.iter().enumerate() {
+        let base = format!("synergies[{i}]");
+        if sy.when.is_empty() {
+            ck.error(
+                &format!("{base}.when"),
+                format!("synergy \"{}\" has an empty `when`", sy.id),
+                "empty condition",
+                Some("name at least one component and its qualifying options".into()),
+            );
+        }
+        for (cid, opts) in &sy.when {
+            let cp = format!("{base}.when.{cid}");
+            if !ck.reference(&format!("{cp}#key"), cid, "component", &comps) {
+                continue;
+            }
+            let comp = s.component(cid).expect("checked above");
+            let known: BTreeSet<&str> = comp.options.iter().map(|o| o.id.as_str()).collect();
+            if opts.is_empty() {
+                ck.error(
+                    &cp,
+                    format!(
+                        "synergy \"{}\" lists no options for component \"{cid}\"",
+                        sy.id
+                    ),
+                    "empty list",
+                    Some("list the options that qualify".into()),
+                );
+            }
+            for (j, o) in opts.iter().enumerate() {
+                ck.reference(&format!("{cp}[{j}]"), o, "option", &known);
+            }
+        }
+    }
+    ck.problems
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_red_line(
+    ck: &mut Checker<'_>,
+    s: &Scenario,
+    base: &str,
+    rl: &RedLine,
+    comps: &BTreeSet<&str>,
+    dims: &BTreeSet<&str>,
+    caps: &BTreeSet<&str>,
+    actors: &BTreeSet<&str>,
+    orgs: &BTreeSet<&str>,
+) {
+    match &rl.rule {
+        RedLineRule::Option { component, options } => {
+            if component.is_empty() {
+                return;
+            }
+            if !ck.reference(&format!("{base}.component"), component, "component", comps) {
+                return;
+            }
+            let comp = s.component(component).expect("checked above");
+            let known: BTreeSet<&str> = comp.options.iter().map(|o| o.id.as_str()).collect();
+            if options.is_empty() {
+                ck.error(
+                    &format!("{base}.options"),
+                    format!("red line \"{}\" forbids no option", rl.id),
+                    "empty list",
+                    Some(format!("list the options of \"{component}\" it forbids")),
+                );
+            }
+            for (j, o) in options.iter().enumerate() {
+                ck.reference(&format!("{base}.options[{j}]"), o, "option", &known);
+            }
+            if !options.is_empty() && known.iter().all(|k| options.iter().any(|o| o == k)) {
+                ck.error(
+                    &format!("{base}.options"),
+                    format!("red line \"{}\" forbids every option of \"{component}\", so no package could ever pass it", rl.id),
+                    "forbids everything",
+                    Some("drop one option from the list, or add an option the actor accepts".into()),
+                );
+            }
+        }
+        RedLineRule::Level { dimension, .. } => {
+            ck.reference(&format!("{base}.dimension"), dimension, "dimension", dims);
+        }
+        RedLineRule::Contribution {
+            applies_to,
+            from_actors,
+            from_members_of,
+        } => {
+            check_filter(ck, base, applies_to, caps);
+            if from_actors.is_empty() && from_members_of.is_empty() {
+                ck.error(
+                    &format!("{base}.id"),
+                    format!("contribution red line \"{}\" names no contributors", rl.id),
+                    "no contributors",
+                    Some("add `from_actors = [\"…\"]` or `from_members_of = [\"nato\"]`".into()),
+                );
+            }
+            for (j, a) in from_actors.iter().enumerate() {
+                ck.reference(&format!("{base}.from_actors[{j}]"), a, "actor", actors);
+            }
+            for (j, o) in from_members_of.iter().enumerate() {
+                ck.reference(
+                    &format!("{base}.from_members_of[{j}]"),
+                    o,
+                    "organisation (in any actor's `member_of`)",
+                    orgs,
+                );
+            }
+        }
+    }
+}
+
+fn check_filter(ck: &mut Checker<'_>, base: &str, f: &ContributionFilter, caps: &BTreeSet<&str>) {
+    for (j, c) in f.capabilities.iter().enumerate() {
+        ck.reference(&format!("{base}.capabilities[{j}]"), c, "capability", caps);
+    }
+}

@@ -1,0 +1,34 @@
+//! Rendering of evaluations: terminal text and JSON.
+//!
+//! Invariants: rendering never changes a verdict; every number shown is one the
+//! engine computed; nothing here does I/O (callers print the strings).
+
+mod text;
+
+pub use text::{render_explain, render_run};
+
+use guarantor_engine::{Evaluation, PackageVerdict};
+use serde_json::{Value, json};
+
+/// `run --json`: one object with the scenario, the counts, the top `top`
+/// packages and every frontier package.
+pub fn run_json(e: &Evaluation, top: usize) -> Value {
+    json!({
+        "scenario": e.scenario,
+        "title": e.title,
+        "disclaimer": e.disclaimer,
+        "currency": e.currency,
+        "required_acceptance": e.required_acceptance,
+        "evaluated": e.counts.evaluated,
+        "counts": e.counts,
+        "packages": e.packages.iter().take(top).collect::<Vec<_>>(),
+        "frontier": e.packages.iter().filter(|p| p.frontier).collect::<Vec<_>>(),
+    })
+}
+
+/// `explain --json`: the package's full verdict.
+pub fn explain_json(scenario: &str, v: &PackageVerdict) -> Value {
+    let mut out = serde_json::to_value(v).expect("verdicts are plain data");
+    out["scenario"] = json!(scenario);
+    out
+}
