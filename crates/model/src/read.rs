@@ -128,7 +128,9 @@ impl<'a, 'i> Tbl<'a, 'i> {
                         other.type_str()
                     ),
                     "expected a table",
-                    None,
+                    Some(format!(
+                        "write it as a `[{path}]` section or an inline table `{{ key = value }}`"
+                    )),
                 );
                 None
             }

@@ -282,7 +282,8 @@ pub struct ContributionFilter {
 
 /// A contributor's own restriction on its forces; the allocator always honours it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// No `deny_unknown_fields`: serde does not support it with `flatten`;
+// the reader in `read.rs` rejects unknown keys.
 pub struct Caveat {
     pub id: String,
     #[serde(flatten)]
@@ -363,7 +364,8 @@ impl Hardness {
 
 /// A hard constraint an actor puts on a package.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// No `deny_unknown_fields`: serde does not support it with `flatten`;
+// the reader in `read.rs` rejects unknown keys.
 pub struct RedLine {
     pub id: String,
     pub hardness: Hardness,
@@ -443,7 +445,8 @@ pub struct OptionDef {
 
 /// Something a package needs done, sized by a named rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+// No `deny_unknown_fields`: serde does not support it with `flatten`;
+// the reader in `read.rs` rejects unknown keys.
 pub struct Task {
     pub id: String,
     #[serde(flatten)]
