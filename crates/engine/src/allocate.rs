@@ -138,7 +138,7 @@ pub fn solve(
         .map(|(l, u)| {
             let short = l.pool() - u.iter().sum::<f64>();
             // Solver noise on large continuous pools is relative, not absolute.
-            if short <= 1e-7 * l.pool().max(1.0) {
+            if short <= 1e-6 * l.pool().max(1.0) {
                 0.0
             } else {
                 clean(short)
@@ -247,13 +247,29 @@ fn run_stage(
         Stage::Cost {
             shortfall_share: best,
         } => {
-            model = model.with(constraint!(shortfall_share <= best + STAGE_TOL));
+            // Hold the first stage's optimum: exactly no shortfall when none
+            // was needed, otherwise within a small tolerance.
+            if best <= 1e-9 {
+                for s in &short {
+                    model = model.with(constraint!(*s <= 0.0));
+                }
+            } else {
+                model = model.with(constraint!(shortfall_share.clone() <= best + STAGE_TOL));
+            }
         }
         Stage::Share {
             shortfall_share: best,
             cost,
         } => {
-            model = model.with(constraint!(shortfall_share <= best + STAGE_TOL));
+            // Hold the first stage's optimum: exactly no shortfall when none
+            // was needed, otherwise within a small tolerance.
+            if best <= 1e-9 {
+                for s in &short {
+                    model = model.with(constraint!(*s <= 0.0));
+                }
+            } else {
+                model = model.with(constraint!(shortfall_share.clone() <= best + STAGE_TOL));
+            }
             if let Some(c) = cost {
                 model = model.with(constraint!(cost_expr <= c * (1.0 + STAGE_TOL) + 1e-6));
             }

@@ -1,0 +1,165 @@
+//! What must hold on the embedded Ukraine (August 2025) scenario.
+
+use std::collections::BTreeMap;
+
+use guarantor_engine::{EvalOptions, PackageVerdict, ReasonKind, evaluate, evaluate_package};
+use guarantor_model::default_scenario;
+
+fn package(opts: &[(&str, &str)]) -> PackageVerdict {
+    let chosen: BTreeMap<String, String> = opts
+        .iter()
+        .map(|(c, o)| (c.to_string(), o.to_string()))
+        .collect();
+    evaluate_package(&default_scenario(), &chosen).expect("evaluates")
+}
+
+fn red_lines(v: &PackageVerdict, actor: &str) -> Vec<String> {
+    v.acceptance[actor]
+        .reasons
+        .iter()
+        .filter(|r| r.kind == ReasonKind::RedLine)
+        .filter_map(|r| r.red_line.clone())
+        .collect()
+}
+
+#[test]
+fn reuters_option_is_feasible_without_us_ground_troops_and_russia_rejects_it() {
+    let v = package(&[
+        ("ground_force", "reassurance_medium"),
+        ("command", "national_flags_us_c2"),
+    ]);
+    assert!(v.feasible, "shortfalls: {:?}", v.shortfalls);
+    let ground: Vec<_> = v
+        .allocation
+        .iter()
+        .filter(|a| a.capability == "ground_personnel" || a.capability == "brigades")
+        .collect();
+    assert!(!ground.is_empty());
+    assert!(
+        ground.iter().all(|a| a.contributor != "us"),
+        "US ground units allocated: {ground:?}"
+    );
+    let personnel: f64 = ground
+        .iter()
+        .filter(|a| a.capability == "ground_personnel")
+        .map(|a| a.units)
+        .sum();
+    assert!(
+        (personnel - 75_000.0).abs() < 1e-3,
+        "25,000 deployed at 3:1 rotation needs 75,000 in the pool, got {personnel}"
+    );
+    assert!(!v.acceptance["ru"].accepts);
+    assert!(red_lines(&v, "ru").contains(&"no_nato_country_ground_troops".to_string()));
+    assert!(!red_lines(&v, "us").contains(&"no_us_ground_troops".to_string()));
+}
+
+#[test]
+fn every_nato_mission_package_is_rejected_by_us_and_ru_on_their_red_lines() {
+    let e = evaluate(&default_scenario(), &EvalOptions::default()).unwrap();
+    let nato: Vec<&PackageVerdict> = e
+        .packages
+        .iter()
+        .filter(|p| p.options["command"] == "nato_mission")
+        .collect();
+    assert_eq!(
+        nato.len() as u64 * 3,
+        e.counts.evaluated,
+        "a third of the packages use nato_mission"
+    );
+    for p in nato {
+        for actor in ["us", "ru"] {
+            assert!(!p.acceptance[actor].accepts, "{actor} accepts {}", p.label);
+            assert!(
+                red_lines(p, actor).contains(&"no_nato_mission".to_string()),
+                "{actor} on {}",
+                p.label
+            );
+        }
+        assert!(!p.passes);
+    }
+}
+
+#[test]
+fn us_enforced_nfz_is_flown_by_us_aircraft_sized_by_the_cap_rule() {
+    let v = package(&[("air_cover", "us_enforced_nfz")]);
+    // CAP rule: 4 stations × 2 aircraft × 24 h ÷ 4 h = 48 sorties/day; ÷ 1.5 ÷ 0.6 = 53.3 → 54, + 8 QRA = 62
+    // deployed; × 3 rotation = 186. Tankers: 2 orbits × ⌈24/8⌉ ÷ 0.6 = 10 → 30. AEW: 1 × 3 ÷ 0.6 = 5 → 15.
+    let need: BTreeMap<&str, f64> = [("fighters", 186.0), ("tankers", 30.0), ("aew", 15.0)].into();
+    for (cap, pool) in &need {
+        let req: f64 = v
+            .requirements
+            .iter()
+            .filter(|r| r.capability == *cap)
+            .map(|r| r.pool)
+            .sum();
+        assert_eq!(req, *pool, "{cap} requirement");
+        let lines: Vec<_> = v
+            .allocation
+            .iter()
+            .filter(|a| a.capability == *cap)
+            .collect();
+        assert!(
+            lines.iter().all(|a| a.contributor == "us"),
+            "{cap}: {lines:?}"
+        );
+        assert_eq!(
+            lines.iter().map(|a| a.units).sum::<f64>(),
+            *pool,
+            "{cap} allocated"
+        );
+    }
+    assert!(v.feasible);
+}
+
+#[test]
+fn iiss_ground_options_and_csis_air_policing_follow_their_public_sizes() {
+    let s = default_scenario();
+    let ground = s.component("ground_force").unwrap();
+    let deployed = |opt: &str| -> f64 {
+        let v = package(&[("ground_force", opt)]);
+        let _ = ground;
+        v.requirements
+            .iter()
+            .filter(|r| r.capability == "ground_personnel")
+            .map(|r| r.deployed)
+            .sum()
+    };
+    assert_eq!(deployed("reassurance_small"), 10_000.0);
+    assert_eq!(deployed("reassurance_medium"), 25_000.0);
+    let large = deployed("deterrence_large");
+    assert!((60_000.0..=100_000.0).contains(&large));
+    let v = package(&[("air_cover", "border_air_policing")]);
+    let f = v
+        .requirements
+        .iter()
+        .find(|r| r.capability == "fighters")
+        .unwrap();
+    assert_eq!(f.deployed, 48.0, "24 on duty at 50% readiness");
+    assert!(!f.in_theatre);
+}
+
+#[test]
+fn european_air_defence_shortfall_is_explained_with_the_availability() {
+    let v = package(&[("air_defence", "european_systems")]);
+    let sf = v
+        .shortfalls
+        .iter()
+        .find(|s| s.capability == "gbad_long")
+        .expect("short of batteries");
+    assert_eq!(sf.need, 30.0);
+    assert!(sf.text.contains("need 30 in pool"), "{}", sf.text);
+    assert!(sf.text.contains("de "), "{}", sf.text);
+    assert!(!v.feasible);
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let s = default_scenario();
+    let one = evaluate(&s, &EvalOptions { threads: Some(1) }).unwrap();
+    let two = evaluate(&s, &EvalOptions { threads: Some(2) }).unwrap();
+    assert_eq!(one, two);
+    assert!(
+        one.counts.passing > 0,
+        "some packages pass on the default scenario"
+    );
+}
