@@ -7,7 +7,11 @@
 //!   does (global probability denominator, evaluator's risk exponent, compromise
 //!   chosen by the smallest weighted target, capitulation unreachable).
 //! - `literal`: the printed equations (pairwise probability, P_ij + P_ji = 1),
-//!   capitulation as printed, least-move offer choice.
+//!   risk-neutral votes, each actor's own risk exponent, capitulation as printed,
+//!   least-move offer choice, positions rescaled to [0, 1]. With the emission example
+//!   this reproduces the clean-room transcription of the Scholz appendix; its other
+//!   variants are this mode with `perspective`, `probability` or `offer_selection`
+//!   changed.
 //!
 //! Positions are in the scenario's units (0–100 for Guarantor; any range works);
 //! saliences 0–100 are divided by 100; capability as given.
@@ -46,6 +50,9 @@ named_enum! {
         Voter = "voter",
         /// Every voter the r of the actor whose expected utility is computed.
         Perspective = "perspective",
+        /// Risk-neutral votes, r = 1 for every voter: c_k s_k (|x_k − b| − |x_k − a|)/range
+        /// (the clean-room transcription of the Scholz appendix).
+        Neutral = "neutral",
     } default Voter
 }
 
@@ -71,6 +78,19 @@ named_enum! {
     } default ScholzTypo
 }
 
+named_enum! {
+    /// The units positions are computed in. Mathematically the same; they round
+    /// differently, which decides ties once two actors' positions nearly coincide.
+    PositionScale {
+        /// The scenario's units; distances are divided by the range of the initial
+        /// positions (jmckib).
+        Raw = "raw",
+        /// Positions mapped to [0, 1] by (x − x_min)/(x_max − x_min) of the initial
+        /// positions before the run and mapped back after every round (clean-room).
+        Unit = "unit",
+    } default Raw
+}
+
 /// EUM switches. `EumOptions::default()` is the `scholz-code` mode.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -85,6 +105,8 @@ pub struct EumOptions {
     pub offer_selection: OfferSelection,
     /// See [`Capitulation`].
     pub capitulation: Capitulation,
+    /// See [`PositionScale`].
+    pub position_scale: PositionScale,
     /// Q: probability that the status quo persists if nobody challenges (1.0 as in Scholz).
     pub q: f64,
     /// Number of rounds (the model has no stopping rule).
@@ -99,6 +121,7 @@ impl Default for EumOptions {
             vote_risk: VoteRisk::Voter,
             offer_selection: OfferSelection::CategoryScholzCompromise,
             capitulation: Capitulation::ScholzTypo,
+            position_scale: PositionScale::Raw,
             q: 1.0,
             rounds: 10,
         }
@@ -116,8 +139,10 @@ impl EumOptions {
             "literal" => Ok(EumOptions {
                 probability: ProbabilityDenominator::Pairwise,
                 perspective: Perspective::Own,
+                vote_risk: VoteRisk::Neutral,
                 offer_selection: OfferSelection::LeastMove,
                 capitulation: Capitulation::AsPrinted,
+                position_scale: PositionScale::Unit,
                 ..EumOptions::default()
             }),
             _ => Err(Error::UnknownName {
@@ -128,8 +153,9 @@ impl EumOptions {
         }
     }
 
-    /// Sets one switch: `probability`, `perspective`, `offer_selection`,
-    /// `capitulation`, `q`, `rounds`, or `mode` (resets all to the mode).
+    /// Sets one switch: `probability`, `perspective`, `vote_risk`, `offer_selection`,
+    /// `capitulation`, `position_scale`, `q`, `rounds`, or `mode` (resets all to the
+    /// mode).
     pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
         let bad = |what: &str, allowed: &str| Error::UnknownName {
             what: format!("value of {what}"),
@@ -143,6 +169,7 @@ impl EumOptions {
             "voterisk" => self.vote_risk = value.parse()?,
             "offerselection" => self.offer_selection = value.parse()?,
             "capitulation" => self.capitulation = value.parse()?,
+            "positionscale" => self.position_scale = value.parse()?,
             "q" => {
                 self.q = value
                     .trim()
@@ -161,9 +188,9 @@ impl EumOptions {
                 return Err(Error::UnknownName {
                     what: "EUM option".into(),
                     given: key.to_string(),
-                    allowed:
-                        "mode, probability, perspective, offer_selection, capitulation, q, rounds"
-                            .into(),
+                    allowed: "mode, probability, perspective, vote_risk, offer_selection, \
+                              capitulation, position_scale, q, rounds"
+                        .into(),
                 });
             }
         }
@@ -178,11 +205,14 @@ impl EumOptions {
             }
         }
         format!(
-            "eum:probability={},perspective={},offer_selection={},capitulation={},q={},rounds={}",
+            "eum:probability={},perspective={},vote_risk={},offer_selection={},capitulation={},\
+             position_scale={},q={},rounds={}",
             self.probability,
             self.perspective,
+            self.vote_risk,
             self.offer_selection,
             self.capitulation,
+            self.position_scale,
             self.q,
             self.rounds
         )
@@ -299,13 +329,13 @@ struct Offer {
     scholz_key: f64,
 }
 
-/// One round on one issue: risk exponents from danger levels, then every actor
-/// accepts its best offer; moves are simultaneous. Returns the new positions.
-fn eum_round(issue: &Issue, x: &[f64], opts: &EumOptions) -> Vec<f64> {
+/// Risk exponents r_i for one round: with every r = 1 (and the chosen denominator), an
+/// actor's danger is the sum of the others' expected utilities of challenging it;
+/// R_i = (2 danger_i − max − min)/(max − min) over the actors, r_i = [`risk_exponent`].
+/// Returns (r, P with r = 1).
+fn risk_exponents(issue: &Issue, x: &[f64], denom: ProbabilityDenominator) -> (Vec<f64>, Vec<f64>) {
     let n = x.len();
-    let ones = vec![1.0; n];
-    let prob1 = issue.probabilities(x, &ones, opts.probability);
-    // Danger: the sum of every other actor's expected gain from challenging a.
+    let prob1 = issue.probabilities(x, &vec![1.0; n], denom);
     let danger: Vec<f64> = (0..n)
         .map(|a| {
             (0..n)
@@ -316,7 +346,7 @@ fn eum_round(issue: &Issue, x: &[f64], opts: &EumOptions) -> Vec<f64> {
         .collect();
     let dmax = danger.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let dmin = danger.iter().copied().fold(f64::INFINITY, f64::min);
-    let r: Vec<f64> = danger
+    let r = danger
         .iter()
         .map(|&dl| {
             let big_r = if dmax > dmin {
@@ -327,19 +357,74 @@ fn eum_round(issue: &Issue, x: &[f64], opts: &EumOptions) -> Vec<f64> {
             risk_exponent(big_r)
         })
         .collect();
-    let voter_prob = issue.probabilities(x, &r, opts.probability);
-    let perspective_prob: Vec<Vec<f64>> = match opts.vote_risk {
-        VoteRisk::Voter => Vec::new(),
-        VoteRisk::Perspective => (0..n)
-            .map(|h| issue.probabilities(x, &vec![r[h]; n], opts.probability))
-            .collect(),
-    };
-    let prob_for = |h: usize| -> &[f64] {
-        match opts.vote_risk {
-            VoteRisk::Voter => &voter_prob,
-            VoteRisk::Perspective => &perspective_prob[h],
+    (r, prob1)
+}
+
+/// What every actor sees in one round: risk exponents and the win probabilities the
+/// expected utilities use.
+struct RoundView {
+    r: Vec<f64>,
+    /// P from the voters' exponents (`voter`) or with r = 1 (`neutral`).
+    shared_prob: Vec<f64>,
+    /// P per perspective actor h, every voter with r_h (`perspective` only).
+    perspective_prob: Vec<Vec<f64>>,
+}
+
+impl RoundView {
+    fn new(issue: &Issue, x: &[f64], opts: &EumOptions) -> Self {
+        let n = x.len();
+        let (r, prob1) = risk_exponents(issue, x, opts.probability);
+        let shared_prob = match opts.vote_risk {
+            VoteRisk::Neutral => prob1,
+            VoteRisk::Voter => issue.probabilities(x, &r, opts.probability),
+            VoteRisk::Perspective => Vec::new(),
+        };
+        let perspective_prob = match opts.vote_risk {
+            VoteRisk::Voter | VoteRisk::Neutral => Vec::new(),
+            VoteRisk::Perspective => (0..n)
+                .map(|h| issue.probabilities(x, &vec![r[h]; n], opts.probability))
+                .collect(),
+        };
+        RoundView {
+            r,
+            shared_prob,
+            perspective_prob,
         }
-    };
+    }
+
+    fn prob_for(&self, h: usize) -> &[f64] {
+        if self.perspective_prob.is_empty() {
+            &self.shared_prob
+        } else {
+            &self.perspective_prob[h]
+        }
+    }
+
+    /// (E_ij, E_ji) as i weighs them: E_ij with r_i; E_ji with r_j (`own`) or r_i
+    /// (`evaluator`).
+    fn expected_utilities(
+        &self,
+        issue: &Issue,
+        x: &[f64],
+        i: usize,
+        j: usize,
+        perspective: Perspective,
+    ) -> (f64, f64) {
+        let e_ij = issue.expected_utility(x, self.prob_for(i), i, j, self.r[i]);
+        let h = match perspective {
+            Perspective::Own => j,
+            Perspective::Evaluator => i,
+        };
+        let e_ji = issue.expected_utility(x, self.prob_for(h), j, i, self.r[h]);
+        (e_ij, e_ji)
+    }
+}
+
+/// One round on one issue: risk exponents from danger levels, then every actor
+/// accepts its best offer; moves are simultaneous. Returns the new positions.
+fn eum_round(issue: &Issue, x: &[f64], opts: &EumOptions) -> Vec<f64> {
+    let n = x.len();
+    let view = RoundView::new(issue, x, opts);
     (0..n)
         .map(|i| {
             let mut offers = Vec::new();
@@ -347,13 +432,7 @@ fn eum_round(issue: &Issue, x: &[f64], opts: &EumOptions) -> Vec<f64> {
                 if x[i] == x[j] {
                     continue;
                 }
-                let e_ij = issue.expected_utility(x, prob_for(i), i, j, r[i]);
-                let h = if opts.perspective == Perspective::Own {
-                    j
-                } else {
-                    i
-                };
-                let e_ji = issue.expected_utility(x, prob_for(h), j, i, r[h]);
+                let (e_ij, e_ji) = view.expected_utilities(issue, x, i, j, opts.perspective);
                 let capitulation_test = match opts.capitulation {
                     Capitulation::AsPrinted => e_ji < e_ij.abs(),
                     Capitulation::ScholzTypo => e_ji < e_ji.abs(),
@@ -465,10 +544,17 @@ pub fn eum(scenario: &Scenario, opts: &EumOptions) -> Result<Forecast> {
             .collect();
         let hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+        let range = hi - lo;
+        // With `unit`, the rounds run on (x − lo)/range and report lo + x'·range.
+        let unit = opts.position_scale == PositionScale::Unit && range > 0.0;
+        if unit {
+            x.iter_mut().for_each(|v| *v = (*v - lo) / range);
+        }
+        let to_units = |v: f64| if unit { lo + v * range } else { v };
         let issue = Issue {
             c: &c,
             s: s.clone(),
-            range: hi - lo,
+            range: if unit { 1.0 } else { range },
             q: opts.q,
         };
         for round in traj.iter_mut().skip(1) {
@@ -476,10 +562,11 @@ pub fn eum(scenario: &Scenario, opts: &EumOptions) -> Result<Forecast> {
                 x = eum_round(&issue, &x, opts);
             }
             for i in 0..n {
-                round[i][k] = x[i];
+                round[i][k] = to_units(x[i]);
             }
         }
-        outcome.push(eum_median(&c, &s, &x, issue.range));
+        let last: Vec<f64> = x.iter().map(|&v| to_units(v)).collect();
+        outcome.push(eum_median(&c, &s, &last, range));
     }
     let names: Vec<String> = scenario.actors.iter().map(|a| a.name.clone()).collect();
     let turns: Vec<_> = traj
@@ -503,4 +590,94 @@ pub fn eum(scenario: &Scenario, opts: &EumOptions) -> Result<Forecast> {
         risk_attitudes: Vec::new(),
         win_probability_history: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! Round 1 of the emission example against jmckib's trace
+    //! (`run_jmckib_emission_round1_trace.json` in the EUM reference; numbers only).
+
+    use super::*;
+
+    // Netherlands, Belgium, Luxembourg, Germany, France, Italy, UK, Ireland, Denmark, Greece
+    const C: [f64; 10] = [0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08];
+    const X: [f64; 10] = [4.0, 7.0, 4.0, 4.0, 10.0, 10.0, 10.0, 7.0, 4.0, 7.0];
+    const S: [f64; 10] = [0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7];
+    const BELGIUM: usize = 1;
+    const FRANCE: usize = 4;
+
+    fn issue() -> Issue<'static> {
+        Issue {
+            c: &C,
+            s: S.to_vec(),
+            range: 6.0,
+            q: 1.0,
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn global_probabilities_with_r_1_match_the_trace() {
+        let p = issue().probabilities(&X, &[1.0; 10], ProbabilityDenominator::Global);
+        // P(Belgium beats Netherlands / France), P(France beats Belgium / Netherlands).
+        assert!(close(p[BELGIUM * 10], 0.00759749229624911));
+        assert!(close(p[BELGIUM * 10 + FRANCE], 0.006039032338044165));
+        assert!(close(p[FRANCE * 10 + BELGIUM], 0.00595048347678252));
+        assert!(close(p[FRANCE * 10], 0.01190096695356504));
+        assert_eq!(p[BELGIUM * 10 + 7], 0.0);
+    }
+
+    #[test]
+    fn pairwise_probabilities_sum_to_one() {
+        let p = issue().probabilities(&X, &[1.0; 10], ProbabilityDenominator::Pairwise);
+        assert!(close(
+            p[BELGIUM * 10 + FRANCE] + p[FRANCE * 10 + BELGIUM],
+            1.0
+        ));
+    }
+
+    #[test]
+    fn risk_exponents_match_the_trace() {
+        let (r, _) = risk_exponents(&issue(), &X, ProbabilityDenominator::Global);
+        let trace = [
+            1.4056527842180304,
+            0.7541959272436861,
+            0.5088637910269406,
+            1.4056527842180304,
+            1.0465238960570615,
+            1.0465238960570615,
+            1.9648982295073372,
+            0.5,
+            2.0,
+            1.112124970858258,
+        ];
+        for (ours, theirs) in r.iter().zip(trace) {
+            assert!((ours - theirs).abs() < 1e-12, "{ours} vs {theirs}");
+        }
+    }
+
+    /// jmckib recomputes P with each voter's r_k before the offers (E_ij = −0.11483,
+    /// E_ji = 0.24330, Belgium → 8.41593); the clean-room code keeps the r = 1 votes
+    /// (`vote_risk = neutral`): E_ij = −0.11622, E_ji = 0.24429, Belgium → 8.42722.
+    #[test]
+    fn belgium_france_expected_utilities_differ_only_by_vote_risk() {
+        let mut opts = EumOptions::default();
+        let view = RoundView::new(&issue(), &X, &opts);
+        let (e_ij, e_ji) =
+            view.expected_utilities(&issue(), &X, BELGIUM, FRANCE, Perspective::Evaluator);
+        assert!(close(e_ij, -0.11483050347300794));
+        assert!(close(e_ji, 0.2432965945234421));
+        assert!(close(7.0 + 3.0 * (e_ij / e_ji).abs(), 8.415932315426764));
+
+        opts.vote_risk = VoteRisk::Neutral;
+        let view = RoundView::new(&issue(), &X, &opts);
+        let (e_ij, e_ji) =
+            view.expected_utilities(&issue(), &X, BELGIUM, FRANCE, Perspective::Evaluator);
+        assert!((e_ij + 0.1162179).abs() < 1e-7, "{e_ij}");
+        assert!((e_ji - 0.2442890).abs() < 1e-7, "{e_ji}");
+        assert!((7.0 + 3.0 * (e_ij / e_ji).abs() - 8.4272).abs() < 5e-5);
+    }
 }

@@ -6,9 +6,12 @@ use std::path::Path;
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 fn render(name: &str) -> (String, guarantor_model::ScenarioError) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad").join(format!("{name}.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/bad")
+        .join(format!("{name}.toml"));
     let text = std::fs::read_to_string(&path).expect("bad input exists");
-    let err = guarantor_model::load(&format!("bad/{name}.toml"), &text).expect_err("bad input must be rejected");
+    let err = guarantor_model::load(&format!("bad/{name}.toml"), &text)
+        .expect_err("bad input must be rejected");
     let mut out = String::new();
     GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(100)
@@ -71,7 +74,14 @@ fn every_file_in_the_corpus_has_a_test() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
-        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     files.sort();
     let mut listed: Vec<String> = ALL.iter().map(|s| s.to_string()).collect();
@@ -102,13 +112,22 @@ fn the_reader_agrees_with_serde_on_the_embedded_scenario() {
     // The hand-written reader and the serde derives (which also produce the
     // JSON Schema) must describe the same format.
     let by_reader = guarantor_model::default_scenario();
-    let by_serde: guarantor_model::Scenario = toml::from_str(guarantor_model::DEFAULT_SCENARIO).expect("serde reads the scenario");
+    let by_serde: guarantor_model::Scenario =
+        toml::from_str(guarantor_model::DEFAULT_SCENARIO).expect("serde reads the scenario");
     assert_eq!(by_reader, by_serde);
 }
 
 #[test]
 fn arbitrary_bytes_never_panic() {
-    for text in ["", "=", "[[", "[meta]\nid = 1", "\u{feff}[meta]", "a = [1, \"x\"]", "[[actors]]\nposition = 3"] {
+    for text in [
+        "",
+        "=",
+        "[[",
+        "[meta]\nid = 1",
+        "\u{feff}[meta]",
+        "a = [1, \"x\"]",
+        "[[actors]]\nposition = 3",
+    ] {
         let _ = guarantor_model::load("x.toml", text);
     }
 }
@@ -117,7 +136,15 @@ fn arbitrary_bytes_never_panic() {
 fn the_schema_names_the_top_level_sections() {
     let schema = guarantor_model::json_schema();
     let props = schema["properties"].as_object().expect("object schema");
-    for key in ["meta", "parameters", "capabilities", "dimensions", "actors", "components", "synergies"] {
+    for key in [
+        "meta",
+        "parameters",
+        "capabilities",
+        "dimensions",
+        "actors",
+        "components",
+        "synergies",
+    ] {
         assert!(props.contains_key(key), "schema lacks {key}");
     }
 }

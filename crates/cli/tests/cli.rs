@@ -1,0 +1,111 @@
+//! End-to-end: the `guarantor` binary as a user runs it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn guarantor() -> Command {
+    Command::cargo_bin("guarantor").unwrap()
+}
+
+fn data(path: &str) -> String {
+    format!("{}/../model/tests/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn run_with_no_arguments_uses_the_embedded_scenario() {
+    guarantor()
+        .arg("run")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ukraine-2025-08"))
+        .stdout(predicate::str::contains("2160 packages evaluated"))
+        .stdout(predicate::str::contains("rejected by ru"))
+        .stdout(predicate::str::contains("Frontier"));
+}
+
+#[test]
+fn run_json_has_the_documented_fields() {
+    let out = guarantor().args(["run", "--json", "--top", "3"]).output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["evaluated"], 2160);
+    let packages = v["packages"].as_array().unwrap();
+    assert_eq!(packages.len(), 3);
+    for p in packages {
+        for key in ["options", "feasible", "shortfalls", "allocation", "acceptance", "acceptable_to_required", "deterrence", "cost_per_year", "frontier"] {
+            assert!(p.get(key).is_some(), "missing {key}");
+        }
+        let ru = &p["acceptance"]["ru"];
+        for key in ["accepts", "utility", "margin", "reasons"] {
+            assert!(ru.get(key).is_some(), "missing acceptance.{key}");
+        }
+    }
+    assert!(!v["frontier"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn explain_the_reuters_option() {
+    let out = guarantor()
+        .args(["explain", "--option", "ground_force=reassurance_medium", "--option", "command=national_flags_us_c2", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["feasible"], true);
+    assert_eq!(v["options"]["air_cover"], "none", "unnamed components take their first option");
+    let reasons = v["acceptance"]["ru"]["reasons"].as_array().unwrap();
+    assert!(reasons.iter().any(|r| r["kind"] == "red_line" && r["red_line"] == "no_nato_country_ground_troops"));
+    guarantor()
+        .args(["explain", "--option", "ground_force=reassurance_medium"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("pool = 25000 × 3 = 75000"))
+        .stdout(predicate::str::contains("red line \"no_nato_country_ground_troops\""));
+}
+
+#[test]
+fn explain_names_a_bad_option_and_lists_the_valid_ones() {
+    guarantor()
+        .args(["explain", "--option", "ground_force=huge"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("component \"ground_force\" has no option \"huge\""))
+        .stderr(predicate::str::contains("reassurance_medium"));
+    guarantor().args(["explain", "--option", "ground_force"]).assert().code(1).stderr(predicate::str::contains("COMPONENT=OPTION"));
+}
+
+#[test]
+fn check_accepts_a_valid_file_and_lists_every_error_of_a_bad_one() {
+    guarantor().args(["check", &data("data/small.toml")]).assert().success().stdout(predicate::str::contains("valid"));
+    guarantor()
+        .args(["check", &data("bad/several_errors_at_once.toml")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("4 errors"))
+        .stderr(predicate::str::contains("several_errors_at_once.toml:23:15"));
+    let out = guarantor().args(["check", "--json", &data("bad/several_errors_at_once.toml")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 4);
+    assert_eq!(v["errors"][0]["line"], 23);
+}
+
+#[test]
+fn run_on_a_bad_file_fails_with_the_diagnostics_and_no_result() {
+    guarantor()
+        .args(["run", &data("bad/negative_count.toml")])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("count"));
+    guarantor().args(["run", "no/such/file.toml"]).assert().code(1).stderr(predicate::str::contains("cannot read scenario file"));
+}
+
+#[test]
+fn schema_is_json_schema() {
+    let out = guarantor().arg("schema").output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["$schema"].as_str().unwrap().contains("json-schema.org"));
+}
