@@ -1,6 +1,8 @@
 //! `guarantor`: verbs over the model, engine and report crates. Only this crate
 //! knows about files, terminals and exit codes.
 
+mod forecast;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,8 +55,44 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Forecast where bargaining over the dimensions lands, and the nearest package.
+    Forecast {
+        /// Scenario file (default: the embedded scenario); ignored with --ktab-csv.
+        file: Option<PathBuf>,
+        /// compromise, median, smp, eum (= eum:scholz-code) or eum:literal.
+        #[arg(long, default_value = "smp")]
+        model: String,
+        /// Read a KTAB SMP input CSV instead of a scenario.
+        #[arg(long, value_name = "FILE")]
+        ktab_csv: Option<PathBuf>,
+        /// Model switch KEY=VALUE (e.g. VotingRule=Binary for smp); repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a forecast model on real decisions with known outcomes.
+    Validate {
+        #[command(subcommand)]
+        data: ValidateData,
+    },
     /// Print the JSON Schema of the scenario format.
     Schema,
+}
+
+#[derive(Subcommand)]
+enum ValidateData {
+    /// DEU III: EU legislative decisions (Arregui & Perarnaud 2021, CC BY 4.0), a TSV file.
+    Deu3 {
+        path: PathBuf,
+        #[arg(long, default_value = "compromise")]
+        model: String,
+        /// Capability proxy: equal, or gdp (the file's second row).
+        #[arg(long, default_value = "equal")]
+        capability: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -65,6 +103,19 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Write to stdout; a closed pipe (`guarantor run | head`) ends the program quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(1);
     }
 }
 
@@ -128,9 +179,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let e = evaluate(&s, &EvalOptions { threads })
                 .map_err(|e| Failure(format!("error: {e}")))?;
             if json {
-                println!("{}", guarantor_report::run_json(&e, top));
+                emit(&format!("{}\n", guarantor_report::run_json(&e, top)));
             } else {
-                print!("{}", guarantor_report::render_run(&e, top));
+                emit(&guarantor_report::render_run(&e, top).to_string());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -201,12 +252,64 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             let v = evaluate_package(&s, &chosen).map_err(|e| Failure(format!("error: {e}")))?;
             if json {
-                println!("{}", guarantor_report::explain_json(&s.meta.id, &v));
+                emit(&format!(
+                    "{}\n",
+                    guarantor_report::explain_json(&s.meta.id, &v)
+                ));
             } else {
                 print!(
                     "{}",
                     guarantor_report::render_explain(&s.meta.id, &s.meta.currency, &v)
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Forecast {
+            file,
+            model,
+            ktab_csv,
+            set,
+            json,
+        } => {
+            let scenario = match &ktab_csv {
+                Some(_) => None,
+                None => Some(load(file.as_ref())?),
+            };
+            let mut options = Vec::new();
+            for kv in &set {
+                let Some((k, v)) = kv.split_once('=') else {
+                    return Err(Failure(format!(
+                        "error: --set \"{kv}\" must be KEY=VALUE, e.g. --set VotingRule=Binary"
+                    )));
+                };
+                options.push((k.trim().to_string(), v.trim().to_string()));
+            }
+            let out =
+                forecast::run_forecast(scenario.as_ref(), ktab_csv.as_deref(), &model, &options)
+                    .map_err(Failure)?;
+            if json {
+                emit(&format!("{}\n", forecast::forecast_json(&out)));
+            } else {
+                emit(&forecast::forecast_text(&out).to_string());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate {
+            data:
+                ValidateData::Deu3 {
+                    path,
+                    model,
+                    capability,
+                    json,
+                },
+        } => {
+            emit(
+                &forecast::run_validate(&path, &model, &capability, json)
+                    .map_err(Failure)?
+                    .to_string(),
+            );
+            if json {
+                emit("\n");
             }
             Ok(ExitCode::SUCCESS)
         }

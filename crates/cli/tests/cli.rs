@@ -26,14 +26,27 @@ fn run_with_no_arguments_uses_the_embedded_scenario() {
 
 #[test]
 fn run_json_has_the_documented_fields() {
-    let out = guarantor().args(["run", "--json", "--top", "3"]).output().unwrap();
+    let out = guarantor()
+        .args(["run", "--json", "--top", "3"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["evaluated"], 2160);
     let packages = v["packages"].as_array().unwrap();
     assert_eq!(packages.len(), 3);
     for p in packages {
-        for key in ["options", "feasible", "shortfalls", "allocation", "acceptance", "acceptable_to_required", "deterrence", "cost_per_year", "frontier"] {
+        for key in [
+            "options",
+            "feasible",
+            "shortfalls",
+            "allocation",
+            "acceptance",
+            "acceptable_to_required",
+            "deterrence",
+            "cost_per_year",
+            "frontier",
+        ] {
             assert!(p.get(key).is_some(), "missing {key}");
         }
         let ru = &p["acceptance"]["ru"];
@@ -47,21 +60,37 @@ fn run_json_has_the_documented_fields() {
 #[test]
 fn explain_the_reuters_option() {
     let out = guarantor()
-        .args(["explain", "--option", "ground_force=reassurance_medium", "--option", "command=national_flags_us_c2", "--json"])
+        .args([
+            "explain",
+            "--option",
+            "ground_force=reassurance_medium",
+            "--option",
+            "command=national_flags_us_c2",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["feasible"], true);
-    assert_eq!(v["options"]["air_cover"], "none", "unnamed components take their first option");
+    assert_eq!(
+        v["options"]["air_cover"], "none",
+        "unnamed components take their first option"
+    );
     let reasons = v["acceptance"]["ru"]["reasons"].as_array().unwrap();
-    assert!(reasons.iter().any(|r| r["kind"] == "red_line" && r["red_line"] == "no_nato_country_ground_troops"));
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r["kind"] == "red_line" && r["red_line"] == "no_nato_country_ground_troops")
+    );
     guarantor()
         .args(["explain", "--option", "ground_force=reassurance_medium"])
         .assert()
         .success()
         .stdout(predicate::str::contains("pool = 25000 × 3 = 75000"))
-        .stdout(predicate::str::contains("red line \"no_nato_country_ground_troops\""));
+        .stdout(predicate::str::contains(
+            "red line \"no_nato_country_ground_troops\"",
+        ));
 }
 
 #[test]
@@ -70,21 +99,36 @@ fn explain_names_a_bad_option_and_lists_the_valid_ones() {
         .args(["explain", "--option", "ground_force=huge"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("component \"ground_force\" has no option \"huge\""))
+        .stderr(predicate::str::contains(
+            "component \"ground_force\" has no option \"huge\"",
+        ))
         .stderr(predicate::str::contains("reassurance_medium"));
-    guarantor().args(["explain", "--option", "ground_force"]).assert().code(1).stderr(predicate::str::contains("COMPONENT=OPTION"));
+    guarantor()
+        .args(["explain", "--option", "ground_force"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("COMPONENT=OPTION"));
 }
 
 #[test]
 fn check_accepts_a_valid_file_and_lists_every_error_of_a_bad_one() {
-    guarantor().args(["check", &data("data/small.toml")]).assert().success().stdout(predicate::str::contains("valid"));
+    guarantor()
+        .args(["check", &data("data/small.toml")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid"));
     guarantor()
         .args(["check", &data("bad/several_errors_at_once.toml")])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("4 errors"))
-        .stderr(predicate::str::contains("several_errors_at_once.toml:23:15"));
-    let out = guarantor().args(["check", "--json", &data("bad/several_errors_at_once.toml")]).output().unwrap();
+        .stderr(predicate::str::contains(
+            "several_errors_at_once.toml:23:15",
+        ));
+    let out = guarantor()
+        .args(["check", "--json", &data("bad/several_errors_at_once.toml")])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], false);
@@ -100,7 +144,11 @@ fn run_on_a_bad_file_fails_with_the_diagnostics_and_no_result() {
         .code(1)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains("count"));
-    guarantor().args(["run", "no/such/file.toml"]).assert().code(1).stderr(predicate::str::contains("cannot read scenario file"));
+    guarantor()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot read scenario file"));
 }
 
 #[test]
@@ -108,4 +156,73 @@ fn schema_is_json_schema() {
     let out = guarantor().arg("schema").output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["$schema"].as_str().unwrap().contains("json-schema.org"));
+}
+
+#[test]
+fn forecast_maps_the_bargaining_outcome_to_a_package() {
+    let out = guarantor()
+        .args(["forecast", "--model", "compromise", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["steps"], 0);
+    assert_eq!(
+        v["final"]["outcome"].as_array().unwrap().len(),
+        6,
+        "one value per dimension"
+    );
+    assert!(v["nearest_package"]["options"]["ground_force"].is_string());
+    assert!(
+        v["turns"][0]["positions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p[0] == "ru")
+    );
+}
+
+#[test]
+fn forecast_reads_ktab_csv_and_rejects_a_bad_one() {
+    let csv = format!(
+        "{}/../bargaining/tests/data/ktab/inputs/dummyData_3Dim.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = guarantor()
+        .args(["forecast", "--model", "smp", "--ktab-csv", &csv, "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["steps"], 10, "KTAB takes 10 steps on dummyData_3Dim");
+    let bad = format!(
+        "{}/../model/tests/data/small.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    guarantor()
+        .args(["forecast", "--ktab-csv", &bad])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line"));
+}
+
+#[test]
+fn validate_deu3_reproduces_the_weighted_mean_baseline() {
+    let tsv = format!(
+        "{}/../bargaining/tests/data/deu3/deu3.tsv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = guarantor()
+        .args(["validate", "deu3", &tsv, "--model", "compromise", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["issues"], 351);
+    assert!((v["mae"].as_f64().unwrap() - 23.64).abs() < 0.005);
+    assert!(v["rows"][0]["issue"].is_string());
 }
