@@ -119,6 +119,9 @@ fn emit(text: &str) {
     }
 }
 
+/// Largest option space for which `explain` evaluates everything to tell frontier membership.
+const EXPLAIN_FRONTIER_LIMIT: u128 = 100_000;
+
 /// A failure already worded for the user.
 struct Failure(String);
 
@@ -250,7 +253,19 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     )));
                 }
             }
-            let v = evaluate_package(&s, &chosen).map_err(|e| Failure(format!("error: {e}")))?;
+            let mut v =
+                evaluate_package(&s, &chosen).map_err(|e| Failure(format!("error: {e}")))?;
+            // Frontier membership needs the whole space; evaluate it when that is cheap.
+            let size: u128 = s
+                .components
+                .iter()
+                .map(|c| c.options.len() as u128)
+                .product();
+            if v.passes && size <= EXPLAIN_FRONTIER_LIMIT {
+                let e = evaluate(&s, &EvalOptions::default())
+                    .map_err(|e| Failure(format!("error: {e}")))?;
+                v.frontier = e.packages.iter().any(|p| p.label == v.label && p.frontier);
+            }
             if json {
                 emit(&format!(
                     "{}\n",

@@ -226,3 +226,31 @@ fn validate_deu3_reproduces_the_weighted_mean_baseline() {
     assert!((v["mae"].as_f64().unwrap() - 23.64).abs() < 0.005);
     assert!(v["rows"][0]["issue"].is_string());
 }
+
+#[test]
+fn explain_tells_whether_a_passing_package_is_on_the_frontier() {
+    let out = guarantor()
+        .args([
+            "explain",
+            "--option",
+            "ground_force=none",
+            "--option",
+            "command=national_flags_us_c2",
+            "--option",
+            "air_defence=us_systems",
+            "--option",
+            "air_cover=border_air_policing",
+            "--option",
+            "weapons=defensive",
+            "--option",
+            "commitment=art5_like_binding",
+            "--option",
+            "monitoring=ground_teams",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passes"], true);
+    assert_eq!(v["frontier"], true);
+}
