@@ -50,7 +50,7 @@ pub fn negotiation(s: &Scenario) -> bargaining::Scenario {
 /// ties go to the first in enumeration order.
 pub fn nearest_package(s: &Scenario, point: &[f64]) -> BTreeMap<String, String> {
     let radices: Vec<usize> = s.components.iter().map(|c| c.options.len()).collect();
-    let size: u64 = radices.iter().map(|&r| r as u64).product();
+    let size = s.option_space_size() as u64;
     let mut best = (f64::INFINITY, vec![0u16; radices.len()]);
     for i in 0..size {
         let choice = decode(i, &radices);

@@ -204,11 +204,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                             serde_json::json!({ "file": name, "valid": true, "errors": [] })
                         );
                     } else {
-                        let packages: u128 = s
-                            .components
-                            .iter()
-                            .map(|c| c.options.len() as u128)
-                            .product();
+                        let packages = s.option_space_size();
                         println!(
                             "{name}: valid — {} actors, {} dimensions, {} components, {packages} packages",
                             s.actors.len(),
@@ -256,11 +252,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let mut v =
                 evaluate_package(&s, &chosen).map_err(|e| Failure(format!("error: {e}")))?;
             // Frontier membership needs the whole space; evaluate it when that is cheap.
-            let size: u128 = s
-                .components
-                .iter()
-                .map(|c| c.options.len() as u128)
-                .product();
+            let size = s.option_space_size();
             if v.passes && size <= EXPLAIN_FRONTIER_LIMIT {
                 let e = evaluate(&s, &EvalOptions::default())
                     .map_err(|e| Failure(format!("error: {e}")))?;

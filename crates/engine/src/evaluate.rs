@@ -99,7 +99,7 @@ fn in_pool<T: Send>(
 
 fn evaluate_inner(s: &Scenario) -> Result<Evaluation, EngineError> {
     let p = Prepared::new(s);
-    let size = p.option_space_size();
+    let size = s.option_space_size();
     if size > MAX_PACKAGES_IN_MEMORY {
         return Err(EngineError::TooLarge {
             size,

@@ -5,7 +5,7 @@ use guarantor_model::{
     Actor, Capability, ContributionFilter, LevelCondition, RedLineRule, Scenario,
 };
 
-use crate::sizing::{Requirement, size_task, whole_units};
+use crate::sizing::{Requirement, size_task};
 
 /// A rule that keeps some forces of some contributors out of an allocation.
 #[derive(Debug, Clone)]
@@ -210,18 +210,4 @@ impl<'s> Prepared<'s> {
             && (!filter.ground || cap.ground)
             && (!filter.in_theatre_only || in_theatre)
     }
-
-    /// Number of packages in the option space.
-    pub fn option_space_size(&self) -> u128 {
-        self.scenario
-            .components
-            .iter()
-            .map(|c| c.options.len() as u128)
-            .product()
-    }
-}
-
-/// Round a pool to whole units when the capability counts whole units.
-pub fn pool_units(pool: f64, integer: bool) -> f64 {
-    if integer { whole_units(pool) } else { pool }
 }

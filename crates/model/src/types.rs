@@ -593,6 +593,14 @@ impl Scenario {
     pub fn dimension(&self, id: &str) -> Option<&Dimension> {
         self.dimensions.iter().find(|d| d.id == id)
     }
+    /// Number of packages in the option space: the product of the option counts.
+    pub fn option_space_size(&self) -> u128 {
+        self.components
+            .iter()
+            .map(|c| c.options.len() as u128)
+            .product()
+    }
+
     /// Rotation ratio for a force type; 1 when the scenario names none.
     pub fn rotation_ratio(&self, force_type: &str) -> f64 {
         self.parameters
