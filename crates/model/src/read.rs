@@ -398,9 +398,12 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
 }
 
 /// The known key closest to `name` by edit distance, if close enough to be a typo.
-fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn closest<'k>(
+    name: &str,
+    known: impl IntoIterator<Item = &'k &'k str>,
+) -> Option<&'k str> {
     known
-        .iter()
+        .into_iter()
         .map(|k| (edit_distance(name, k), *k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 3))
         .min()

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Problem;
-use crate::read::{SpanMap, edit_distance};
+use crate::read::{SpanMap, closest};
 use crate::types::*;
 
 struct Checker<'a> {
@@ -28,12 +28,7 @@ impl Checker<'_> {
         if known.contains(id) {
             return true;
         }
-        let near = known
-            .iter()
-            .map(|k| (edit_distance(id, k), *k))
-            .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-            .min()
-            .map(|(_, k)| k);
+        let near = closest(id, known);
         let list: Vec<&str> = known.iter().copied().take(12).collect();
         let more = if known.len() > 12 { ", …" } else { "" };
         let help = match near {
@@ -204,7 +199,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     for k in s.parameters.rotation.keys() {
         if !force_types.contains(k.as_str()) {
             let path = format!("parameters.rotation.{k}#key");
-            let near = force_types.iter().find(|f| edit_distance(k, f) <= 2);
+            let near = closest(k, &force_types);
             ck.error(
                 &path,
                 format!("rotation ratio for force type \"{k}\", which no capability has"),
