@@ -147,6 +147,16 @@ fn render_report(e: &ScenarioError) -> String {
     out
 }
 
+/// The text of a scenario file, or an error naming it.
+fn read_scenario_text(path: &std::path::Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure(format!(
+            "error: cannot read scenario file {}: {e}",
+            path.display()
+        ))
+    })
+}
+
 /// Read a scenario file (or the embedded one) and validate it.
 fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
     let (name, text) = match file {
@@ -154,15 +164,7 @@ fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
             DEFAULT_SCENARIO_NAME.to_string(),
             DEFAULT_SCENARIO.to_string(),
         ),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| {
-                Failure(format!(
-                    "error: cannot read scenario file {}: {e}",
-                    p.display()
-                ))
-            })?;
-            (p.display().to_string(), text)
-        }
+        Some(p) => (p.display().to_string(), read_scenario_text(p)?),
     };
     guarantor_model::load(&name, &text).map_err(|e| Failure(render_report(&e)))
 }
@@ -184,42 +186,37 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if json {
                 emit(&format!("{}\n", guarantor_report::run_json(&e, top)));
             } else {
-                emit(&guarantor_report::render_run(&e, top).to_string());
+                emit(&guarantor_report::render_run(&e, top));
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { file, json } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                Failure(format!(
-                    "error: cannot read scenario file {}: {e}",
-                    file.display()
-                ))
-            })?;
+            let text = read_scenario_text(&file)?;
             let name = file.display().to_string();
             match guarantor_model::load(&name, &text) {
                 Ok(s) => {
                     if json {
-                        println!(
-                            "{}",
+                        emit(&format!(
+                            "{}\n",
                             serde_json::json!({ "file": name, "valid": true, "errors": [] })
-                        );
+                        ));
                     } else {
                         let packages = s.option_space_size();
-                        println!(
-                            "{name}: valid — {} actors, {} dimensions, {} components, {packages} packages",
+                        emit(&format!(
+                            "{name}: valid — {} actors, {} dimensions, {} components, {packages} packages\n",
                             s.actors.len(),
                             s.dimensions.len(),
                             s.components.len()
-                        );
+                        ));
                     }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
                     if json {
-                        println!(
-                            "{}",
+                        emit(&format!(
+                            "{}\n",
                             serde_json::json!({ "file": name, "valid": false, "errors": e.located() })
-                        );
+                        ));
                     } else {
                         eprint!("{}", render_report(&e));
                     }
@@ -264,10 +261,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     guarantor_report::explain_json(&s.meta.id, &v)
                 ));
             } else {
-                print!(
-                    "{}",
-                    guarantor_report::render_explain(&s.meta.id, &s.meta.currency, &v)
-                );
+                emit(&guarantor_report::render_explain(
+                    &s.meta.id,
+                    &s.meta.currency,
+                    &v,
+                ));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -297,7 +295,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if json {
                 emit(&format!("{}\n", forecast::forecast_json(&out)));
             } else {
-                emit(&forecast::forecast_text(&out).to_string());
+                emit(&forecast::forecast_text(&out));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -321,11 +319,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
-            println!(
-                "{}",
+            emit(&format!(
+                "{}\n",
                 serde_json::to_string_pretty(&guarantor_model::json_schema())
                     .expect("schema serialises")
-            );
+            ));
             Ok(ExitCode::SUCCESS)
         }
     }
