@@ -570,13 +570,12 @@ pub fn rank(vs: &mut [PackageVerdict]) {
                 .filter(|a| a.required && !a.accepts)
                 .count() as u32
     };
-    let margin = |v: &PackageVerdict| v.min_margin.as_ref().map_or(0.0, |m| m.margin);
     vs.sort_by(|a, b| {
         b.passes
             .cmp(&a.passes)
             .then(failures(a).cmp(&failures(b)))
             .then(b.deterrence.total_cmp(&a.deterrence))
-            .then(margin(b).total_cmp(&margin(a)))
+            .then(b.smallest_margin().total_cmp(&a.smallest_margin()))
             .then(a.cost_per_year.total_cmp(&b.cost_per_year))
             .then(a.label.cmp(&b.label))
     });

@@ -5,11 +5,7 @@ use crate::verdict::PackageVerdict;
 
 /// Objective vector, every entry to be maximised.
 fn objectives(v: &PackageVerdict) -> [f64; 3] {
-    [
-        v.deterrence,
-        v.min_margin.as_ref().map_or(0.0, |m| m.margin),
-        -v.cost_per_year,
-    ]
+    [v.deterrence, v.smallest_margin(), -v.cost_per_year]
 }
 
 /// `a` dominates `b`: at least as good on every objective and better on one.

@@ -38,6 +38,13 @@ pub struct PackageVerdict {
     pub synergies: Vec<String>,
 }
 
+impl PackageVerdict {
+    /// The smallest acceptance margin among required actors (0 when none is required).
+    pub fn smallest_margin(&self) -> f64 {
+        self.min_margin.as_ref().map_or(0.0, |m| m.margin)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Margin {
     pub actor: String,
