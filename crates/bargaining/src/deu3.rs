@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::scenario::{Actor, Scenario};
-use crate::text::{number, numbered_lines, split_cells};
+use crate::text::{number, numbered_lines, read_text, split_cells};
 use crate::{Model, simple};
 
 /// One issue (row) of DEU III.
@@ -58,11 +58,7 @@ pub enum Capability {
 
 /// Reads `deu3.tsv` from disk. See [`parse_deu3`].
 pub fn read_deu3(path: impl AsRef<Path>) -> Result<Deu3> {
-    let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let text = read_text(path.as_ref())?;
     parse_deu3(&text)
 }
 

@@ -14,15 +14,11 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::scenario::{Actor, SALIENCE_SUM_TOLERANCE, Scenario};
-use crate::text::{number, numbered_lines, split_cells};
+use crate::text::{number, numbered_lines, read_text, split_cells};
 
 /// Reads a KTAB CSV file from disk. See [`parse_ktab_csv`].
 pub fn read_ktab_csv(path: impl AsRef<Path>) -> Result<Scenario> {
-    let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let text = read_text(path.as_ref())?;
     parse_ktab_csv(&text)
 }
 

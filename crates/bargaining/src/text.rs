@@ -66,3 +66,11 @@ pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> 
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
 }
+
+/// Reads a whole input file; the only file access the readers share.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}

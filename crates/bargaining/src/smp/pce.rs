@@ -131,24 +131,11 @@ fn conditional_pce(v: &[f64], m: usize) -> Vec<f64> {
 /// MarkovUniform PCE: iterate q_a = (1/m) Σ_b V_ab (P_a + P_b), P ← (P + q)/2 until
 /// max |q − P| ≤ 1e-6.
 fn markov_uniform_pce(v: &[f64], m: usize) -> Vec<f64> {
-    let mut p = vec![1.0 / m as f64; m];
-    for _ in 0..MARKOV_MAX_ITERATIONS {
-        let q: Vec<f64> = (0..m)
+    markov_fixed_point(m, 1e-6, |p| {
+        (0..m)
             .map(|a| (0..m).map(|b| v[a * m + b] * (p[a] + p[b])).sum::<f64>() / m as f64)
-            .collect();
-        let change = q
-            .iter()
-            .zip(&p)
-            .map(|(q, p)| (q - p).abs())
-            .fold(0.0, f64::max);
-        for (pa, qa) in p.iter_mut().zip(&q) {
-            *pa = (*pa + qa) / 2.0;
-        }
-        if change <= 1e-6 {
-            break;
-        }
-    }
-    p
+            .collect()
+    })
 }
 
 /// MarkovIncentive PCE: n_ab = C_ab·V_ab (+1e-10 on the diagonal),
@@ -163,15 +150,24 @@ fn markov_incentive_pce(v: &[f64], coal: &[f64], m: usize) -> Vec<f64> {
     }
     let col_sum: Vec<f64> = (0..m).map(|a| (0..m).map(|x| n[x * m + a]).sum()).collect();
     let k = |b: usize, a: usize| n[b * m + a] / col_sum[a];
-    let mut p = vec![1.0 / m as f64; m];
-    for _ in 0..MARKOV_MAX_ITERATIONS {
-        let q: Vec<f64> = (0..m)
+    markov_fixed_point(m, 1e-8, |p| {
+        (0..m)
             .map(|a| {
                 (0..m)
                     .map(|b| v[a * m + b] * (p[a] * k(b, a) + p[b] * k(a, b)))
                     .sum()
             })
-            .collect();
+            .collect()
+    })
+}
+
+/// The damped iteration both Markov PCEs share: start from uniform P, compute
+/// q = step(P), set P ← (P + q)/2, and stop once max |q − P| ≤ `tolerance`
+/// (at most `MARKOV_MAX_ITERATIONS` rounds).
+fn markov_fixed_point(m: usize, tolerance: f64, step: impl Fn(&[f64]) -> Vec<f64>) -> Vec<f64> {
+    let mut p = vec![1.0 / m as f64; m];
+    for _ in 0..MARKOV_MAX_ITERATIONS {
+        let q = step(&p);
         let change = q
             .iter()
             .zip(&p)
@@ -180,7 +176,7 @@ fn markov_incentive_pce(v: &[f64], coal: &[f64], m: usize) -> Vec<f64> {
         for (pa, qa) in p.iter_mut().zip(&q) {
             *pa = (*pa + qa) / 2.0;
         }
-        if change <= 1e-8 {
+        if change <= tolerance {
             break;
         }
     }
