@@ -578,14 +578,7 @@ pub fn eum(scenario: &Scenario, opts: &EumOptions) -> Result<Forecast> {
         model: opts.label(),
         dimensions: scenario.dimensions.clone(),
         steps: opts.rounds,
-        final_state: FinalState {
-            positions: turns
-                .last()
-                .map(|t| t.positions.clone())
-                .unwrap_or_default(),
-            outcome,
-            win_probabilities: None,
-        },
+        final_state: FinalState::after(&turns, outcome, None),
         turns,
         risk_attitudes: Vec::new(),
         win_probability_history: Vec::new(),

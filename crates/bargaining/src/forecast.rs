@@ -34,6 +34,25 @@ pub struct FinalState {
     pub win_probabilities: Option<Vec<(String, f64)>>,
 }
 
+impl FinalState {
+    /// The end state after `turns`: the last turn's positions, the forecast point
+    /// and (smp only) the win probabilities.
+    pub fn after(
+        turns: &[Turn],
+        outcome: Vec<f64>,
+        win_probabilities: Option<Vec<(String, f64)>>,
+    ) -> Self {
+        FinalState {
+            positions: turns
+                .last()
+                .map(|t| t.positions.clone())
+                .unwrap_or_default(),
+            outcome,
+            win_probabilities,
+        }
+    }
+}
+
 /// A complete forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forecast {

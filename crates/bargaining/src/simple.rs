@@ -77,11 +77,7 @@ fn per_dimension(
         model: model.to_string(),
         dimensions: scenario.dimensions.clone(),
         steps: 0,
-        final_state: FinalState {
-            positions: turn0.positions.clone(),
-            outcome,
-            win_probabilities: None,
-        },
+        final_state: FinalState::after(std::slice::from_ref(&turn0), outcome, None),
         turns: vec![turn0],
         risk_attitudes: Vec::new(),
         win_probability_history: Vec::new(),

@@ -111,14 +111,11 @@ pub fn smp(scenario: &Scenario, opts: &SmpOptions) -> Result<Forecast> {
         model,
         dimensions: scenario.dimensions.clone(),
         steps: history.len() - 1,
-        final_state: FinalState {
-            positions: turns
-                .last()
-                .map(|t| t.positions.clone())
-                .unwrap_or_default(),
+        final_state: FinalState::after(
+            &turns,
             outcome,
-            win_probabilities: Some(names.iter().cloned().zip(final_win).collect()),
-        },
+            Some(names.iter().cloned().zip(final_win).collect()),
+        ),
         turns,
         risk_attitudes: risk_history,
         win_probability_history: win_history,
