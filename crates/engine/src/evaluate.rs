@@ -404,7 +404,7 @@ fn judge(p: &Prepared<'_>, pl: &Plan, memo: &Memo) -> Result<PackageVerdict, Eng
     let mut acceptance = BTreeMap::new();
     for &ai in &p.actor_order {
         let a = &s.actors[ai];
-        let required = s.parameters.required_acceptance.contains(&a.id);
+        let required = p.required.contains(&ai);
         acceptance.insert(
             a.id.clone(),
             judge_actor(p, a, required, &options, &pl.levels, &allocation),
