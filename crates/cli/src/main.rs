@@ -2,13 +2,14 @@
 //! knows about files, terminals and exit codes.
 
 mod forecast;
+mod progress;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use guarantor_engine::{EvalOptions, evaluate, evaluate_package};
+use guarantor_engine::{Objective, SearchOptions, evaluate_package, nearest_fixes, search};
 use guarantor_model::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario, ScenarioError};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
@@ -38,6 +39,12 @@ enum Command {
         /// Worker threads (default: one per core). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Frontier objectives, comma-separated: deterrence, margin, cost, burden.
+        #[arg(long, default_value = "deterrence,margin,cost,burden")]
+        objectives: String,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Validate a scenario file and list every problem with its line and a hint.
     Check {
@@ -78,6 +85,21 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
+    /// Write a random but valid synthetic scenario (for benchmarks and tests) to stdout.
+    Synth {
+        #[arg(long, default_value_t = 6)]
+        components: usize,
+        #[arg(long, default_value_t = 4)]
+        options: usize,
+        #[arg(long, default_value_t = 12)]
+        contributors: usize,
+        #[arg(long, default_value_t = 6)]
+        capabilities: usize,
+        #[arg(long, default_value_t = 16)]
+        actors: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -119,8 +141,8 @@ fn emit(text: &str) {
     }
 }
 
-/// Largest option space for which `explain` evaluates everything to tell frontier membership.
-const EXPLAIN_FRONTIER_LIMIT: u128 = 100_000;
+/// Largest option space for which `explain` searches everything to tell frontier membership.
+const EXPLAIN_FRONTIER_LIMIT: u128 = 2_000_000;
 
 /// A failure already worded for the user.
 struct Failure(String);
@@ -176,17 +198,38 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             top,
             json,
             threads,
+            objectives,
+            quiet,
         } => {
             if threads == Some(0) {
                 return Err(Failure("error: --threads must be at least 1".into()));
             }
+            let objectives = Objective::parse_list(&objectives)
+                .map_err(|m| Failure(format!("error: --objectives: {m}")))?;
             let s = load(file.as_ref())?;
-            let e = evaluate(&s, &EvalOptions { threads })
-                .map_err(|e| Failure(format!("error: {e}")))?;
+            let bar = progress::Bar::new(
+                u64::try_from(s.option_space_size()).unwrap_or(u64::MAX),
+                !(json || quiet),
+            );
+            let tick = |done: u64| bar.set(done);
+            let e = search(
+                &s,
+                &SearchOptions {
+                    threads,
+                    top,
+                    objectives,
+                    progress: Some(&tick),
+                },
+            )
+            .map_err(|e| Failure(format!("error: {e}")))?;
+            bar.finish();
             if json {
                 emit(&format!("{}\n", guarantor_report::run_json(&e, top)));
             } else {
-                emit(&guarantor_report::render_run(&e, top));
+                let style = guarantor_report::Style {
+                    color: progress::stdout_wants_color(),
+                };
+                emit(&guarantor_report::render_run_styled(&e, top, style));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -248,24 +291,32 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             let mut v =
                 evaluate_package(&s, &chosen).map_err(|e| Failure(format!("error: {e}")))?;
-            // Frontier membership needs the whole space; evaluate it when that is cheap.
+            // Frontier membership needs the whole space; search it when that is quick.
             let size = s.option_space_size();
             if v.passes && size <= EXPLAIN_FRONTIER_LIMIT {
-                let e = evaluate(&s, &EvalOptions::default())
-                    .map_err(|e| Failure(format!("error: {e}")))?;
+                let e = search(
+                    &s,
+                    &SearchOptions {
+                        top: 0,
+                        ..SearchOptions::default()
+                    },
+                )
+                .map_err(|e| Failure(format!("error: {e}")))?;
                 v.frontier = e.packages.iter().any(|p| p.label == v.label && p.frontier);
             }
+            let fixes =
+                nearest_fixes(&s, &chosen, &v).map_err(|e| Failure(format!("error: {e}")))?;
             if json {
                 emit(&format!(
                     "{}\n",
-                    guarantor_report::explain_json(&s.meta.id, &v)
+                    guarantor_report::explain_json(&s.meta.id, &v, &fixes)
                 ));
             } else {
-                emit(&guarantor_report::render_explain(
-                    &s.meta.id,
-                    &s.meta.currency,
-                    &v,
-                ));
+                let mut text = guarantor_report::render_explain(&s.meta.id, &s.meta.currency, &v);
+                if !v.passes {
+                    text.push_str(&guarantor_report::render_fixes(&fixes, &s.meta.currency));
+                }
+                emit(&text);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -316,6 +367,26 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if json {
                 emit("\n");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth {
+            components,
+            options,
+            contributors,
+            capabilities,
+            actors,
+            seed,
+        } => {
+            let p = guarantor_model::synth::SynthParams {
+                components,
+                options,
+                contributors,
+                capabilities,
+                actors,
+                seed,
+            };
+            p.check().map_err(|m| Failure(format!("error: {m}")))?;
+            emit(&guarantor_model::synth::synth(&p));
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

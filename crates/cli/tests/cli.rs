@@ -19,7 +19,7 @@ fn run_with_no_arguments_uses_the_embedded_scenario() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ukraine-2025-08"))
-        .stdout(predicate::str::contains("2160 packages evaluated"))
+        .stdout(predicate::str::contains("2,160 packages evaluated"))
         .stdout(predicate::str::contains("rejected by ru"))
         .stdout(predicate::str::contains("Frontier"));
 }

@@ -23,7 +23,14 @@ fn main() {
         let mut evaluated = 0;
         for _ in 0..runs {
             let t = Instant::now();
-            let e = evaluate(&s, &EvalOptions { threads }).expect("evaluates");
+            let e = evaluate(
+                &s,
+                &EvalOptions {
+                    threads,
+                    ..EvalOptions::default()
+                },
+            )
+            .expect("evaluates");
             times.push(t.elapsed().as_secs_f64());
             evaluated = e.counts.evaluated;
         }

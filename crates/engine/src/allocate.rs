@@ -111,26 +111,15 @@ pub fn solve(
             max_share: 0.0,
         });
     }
-    let shortfall_share = run_stage(p, data, time_limit_s, Stage::Shortfall)?.objective;
-    let cost = if p
-        .lines
-        .iter()
-        .any(|l| l.eligible.iter().any(|&c| data.cost[c as usize] > 0.0))
-    {
-        Some(run_stage(p, data, time_limit_s, Stage::Cost { shortfall_share })?.objective)
+    let integral = if data.integer {
+        solve_integer_by_flows(p, data, time_limit_s)?
     } else {
         None
     };
-    let last = run_stage(
-        p,
-        data,
-        time_limit_s,
-        Stage::Share {
-            shortfall_share,
-            cost,
-        },
-    )?;
-    let units: Vec<Vec<f64>> = last.units;
+    let units = match integral {
+        Some(units) => units,
+        None => solve_by_stages(p, data, time_limit_s)?,
+    };
     let shortfall: Vec<f64> = p
         .lines
         .iter()
@@ -165,6 +154,244 @@ pub fn solve(
         cost,
         max_share,
     })
+}
+
+/// The three lexicographic stages as (mixed-integer) programmes.
+fn solve_by_stages(
+    p: &SubProblem,
+    data: &CapabilityData<'_>,
+    time_limit_s: f64,
+) -> Result<Vec<Vec<f64>>, AllocationError> {
+    let shortfall_share = run_stage(p, data, time_limit_s, Stage::Shortfall)?.objective;
+    let cost = if p
+        .lines
+        .iter()
+        .any(|l| l.eligible.iter().any(|&c| data.cost[c as usize] > 0.0))
+    {
+        Some(run_stage(p, data, time_limit_s, Stage::Cost { shortfall_share })?.objective)
+    } else {
+        None
+    };
+    Ok(run_stage(
+        p,
+        data,
+        time_limit_s,
+        Stage::Share {
+            shortfall_share,
+            cost,
+        },
+    )?
+    .units)
+}
+
+/// Whole-unit allocation by linear programmes only.
+///
+/// With whole-unit demands `ceil(pool)` and whole-unit capacities, the
+/// allocation is a transportation problem: its constraint matrix is totally
+/// unimodular, so the simplex method's vertex solutions are already whole.
+/// Stage 1 minimises the shortfall share and fixes each line's shortfall;
+/// stage 2 minimises cost; stage 3 finds the smallest share `z` of available
+/// force such that capacities `floor(available × z)` still meet the demand at
+/// the stage-2 cost, by bisection over the breakpoints `m / available`
+/// (feasibility only grows with `z`). Returns `None` if a vertex is not whole
+/// (degenerate cases), and the caller falls back to branch and bound.
+fn solve_integer_by_flows(
+    p: &SubProblem,
+    data: &CapabilityData<'_>,
+    time_limit_s: f64,
+) -> Result<Option<Vec<Vec<f64>>>, AllocationError> {
+    let demand: Vec<f64> = p
+        .lines
+        .iter()
+        .map(|l| crate::sizing::whole_units(l.pool()))
+        .collect();
+    let full: Vec<f64> = data.available.to_vec();
+    let Some((_, stage1)) = flow_lp(p, data, &demand, &full, None, false, time_limit_s)? else {
+        return Ok(None);
+    };
+    if !whole(&stage1) {
+        return Ok(None);
+    }
+    let short: Vec<f64> = demand
+        .iter()
+        .zip(&stage1)
+        .map(|(d, u)| (d - u.iter().sum::<f64>()).max(0.0))
+        .collect();
+    let Some((best_cost, stage2)) =
+        flow_lp(p, data, &demand, &full, Some(&short), true, time_limit_s)?
+    else {
+        return Ok(None);
+    };
+    if !whole(&stage2) {
+        return Ok(None);
+    }
+    let limit = best_cost * (1.0 + STAGE_TOL) + 1e-6;
+    // Breakpoints of the largest share: m / a for every contributor that can supply.
+    let mut touched = vec![false; data.available.len()];
+    for l in &p.lines {
+        for &c in &l.eligible {
+            touched[c as usize] = true;
+        }
+    }
+    let mut zs: Vec<f64> = Vec::new();
+    for (c, &a) in data.available.iter().enumerate() {
+        if touched[c] && a > 0.0 {
+            let n = a.round() as u64;
+            zs.extend((0..=n).map(|m| m as f64 / a));
+        }
+    }
+    zs.sort_by(f64::total_cmp);
+    zs.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
+    let caps_at = |z: f64| -> Vec<f64> {
+        data.available
+            .iter()
+            .map(|&a| (a * z + 1e-9).floor().min(a))
+            .collect()
+    };
+    let try_z = |z: f64| -> Result<Option<Vec<Vec<f64>>>, AllocationError> {
+        Ok(flow_lp(
+            p,
+            data,
+            &demand,
+            &caps_at(z),
+            Some(&short),
+            true,
+            time_limit_s,
+        )?
+        .filter(|(cost, _)| *cost <= limit)
+        .map(|(_, u)| u))
+    };
+    // zs ends with 1.0, where the stage-2 allocation is feasible.
+    let (mut lo, mut hi) = (0usize, zs.len() - 1);
+    let mut best = stage2;
+    if let Some(u) = try_z(zs[0])? {
+        best = u;
+        hi = 0;
+    }
+    while hi > lo + 1 {
+        let mid = (lo + hi) / 2;
+        match try_z(zs[mid])? {
+            Some(u) => {
+                hi = mid;
+                best = u;
+            }
+            None => lo = mid,
+        }
+    }
+    Ok(whole(&best).then_some(best))
+}
+
+/// Every value is a whole number (within solver noise).
+fn whole(units: &[Vec<f64>]) -> bool {
+    units
+        .iter()
+        .flatten()
+        .all(|&x| (x - x.round()).abs() < 1e-6)
+}
+
+/// Objective value and units per line and eligible contributor.
+type FlowSolution = (f64, Vec<Vec<f64>>);
+
+/// One linear programme over the transportation structure: lines with
+/// demands, contributors with capacities, optional per-line shortfall caps.
+/// Minimises the shortfall share (`cost = false`) or the cost. `None` when
+/// infeasible.
+fn flow_lp(
+    p: &SubProblem,
+    data: &CapabilityData<'_>,
+    demand: &[f64],
+    caps: &[f64],
+    short_max: Option<&[f64]>,
+    cost: bool,
+    time_limit_s: f64,
+) -> Result<Option<FlowSolution>, AllocationError> {
+    let mut vars = ProblemVariables::new();
+    let n_contrib = data.available.len();
+    let mut x: Vec<Vec<Variable>> = Vec::with_capacity(p.lines.len());
+    let mut short: Vec<Variable> = Vec::with_capacity(p.lines.len());
+    for (li, l) in p.lines.iter().enumerate() {
+        let row = l
+            .eligible
+            .iter()
+            .map(|&c| {
+                vars.add(
+                    variable()
+                        .min(0.0)
+                        .max(caps[c as usize].min(demand[li]).max(0.0)),
+                )
+            })
+            .collect();
+        x.push(row);
+        let smax = short_max.map_or(demand[li], |m| m[li]);
+        short.push(vars.add(variable().min(0.0).max(smax)));
+    }
+    let mut cost_expr = Expression::from(0.0);
+    let mut used: Vec<Expression> = vec![Expression::from(0.0); n_contrib];
+    let mut touched = vec![false; n_contrib];
+    for (l, row) in p.lines.iter().zip(&x) {
+        for (&c, v) in l.eligible.iter().zip(row) {
+            cost_expr += *v * data.cost[c as usize];
+            used[c as usize] += *v;
+            touched[c as usize] = true;
+        }
+    }
+    let objective: Expression = if cost {
+        cost_expr
+    } else {
+        short
+            .iter()
+            .zip(demand)
+            .map(|(s, d)| *s * (1.0 / d.max(1.0)))
+            .sum()
+    };
+    let mut model = vars
+        .minimise(objective.clone())
+        .using(solver)
+        .with_time_limit(time_limit_s);
+    for ((row, s), d) in x.iter().zip(&short).zip(demand) {
+        let supplied: Expression = row.iter().copied().sum();
+        model = model.with(constraint!(supplied + *s >= *d));
+    }
+    for (c, u) in used.iter().enumerate() {
+        if touched[c] {
+            model = model.with(constraint!(u.clone() <= caps[c]));
+        }
+    }
+    let sol = match model.solve() {
+        Ok(sol) => sol,
+        Err(good_lp::ResolutionError::Infeasible) => return Ok(None),
+        Err(e) => return Err(solver_error(data, time_limit_s, e)),
+    };
+    if matches!(sol.status(), good_lp::SolutionStatus::TimeLimit) {
+        return Err(AllocationError::TimeLimit {
+            capability: data.name.to_string(),
+            seconds: time_limit_s,
+        });
+    }
+    let units = x
+        .iter()
+        .map(|row| row.iter().map(|v| clean(sol.value(*v))).collect())
+        .collect();
+    Ok(Some((sol.eval(&objective), units)))
+}
+
+fn solver_error(
+    data: &CapabilityData<'_>,
+    time_limit_s: f64,
+    e: good_lp::ResolutionError,
+) -> AllocationError {
+    match e {
+        good_lp::ResolutionError::Other(m) if m.contains("Time limit") => {
+            AllocationError::TimeLimit {
+                capability: data.name.to_string(),
+                seconds: time_limit_s,
+            }
+        }
+        other => AllocationError::Solver {
+            capability: data.name.to_string(),
+            message: other.to_string(),
+        },
+    }
 }
 
 enum Stage {
@@ -281,18 +508,9 @@ fn run_stage(
             }
         }
     }
-    let sol = model.solve().map_err(|e| match e {
-        good_lp::ResolutionError::Other(m) if m.contains("Time limit") => {
-            AllocationError::TimeLimit {
-                capability: data.name.to_string(),
-                seconds: time_limit_s,
-            }
-        }
-        other => AllocationError::Solver {
-            capability: data.name.to_string(),
-            message: other.to_string(),
-        },
-    })?;
+    let sol = model
+        .solve()
+        .map_err(|e| solver_error(data, time_limit_s, e))?;
     if matches!(sol.status(), good_lp::SolutionStatus::TimeLimit) {
         return Err(AllocationError::TimeLimit {
             capability: data.name.to_string(),

@@ -12,16 +12,28 @@ use thiserror::Error;
 
 use crate::accept::judge_actor;
 use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
-use crate::frontier::mark_frontier;
+use crate::frontier::{Objective, mark_frontier};
 use crate::prepare::Prepared;
+use crate::search::Tally;
 use crate::sizing::{Requirement, fmt};
 use crate::verdict::*;
 
 /// How to run an evaluation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EvalOptions {
     /// Worker threads; `None` lets rayon choose (one per core).
     pub threads: Option<usize>,
+    /// Objectives of the frontier.
+    pub objectives: Vec<Objective>,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            threads: None,
+            objectives: Objective::ALL.to_vec(),
+        }
+    }
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -44,6 +56,10 @@ pub enum EngineError {
         "the option space has {size} packages, more than the {limit} this evaluation holds in memory"
     )]
     TooLarge { size: u128, limit: u128 },
+    #[error(
+        "{count} actors are required to accept; the search tracks at most 63 (parameters.required_acceptance)"
+    )]
+    TooManyRequired { count: usize },
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
 }
@@ -56,29 +72,29 @@ pub type Choice = Vec<u16>;
 
 /// Where a requirement line may be supplied from: pinned providers (empty: anyone)
 /// and whether it is inside the theatre.
-type LineSite = (Vec<String>, bool);
+pub(crate) type LineSite = (Vec<String>, bool);
 
 /// One capability's requirement lines in one package.
-struct CapPlan {
-    k: usize,
+pub(crate) struct CapPlan {
+    pub(crate) k: usize,
     /// (providers, in theatre) of each line, parallel to the sub-problem's lines.
-    lines: Vec<LineSite>,
-    caveat_key: SubProblem,
-    honour_key: Option<SubProblem>,
+    pub(crate) lines: Vec<LineSite>,
+    pub(crate) caveat_key: SubProblem,
+    pub(crate) honour_key: Option<SubProblem>,
 }
 
-struct Plan {
-    choice: Choice,
-    levels: Vec<f64>,
-    caps: Vec<CapPlan>,
+pub(crate) struct Plan {
+    pub(crate) choice: Choice,
+    pub(crate) levels: Vec<f64>,
+    pub(crate) caps: Vec<CapPlan>,
 }
 
 /// Evaluate every package of the option space.
 pub fn evaluate(s: &Scenario, opts: &EvalOptions) -> Result<Evaluation, EngineError> {
-    in_pool(opts.threads, || evaluate_inner(s))?
+    in_pool(opts.threads, || evaluate_inner(s, &opts.objectives))?
 }
 
-fn in_pool<T: Send>(
+pub(crate) fn in_pool<T: Send>(
     threads: Option<usize>,
     f: impl FnOnce() -> T + Send,
 ) -> Result<T, EngineError> {
@@ -97,7 +113,7 @@ fn in_pool<T: Send>(
     }
 }
 
-fn evaluate_inner(s: &Scenario) -> Result<Evaluation, EngineError> {
+fn evaluate_inner(s: &Scenario, objectives: &[Objective]) -> Result<Evaluation, EngineError> {
     let p = Prepared::new(s);
     let size = s.option_space_size();
     if size > MAX_PACKAGES_IN_MEMORY {
@@ -116,8 +132,13 @@ fn evaluate_inner(s: &Scenario) -> Result<Evaluation, EngineError> {
         .par_iter()
         .map(|pl| judge(&p, pl, &memo))
         .collect::<Result<_, _>>()?;
-    mark_frontier(&mut verdicts);
-    let counts = count(&p, &verdicts);
+    mark_frontier(&mut verdicts, objectives);
+    let mut tally = Tally::new(&p);
+    for v in &verdicts {
+        tally.add_verdict(&p, v);
+    }
+    let frontier = verdicts.iter().filter(|v| v.frontier).count() as u64;
+    let (counts, failures) = tally.finish(&p, frontier);
     rank(&mut verdicts);
     Ok(Evaluation {
         scenario: s.meta.id.clone(),
@@ -126,6 +147,8 @@ fn evaluate_inner(s: &Scenario) -> Result<Evaluation, EngineError> {
         currency: s.meta.currency.clone(),
         required_acceptance: p.required.iter().map(|&i| s.actors[i].id.clone()).collect(),
         counts,
+        failures,
+        objectives: objectives.iter().map(|o| o.name().to_string()).collect(),
         packages: verdicts,
     })
 }
@@ -214,9 +237,22 @@ fn level_of(s: &Scenario, levels: &[f64], dim: &str) -> Option<f64> {
         .map(|i| levels[i])
 }
 
-fn plan(p: &Prepared<'_>, choice: Choice) -> Plan {
-    let s = p.scenario;
-    let levels = package_levels(s, &choice);
+pub(crate) fn plan(p: &Prepared<'_>, choice: Choice) -> Plan {
+    let levels = package_levels(p.scenario, &choice);
+    let caps = cap_lines(p, &choice)
+        .into_iter()
+        .map(|(k, ls)| cap_plan(p, k, ls, &levels))
+        .collect();
+    Plan {
+        choice,
+        levels,
+        caps,
+    }
+}
+
+/// Requirement lines of a package grouped by capability: pools summed over
+/// lines with the same providers and site.
+pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Vec<(LineSite, f64)>> {
     let mut lines: BTreeMap<(usize, Vec<String>, bool), f64> = BTreeMap::new();
     for (ci, &o) in choice.iter().enumerate() {
         for r in &p.requirements[ci][o as usize] {
@@ -228,66 +264,84 @@ fn plan(p: &Prepared<'_>, choice: Choice) -> Plan {
             *lines.entry((k, providers, r.in_theatre)).or_insert(0.0) += r.pool;
         }
     }
-    let active = |lifted: &Option<guarantor_model::LevelCondition>| match lifted {
-        None => true,
-        Some(c) => !level_of(s, &levels, &c.dimension).is_some_and(|x| c.op.holds(x, c.value)),
-    };
     let mut by_cap: BTreeMap<usize, Vec<(LineSite, f64)>> = BTreeMap::new();
     for ((k, prov, inth), pool) in lines {
         by_cap.entry(k).or_default().push(((prov, inth), pool));
     }
-    let caps = by_cap
-        .into_iter()
-        .map(|(k, ls)| {
-            let eligible = |prov: &[String], inth: bool, honour: bool| -> Vec<u32> {
-                (0..p.contributors.len() as u32)
-                    .filter(|&c| {
-                        let cu = c as usize;
-                        p.available[k][cu] > 0.0
-                            && (prov.is_empty() || prov.contains(&p.contributors[cu].id))
-                            && !p.caveats.iter().any(|x| {
-                                active(&x.lifted_when)
-                                    && x.contributors.contains(&c)
-                                    && p.filter_covers(&x.filter, k, inth)
-                            })
-                            && !(honour
-                                && p.honoured.iter().any(|x| {
-                                    x.contributors.contains(&c)
-                                        && p.filter_covers(&x.filter, k, inth)
-                                }))
+    by_cap
+}
+
+/// One capability's allocation sub-problems in a package: with the required
+/// actors' contribution red lines honoured, and with caveats only.
+pub(crate) fn cap_plan(
+    p: &Prepared<'_>,
+    k: usize,
+    ls: Vec<(LineSite, f64)>,
+    levels: &[f64],
+) -> CapPlan {
+    let s = p.scenario;
+    let active = |lifted: &Option<guarantor_model::LevelCondition>| match lifted {
+        None => true,
+        Some(c) => !level_of(s, levels, &c.dimension).is_some_and(|x| c.op.holds(x, c.value)),
+    };
+    let eligible = |prov: &[String], inth: bool, honour: bool| -> Vec<u32> {
+        (0..p.contributors.len() as u32)
+            .filter(|&c| {
+                let cu = c as usize;
+                p.available[k][cu] > 0.0
+                    && (prov.is_empty() || prov.contains(&p.contributors[cu].id))
+                    && !p.caveats.iter().any(|x| {
+                        active(&x.lifted_when)
+                            && x.contributors.contains(&c)
+                            && p.filter_covers(&x.filter, k, inth)
                     })
-                    .collect()
-            };
-            let key = |honour: bool| SubProblem {
-                capability: k as u32,
-                lines: ls
-                    .iter()
-                    .map(|((prov, inth), pool)| LineKey {
-                        pool_bits: pool.to_bits(),
-                        eligible: eligible(prov, *inth, honour),
-                    })
-                    .collect(),
-            };
-            let caveat_key = key(false);
-            let honour = key(true);
-            CapPlan {
-                k,
-                lines: ls.iter().map(|(l, _)| l.clone()).collect(),
-                honour_key: (honour != caveat_key).then_some(honour),
-                caveat_key,
-            }
-        })
-        .collect();
-    Plan {
-        choice,
-        levels,
-        caps,
+                    && !(honour
+                        && p.honoured.iter().any(|x| {
+                            x.contributors.contains(&c) && p.filter_covers(&x.filter, k, inth)
+                        }))
+            })
+            .collect()
+    };
+    let key = |honour: bool| SubProblem {
+        capability: k as u32,
+        lines: ls
+            .iter()
+            .map(|((prov, inth), pool)| LineKey {
+                pool_bits: pool.to_bits(),
+                eligible: eligible(prov, *inth, honour),
+            })
+            .collect(),
+    };
+    let caveat_key = key(false);
+    let honour = key(true);
+    CapPlan {
+        k,
+        lines: ls.into_iter().map(|(l, _)| l).collect(),
+        honour_key: (honour != caveat_key).then_some(honour),
+        caveat_key,
     }
 }
 
-type Memo = BTreeMap<SubProblem, Result<SubSolution, AllocationError>>;
+/// The allocation a package gets for one capability: the one that honours the
+/// required actors' contribution red lines when it leaves no shortfall, else
+/// the one that honours caveats only.
+pub(crate) fn chosen_solution<'m>(
+    memo: &'m Memo,
+    cp: &'m CapPlan,
+) -> Result<(&'m SubProblem, &'m SubSolution), AllocationError> {
+    let caveat = memo[&cp.caveat_key].as_ref().map_err(Clone::clone)?;
+    Ok(match &cp.honour_key {
+        Some(h) => match &memo[h] {
+            Ok(hs) if hs.total_shortfall() <= 1e-9 => (h, hs),
+            _ => (&cp.caveat_key, caveat),
+        },
+        None => (&cp.caveat_key, caveat),
+    })
+}
 
-fn solve_all<'a>(
+pub(crate) type Memo = BTreeMap<SubProblem, Result<SubSolution, AllocationError>>;
+
+pub(crate) fn solve_all<'a>(
     p: &Prepared<'_>,
     plans: impl Iterator<Item = &'a Plan>,
 ) -> Result<Memo, EngineError> {
@@ -300,10 +354,18 @@ fn solve_all<'a>(
             }
         }
     }
-    let keys: Vec<&SubProblem> = keys.into_iter().collect();
+    let keys: Vec<SubProblem> = keys.into_iter().cloned().collect();
+    let solved = solve_keys(p, &keys);
+    Ok(keys.into_iter().zip(solved).collect())
+}
+
+/// Solve allocation sub-problems in parallel, in the order given.
+pub(crate) fn solve_keys(
+    p: &Prepared<'_>,
+    keys: &[SubProblem],
+) -> Vec<Result<SubSolution, AllocationError>> {
     let limit = p.scenario.parameters.solver_time_limit_s;
-    let solved: Vec<Result<SubSolution, AllocationError>> = keys
-        .par_iter()
+    keys.par_iter()
         .map(|key| {
             let k = key.capability as usize;
             let data = CapabilityData {
@@ -314,11 +376,10 @@ fn solve_all<'a>(
             };
             solve(key, &data, limit)
         })
-        .collect();
-    Ok(keys.into_iter().cloned().zip(solved).collect())
+        .collect()
 }
 
-fn label(s: &Scenario, choice: &[u16]) -> String {
+pub(crate) fn label(s: &Scenario, choice: &[u16]) -> String {
     s.components
         .iter()
         .zip(choice)
@@ -327,7 +388,11 @@ fn label(s: &Scenario, choice: &[u16]) -> String {
         .join(" · ")
 }
 
-fn judge(p: &Prepared<'_>, pl: &Plan, memo: &Memo) -> Result<PackageVerdict, EngineError> {
+pub(crate) fn judge(
+    p: &Prepared<'_>,
+    pl: &Plan,
+    memo: &Memo,
+) -> Result<PackageVerdict, EngineError> {
     let s = p.scenario;
     let label = label(s, &pl.choice);
     let mut allocation: BTreeMap<(String, String, bool), f64> = BTreeMap::new();
@@ -335,20 +400,10 @@ fn judge(p: &Prepared<'_>, pl: &Plan, memo: &Memo) -> Result<PackageVerdict, Eng
     let mut op_cost = 0.0;
     let mut max_share: f64 = 0.0;
     for cp in &pl.caps {
-        let fetch = |key: &SubProblem| -> Result<&SubSolution, EngineError> {
-            memo[key].as_ref().map_err(|e| EngineError::Allocation {
-                package: label.clone(),
-                source: e.clone(),
-            })
-        };
-        let caveat = fetch(&cp.caveat_key)?;
-        let (key, sol) = match &cp.honour_key {
-            Some(h) => match fetch(h) {
-                Ok(hs) if hs.total_shortfall() <= 1e-9 => (h, hs),
-                _ => (&cp.caveat_key, caveat),
-            },
-            None => (&cp.caveat_key, caveat),
-        };
+        let (key, sol) = chosen_solution(memo, cp).map_err(|e| EngineError::Allocation {
+            package: label.clone(),
+            source: e,
+        })?;
         let cap = p.capabilities[cp.k];
         for ((line, units), (_, inth)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
@@ -511,53 +566,6 @@ fn describe_shortfall(p: &Prepared<'_>, cp: &CapPlan, short: f64) -> Shortfall {
         available,
         text,
     }
-}
-
-fn count(p: &Prepared<'_>, vs: &[PackageVerdict]) -> Counts {
-    let mut c = Counts {
-        evaluated: vs.len() as u64,
-        ..Counts::default()
-    };
-    for &i in &p.required {
-        let id = &p.scenario.actors[i].id;
-        c.rejected_by.insert(id.clone(), 0);
-        c.below_reservation.insert(id.clone(), 0);
-        c.red_line_violations.insert(id.clone(), BTreeMap::new());
-    }
-    for v in vs {
-        if v.feasible {
-            c.feasible += 1;
-        } else {
-            c.infeasible += 1;
-        }
-        for sf in &v.shortfalls {
-            *c.short_of.entry(sf.capability.clone()).or_insert(0) += 1;
-        }
-        for (actor, av) in &v.acceptance {
-            if !av.required || av.accepts {
-                continue;
-            }
-            *c.rejected_by.get_mut(actor).expect("required actor") += 1;
-            let mut any_red = false;
-            for r in &av.reasons {
-                if let Some(id) = &r.red_line {
-                    any_red = true;
-                    *c.red_line_violations
-                        .get_mut(actor)
-                        .expect("required actor")
-                        .entry(id.clone())
-                        .or_insert(0) += 1;
-                }
-            }
-            if !any_red {
-                *c.below_reservation.get_mut(actor).expect("required actor") += 1;
-            }
-        }
-        c.acceptable_to_required += u64::from(v.acceptable_to_required);
-        c.passing += u64::from(v.passes);
-        c.frontier += u64::from(v.frontier);
-    }
-    c
 }
 
 /// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then the

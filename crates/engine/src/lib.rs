@@ -1,8 +1,10 @@
 //! Guarantor's engine: sizing, allocation, acceptability, scoring, frontier.
 //!
-//! Data flow: a validated [`guarantor_model::Scenario`] → [`evaluate`] plans every
-//! package (levels, requirements), solves each distinct allocation sub-problem
-//! once, judges each package for every actor, and marks the frontier.
+//! Data flow: a validated [`guarantor_model::Scenario`] → [`search`] streams the
+//! option space (screening every package from memoised allocation outcomes,
+//! keeping the top N, the frontier and the why-not counts), or [`evaluate`]
+//! plans, allocates and judges every package in memory (for exports and small
+//! spaces). Both give the same counts, frontier and ranking.
 //!
 //! Invariants:
 //! - The engine does no I/O and knows nothing of files, terminals or HTTP.
@@ -14,10 +16,15 @@
 pub mod accept;
 pub mod allocate;
 pub mod evaluate;
+pub mod fixes;
 pub mod frontier;
 pub mod prepare;
+pub mod search;
 pub mod sizing;
 pub mod verdict;
 
 pub use evaluate::{EngineError, EvalOptions, evaluate, evaluate_package, resolve_choice};
+pub use fixes::{Change, Fix, FixResult, nearest_fixes};
+pub use frontier::Objective;
+pub use search::{SearchOptions, search};
 pub use verdict::*;

@@ -32,7 +32,8 @@ pub struct PackageVerdict {
     pub max_share: f64,
     /// Smallest acceptance margin among required actors, and whose it is.
     pub min_margin: Option<Margin>,
-    /// Non-dominated among passing packages on (deterrence ↑, min margin ↑, cost ↓).
+    /// Non-dominated among passing packages on the chosen objectives
+    /// (default: deterrence ↑, min margin ↑, cost ↓, max share ↓).
     pub frontier: bool,
     /// Synergies that apply.
     pub synergies: Vec<String>,
@@ -103,23 +104,52 @@ pub struct Reason {
     pub text: String,
 }
 
-/// How many packages fail which test.
+/// How many packages pass which stage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Counts {
     pub evaluated: u64,
     pub feasible: u64,
     pub infeasible: u64,
-    /// Packages short of each capability.
-    pub short_of: BTreeMap<String, u64>,
-    /// Required actor → packages it rejects.
-    pub rejected_by: BTreeMap<String, u64>,
-    /// Required actor → red line id → packages that violate it.
-    pub red_line_violations: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Required actor → packages rejected on utility alone (no red line violated).
-    pub below_reservation: BTreeMap<String, u64>,
     pub acceptable_to_required: u64,
     pub passing: u64,
     pub frontier: u64,
+}
+
+/// Why packages fail, over the whole option space ("why-not counts").
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Failures {
+    /// Packages that fail at least one test.
+    pub failing: u64,
+    /// Packages short of something.
+    pub infeasible: u64,
+    /// Capability → packages short of it.
+    pub short_of: BTreeMap<String, u64>,
+    /// Required actor → why it rejects.
+    pub rejected_by: BTreeMap<String, ActorFailures>,
+    /// Exact combinations of failed tests ("infeasible" or a required actor's id),
+    /// most frequent first; `share` is of all packages evaluated.
+    pub combinations: Vec<FailureCombination>,
+}
+
+/// How often one required actor rejects, and on what grounds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ActorFailures {
+    /// Packages it rejects.
+    pub rejects: u64,
+    /// Red line id → packages that violate it.
+    pub red_lines: BTreeMap<String, u64>,
+    /// Packages whose utility is below its reservation (with or without a red line).
+    pub below_reservation: u64,
+    /// Packages it rejects on utility alone (no red line violated).
+    pub utility_only: u64,
+}
+
+/// Packages failing exactly this set of tests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FailureCombination {
+    pub fails: Vec<String>,
+    pub packages: u64,
+    pub share: f64,
 }
 
 /// The result of evaluating a scenario's option space.
@@ -131,7 +161,11 @@ pub struct Evaluation {
     pub currency: String,
     pub required_acceptance: Vec<String>,
     pub counts: Counts,
-    /// Every package, ranked: passing packages first (deterrence ↓, min margin ↓,
-    /// cost ↑), then the rest by how close they come to passing.
+    pub failures: Failures,
+    /// Objectives of the frontier, e.g. ["deterrence", "margin", "cost", "burden"].
+    pub objectives: Vec<String>,
+    /// Packages ranked: passing packages first (deterrence ↓, min margin ↓,
+    /// cost ↑), then the rest by how close they come to passing. `evaluate`
+    /// keeps every package; `search` keeps the top N and the frontier.
     pub packages: Vec<PackageVerdict>,
 }

@@ -155,8 +155,22 @@ fn european_air_defence_shortfall_is_explained_with_the_availability() {
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
     let s = default_scenario();
-    let one = evaluate(&s, &EvalOptions { threads: Some(1) }).unwrap();
-    let two = evaluate(&s, &EvalOptions { threads: Some(2) }).unwrap();
+    let one = evaluate(
+        &s,
+        &EvalOptions {
+            threads: Some(1),
+            ..EvalOptions::default()
+        },
+    )
+    .unwrap();
+    let two = evaluate(
+        &s,
+        &EvalOptions {
+            threads: Some(2),
+            ..EvalOptions::default()
+        },
+    )
+    .unwrap();
     assert_eq!(one, two);
     assert!(
         one.counts.passing > 0,

@@ -185,8 +185,8 @@ fn whole_space_counts_and_frontier() {
     let e = evaluate(&s, &EvalOptions::default()).unwrap();
     assert_eq!(e.counts.evaluated, 2);
     assert_eq!(e.counts.passing, 1);
-    assert_eq!(e.counts.rejected_by["a"], 1);
-    assert_eq!(e.counts.below_reservation["a"], 1);
+    assert_eq!(e.failures.rejected_by["a"].rejects, 1);
+    assert_eq!(e.failures.rejected_by["a"].utility_only, 1);
     assert_eq!(e.packages[0].label, "one");
     assert!(e.packages[0].frontier);
     assert!(!e.packages[1].frontier);

@@ -156,7 +156,14 @@ tasks = [{{ id = "t", rule = "fixed_units", capability = "planes", units = {} }}
 
 fn run(text: &str, threads: Option<usize>) -> Evaluation {
     let s = load("random.toml", text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
-    evaluate(&s, &EvalOptions { threads }).unwrap()
+    evaluate(
+        &s,
+        &EvalOptions {
+            threads,
+            ..EvalOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 fn by_label(

@@ -13,6 +13,7 @@
 
 pub mod diagnostic;
 mod read;
+pub mod synth;
 pub mod types;
 mod validate;
 

@@ -5,9 +5,9 @@
 
 mod text;
 
-pub use text::{render_explain, render_run};
+pub use text::{Style, render_explain, render_fixes, render_run, render_run_styled};
 
-use guarantor_engine::{Evaluation, PackageVerdict};
+use guarantor_engine::{Evaluation, Fix, PackageVerdict};
 use serde_json::{Value, json};
 
 /// `run --json`: one object with the scenario, the counts, the top `top`
@@ -21,14 +21,17 @@ pub fn run_json(e: &Evaluation, top: usize) -> Value {
         "required_acceptance": e.required_acceptance,
         "evaluated": e.counts.evaluated,
         "counts": e.counts,
+        "failures": e.failures,
+        "objectives": e.objectives,
         "packages": e.packages.iter().take(top).collect::<Vec<_>>(),
         "frontier": e.packages.iter().filter(|p| p.frontier).collect::<Vec<_>>(),
     })
 }
 
-/// `explain --json`: the package's full verdict.
-pub fn explain_json(scenario: &str, v: &PackageVerdict) -> Value {
+/// `explain --json`: the package's full verdict and its nearest fixes.
+pub fn explain_json(scenario: &str, v: &PackageVerdict, fixes: &[Fix]) -> Value {
     let mut out = serde_json::to_value(v).expect("verdicts are plain data");
     out["scenario"] = json!(scenario);
+    out["nearest_fixes"] = serde_json::to_value(fixes).expect("fixes are plain data");
     out
 }

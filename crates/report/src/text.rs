@@ -4,7 +4,32 @@ use std::fmt::Write;
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
 use guarantor_engine::sizing::fmt;
-use guarantor_engine::{Evaluation, PackageVerdict};
+use guarantor_engine::{Evaluation, Failures, Fix, PackageVerdict};
+
+/// ANSI styling, on only when the caller says the output is a colour terminal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn good(self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    fn bad(self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    fn strong(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
 
 /// Money in the scenario's unit (e.g. USD million), with thousands separators.
 pub fn money(x: f64) -> String {
@@ -26,35 +51,39 @@ fn table() -> Table {
     t
 }
 
-/// The `run` report: a ranked table, the frontier and the failure counts.
+/// The `run` report: a ranked table, the frontier and the why-not counts.
 pub fn render_run(e: &Evaluation, top: usize) -> String {
+    render_run_styled(e, top, Style::default())
+}
+
+/// `render_run` with optional colour.
+pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
     let mut out = String::new();
     let c = &e.counts;
-    writeln!(out, "{} — {}", e.scenario, e.title).unwrap();
+    writeln!(
+        out,
+        "{}",
+        st.strong(&format!("{} — {}", e.scenario, e.title))
+    )
+    .unwrap();
     if !e.disclaimer.is_empty() {
         writeln!(out, "{}", e.disclaimer).unwrap();
     }
     writeln!(out).unwrap();
+    let passing = format!("{} pass", count(c.passing));
     writeln!(
         out,
-        "{} packages evaluated: {} feasible, {} pass (feasible and acceptable to {}), {} on the frontier.",
-        c.evaluated,
-        c.feasible,
-        c.passing,
+        "{} packages evaluated: {} feasible, {} (feasible and acceptable to {}), {} on the frontier.",
+        count(c.evaluated),
+        count(c.feasible),
+        if c.passing > 0 { st.good(&passing) } else { st.bad(&passing) },
         e.required_acceptance.join(", "),
-        c.frontier
+        count(c.frontier)
     )
     .unwrap();
-    let mut fails = vec![format!("{} infeasible", c.infeasible)];
-    fails.extend(c.short_of.iter().map(|(k, n)| format!("{n} short of {k}")));
-    for (a, n) in &c.rejected_by {
-        if *n > 0 {
-            fails.push(format!("{n} rejected by {a}"));
-        }
-    }
-    writeln!(out, "Fail: {}.", fails.join("; ")).unwrap();
     writeln!(out).unwrap();
 
+    let objectives = e.objectives.join(", ");
     let passing: Vec<&PackageVerdict> = e.packages.iter().filter(|p| p.passes).take(top).collect();
     if passing.is_empty() {
         writeln!(out, "No package passes every test. Closest packages:").unwrap();
@@ -63,7 +92,7 @@ pub fn render_run(e: &Evaluation, top: usize) -> String {
     } else {
         writeln!(
             out,
-            "Top {} passing packages (★ = frontier: deterrence ↑, smallest margin ↑, cost ↓):",
+            "Top {} passing packages (★ = frontier on {objectives}):",
             passing.len()
         )
         .unwrap();
@@ -72,25 +101,152 @@ pub fn render_run(e: &Evaluation, top: usize) -> String {
     out.push('\n');
     let frontier: Vec<&PackageVerdict> = e.packages.iter().filter(|p| p.frontier).collect();
     if !frontier.is_empty() {
-        writeln!(out, "\nFrontier ({} packages):", frontier.len()).unwrap();
+        writeln!(
+            out,
+            "\nFrontier ({} packages; objectives: {objectives}):",
+            frontier.len()
+        )
+        .unwrap();
         for p in frontier {
             writeln!(
                 out,
-                "  ★ {}  deterrence {:.2}, smallest margin {}, cost {} {}/yr",
+                "  {} {}  deterrence {:.2}, smallest margin {}, cost {} {}/yr, largest share {:.0}%",
+                st.good("★"),
                 p.label,
                 p.deterrence,
                 margin_text(p),
                 money(p.cost_per_year),
-                e.currency
+                e.currency,
+                p.max_share * 100.0
             )
             .unwrap();
         }
     }
+    out.push_str(&render_failures(&e.failures, c.evaluated, st));
     writeln!(
         out,
         "\nExplain one: guarantor explain --option COMPONENT=OPTION …"
     )
     .unwrap();
+    out
+}
+
+/// A count with thousands separators.
+fn count(n: u64) -> String {
+    money(n as f64)
+}
+
+fn percent(n: u64, total: u64) -> String {
+    format!("{:.1}%", 100.0 * n as f64 / total.max(1) as f64)
+}
+
+/// The why-not counts: what fails, how often, and in which combinations.
+fn render_failures(f: &Failures, total: u64, st: Style) -> String {
+    let mut out = String::new();
+    writeln!(
+        out,
+        "\nWhy packages fail ({} of {} fail at least one test):",
+        count(f.failing),
+        count(total)
+    )
+    .unwrap();
+    let mut short: Vec<(&String, &u64)> = f.short_of.iter().collect();
+    short.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let short_text = if short.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " — short of {}",
+            short
+                .iter()
+                .map(|(k, n)| format!("{k} {}", count(**n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    writeln!(
+        out,
+        "  {} {} ({}){short_text}",
+        st.bad("infeasible:"),
+        count(f.infeasible),
+        percent(f.infeasible, total)
+    )
+    .unwrap();
+    for (actor, a) in &f.rejected_by {
+        if a.rejects == 0 {
+            continue;
+        }
+        let mut why: Vec<(u64, String)> = a
+            .red_lines
+            .iter()
+            .map(|(id, n)| (*n, format!("red line {id} {}", count(*n))))
+            .collect();
+        why.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        let mut parts: Vec<String> = why.into_iter().map(|(_, t)| t).collect();
+        if a.below_reservation > 0 {
+            parts.push(format!(
+                "utility below reservation {} ({} on utility alone)",
+                count(a.below_reservation),
+                count(a.utility_only)
+            ));
+        }
+        writeln!(
+            out,
+            "  {} {} ({}) — {}",
+            st.bad(&format!("rejected by {actor}:")),
+            count(a.rejects),
+            percent(a.rejects, total),
+            parts.join("; ")
+        )
+        .unwrap();
+    }
+    if !f.combinations.is_empty() {
+        writeln!(out, "  Most common combinations of failed tests:").unwrap();
+        for c in f.combinations.iter().take(6) {
+            let what = if c.fails.len() == 1 {
+                match c.fails[0].as_str() {
+                    "infeasible" => "fail on feasibility alone".to_string(),
+                    a => format!("are rejected by {a} alone"),
+                }
+            } else {
+                format!("fail on {}", c.fails.join(" + "))
+            };
+            writeln!(
+                out,
+                "    {:>6} {what} ({} packages)",
+                format!("{:.1}%", c.share * 100.0),
+                count(c.packages)
+            )
+            .unwrap();
+        }
+    }
+    out
+}
+
+/// The nearest fixes of a failing package, ranked.
+pub fn render_fixes(fixes: &[Fix], currency: &str) -> String {
+    let mut out = String::new();
+    writeln!(out, "\nNearest fixes (single changes that make it pass):").unwrap();
+    if fixes.is_empty() {
+        writeln!(
+            out,
+            "  none: no single option swap, added contribution or relaxed red line is enough"
+        )
+        .unwrap();
+    }
+    for (i, f) in fixes.iter().enumerate() {
+        writeln!(
+            out,
+            "  {}. [{}] {} → passes; deterrence {:.2}, smallest margin {:+.3}, cost {} {currency}/yr",
+            i + 1,
+            f.kind,
+            f.change,
+            f.result.deterrence,
+            f.result.smallest_margin,
+            money(f.result.cost_per_year)
+        )
+        .unwrap();
+    }
     out
 }
 

@@ -1,0 +1,167 @@
+//! End-to-end: search at scale, why-not counts, nearest fixes, synthetic scenarios.
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn guarantor() -> Command {
+    Command::cargo_bin("guarantor").unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = guarantor().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn run_prints_why_not_counts_and_json_carries_failures() {
+    guarantor()
+        .arg("run")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Why packages fail"))
+        .stdout(predicate::str::contains("are rejected by ru alone"))
+        .stdout(predicate::str::contains("short of gbad_long 720"));
+    let v = json(&["run", "--json"]);
+    let f = &v["failures"];
+    assert_eq!(f["infeasible"], 1008);
+    assert_eq!(f["short_of"]["gbad_long"], 720);
+    assert_eq!(
+        f["rejected_by"]["ru"]["red_lines"]["no_nato_country_ground_troops"],
+        1728
+    );
+    let combos = f["combinations"].as_array().unwrap();
+    let total: u64 = combos.iter().map(|c| c["packages"].as_u64().unwrap()).sum();
+    assert_eq!(total, f["failing"].as_u64().unwrap());
+    assert_eq!(total + v["counts"]["passing"].as_u64().unwrap(), 2160);
+    assert_eq!(
+        v["objectives"],
+        serde_json::json!(["deterrence", "margin", "cost", "burden"])
+    );
+}
+
+#[test]
+fn objectives_choose_the_frontier() {
+    // With cost alone, only the cheapest passing packages are on the frontier.
+    let v = json(&["run", "--json", "--objectives", "cost"]);
+    let frontier = v["frontier"].as_array().unwrap();
+    let cheapest = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["passes"] == true)
+        .map(|p| p["cost_per_year"].as_f64().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert!(!frontier.is_empty());
+    for p in frontier {
+        assert_eq!(p["cost_per_year"].as_f64().unwrap(), cheapest);
+    }
+    guarantor()
+        .args(["run", "--objectives", "deterrence,price"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown objective \"price\""));
+}
+
+#[test]
+fn explain_json_gives_nearest_fixes_that_work() {
+    let options = [
+        "ground_force=none",
+        "command=national_flags_us_c2",
+        "air_defence=european_systems",
+        "air_cover=border_air_policing",
+        "weapons=defensive",
+        "commitment=art5_like_binding",
+        "monitoring=ground_teams",
+    ];
+    let mut args = vec!["explain", "--json"];
+    for o in &options {
+        args.push("--option");
+        args.push(o);
+    }
+    let v = json(&args);
+    assert_eq!(v["passes"], false);
+    let fixes = v["nearest_fixes"].as_array().unwrap();
+    assert!(!fixes.is_empty());
+    assert_eq!(fixes[0]["kind"], "swap_option");
+    assert_eq!(fixes[0]["result"]["passes"], true);
+    // Apply the first fix through the CLI: the package passes.
+    let detail = &fixes[0]["detail"];
+    let mut chosen: BTreeMap<String, String> = options
+        .iter()
+        .map(|o| {
+            let (c, v) = o.split_once('=').unwrap();
+            (c.to_string(), v.to_string())
+        })
+        .collect();
+    chosen.insert(
+        detail["component"].as_str().unwrap().to_string(),
+        detail["to"].as_str().unwrap().to_string(),
+    );
+    let mut args = vec!["explain".to_string(), "--json".to_string()];
+    for (c, o) in &chosen {
+        args.push("--option".into());
+        args.push(format!("{c}={o}"));
+    }
+    let out = guarantor().args(&args).output().unwrap();
+    let w: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(w["passes"], true);
+    assert_eq!(w["nearest_fixes"], serde_json::json!([]));
+}
+
+#[test]
+fn synth_writes_a_valid_seeded_scenario_that_runs() {
+    let dir = std::env::temp_dir().join(format!("guarantor-synth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.toml");
+    let args = [
+        "synth",
+        "--components",
+        "5",
+        "--options",
+        "3",
+        "--contributors",
+        "8",
+        "--capabilities",
+        "4",
+        "--actors",
+        "5",
+        "--seed",
+        "42",
+    ];
+    let a = guarantor().args(args).output().unwrap();
+    let b = guarantor().args(args).output().unwrap();
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout, "same seed, same scenario");
+    std::fs::write(&file, &a.stdout).unwrap();
+    guarantor()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("243 packages"));
+    let v = json(&["run", "--json", file.to_str().unwrap()]);
+    assert_eq!(v["evaluated"], 243);
+    guarantor()
+        .args(["synth", "--options", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--options must be at least 2"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn no_progress_bar_or_colour_when_not_a_terminal() {
+    // Under test, stdout and stderr are pipes: nothing on stderr, no escape codes.
+    let out = guarantor().arg("run").output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}

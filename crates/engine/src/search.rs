@@ -1,0 +1,932 @@
+//! Streaming search of the option space.
+//!
+//! `search` never materialises the option space. Packages are numbered in
+//! mixed radix and screened in chunks; each chunk runs in three phases:
+//!
+//! 1. find the allocation sub-problems the chunk needs that are not yet known,
+//! 2. solve those (in parallel, each distinct sub-problem once),
+//! 3. screen every package of the chunk (in parallel) into the why-not tally,
+//!    a bounded list of the best packages and the frontier.
+//!
+//! A capability's sub-problem depends only on the options of the components
+//! that require that capability and on which caveats are lifted, so it is
+//! memoised under that *projection* of the package: a package costs a handful
+//! of table look-ups, not a solve. Memory holds the memo, the top N and the
+//! frontier; it does not grow with the number of packages.
+//!
+//! The kept packages are then evaluated in full (`judge`), so their verdicts
+//! are exactly those of `evaluate`. Every accumulator is order-independent
+//! (sums, a strict total order, a non-dominated set), so results do not depend
+//! on the number of threads.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use guarantor_model::{Comparison, RedLineRule, Scenario};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::allocate::{AllocationError, SubProblem};
+use crate::evaluate::{
+    EngineError, Memo, cap_lines, cap_plan, chosen_solution, decode, in_pool, judge, label,
+    package_levels, plan, rank, solve_keys,
+};
+use crate::frontier::{Frontier, Objective};
+use crate::prepare::Prepared;
+use crate::verdict::*;
+
+/// Packages screened per chunk.
+const CHUNK: u64 = 1 << 15;
+
+/// How to run a search.
+pub struct SearchOptions<'a> {
+    /// Worker threads; `None` lets rayon choose (one per core).
+    pub threads: Option<usize>,
+    /// How many of the best packages to keep in full.
+    pub top: usize,
+    /// Objectives of the frontier.
+    pub objectives: Vec<Objective>,
+    /// Called after each chunk with the number of packages screened so far.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+impl Default for SearchOptions<'_> {
+    fn default() -> Self {
+        SearchOptions {
+            threads: None,
+            top: 10,
+            objectives: Objective::ALL.to_vec(),
+            progress: None,
+        }
+    }
+}
+
+/// Search the whole option space, keeping the best `top` packages, the
+/// frontier and the why-not counts. `Evaluation::packages` holds the kept
+/// packages, ranked.
+pub fn search(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, EngineError> {
+    in_pool(opts.threads, || search_inner(s, opts))?
+}
+
+fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, EngineError> {
+    let p = Prepared::new(s);
+    let size = s.option_space_size();
+    let size = u64::try_from(size).map_err(|_| EngineError::TooLarge {
+        size,
+        limit: u64::MAX as u128,
+    })?;
+    let sc = Screener::new(&p)?;
+    let mut memo: Memo = BTreeMap::new();
+    let mut tables: Vec<FxHashMap<u64, u32>> = vec![FxHashMap::default(); sc.projs.len()];
+    let mut outcomes: Vec<Result<CapOutcome, AllocationError>> = Vec::new();
+    let mut acc = Acc::new(&sc, opts.top);
+    let mut start = 0u64;
+    while start < size {
+        let end = (start + CHUNK).min(size);
+        // Phase 1: projections not yet in the tables, with a package showing each.
+        let missing: BTreeMap<(usize, u64), u64> = (start..end)
+            .into_par_iter()
+            .fold(BTreeMap::new, |mut m: BTreeMap<(usize, u64), u64>, i| {
+                let (choice, levels) = sc.choice_and_levels(i);
+                for (j, pr) in sc.projs.iter().enumerate() {
+                    let key = sc.key(pr, &choice, &levels);
+                    if !tables[j].contains_key(&key) {
+                        m.entry((j, key)).or_insert(i);
+                    }
+                }
+                m
+            })
+            .reduce(BTreeMap::new, |mut a, b| {
+                for (k, i) in b {
+                    let e = a.entry(k).or_insert(i);
+                    *e = (*e).min(i);
+                }
+                a
+            });
+        // Phase 2: solve what they need, once per distinct sub-problem.
+        if !missing.is_empty() {
+            let plans: Vec<((usize, u64), crate::evaluate::CapPlan)> = missing
+                .par_iter()
+                .map(|(&(j, key), &i)| {
+                    let (choice, levels) = sc.choice_and_levels(i);
+                    let k = sc.projs[j].k;
+                    let lines = cap_lines(&p, &choice).remove(&k).unwrap_or_default();
+                    ((j, key), cap_plan(&p, k, lines, &levels))
+                })
+                .collect();
+            let need: BTreeSet<&SubProblem> = plans
+                .iter()
+                .flat_map(|(_, cp)| std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter()))
+                .filter(|k| !memo.contains_key(*k))
+                .collect();
+            let need: Vec<SubProblem> = need.into_iter().cloned().collect();
+            let solved = solve_keys(&p, &need);
+            memo.extend(need.into_iter().zip(solved));
+            for ((j, key), cp) in &plans {
+                let out = chosen_solution(&memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol));
+                tables[*j].insert(*key, outcomes.len() as u32);
+                outcomes.push(out);
+            }
+        }
+        // Phase 3: screen the chunk.
+        let part = (start..end)
+            .into_par_iter()
+            .try_fold(
+                || Acc::new(&sc, opts.top),
+                |mut a, i| {
+                    let scr = sc.screen(i, &tables, &outcomes)?;
+                    a.add(&sc, i, &scr, &opts.objectives);
+                    Ok::<_, EngineError>(a)
+                },
+            )
+            .try_reduce(|| Acc::new(&sc, opts.top), |a, b| Ok(a.merge(&sc, b)))?;
+        acc = acc.merge(&sc, part);
+        if let Some(f) = opts.progress {
+            f(end);
+        }
+        start = end;
+    }
+
+    // The kept packages in full.
+    let mut keep: BTreeSet<u64> = acc.top.iter().map(|t| t.1).collect();
+    let on_frontier: BTreeSet<u64> = acc.frontier.members.iter().map(|m| m.1).collect();
+    keep.extend(on_frontier.iter().copied());
+    let radices = sc.radices.clone();
+    let plans: Vec<_> = keep
+        .iter()
+        .map(|&i| plan(&p, decode(i, &radices)))
+        .collect();
+    let need: BTreeSet<&SubProblem> = plans
+        .iter()
+        .flat_map(|pl| {
+            pl.caps
+                .iter()
+                .flat_map(|cp| std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter()))
+        })
+        .filter(|k| !memo.contains_key(*k))
+        .collect();
+    let need: Vec<SubProblem> = need.into_iter().cloned().collect();
+    let solved = solve_keys(&p, &need);
+    memo.extend(need.into_iter().zip(solved));
+    let mut packages: Vec<PackageVerdict> = plans
+        .par_iter()
+        .map(|pl| judge(&p, pl, &memo))
+        .collect::<Result<_, _>>()?;
+    for (v, i) in packages.iter_mut().zip(&keep) {
+        v.frontier = on_frontier.contains(i);
+    }
+    rank(&mut packages);
+    let (counts, failures) = acc.tally.finish(sc.p, on_frontier.len() as u64);
+    Ok(Evaluation {
+        scenario: s.meta.id.clone(),
+        title: s.meta.title.clone(),
+        disclaimer: s.meta.disclaimer.clone(),
+        currency: s.meta.currency.clone(),
+        required_acceptance: p.required.iter().map(|&i| s.actors[i].id.clone()).collect(),
+        counts,
+        failures,
+        objectives: opts
+            .objectives
+            .iter()
+            .map(|o| o.name().to_string())
+            .collect(),
+        packages,
+    })
+}
+
+/// The memoised outcome of one capability under one projection.
+#[derive(Debug, Clone)]
+pub(crate) struct CapOutcome {
+    short: f64,
+    cost: f64,
+    max_share: f64,
+    /// (required actor, red line index) of contribution red lines the allocation violates.
+    violates: Vec<(u16, u16)>,
+}
+
+/// The part of a package that decides one capability's allocation.
+struct Projection {
+    k: usize,
+    /// (component, stride) of the components that require capability `k`.
+    comps: Vec<(usize, u64)>,
+    /// Caveat lift conditions that can change who may supply `k`.
+    conds: Vec<usize>,
+}
+
+/// A synergy's bonus and its conditions as (component, allowed options).
+type SynergyCheck = (f64, Vec<(usize, Vec<bool>)>);
+
+enum Check {
+    Option {
+        comp: usize,
+        banned: Vec<bool>,
+    },
+    Level {
+        dim: usize,
+        op: Comparison,
+        value: f64,
+    },
+    Contribution,
+}
+
+struct RequiredActor {
+    /// (dimension, salience, position) in dimension order.
+    weights: Vec<(usize, f64, f64)>,
+    reservation: f64,
+    checks: Vec<Check>,
+}
+
+/// Precomputed, index-based form of the scenario for the per-package screen.
+pub(crate) struct Screener<'p, 's> {
+    p: &'p Prepared<'s>,
+    radices: Vec<usize>,
+    /// `[component][option]` → (dimension, level) the option sets.
+    option_levels: Vec<Vec<Vec<(usize, f64)>>>,
+    dim_default: Vec<f64>,
+    deterrence: Vec<Vec<f64>>,
+    fixed_cost: Vec<Vec<f64>>,
+    synergies: Vec<SynergyCheck>,
+    /// Caveat lift conditions: (dimension, op, value); `None` when the dimension is unknown.
+    conds: Vec<Option<(usize, Comparison, f64)>>,
+    projs: Vec<Projection>,
+    required: Vec<RequiredActor>,
+}
+
+/// What the screen concludes about one package.
+pub(crate) struct Screen {
+    passes: bool,
+    feasible: bool,
+    deterrence: f64,
+    cost: f64,
+    max_share: f64,
+    margin: f64,
+    /// Bit 0: infeasible; bit r + 1: required actor r rejects.
+    fail_mask: u64,
+    /// Capability indices short.
+    short: Vec<usize>,
+    /// Per required actor: red line indices violated and whether utility is below reservation.
+    actors: Vec<(Vec<u16>, bool)>,
+}
+
+impl<'p, 's> Screener<'p, 's> {
+    pub(crate) fn new(p: &'p Prepared<'s>) -> Result<Self, EngineError> {
+        let s = p.scenario;
+        let dim = |id: &str| s.dimensions.iter().position(|d| d.id == id);
+        let radices: Vec<usize> = s.components.iter().map(|c| c.options.len()).collect();
+        let option_levels = s
+            .components
+            .iter()
+            .map(|c| {
+                c.options
+                    .iter()
+                    .map(|o| {
+                        s.dimensions
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(di, d)| o.levels.get(&d.id).map(|&l| (di, l)))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let dim_default = s
+            .dimensions
+            .iter()
+            .map(|d| d.default.unwrap_or(0.0))
+            .collect();
+        let deterrence = s
+            .components
+            .iter()
+            .map(|c| c.options.iter().map(|o| o.deterrence).collect())
+            .collect();
+        let fixed_cost = s
+            .components
+            .iter()
+            .map(|c| {
+                c.options
+                    .iter()
+                    .map(|o| o.cost_per_year + o.one_off_cost / s.parameters.horizon_years)
+                    .collect()
+            })
+            .collect();
+        let allowed = |comp: usize, ids: &[String]| -> Vec<bool> {
+            s.components[comp]
+                .options
+                .iter()
+                .map(|o| ids.contains(&o.id))
+                .collect()
+        };
+        let synergies = s
+            .synergies
+            .iter()
+            .map(|sy| {
+                let conds = sy
+                    .when
+                    .iter()
+                    .map(
+                        |(c, opts)| match s.components.iter().position(|x| &x.id == c) {
+                            Some(ci) => (ci, allowed(ci, opts)),
+                            // An unknown component never matches.
+                            None => (usize::MAX, Vec::new()),
+                        },
+                    )
+                    .collect();
+                (sy.bonus, conds)
+            })
+            .collect();
+        let conds: Vec<Option<(usize, Comparison, f64)>> = p
+            .caveats
+            .iter()
+            .map(|x| {
+                x.lifted_when
+                    .as_ref()
+                    .and_then(|c| dim(&c.dimension).map(|d| (d, c.op, c.value)))
+            })
+            .collect();
+        let mut projs = Vec::new();
+        for k in 0..p.capabilities.len() {
+            let cap_id = &p.capabilities[k].id;
+            let comps: Vec<usize> = (0..s.components.len())
+                .filter(|&ci| {
+                    p.requirements[ci]
+                        .iter()
+                        .any(|rs| rs.iter().any(|r| &r.capability == cap_id))
+                })
+                .collect();
+            if comps.is_empty() {
+                continue;
+            }
+            let mut stride = 1u64;
+            let mut with_strides = Vec::new();
+            for &ci in comps.iter().rev() {
+                with_strides.push((ci, stride));
+                stride = stride
+                    .checked_mul(radices[ci] as u64)
+                    .ok_or(EngineError::TooLarge {
+                        size: u128::MAX,
+                        limit: u64::MAX as u128,
+                    })?;
+            }
+            with_strides.reverse();
+            let pc: Vec<usize> = p
+                .caveats
+                .iter()
+                .enumerate()
+                .filter(|(i, x)| {
+                    conds[*i].is_some()
+                        && (p.filter_covers(&x.filter, k, true)
+                            || p.filter_covers(&x.filter, k, false))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if pc.len() > 24 || stride > (u64::MAX >> pc.len()) {
+                return Err(EngineError::TooLarge {
+                    size: u128::from(stride) << pc.len().min(64),
+                    limit: u64::MAX as u128,
+                });
+            }
+            projs.push(Projection {
+                k,
+                comps: with_strides,
+                conds: pc,
+            });
+        }
+        if p.required.len() > 63 {
+            return Err(EngineError::TooManyRequired {
+                count: p.required.len(),
+            });
+        }
+        let required = p
+            .required
+            .iter()
+            .map(|&ai| {
+                let a = &s.actors[ai];
+                let weights = s
+                    .dimensions
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(di, d)| {
+                        Some((di, *a.salience.get(&d.id)?, *a.position.get(&d.id)?))
+                    })
+                    .collect();
+                let checks = a
+                    .red_lines
+                    .iter()
+                    .map(|rl| match &rl.rule {
+                        RedLineRule::Option { component, options } => {
+                            match s.components.iter().position(|c| &c.id == component) {
+                                Some(ci) => Check::Option {
+                                    comp: ci,
+                                    banned: allowed(ci, options),
+                                },
+                                None => Check::Option {
+                                    comp: usize::MAX,
+                                    banned: Vec::new(),
+                                },
+                            }
+                        }
+                        RedLineRule::Level {
+                            dimension,
+                            op,
+                            value,
+                        } => Check::Level {
+                            dim: dim(dimension).unwrap_or(usize::MAX),
+                            op: *op,
+                            value: *value,
+                        },
+                        RedLineRule::Contribution { .. } => Check::Contribution,
+                    })
+                    .collect();
+                RequiredActor {
+                    weights,
+                    reservation: a.reservation,
+                    checks,
+                }
+            })
+            .collect();
+        Ok(Screener {
+            p,
+            radices,
+            option_levels,
+            dim_default,
+            deterrence,
+            fixed_cost,
+            synergies,
+            conds,
+            projs,
+            required,
+        })
+    }
+
+    fn choice_and_levels(&self, i: u64) -> (Vec<u16>, Vec<f64>) {
+        let choice = decode(i, &self.radices);
+        let mut levels = vec![f64::NEG_INFINITY; self.dim_default.len()];
+        let mut set = vec![false; levels.len()];
+        for (ci, &o) in choice.iter().enumerate() {
+            for &(d, l) in &self.option_levels[ci][o as usize] {
+                levels[d] = if set[d] { levels[d].max(l) } else { l };
+                set[d] = true;
+            }
+        }
+        for (d, l) in levels.iter_mut().enumerate() {
+            if !set[d] {
+                *l = self.dim_default[d];
+            }
+        }
+        debug_assert_eq!(levels, package_levels(self.p.scenario, &choice));
+        (choice, levels)
+    }
+
+    fn key(&self, pr: &Projection, choice: &[u16], levels: &[f64]) -> u64 {
+        let idx: u64 = pr
+            .comps
+            .iter()
+            .map(|&(ci, stride)| u64::from(choice[ci]) * stride)
+            .sum();
+        let mut mask = 0u64;
+        for (b, &ci) in pr.conds.iter().enumerate() {
+            let (d, op, v) = self.conds[ci].expect("projection conditions are known");
+            if op.holds(levels[d], v) {
+                mask |= 1 << b;
+            }
+        }
+        (idx << pr.conds.len()) | mask
+    }
+
+    /// Summarise a solved capability for the screen.
+    fn cap_outcome(
+        &self,
+        cp: &crate::evaluate::CapPlan,
+        sp: &SubProblem,
+        sol: &crate::allocate::SubSolution,
+    ) -> CapOutcome {
+        let p = self.p;
+        let s = p.scenario;
+        let mut violates = BTreeSet::new();
+        for ((line, units), (_, inth)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
+            for (&c, &x) in line.eligible.iter().zip(units) {
+                if x <= 0.0 {
+                    continue;
+                }
+                let contributor = p.contributors[c as usize];
+                for (r, &ai) in p.required.iter().enumerate() {
+                    let a = &s.actors[ai];
+                    if contributor.id == a.id {
+                        continue;
+                    }
+                    for (ri, rl) in a.red_lines.iter().enumerate() {
+                        if let RedLineRule::Contribution {
+                            applies_to,
+                            from_actors,
+                            from_members_of,
+                        } = &rl.rule
+                            && (from_actors.contains(&contributor.id)
+                                || contributor
+                                    .member_of
+                                    .iter()
+                                    .any(|m| from_members_of.contains(m)))
+                            && p.filter_covers(applies_to, cp.k, *inth)
+                        {
+                            violates.insert((r as u16, ri as u16));
+                        }
+                    }
+                }
+            }
+        }
+        CapOutcome {
+            short: sol.total_shortfall(),
+            cost: sol.cost,
+            max_share: sol.max_share,
+            violates: violates.into_iter().collect(),
+        }
+    }
+
+    /// Screen package `i`: feasibility, acceptance by every required actor and
+    /// the scores, from memoised capability outcomes.
+    fn screen(
+        &self,
+        i: u64,
+        tables: &[FxHashMap<u64, u32>],
+        outcomes: &[Result<CapOutcome, AllocationError>],
+    ) -> Result<Screen, EngineError> {
+        let (choice, levels) = self.choice_and_levels(i);
+        let mut short = Vec::new();
+        let mut op_cost = 0.0;
+        let mut max_share: f64 = 0.0;
+        let mut violated: Vec<(u16, u16)> = Vec::new();
+        for (j, pr) in self.projs.iter().enumerate() {
+            let key = self.key(pr, &choice, &levels);
+            let out = &outcomes[tables[j][&key] as usize];
+            let out = out.as_ref().map_err(|e| EngineError::Allocation {
+                package: label(self.p.scenario, &choice),
+                source: e.clone(),
+            })?;
+            op_cost += out.cost;
+            max_share = max_share.max(out.max_share);
+            if out.short > 1e-9 {
+                short.push(pr.k);
+            }
+            violated.extend_from_slice(&out.violates);
+        }
+        let mut deterrence = 0.0;
+        let mut fixed_cost = 0.0;
+        for (ci, &o) in choice.iter().enumerate() {
+            deterrence += self.deterrence[ci][o as usize];
+            fixed_cost += self.fixed_cost[ci][o as usize];
+        }
+        for (bonus, when) in &self.synergies {
+            if when
+                .iter()
+                .all(|(ci, ok)| *ci != usize::MAX && ok[choice[*ci] as usize])
+            {
+                deterrence += bonus;
+            }
+        }
+        let feasible = short.is_empty();
+        let mut fail_mask = u64::from(!feasible);
+        let mut margin = f64::INFINITY;
+        let mut actors = Vec::with_capacity(self.required.len());
+        for (r, ra) in self.required.iter().enumerate() {
+            let mut red = Vec::new();
+            for (ri, check) in ra.checks.iter().enumerate() {
+                let hit = match check {
+                    Check::Option { comp, banned } => {
+                        *comp != usize::MAX && banned[choice[*comp] as usize]
+                    }
+                    Check::Level { dim, op, value } => {
+                        *dim != usize::MAX && op.holds(levels[*dim], *value)
+                    }
+                    Check::Contribution => violated.contains(&(r as u16, ri as u16)),
+                };
+                if hit {
+                    red.push(ri as u16);
+                }
+            }
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for &(d, w, pos) in &ra.weights {
+                num += w * (1.0 - (levels[d] - pos).abs());
+                den += w;
+            }
+            let utility = if den > 0.0 { num / den } else { 0.0 };
+            let m = crate::accept::acceptance_margin(utility, ra.reservation);
+            margin = margin.min(m);
+            let below = m < 0.0;
+            if below || !red.is_empty() {
+                fail_mask |= 1 << (r + 1);
+            }
+            actors.push((red, below));
+        }
+        if self.required.is_empty() {
+            margin = 0.0;
+        }
+        Ok(Screen {
+            passes: fail_mask == 0,
+            feasible,
+            deterrence,
+            cost: op_cost + fixed_cost,
+            max_share,
+            margin,
+            fail_mask,
+            short,
+            actors,
+        })
+    }
+}
+
+/// Rank order of `rank`, on screened values: passing first, fewer failed
+/// tests, deterrence ↓, smallest margin ↓, cost ↑, then the label.
+#[derive(Debug, Clone)]
+struct RankKey {
+    passes: bool,
+    failures: u32,
+    deterrence: f64,
+    margin: f64,
+    cost: f64,
+}
+
+fn cmp_rank(sc: &Screener<'_, '_>, a: &(RankKey, u64), b: &(RankKey, u64)) -> Ordering {
+    let (x, y) = (&a.0, &b.0);
+    y.passes
+        .cmp(&x.passes)
+        .then(x.failures.cmp(&y.failures))
+        .then(y.deterrence.total_cmp(&x.deterrence))
+        .then(y.margin.total_cmp(&x.margin))
+        .then(x.cost.total_cmp(&y.cost))
+        .then_with(|| {
+            if a.1 == b.1 {
+                Ordering::Equal
+            } else {
+                let s = sc.p.scenario;
+                label(s, &decode(a.1, &sc.radices)).cmp(&label(s, &decode(b.1, &sc.radices)))
+            }
+        })
+}
+
+/// Why-not tally over the packages screened, indexed by capability, required
+/// actor and red line.
+#[derive(Debug, Clone)]
+pub(crate) struct Tally {
+    evaluated: u64,
+    feasible: u64,
+    acceptable: u64,
+    passing: u64,
+    short_of: Vec<u64>,
+    rejects: Vec<u64>,
+    red_lines: Vec<Vec<u64>>,
+    below: Vec<u64>,
+    utility_only: Vec<u64>,
+    combinations: FxHashMap<u64, u64>,
+}
+
+impl Tally {
+    pub(crate) fn new(p: &Prepared<'_>) -> Tally {
+        let s = p.scenario;
+        let nr = p.required.len();
+        Tally {
+            evaluated: 0,
+            feasible: 0,
+            acceptable: 0,
+            passing: 0,
+            short_of: vec![0; p.capabilities.len()],
+            rejects: vec![0; nr],
+            red_lines: p
+                .required
+                .iter()
+                .map(|&ai| vec![0; s.actors[ai].red_lines.len()])
+                .collect(),
+            below: vec![0; nr],
+            utility_only: vec![0; nr],
+            combinations: FxHashMap::default(),
+        }
+    }
+
+    fn add(&mut self, scr: &Screen) {
+        self.evaluated += 1;
+        self.feasible += u64::from(scr.feasible);
+        self.passing += u64::from(scr.passes);
+        self.acceptable += u64::from(scr.fail_mask >> 1 == 0);
+        for &k in &scr.short {
+            self.short_of[k] += 1;
+        }
+        for (r, (red, below)) in scr.actors.iter().enumerate() {
+            if red.is_empty() && !below {
+                continue;
+            }
+            self.rejects[r] += 1;
+            for &ri in red {
+                self.red_lines[r][ri as usize] += 1;
+            }
+            self.below[r] += u64::from(*below);
+            self.utility_only[r] += u64::from(red.is_empty());
+        }
+        if scr.fail_mask != 0 {
+            *self.combinations.entry(scr.fail_mask).or_insert(0) += 1;
+        }
+    }
+
+    /// Tally a fully judged verdict (the in-memory `evaluate` path).
+    pub(crate) fn add_verdict(&mut self, p: &Prepared<'_>, v: &PackageVerdict) {
+        let s = p.scenario;
+        let short = v
+            .shortfalls
+            .iter()
+            .filter_map(|sf| p.capability_index(&sf.capability))
+            .collect();
+        let mut fail_mask = u64::from(!v.feasible);
+        let actors = p
+            .required
+            .iter()
+            .enumerate()
+            .map(|(r, &ai)| {
+                let a = &s.actors[ai];
+                let av = &v.acceptance[&a.id];
+                if !av.accepts {
+                    fail_mask |= 1 << (r + 1);
+                }
+                let red = av
+                    .reasons
+                    .iter()
+                    .filter_map(|x| x.red_line.as_ref())
+                    .filter_map(|id| a.red_lines.iter().position(|rl| &rl.id == id))
+                    .map(|i| i as u16)
+                    .collect();
+                (red, av.margin < 0.0)
+            })
+            .collect();
+        self.add(&Screen {
+            passes: v.passes,
+            feasible: v.feasible,
+            deterrence: v.deterrence,
+            cost: v.cost_per_year,
+            max_share: v.max_share,
+            margin: v.smallest_margin(),
+            fail_mask,
+            short,
+            actors,
+        });
+    }
+
+    fn merge(mut self, o: Tally) -> Tally {
+        self.evaluated += o.evaluated;
+        self.feasible += o.feasible;
+        self.acceptable += o.acceptable;
+        self.passing += o.passing;
+        for (a, b) in self.short_of.iter_mut().zip(o.short_of) {
+            *a += b;
+        }
+        for r in 0..self.rejects.len() {
+            self.rejects[r] += o.rejects[r];
+            self.below[r] += o.below[r];
+            self.utility_only[r] += o.utility_only[r];
+            for (a, b) in self.red_lines[r].iter_mut().zip(&o.red_lines[r]) {
+                *a += b;
+            }
+        }
+        for (m, n) in o.combinations {
+            *self.combinations.entry(m).or_insert(0) += n;
+        }
+        self
+    }
+
+    pub(crate) fn finish(self, p: &Prepared<'_>, frontier: u64) -> (Counts, Failures) {
+        let s = p.scenario;
+        let counts = Counts {
+            evaluated: self.evaluated,
+            feasible: self.feasible,
+            infeasible: self.evaluated - self.feasible,
+            acceptable_to_required: self.acceptable,
+            passing: self.passing,
+            frontier,
+        };
+        let short_of = p
+            .capabilities
+            .iter()
+            .zip(&self.short_of)
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.id.clone(), *n))
+            .collect();
+        let rejected_by = p
+            .required
+            .iter()
+            .enumerate()
+            .map(|(r, &ai)| {
+                let a = &s.actors[ai];
+                (
+                    a.id.clone(),
+                    ActorFailures {
+                        rejects: self.rejects[r],
+                        red_lines: a
+                            .red_lines
+                            .iter()
+                            .zip(&self.red_lines[r])
+                            .filter(|(_, n)| **n > 0)
+                            .map(|(rl, n)| (rl.id.clone(), *n))
+                            .collect(),
+                        below_reservation: self.below[r],
+                        utility_only: self.utility_only[r],
+                    },
+                )
+            })
+            .collect();
+        let name = |mask: u64| -> Vec<String> {
+            let mut v = Vec::new();
+            if mask & 1 != 0 {
+                v.push("infeasible".to_string());
+            }
+            for (r, &ai) in p.required.iter().enumerate() {
+                if mask & (1 << (r + 1)) != 0 {
+                    v.push(s.actors[ai].id.clone());
+                }
+            }
+            v
+        };
+        let total = self.evaluated.max(1) as f64;
+        let mut combinations: Vec<FailureCombination> = self
+            .combinations
+            .iter()
+            .map(|(&m, &n)| FailureCombination {
+                fails: name(m),
+                packages: n,
+                share: n as f64 / total,
+            })
+            .collect();
+        combinations.sort_by(|a, b| b.packages.cmp(&a.packages).then(a.fails.cmp(&b.fails)));
+        let failing = self.combinations.values().sum();
+        (
+            counts,
+            Failures {
+                failing,
+                infeasible: self.evaluated - self.feasible,
+                short_of,
+                rejected_by,
+                combinations,
+            },
+        )
+    }
+}
+
+/// Per-thread accumulator: tally, best packages, frontier.
+struct Acc {
+    tally: Tally,
+    top: Vec<(RankKey, u64)>,
+    n: usize,
+    frontier: Frontier,
+}
+
+impl Acc {
+    fn new(sc: &Screener<'_, '_>, n: usize) -> Acc {
+        Acc {
+            tally: Tally::new(sc.p),
+            top: Vec::new(),
+            n,
+            frontier: Frontier::default(),
+        }
+    }
+
+    fn add(&mut self, sc: &Screener<'_, '_>, i: u64, scr: &Screen, objectives: &[Objective]) {
+        self.tally.add(scr);
+        if scr.passes {
+            let v = objectives
+                .iter()
+                .map(|o| o.value(scr.deterrence, scr.margin, scr.cost, scr.max_share))
+                .collect();
+            self.frontier.offer(v, i);
+        }
+        if self.n > 0 {
+            let key = (
+                RankKey {
+                    passes: scr.passes,
+                    failures: scr.fail_mask.count_ones(),
+                    deterrence: scr.deterrence,
+                    margin: scr.margin,
+                    cost: scr.cost,
+                },
+                i,
+            );
+            self.offer_top(sc, key);
+        }
+    }
+
+    fn offer_top(&mut self, sc: &Screener<'_, '_>, key: (RankKey, u64)) {
+        if self.top.len() == self.n
+            && cmp_rank(sc, &key, self.top.last().expect("n > 0")) != Ordering::Less
+        {
+            return;
+        }
+        let at = self
+            .top
+            .partition_point(|x| cmp_rank(sc, x, &key) == Ordering::Less);
+        self.top.insert(at, key);
+        self.top.truncate(self.n);
+    }
+
+    fn merge(mut self, sc: &Screener<'_, '_>, o: Acc) -> Acc {
+        self.tally = self.tally.merge(o.tally);
+        for k in o.top {
+            self.offer_top(sc, k);
+        }
+        self.frontier = self.frontier.merge(o.frontier);
+        self
+    }
+}
