@@ -45,6 +45,10 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Skip subtrees that cannot contain a passing package (faster; the
+        /// why-not counts then cover the screened packages only).
+        #[arg(long)]
+        prune: bool,
     },
     /// Validate a scenario file and list every problem with its line and a hint.
     Check {
@@ -200,6 +204,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             threads,
             objectives,
             quiet,
+            prune,
         } => {
             if threads == Some(0) {
                 return Err(Failure("error: --threads must be at least 1".into()));
@@ -219,6 +224,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     top,
                     objectives,
                     progress: Some(&tick),
+                    prune,
                 },
             )
             .map_err(|e| Failure(format!("error: {e}")))?;

@@ -165,3 +165,27 @@ fn no_progress_bar_or_colour_when_not_a_terminal() {
     assert!(out.stderr.is_empty());
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
+
+#[test]
+fn prune_cuts_subtrees_but_keeps_the_passing_packages() {
+    let full = json(&["run", "--json", "--top", "6"]);
+    let pruned = json(&["run", "--json", "--top", "6", "--prune"]);
+    assert_eq!(pruned["counts"]["passing"], full["counts"]["passing"]);
+    assert_eq!(pruned["frontier"], full["frontier"]);
+    let cut = pruned["counts"]["pruned"].as_u64().unwrap();
+    assert!(cut > 0);
+    assert_eq!(cut + pruned["counts"]["evaluated"].as_u64().unwrap(), 2160);
+    assert!(
+        pruned["failures"]["pruned_by"]
+            .as_object()
+            .unwrap()
+            .contains_key("ru: red line no_nato_mission")
+    );
+    guarantor()
+        .args(["run", "--prune"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "cut unscreened (they cannot pass)",
+        ));
+}

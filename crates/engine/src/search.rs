@@ -37,6 +37,9 @@ use crate::verdict::*;
 
 /// Packages screened per chunk.
 const CHUNK: u64 = 1 << 15;
+/// Packages per parallel task within a chunk: one task walks its slice in
+/// order, so that a pruned subtree is skipped in one step.
+const SLICE: u64 = 1 << 10;
 
 /// How to run a search.
 pub struct SearchOptions<'a> {
@@ -48,6 +51,12 @@ pub struct SearchOptions<'a> {
     pub objectives: Vec<Objective>,
     /// Called after each chunk with the number of packages screened so far.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Cut subtrees that cannot contain a passing package (a required actor's
+    /// option or level red line, or an option short for every completion)
+    /// without screening them. The ranking of passing packages, the frontier
+    /// and the passing count are unchanged; the why-not counts then cover the
+    /// screened packages only, and `Failures::pruned_by` says what was cut.
+    pub prune: bool,
 }
 
 impl Default for SearchOptions<'_> {
@@ -57,6 +66,7 @@ impl Default for SearchOptions<'_> {
             top: 10,
             objectives: Objective::ALL.to_vec(),
             progress: None,
+            prune: false,
         }
     }
 }
@@ -84,16 +94,19 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
     while start < size {
         let end = (start + CHUNK).min(size);
         // Phase 1: projections not yet in the tables, with a package showing each.
-        let missing: BTreeMap<(usize, u64), u64> = (start..end)
+        let missing: BTreeMap<(usize, u64), u64> = (0..(end - start).div_ceil(SLICE) as usize)
             .into_par_iter()
-            .fold(BTreeMap::new, |mut m: BTreeMap<(usize, u64), u64>, i| {
-                let (choice, levels) = sc.choice_and_levels(i);
-                for (j, pr) in sc.projs.iter().enumerate() {
-                    let key = sc.key(pr, &choice, &levels);
-                    if !tables[j].contains_key(&key) {
-                        m.entry((j, key)).or_insert(i);
+            .map(|j| start + j as u64 * SLICE)
+            .fold(BTreeMap::new, |mut m: BTreeMap<(usize, u64), u64>, a| {
+                sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
+                    let levels = sc.levels(choice);
+                    for (j, pr) in sc.projs.iter().enumerate() {
+                        let key = sc.key(pr, choice, &levels);
+                        if !tables[j].contains_key(&key) {
+                            m.entry((j, key)).or_insert(i);
+                        }
                     }
-                }
+                });
                 m
             })
             .reduce(BTreeMap::new, |mut a, b| {
@@ -108,7 +121,8 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
             let plans: Vec<((usize, u64), crate::evaluate::CapPlan)> = missing
                 .par_iter()
                 .map(|(&(j, key), &i)| {
-                    let (choice, levels) = sc.choice_and_levels(i);
+                    let choice = decode(i, &sc.radices);
+                    let levels = sc.levels(&choice);
                     let k = sc.projs[j].k;
                     let lines = cap_lines(&p, &choice).remove(&k).unwrap_or_default();
                     ((j, key), cap_plan(&p, k, lines, &levels))
@@ -129,14 +143,29 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
             }
         }
         // Phase 3: screen the chunk.
-        let part = (start..end)
+        let part = (0..(end - start).div_ceil(SLICE) as usize)
             .into_par_iter()
+            .map(|j| start + j as u64 * SLICE)
             .try_fold(
                 || Acc::new(&sc, opts.top),
-                |mut a, i| {
-                    let scr = sc.screen(i, &tables, &outcomes)?;
-                    a.add(&sc, i, &scr, &opts.objectives);
-                    Ok::<_, EngineError>(a)
+                |mut acc, a| {
+                    let mut failed = None;
+                    let cut = sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
+                        if failed.is_some() {
+                            return;
+                        }
+                        match sc.screen(i, choice, &tables, &outcomes) {
+                            Ok(scr) => acc.add(&sc, i, &scr, &opts.objectives),
+                            Err(e) => failed = Some(e),
+                        }
+                    });
+                    if let Some(e) = failed {
+                        return Err(e);
+                    }
+                    for (r, n) in cut.into_iter().enumerate() {
+                        acc.tally.pruned[r] += n;
+                    }
+                    Ok::<_, EngineError>(acc)
                 },
             )
             .try_reduce(|| Acc::new(&sc, opts.top), |a, b| Ok(a.merge(&sc, b)))?;
@@ -250,6 +279,12 @@ pub(crate) struct Screener<'p, 's> {
     conds: Vec<Option<(usize, Comparison, f64)>>,
     projs: Vec<Projection>,
     required: Vec<RequiredActor>,
+    /// Packages per value of each component (the size of its subtrees).
+    strides: Vec<u64>,
+    /// `[component][option]`: why no package with this option can pass, as an
+    /// index into `cut_reasons`.
+    dead: Vec<Vec<Option<usize>>>,
+    cut_reasons: Vec<String>,
 }
 
 /// What the screen concludes about one package.
@@ -444,8 +479,16 @@ impl<'p, 's> Screener<'p, 's> {
                 }
             })
             .collect();
+        let mut strides = vec![1u64; radices.len()];
+        for ci in (0..radices.len().saturating_sub(1)).rev() {
+            strides[ci] = strides[ci + 1].saturating_mul(radices[ci + 1] as u64);
+        }
+        let (dead, cut_reasons) = dead_options(p);
         Ok(Screener {
             p,
+            strides,
+            dead,
+            cut_reasons,
             radices,
             option_levels,
             dim_default,
@@ -458,8 +501,39 @@ impl<'p, 's> Screener<'p, 's> {
         })
     }
 
-    fn choice_and_levels(&self, i: u64) -> (Vec<u16>, Vec<f64>) {
-        let choice = decode(i, &self.radices);
+    /// Visit every package in `a..b` in order, with its choice. With `prune`,
+    /// skip each subtree whose prefix holds a dead option; returns the
+    /// packages cut, by reason.
+    fn each_live(
+        &self,
+        a: u64,
+        b: u64,
+        prune: bool,
+        mut visit: impl FnMut(u64, &[u16]),
+    ) -> Vec<u64> {
+        let mut cut = vec![0u64; self.cut_reasons.len()];
+        let mut i = a;
+        while i < b {
+            let choice = decode(i, &self.radices);
+            if prune
+                && let Some((ci, r)) = choice
+                    .iter()
+                    .enumerate()
+                    .find_map(|(ci, &o)| self.dead[ci][o as usize].map(|r| (ci, r)))
+            {
+                let stride = self.strides[ci];
+                let stop = ((i / stride + 1) * stride).min(b);
+                cut[r] += stop - i;
+                i = stop;
+                continue;
+            }
+            visit(i, &choice);
+            i += 1;
+        }
+        cut
+    }
+
+    fn levels(&self, choice: &[u16]) -> Vec<f64> {
         let mut levels = vec![f64::NEG_INFINITY; self.dim_default.len()];
         let mut set = vec![false; levels.len()];
         for (ci, &o) in choice.iter().enumerate() {
@@ -473,8 +547,8 @@ impl<'p, 's> Screener<'p, 's> {
                 *l = self.dim_default[d];
             }
         }
-        debug_assert_eq!(levels, package_levels(self.p.scenario, &choice));
-        (choice, levels)
+        debug_assert_eq!(levels, package_levels(self.p.scenario, choice));
+        levels
     }
 
     fn key(&self, pr: &Projection, choice: &[u16], levels: &[f64]) -> u64 {
@@ -546,19 +620,21 @@ impl<'p, 's> Screener<'p, 's> {
     fn screen(
         &self,
         i: u64,
+        choice: &[u16],
         tables: &[FxHashMap<u64, u32>],
         outcomes: &[Result<CapOutcome, AllocationError>],
     ) -> Result<Screen, EngineError> {
-        let (choice, levels) = self.choice_and_levels(i);
+        debug_assert_eq!(choice, decode(i, &self.radices));
+        let levels = self.levels(choice);
         let mut short = Vec::new();
         let mut op_cost = 0.0;
         let mut max_share: f64 = 0.0;
         let mut violated: Vec<(u16, u16)> = Vec::new();
         for (j, pr) in self.projs.iter().enumerate() {
-            let key = self.key(pr, &choice, &levels);
+            let key = self.key(pr, choice, &levels);
             let out = &outcomes[tables[j][&key] as usize];
             let out = out.as_ref().map_err(|e| EngineError::Allocation {
-                package: label(self.p.scenario, &choice),
+                package: label(self.p.scenario, choice),
                 source: e.clone(),
             })?;
             op_cost += out.cost;
@@ -634,6 +710,77 @@ impl<'p, 's> Screener<'p, 's> {
     }
 }
 
+/// Options no passing package can hold: banned by a required actor's option
+/// red line; setting a level that trips a required actor's `>`/`≥` level red
+/// line (a package's level is the largest any option sets, so it can only
+/// rise); or needing more of a capability than every contributor together
+/// has available, whatever else is chosen.
+fn dead_options(p: &Prepared<'_>) -> (Vec<Vec<Option<usize>>>, Vec<String>) {
+    let s = p.scenario;
+    let mut reasons: Vec<String> = Vec::new();
+    let mut reason = |text: String| -> usize {
+        match reasons.iter().position(|r| *r == text) {
+            Some(i) => i,
+            None => {
+                reasons.push(text);
+                reasons.len() - 1
+            }
+        }
+    };
+    let dead = s
+        .components
+        .iter()
+        .enumerate()
+        .map(|(ci, comp)| {
+            comp.options
+                .iter()
+                .enumerate()
+                .map(|(oi, o)| {
+                    for &ai in &p.required {
+                        let a = &s.actors[ai];
+                        for rl in &a.red_lines {
+                            let hit = match &rl.rule {
+                                RedLineRule::Option { component, options } => {
+                                    component == &comp.id && options.contains(&o.id)
+                                }
+                                RedLineRule::Level {
+                                    dimension,
+                                    op: op @ (Comparison::Gt | Comparison::Ge),
+                                    value,
+                                } => o
+                                    .levels
+                                    .get(dimension)
+                                    .is_some_and(|&l| op.holds(l, *value)),
+                                _ => false,
+                            };
+                            if hit {
+                                return Some(reason(format!("{}: red line {}", a.id, rl.id)));
+                            }
+                        }
+                    }
+                    let mut need: BTreeMap<usize, f64> = BTreeMap::new();
+                    for r in &p.requirements[ci][oi] {
+                        if let Some(k) = p.capability_index(&r.capability) {
+                            *need.entry(k).or_insert(0.0) += r.pool;
+                        }
+                    }
+                    for (k, n) in need {
+                        let total: f64 = p.available[k].iter().sum();
+                        if n > total + 1e-9 * n.max(1.0) {
+                            return Some(reason(format!(
+                                "short of {} whatever else is chosen",
+                                p.capabilities[k].id
+                            )));
+                        }
+                    }
+                    None
+                })
+                .collect()
+        })
+        .collect();
+    (dead, reasons)
+}
+
 /// Rank order of `rank`, on screened values: passing first, fewer failed
 /// tests, deterrence ↓, smallest margin ↓, cost ↑, then the label.
 #[derive(Debug, Clone)]
@@ -677,6 +824,9 @@ pub(crate) struct Tally {
     below: Vec<u64>,
     utility_only: Vec<u64>,
     combinations: FxHashMap<u64, u64>,
+    /// Packages cut unscreened, per reason (search with `prune` only).
+    pruned: Vec<u64>,
+    pruned_reasons: Vec<String>,
 }
 
 impl Tally {
@@ -698,7 +848,15 @@ impl Tally {
             below: vec![0; nr],
             utility_only: vec![0; nr],
             combinations: FxHashMap::default(),
+            pruned: Vec::new(),
+            pruned_reasons: Vec::new(),
         }
+    }
+
+    fn with_cut_reasons(mut self, reasons: &[String]) -> Tally {
+        self.pruned = vec![0; reasons.len()];
+        self.pruned_reasons = reasons.to_vec();
+        self
     }
 
     fn add(&mut self, scr: &Screen) {
@@ -786,6 +944,9 @@ impl Tally {
         for (m, n) in o.combinations {
             *self.combinations.entry(m).or_insert(0) += n;
         }
+        for (a, b) in self.pruned.iter_mut().zip(o.pruned) {
+            *a += b;
+        }
         self
     }
 
@@ -798,7 +959,15 @@ impl Tally {
             acceptable_to_required: self.acceptable,
             passing: self.passing,
             frontier,
+            pruned: self.pruned.iter().sum(),
         };
+        let pruned_by = self
+            .pruned_reasons
+            .iter()
+            .zip(&self.pruned)
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
         let short_of = p
             .capabilities
             .iter()
@@ -861,6 +1030,7 @@ impl Tally {
                 short_of,
                 rejected_by,
                 combinations,
+                pruned_by,
             },
         )
     }
@@ -877,7 +1047,7 @@ struct Acc {
 impl Acc {
     fn new(sc: &Screener<'_, '_>, n: usize) -> Acc {
         Acc {
-            tally: Tally::new(sc.p),
+            tally: Tally::new(sc.p).with_cut_reasons(&sc.cut_reasons),
             top: Vec::new(),
             n,
             frontier: Frontier::default(),

@@ -113,6 +113,9 @@ pub struct Counts {
     pub acceptable_to_required: u64,
     pub passing: u64,
     pub frontier: u64,
+    /// Packages cut without screening (search with pruning only); `evaluated`
+    /// counts the others.
+    pub pruned: u64,
 }
 
 /// Why packages fail, over the whole option space ("why-not counts").
@@ -129,6 +132,9 @@ pub struct Failures {
     /// Exact combinations of failed tests ("infeasible" or a required actor's id),
     /// most frequent first; `share` is of all packages evaluated.
     pub combinations: Vec<FailureCombination>,
+    /// With pruning: why whole subtrees were cut, and how many packages each
+    /// reason cut (the first dead option of a package, slowest component first).
+    pub pruned_by: BTreeMap<String, u64>,
 }
 
 /// How often one required actor rejects, and on what grounds.

@@ -43,7 +43,7 @@ proptest! {
     ) {
         let s = synthetic(components, options, contributors, seed);
         let full = evaluate(&s, &EvalOptions { threads: Some(1), objectives: objectives.clone() }).unwrap();
-        let found = search(&s, &SearchOptions { threads: Some(2), top, objectives: objectives.clone(), progress: None }).unwrap();
+        let found = search(&s, &SearchOptions { threads: Some(2), top, objectives: objectives.clone(), progress: None, prune: false }).unwrap();
         prop_assert_eq!(&found.counts, &full.counts);
         prop_assert_eq!(&found.failures, &full.failures);
         // The top N are the first N of the full ranking, verdict for verdict.
@@ -55,14 +55,39 @@ proptest! {
     }
 
     #[test]
+    fn pruning_never_changes_the_passing_packages_or_the_frontier(
+        components in 2usize..5,
+        options in 2usize..4,
+        contributors in 2usize..7,
+        seed in any::<u64>(),
+        top in 1usize..12,
+    ) {
+        let s = synthetic(components, options, contributors, seed);
+        let full = evaluate(&s, &EvalOptions::default()).unwrap();
+        let pruned = search(&s, &SearchOptions { top, prune: true, ..SearchOptions::default() }).unwrap();
+        prop_assert_eq!(pruned.counts.evaluated + pruned.counts.pruned, full.counts.evaluated);
+        prop_assert_eq!(pruned.counts.passing, full.counts.passing);
+        prop_assert_eq!(pruned.counts.frontier, full.counts.frontier);
+        let pass = |e: &guarantor_engine::Evaluation| e.packages.iter().filter(|p| p.passes).take(top).cloned().collect::<Vec<_>>();
+        prop_assert_eq!(pass(&pruned), pass(&full));
+        let f1: Vec<_> = full.packages.iter().filter(|p| p.frontier).collect();
+        let f2: Vec<_> = pruned.packages.iter().filter(|p| p.frontier).collect();
+        prop_assert_eq!(f1, f2);
+        let cut: u64 = pruned.failures.pruned_by.values().sum();
+        prop_assert_eq!(cut, pruned.counts.pruned);
+    }
+
+    #[test]
     fn search_does_not_depend_on_thread_count(
         components in 2usize..5,
         options in 2usize..4,
         seed in any::<u64>(),
     ) {
         let s = synthetic(components, options, 5, seed);
-        let run = |threads| search(&s, &SearchOptions { threads: Some(threads), top: 7, ..SearchOptions::default() }).unwrap();
-        prop_assert_eq!(run(1), run(2));
+        for prune in [false, true] {
+            let run = |threads| search(&s, &SearchOptions { threads: Some(threads), top: 7, prune, ..SearchOptions::default() }).unwrap();
+            prop_assert_eq!(run(1), run(2));
+        }
     }
 
     #[test]

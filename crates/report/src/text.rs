@@ -81,6 +81,20 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
         count(c.frontier)
     )
     .unwrap();
+    if c.pruned > 0 {
+        writeln!(
+            out,
+            "Pruned: {} more packages cut unscreened (they cannot pass): {}.",
+            count(c.pruned),
+            e.failures
+                .pruned_by
+                .iter()
+                .map(|(r, n)| format!("{r} {}", count(*n)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+        .unwrap();
+    }
     writeln!(out).unwrap();
 
     let objectives = e.objectives.join(", ");
@@ -145,7 +159,7 @@ fn render_failures(f: &Failures, total: u64, st: Style) -> String {
     let mut out = String::new();
     writeln!(
         out,
-        "\nWhy packages fail ({} of {} fail at least one test):",
+        "\nWhy packages fail ({} of the {} evaluated fail at least one test):",
         count(f.failing),
         count(total)
     )
