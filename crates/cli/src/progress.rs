@@ -22,9 +22,15 @@ impl Bar {
             b.set_style(
                 ProgressStyle::with_template(
                     "{spinner} [{elapsed_precise}] {wide_bar} {human_pos}/{human_len} packages \
-                     ({per_sec}, ETA {eta})",
+                     ({rate}, ETA {eta})",
                 )
-                .expect("valid template"),
+                .expect("valid template")
+                .with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0} packages/s", state.per_sec());
+                    },
+                ),
             );
             b
         });
