@@ -69,6 +69,28 @@ fn optional(cell: Option<&String>, line: usize, column: usize, field: &str) -> R
     }
 }
 
+/// A position or salience: empty, or a number on the 0–100 scale.
+fn scale_cell(
+    cell: Option<&String>,
+    line: usize,
+    column: usize,
+    field: &str,
+) -> Result<Option<f64>> {
+    let x = optional(cell, line, column, field)?;
+    if let Some(v) = x
+        && !(0.0..=100.0).contains(&v)
+    {
+        return Err(Error::parse(
+            line,
+            column,
+            field,
+            format!("{v} is outside 0–100"),
+            "DEU III positions and saliences are on the 0–100 scale; leave the cell empty if unknown",
+        ));
+    }
+    Ok(x)
+}
+
 /// Parses the DEU III tab-separated text.
 pub fn parse_deu3(text: &str) -> Result<Deu3> {
     let mut lines = numbered_lines(text).filter(|(_, l)| !l.trim().is_empty());
@@ -136,13 +158,13 @@ pub fn parse_deu3(text: &str) -> Result<Deu3> {
         let mut positions = Vec::with_capacity(actors.len());
         let mut saliences = Vec::with_capacity(actors.len());
         for (&(p, s), a) in cols.iter().zip(&actors) {
-            positions.push(optional(
+            positions.push(scale_cell(
                 cells.get(p),
                 ln,
                 p + 1,
                 &format!("position of {a}"),
             )?);
-            saliences.push(optional(
+            saliences.push(scale_cell(
                 cells.get(s),
                 ln,
                 s + 1,
@@ -264,6 +286,20 @@ fn forecast_issue(model: &Model, scenario: &Scenario) -> Result<f64> {
 /// the thread count) and scores it against the outcomes.
 pub fn validate(data: &Deu3, model: &Model, capability: Capability) -> Result<Validation> {
     let scoreable: Vec<&Deu3Issue> = data.issues.iter().filter(|i| i.is_scoreable()).collect();
+    if scoreable.is_empty() {
+        return Err(Error::InvalidScenario {
+            problem: match (data.issues.first(), data.issues.last()) {
+                (Some(a), Some(b)) => format!(
+                    "none of the {} issues (line {} to line {}) is scoreable: each needs an outcome in 0–100 and at least 3 actors with a position and a salience",
+                    data.issues.len(),
+                    a.line,
+                    b.line
+                ),
+                _ => "the file holds no issue after the header and GDP lines (line 3 onwards)".into(),
+            },
+            fix: "give each issue its outcome in the `out` column and the actors' positions and saliences".into(),
+        });
+    }
     let split = scoreable.len() * 7 / 10;
     let rows = scoreable
         .par_iter()

@@ -60,6 +60,12 @@ fn count(
     }
 }
 
+/// Largest KTAB scenario accepted: SMP's cost grows with the cube of the actor
+/// count per step (KTAB's largest bundled input has 80 actors).
+pub const MAX_ACTORS: usize = 1000;
+/// Largest number of dimensions accepted.
+pub const MAX_DIMENSIONS: usize = 100;
+
 /// Parses KTAB CSV text into a [`Scenario`] (positions and saliences 0–100).
 ///
 /// Checks: line 1 has the actor and dimension counts (≥ 2 actors, ≥ 1 dimension);
@@ -82,6 +88,17 @@ pub fn parse_ktab_csv(text: &str) -> Result<Scenario> {
     let head = split_cells(first, ',');
     let n = count(head.get(2), l1, 3, "number of actors", 2)?;
     let d = count(head.get(3), l1, 4, "number of dimensions", 1)?;
+    if n > MAX_ACTORS || d > MAX_DIMENSIONS {
+        return Err(Error::parse(
+            l1,
+            if n > MAX_ACTORS { 3 } else { 4 },
+            "scenario line",
+            format!(
+                "{n} actors × {d} dimensions is beyond what a bargaining forecast can run (at most {MAX_ACTORS} actors and {MAX_DIMENSIONS} dimensions)"
+            ),
+            "split the scenario, or merge minor actors into blocs",
+        ));
+    }
     let width = 3 + 2 * d;
 
     let Some((l2, header_line)) = lines.next() else {
@@ -123,7 +140,17 @@ pub fn parse_ktab_csv(text: &str) -> Result<Scenario> {
                 "raise the actor count on line 1 (column 3) or delete the extra rows",
             ));
         }
-        actors.push(parse_actor_row(&split_cells(line, ','), ln, &dimensions)?);
+        let actor = parse_actor_row(&split_cells(line, ','), ln, &dimensions)?;
+        if actors.iter().any(|a: &Actor| a.name == actor.name) {
+            return Err(Error::parse(
+                ln,
+                1,
+                "actor name",
+                format!("actor \"{}\" appears twice", actor.name),
+                "give every actor its own name (results are reported by name)",
+            ));
+        }
+        actors.push(actor);
     }
     if actors.len() < n {
         return Err(Error::parse(

@@ -68,9 +68,30 @@ pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> 
 }
 
 /// Reads a whole input file; the only file access the readers share.
+/// Largest data file read (the DEU III file is under 1 MB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 pub(crate) fn read_text(path: &std::path::Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::Io {
+    let io = |message: String| Error::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| io(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(io(format!(
+            "the file is {:.0} MB, more than the {} MB accepted; is it the right file?",
+            size as f64 / 1e6,
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        io(format!(
+            "line {line}: the file is not UTF-8 text (invalid byte at offset {at}); save it as UTF-8"
+        ))
     })
 }

@@ -173,11 +173,35 @@ fn render_report(e: &ScenarioError) -> String {
     out
 }
 
+/// Largest scenario file read. Hand-written scenarios are tens of kilobytes; the
+/// largest synthetic benchmark scenarios are under 1 MB.
+const MAX_SCENARIO_BYTES: u64 = 8 * 1024 * 1024;
+
 /// The text of a scenario file, or an error naming it.
 fn read_scenario_text(path: &std::path::Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         Failure(format!(
             "error: cannot read scenario file {}: {e}",
+            path.display()
+        ))
+    };
+    let size = std::fs::metadata(path).map_err(|e| cannot(&e))?.len();
+    if size > MAX_SCENARIO_BYTES {
+        return Err(Failure(format!(
+            "error: scenario file {} is {:.1} MB, more than the {} MB a scenario may have; is it the right file?",
+            path.display(),
+            size as f64 / 1e6,
+            MAX_SCENARIO_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| cannot(&e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.into_bytes()[..at]).into_owned();
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Failure(format!(
+            "error: {}:{line}:{column}: the file is not UTF-8 text (invalid byte at offset {at}); save it as UTF-8",
             path.display()
         ))
     })

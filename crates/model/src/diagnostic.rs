@@ -69,10 +69,25 @@ pub struct LocatedProblem {
     pub help: Option<String>,
 }
 
+/// Problems listed at most; a file with more is almost surely not a scenario
+/// (or is systematically wrong), and thousands of reports help nobody.
+pub const MAX_PROBLEMS_SHOWN: usize = 100;
+
 impl ScenarioError {
     pub fn new(file: &str, source_text: Arc<String>, mut problems: Vec<Problem>) -> Self {
         problems.sort_by(|a, b| (a.span.start, &a.message).cmp(&(b.span.start, &b.message)));
         problems.dedup();
+        if problems.len() > MAX_PROBLEMS_SHOWN {
+            let more = problems.len() - MAX_PROBLEMS_SHOWN;
+            problems.truncate(MAX_PROBLEMS_SHOWN);
+            let at = problems.last().map_or(0..0, |p| p.span.clone());
+            problems.push(Problem {
+                message: format!("… and {more} more problems after this one, not shown"),
+                span: at,
+                label: "the listing stops here".into(),
+                help: Some("fix the problems above and run `guarantor check` again".into()),
+            });
+        }
         let reports = problems
             .iter()
             .map(|p| ProblemReport {

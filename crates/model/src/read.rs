@@ -44,6 +44,11 @@ impl SpanMap {
 
 type Val<'i> = Spanned<DeValue<'i>>;
 
+/// Largest magnitude of any number in a scenario. Real planning figures stay far
+/// below it (the largest are personnel counts and costs in millions); the bound
+/// keeps every product the engine forms finite.
+pub(crate) const MAX_MAGNITUDE: f64 = 1e12;
+
 /// Valid range of a number.
 #[derive(Clone, Copy)]
 enum Range01 {
@@ -382,6 +387,17 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
             format!("`{path}` must be a finite number, found {x}"),
             "not finite",
             Some("NaN and infinity are not allowed; write the intended value".into()),
+        );
+        return None;
+    }
+    if x.abs() > MAX_MAGNITUDE {
+        cx.error(
+            v.span(),
+            format!("`{path}` is {x:e}, beyond any plausible planning figure"),
+            "implausibly large",
+            Some(format!(
+                "numbers are limited to ±{MAX_MAGNITUDE:e} (counts, units, personnel and costs in the scenario's currency unit); check the unit and the exponent"
+            )),
         );
         return None;
     }

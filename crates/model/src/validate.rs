@@ -28,14 +28,29 @@ impl Checker<'_> {
         if known.contains(id) {
             return true;
         }
-        let near = closest(id, known);
+        let folded = fold_lookalikes(id);
+        let near = known
+            .contains(folded.as_str())
+            .then_some(folded.as_str())
+            .or_else(|| closest(id, known));
         let list: Vec<&str> = known.iter().copied().take(12).collect();
         let more = if known.len() > 12 { ", …" } else { "" };
-        let help = match near {
+        let mut help = match near {
             Some(n) => format!("did you mean \"{n}\"?"),
             None if known.is_empty() => format!("the scenario defines no {what}; define it first"),
             None => format!("known {what} ids: {}{more}", list.join(", ")),
         };
+        let odd: Vec<String> = id
+            .chars()
+            .filter(|c| !c.is_ascii())
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        if !odd.is_empty() {
+            help.push_str(&format!(
+                " (the id holds non-ASCII characters {} that may look like ASCII or be invisible)",
+                odd.join(", ")
+            ));
+        }
         self.error(
             path,
             format!("unknown {what} \"{id}\""),
@@ -86,6 +101,30 @@ impl Checker<'_> {
         }
         seen.into_keys().collect()
     }
+}
+
+/// An id with invisible characters dropped and common Cyrillic and Greek
+/// look-alikes of Latin letters replaced, to suggest the id that was meant.
+fn fold_lookalikes(id: &str) -> String {
+    id.chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{FEFF}'))
+        .map(|c| match c {
+            'а' => 'a',
+            'е' => 'e',
+            'о' | 'ο' => 'o',
+            'р' | 'ρ' => 'p',
+            'с' => 'c',
+            'х' | 'χ' => 'x',
+            'у' => 'y',
+            'і' | 'ι' => 'i',
+            'ѕ' => 's',
+            'ј' => 'j',
+            'к' | 'κ' => 'k',
+            'т' | 'τ' => 't',
+            'ν' => 'v',
+            c => c,
+        })
+        .collect()
 }
 
 fn sanitize(id: &str) -> String {
@@ -180,6 +219,14 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             "actor",
             &actors,
         );
+        if s.parameters.required_acceptance[..i].contains(a) {
+            ck.error(
+                &format!("parameters.required_acceptance[{i}]"),
+                format!("duplicate actor \"{a}\" in required_acceptance"),
+                "listed twice",
+                Some("list each required actor once".to_string()),
+            );
+        }
     }
     let force_types: BTreeSet<&str> = s
         .capabilities
@@ -484,8 +531,29 @@ fn check_red_line(
                 );
             }
         }
-        RedLineRule::Level { dimension, .. } => {
-            ck.reference(&format!("{base}.dimension"), dimension, "dimension", dims);
+        RedLineRule::Level {
+            dimension,
+            op,
+            value,
+        } => {
+            if ck.reference(&format!("{base}.dimension"), dimension, "dimension", dims)
+                && let Some((low, high)) = level_range(s, dimension)
+                && op.holds(low, *value)
+                && op.holds(high, *value)
+            {
+                // `op` is monotone, so it holds at both ends only if it holds everywhere between.
+                ck.error(
+                    &format!("{base}.value"),
+                    format!(
+                        "red line \"{}\" forbids {dimension} {} {}, but every package's level is between {low} and {high}, so no package could ever pass it",
+                        rl.id,
+                        op.symbol(),
+                        value
+                    ),
+                    "forbids everything",
+                    Some(format!("choose a value that some package's level of {dimension} avoids")),
+                );
+            }
         }
         RedLineRule::Contribution {
             applies_to,
@@ -514,6 +582,45 @@ fn check_red_line(
             }
         }
     }
+}
+
+/// Lowest and highest level a package can have on a dimension: a package's
+/// level is the largest any chosen option sets, else the dimension's default.
+fn level_range(s: &Scenario, dimension: &str) -> Option<(f64, f64)> {
+    let default = s.dimension(dimension)?.default.unwrap_or(0.0);
+    // The lowest: components whose every option sets the level force at least
+    // their smallest; if no component forces it, the default is reachable, and
+    // so is any single option's level.
+    let forced = s
+        .components
+        .iter()
+        .filter(|c| {
+            !c.options.is_empty() && c.options.iter().all(|o| o.levels.contains_key(dimension))
+        })
+        .map(|c| {
+            c.options
+                .iter()
+                .map(|o| o.levels[dimension])
+                .fold(f64::INFINITY, f64::min)
+        })
+        .reduce(f64::max);
+    // The highest: the largest level any option sets, or the default when it is reachable.
+    let set = || {
+        s.components.iter().flat_map(|c| {
+            c.options
+                .iter()
+                .filter_map(|o| o.levels.get(dimension).copied())
+        })
+    };
+    let set_max = set().reduce(f64::max);
+    // Without a forcing component, one option alone may set a level below the default.
+    let low = forced.unwrap_or_else(|| set().fold(default, f64::min));
+    let high = match (set_max, forced) {
+        (None, _) => default,
+        (Some(h), Some(_)) => h,
+        (Some(h), None) => h.max(default),
+    };
+    Some((low, high))
 }
 
 fn check_filter(ck: &mut Checker<'_>, base: &str, f: &ContributionFilter, caps: &BTreeSet<&str>) {
