@@ -2,6 +2,7 @@
 //! knows about files, terminals and exit codes.
 
 mod forecast;
+mod serve;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -78,6 +79,20 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
+    /// Host a live planning exercise in the browser (facilitator, delegations, observers).
+    Serve {
+        /// Scenario for a new exercise (default: the embedded scenario); ignored when the database already holds one.
+        file: Option<PathBuf>,
+        /// SQLite database holding the exercise's events; created if missing.
+        #[arg(long, default_value = "guarantor-exercise.db")]
+        db: PathBuf,
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Write the new exercise's invitation codes to this file (mode 0600) instead of printing them.
+        #[arg(long, value_name = "FILE")]
+        codes_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -316,6 +331,21 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if json {
                 emit("\n");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            file,
+            db,
+            bind,
+            codes_file,
+        } => {
+            let name = file
+                .as_ref()
+                .map_or(DEFAULT_SCENARIO_NAME.to_string(), |p| {
+                    p.display().to_string()
+                });
+            let scenario = (name, load(file.as_ref())?);
+            serve::run_serve(scenario, file.is_some(), &db, bind, codes_file.as_ref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
