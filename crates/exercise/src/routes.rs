@@ -205,7 +205,8 @@ pub async fn guard(
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
     let Some(spec) = spec_for(req.method(), &path) else {
-        return deny(StatusCode::NOT_FOUND, "no such page");
+        // The path exists (the router matched it) but not with this method.
+        return deny(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
     };
     let token = session_token(req.headers());
     let session = token
