@@ -47,7 +47,7 @@ fn layout(st: &ExerciseState, session: Option<&Session>, heading: &str, body: Ma
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/app.js" defer {}
             }
-            body data-live=[session.map(|_| "1")] {
+            body data-live=[session.map(|_| "1")] data-seq=(st.events) {
                 header {
                     strong { "Guarantor exercise" }
                     span.scenario { (title(st)) }

@@ -130,18 +130,23 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// A POST from another site is refused: browsers send `Origin` (and `Sec-Fetch-Site`) on
-/// form posts, and it must name this server.
+/// A POST from another site is refused. Browsers send `Sec-Fetch-Site` and `Origin` on
+/// form posts: the first must say the same origin, the second must name this server.
+/// (A client that is not a browser sends neither; it still needs the session's CSRF token.)
 fn same_origin(headers: &HeaderMap) -> bool {
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site")
-    {
-        return false;
+    let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    if let Some(site) = fetch_site {
+        // "same-site" would admit another port on the same host: refused too.
+        if site != b"same-origin" && site != b"none" {
+            return false;
+        }
     }
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
+    if origin.as_bytes() == b"null" {
+        return fetch_site == Some(b"same-origin".as_slice());
+    }
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
@@ -277,7 +282,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

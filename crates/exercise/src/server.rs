@@ -471,8 +471,15 @@ async fn export(State(app): State<Arc<App>>) -> Response {
 }
 
 async fn events(State(app): State<Arc<App>>) -> Response {
+    // Subscribe before reading the state: an event committed in between arrives through
+    // the subscription, so a page that compares sequence numbers misses nothing.
     let rx = app.log.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let seq = app.log.state().events;
+    let sync = SseEvent::default()
+        .event("sync")
+        .data(serde_json::json!({ "seq": seq }).to_string());
+    let first = futures_util::stream::once(async move { Ok::<_, Infallible>(sync) });
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
         loop {
             match rx.recv().await {
                 Ok(n) => {
@@ -487,7 +494,7 @@ async fn events(State(app): State<Arc<App>>) -> Response {
             }
         }
     });
-    Sse::new(stream)
+    Sse::new(futures_util::StreamExt::chain(first, rest))
         .keep_alive(KeepAlive::default())
         .into_response()
 }

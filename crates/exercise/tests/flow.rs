@@ -233,12 +233,13 @@ fn pages_are_told_of_moves_and_round_changes_over_server_sent_events() {
     fac.post_form("/facilitator/open", &[]).unwrap();
     ru.submit_move(&scenario_inputs("ru")).unwrap();
     let mut seen = Vec::new();
-    while seen.len() < 2 {
+    while seen.len() < 3 {
         line.clear();
         r.read_line(&mut line).unwrap();
         if let Some(kind) = line.trim().strip_prefix("event: ") {
             seen.push(kind.to_string());
         }
     }
-    assert_eq!(seen, ["round_opened", "move_submitted"]);
+    // First the sequence number the page must have shown, then every change.
+    assert_eq!(seen, ["sync", "round_opened", "move_submitted"]);
 }

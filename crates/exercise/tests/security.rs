@@ -128,14 +128,23 @@ fn every_route_admits_exactly_the_intended_roles() {
                     "{method} {} without a CSRF token for {role}",
                     spec.path
                 );
-                let mut cross = headers.clone();
-                cross.push(("Origin", "http://evil.example"));
-                let got = status(s.running.addr, method, spec.path, &cross, &with_token);
-                assert_eq!(
-                    got, 403,
-                    "{method} {} from another origin for {role}",
-                    spec.path
-                );
+                for foreign in [
+                    ("Origin", "http://evil.example"),
+                    // Another port on the same host is another origin.
+                    ("Origin", "http://127.0.0.1:1"),
+                    ("Origin", "null"),
+                    ("Sec-Fetch-Site", "same-site"),
+                    ("Sec-Fetch-Site", "cross-site"),
+                ] {
+                    let mut cross = headers.clone();
+                    cross.push(foreign);
+                    let got = status(s.running.addr, method, spec.path, &cross, &with_token);
+                    assert_eq!(
+                        got, 403,
+                        "{method} {} with {foreign:?} for {role}",
+                        spec.path
+                    );
+                }
             }
             let got = status(s.running.addr, method, spec.path, &headers, &with_token);
             if should {
