@@ -220,3 +220,83 @@ pub fn visible_verdicts(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Event;
+
+    fn outcome() -> PackageOutcome {
+        let reason = |kind: &str, red_line: Option<&str>, text: &str| ReasonOutcome {
+            kind: kind.into(),
+            red_line: red_line.map(str::to_string),
+            text: text.into(),
+        };
+        PackageOutcome {
+            label: "p".into(),
+            options: BTreeMap::new(),
+            feasible: true,
+            passes: false,
+            frontier: false,
+            deterrence: 1.0,
+            cost_per_year: 1.0,
+            shortfalls: vec![],
+            allocation: vec![],
+            verdicts: BTreeMap::from([(
+                "ru".to_string(),
+                ActorOutcome {
+                    accepts: false,
+                    required: true,
+                    utility: 0.3,
+                    margin: -0.3,
+                    reasons: vec![
+                        reason(
+                            "red_line",
+                            Some("secret_line"),
+                            "red line \"secret_line\" violated",
+                        ),
+                        reason(
+                            "utility",
+                            None,
+                            "utility 0.300 is below its reservation 0.600",
+                        ),
+                    ],
+                },
+            )]),
+        }
+    }
+
+    fn state_with_ru() -> ExerciseState {
+        let mut st = ExerciseState::default();
+        st.apply(Event::ExerciseCreated {
+            scenario_name: "default".into(),
+            scenario: Box::new(guarantor_model::default_scenario()),
+        });
+        st
+    }
+
+    #[test]
+    fn others_see_that_an_actor_rejects_but_not_its_private_reasons() {
+        let mut st = state_with_ru();
+        let p = outcome();
+        for viewer in [Viewer::Public, Viewer::Delegation("uk")] {
+            let v = &visible_verdicts(&st, &p, viewer)[0];
+            assert_eq!(v.reasons, ["a red line", "below its reservation"]);
+            assert_eq!(v.margin, None);
+        }
+        for viewer in [Viewer::Facilitator, Viewer::Delegation("ru")] {
+            let v = &visible_verdicts(&st, &p, viewer)[0];
+            assert!(v.reasons[0].contains("secret_line") && v.reasons[1].contains("0.600"));
+            assert_eq!(v.margin, Some(-0.3));
+        }
+        // Disclosing the red lines reveals them, and only them.
+        st.apply(Event::Disclosed {
+            actor: "ru".into(),
+            part: Part::RedLines,
+        });
+        let v = &visible_verdicts(&st, &p, Viewer::Public)[0];
+        assert!(v.reasons[0].contains("secret_line"));
+        assert_eq!(v.reasons[1], "below its reservation");
+        assert_eq!(v.margin, None);
+    }
+}

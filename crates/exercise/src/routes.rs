@@ -296,7 +296,7 @@ mod tests {
 
     #[test]
     fn form_decoding_handles_plus_percent_and_bad_escapes() {
-        let f = parse_form(b"a=1+2&b=%41%2Fx&c=%zz&d&e=%4");
+        let f = parse_form("a=1+2&b=%41%2Fx&c=%zz&d&e=%4&f=%é".as_bytes());
         assert_eq!(
             f,
             vec![
@@ -305,6 +305,7 @@ mod tests {
                 ("c".into(), "%zz".into()),
                 ("d".into(), "".into()),
                 ("e".into(), "%4".into()),
+                ("f".into(), "%é".into()),
             ]
         );
     }

@@ -443,3 +443,94 @@ pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<ExerciseS
     }
     Ok(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created() -> Event {
+        Event::ExerciseCreated {
+            scenario_name: "default".into(),
+            scenario: Box::new(guarantor_model::default_scenario()),
+        }
+    }
+
+    #[test]
+    fn moves_are_accepted_only_while_their_round_is_open() {
+        let mut st = fold(&[created()]).unwrap();
+        let inputs = st.inputs["ru"].clone();
+        let mv = |round| Event::MoveSubmitted {
+            round,
+            actor: "ru".into(),
+            inputs: inputs.clone(),
+        };
+        assert!(st.check(&mv(0)).is_err());
+        st.apply(Event::RoundOpened { round: 1 });
+        assert!(st.check(&mv(1)).is_ok());
+        assert!(st.check(&mv(2)).is_err());
+        st.apply(Event::RoundClosed { round: 1 });
+        assert!(st.check(&mv(1)).is_err());
+        assert!(
+            st.check(&Event::RoundOpened { round: 2 }).is_err(),
+            "adjudicate first"
+        );
+    }
+
+    #[test]
+    fn a_move_must_match_its_actor_and_stay_in_range() {
+        let st = fold(&[created()]).unwrap();
+        let s = st.scenario.clone().unwrap();
+        let uk = s.actor("uk").unwrap();
+        let mut i = PrivateInputs::from_actor(uk);
+        assert!(i.check(uk).is_ok());
+        i.reservation = f64::NAN;
+        assert!(i.check(uk).unwrap_err().contains("reservation"));
+        let mut i = PrivateInputs::from_actor(uk);
+        i.inventory.insert(
+            "made_up".into(),
+            Offer {
+                count: 1.0,
+                deployable_share: 1.0,
+            },
+        );
+        assert!(
+            i.check(uk)
+                .unwrap_err()
+                .contains("inventory capabilities of uk")
+        );
+        // Another actor's inputs do not fit.
+        let ru_inputs = PrivateInputs::from_actor(s.actor("ru").unwrap());
+        assert!(ru_inputs.check(uk).is_err());
+    }
+
+    #[test]
+    fn fold_reports_the_first_event_that_does_not_fit() {
+        let err = fold(&[created(), Event::RoundClosed { round: 1 }]).unwrap_err();
+        assert!(
+            err.starts_with("event 2 (round_closed) does not fit"),
+            "{err}"
+        );
+        assert!(fold(&[Event::RoundOpened { round: 1 }]).is_err());
+    }
+
+    #[test]
+    fn combined_scenario_carries_each_delegations_inputs() {
+        let mut st = fold(&[created()]).unwrap();
+        st.apply(Event::RoundOpened { round: 1 });
+        let mut inputs = st.inputs["ru"].clone();
+        inputs.reservation = 0.2;
+        for held in inputs.red_lines.values_mut() {
+            *held = false;
+        }
+        st.apply(Event::MoveSubmitted {
+            round: 1,
+            actor: "ru".into(),
+            inputs,
+        });
+        let c = st.combined_scenario().unwrap();
+        let ru = c.actor("ru").unwrap();
+        assert_eq!(ru.reservation, 0.2);
+        assert!(ru.red_lines.is_empty());
+        assert_eq!(c.actor("us"), st.scenario.as_ref().unwrap().actor("us"));
+    }
+}

@@ -19,10 +19,14 @@ use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    ["/usr/bin".into()]
+        .into_iter()
+        .chain(on_path)
+        .flat_map(|d: PathBuf| [d.join("chromium"), d.join("chromium-browser")])
+        .find(|p| p.is_file())
 }
 
 /// Chromium, killed when the test ends.
