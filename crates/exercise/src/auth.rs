@@ -123,6 +123,9 @@ pub const FREE_FAILURES: u32 = 5;
 /// Longest lock-out.
 pub const MAX_LOCKOUT: Duration = Duration::from_secs(300);
 
+/// Failure counters kept before unlocked ones are forgotten.
+const MAX_TRACKED: usize = 10_000;
+
 #[derive(Debug, Clone, Copy)]
 struct Failures {
     count: u32,
@@ -156,6 +159,11 @@ impl RateLimiter {
 
     pub fn failed(&self, ip: IpAddr, who: &str) {
         let mut map = self.map.lock().expect("limiter lock");
+        // Bound the memory a flood of addresses or names can take: forget the ones not locked.
+        if map.len() >= MAX_TRACKED {
+            let now = Instant::now();
+            map.retain(|_, f| f.locked_until.is_some_and(|t| t > now));
+        }
         for k in keys(ip, who) {
             let f = map.entry(k).or_insert(Failures {
                 count: 0,

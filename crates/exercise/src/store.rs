@@ -112,6 +112,19 @@ impl Store {
         Ok(Store { conn, path: p })
     }
 
+    /// The journal mode and `synchronous` level in force on this connection.
+    pub fn durability(&self) -> Result<(String, i64), StoreError> {
+        let mode = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| self.sqlite(e))?;
+        let sync = self
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .map_err(|e| self.sqlite(e))?;
+        Ok((mode, sync))
+    }
+
     fn sqlite(&self, source: rusqlite::Error) -> StoreError {
         StoreError::Sqlite {
             path: self.path.clone(),
@@ -376,5 +389,57 @@ fn write_batch(
                 let _ = p.reply.send(Err(AppendError::Storage(e.to_string())));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("gx-store-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d.join("t.db")
+    }
+
+    #[test]
+    fn the_store_runs_in_wal_with_full_sync_and_refuses_to_rewrite_history() {
+        let path = temp_db("durability");
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.durability().unwrap(), ("wal".to_string(), 2));
+        let created = Event::ExerciseCreated {
+            scenario_name: "default".into(),
+            scenario: Box::new(guarantor_model::default_scenario()),
+        };
+        store
+            .create(&created, &[("facilitator".into(), "h".into())])
+            .unwrap();
+        store
+            .append(1, &[&Event::RoundOpened { round: 1 }])
+            .unwrap();
+        assert!(store.conn.execute("DELETE FROM events", []).is_err());
+        assert!(
+            store
+                .conn
+                .execute("UPDATE events SET body = '{}'", [])
+                .is_err()
+        );
+        // A second append at an existing sequence number is refused, not merged.
+        assert!(
+            store
+                .append(1, &[&Event::RoundOpened { round: 1 }])
+                .is_err()
+        );
+        let (events, state) = store.replay().unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(state.round, 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }
