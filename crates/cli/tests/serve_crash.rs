@@ -301,3 +301,29 @@ fn sigkill_mid_stream_loses_no_acknowledged_move() {
     );
     assert!(started.elapsed() < Duration::from_secs(120));
 }
+
+#[test]
+fn serve_reports_a_file_that_is_not_an_exercise_database() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("serve-bad-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("notes.txt");
+    std::fs::write(&db, "these are my notes, not a database\n".repeat(200)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_guarantor"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("notes.txt") && err.contains("not a database"),
+        "{err}"
+    );
+    // The user's file is untouched.
+    assert_eq!(
+        std::fs::read_to_string(&db).unwrap(),
+        "these are my notes, not a database\n".repeat(200)
+    );
+}

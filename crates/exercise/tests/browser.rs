@@ -307,8 +307,34 @@ fn two_delegations_play_a_round_in_chromium_and_see_only_their_own_inputs() {
     ru.screenshot(&mut cdp, &shots.join("3-delegation-ru-verdict.png"));
     uk.screenshot(&mut cdp, &shots.join("4-delegation-uk-verdict.png"));
 
+    // A close look at the first failing package as uk sees it (others' reasons redacted).
+    let rect = uk.eval(
+        &mut cdp,
+        "(function(){ var d = Array.from(document.querySelectorAll('details.package'))
+             .find(function(x){ return x.querySelector('.fail'); });
+           d.open = true; d.scrollIntoView();
+           var r = d.getBoundingClientRect();
+           return { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height }; })()",
+    );
+    let r = cdp.call(
+        Some(&uk.session),
+        "Page.captureScreenshot",
+        json!({ "format": "png", "captureBeyondViewport": true,
+                "clip": { "x": rect["x"], "y": rect["y"], "width": rect["w"], "height": rect["h"], "scale": 1 } }),
+    );
+    std::fs::write(
+        shots.join("5-delegation-uk-failing-package.png"),
+        base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+
     let ru_html = ru.html(&mut cdp);
     let uk_html = uk.html(&mut cdp);
+    // uk reads that ru rejects a package, and the kind of reason only; ru reads its full reasons.
+    assert!(uk_html.contains("rejected by ru") && uk_html.contains("a red line"));
+    assert!(ru_html.contains("violated"));
     // Each sees its own values…
     assert!(ru_html.contains("0.5813"));
     assert!(uk_html.contains("4321.5") && uk_html.contains("0.4137"));
