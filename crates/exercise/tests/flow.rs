@@ -243,3 +243,40 @@ fn pages_are_told_of_moves_and_round_changes_over_server_sent_events() {
     // First the sequence number the page must have shown, then every change.
     assert_eq!(seen, ["sync", "round_opened", "move_submitted"]);
 }
+
+#[test]
+fn a_round_closed_when_the_server_stopped_is_adjudicated_on_restart() {
+    use guarantor_exercise::state::Event;
+    use guarantor_exercise::store::Store;
+    let s = start("adjudicate-on-start");
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    fac.post_form("/facilitator/open", &[]).unwrap();
+    let mut ru_in = scenario_inputs("ru");
+    ru_in.reservation = 0.2;
+    assert_eq!(ru.submit_move(&ru_in).unwrap().status, 303);
+    let (db, codes) = (s.db.clone(), s.codes.clone());
+    drop(s.running);
+    // As if the server died between closing the round and publishing its verdict.
+    let mut store = Store::open(&db).unwrap();
+    let (events, before) = store.replay().unwrap();
+    store
+        .append(events.len() as u64, &[&Event::RoundClosed { round: 1 }])
+        .unwrap();
+    let mut closed = before.clone();
+    closed.apply(Event::RoundClosed { round: 1 });
+    let expected = guarantor_exercise::adjudicate::adjudicate(&closed.combined_scenario().unwrap());
+    drop(store);
+
+    let running =
+        guarantor_exercise::Running::start(&db, None, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let (_, fac) = Client::sign_in(running.addr, "facilitator", &codes.facilitator).unwrap();
+    let fac = fac.unwrap();
+    let st = state(&fac);
+    assert_eq!(st["phase"], "published");
+    let export = fac.get("/api/export").unwrap().json().unwrap();
+    let last = export["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"]["type"], "round_adjudicated");
+    let got: Adjudication = serde_json::from_value(last["event"]["result"]["Ok"].clone()).unwrap();
+    assert!(got == expected.unwrap());
+}
