@@ -116,6 +116,14 @@ impl Sessions {
     pub fn remove(&self, token: &str) {
         self.map.lock().expect("sessions lock").remove(token);
     }
+
+    /// End every session of a principal (its code was replaced).
+    pub fn remove_principal(&self, p: &Principal) {
+        self.map
+            .lock()
+            .expect("sessions lock")
+            .retain(|_, s| &s.principal != p);
+    }
 }
 
 /// Failed sign-ins allowed before a lock-out starts.

@@ -294,6 +294,19 @@ pub fn facilitator(st: &ExerciseState, s: &Session) -> Markup {
                 button type="submit" { "Disclose to everyone" }
             }
         }
+        section.card {
+            h2 { "Invitation codes" }
+            p.small { "A lost code is replaced here: the new code is shown once, and the old code and its sessions stop working." }
+            form.inline method="post" action="/facilitator/reissue" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                select name="who" {
+                    option value="observer" { "Observer" }
+                    @for a in st.inputs.keys() { option value=(format!("delegation:{a}")) { "Delegation of " (actor_name(st, a)) } }
+                    option value="facilitator" { "Facilitator (you)" }
+                }
+                button type="submit" { "Issue a new code" }
+            }
+        }
         (rounds_markup(st, &rounds))
         section {
             h2 { "Every delegation's inputs (facilitator only)" }
@@ -317,4 +330,17 @@ pub fn facilitator(st: &ExerciseState, s: &Session) -> Markup {
         (status_markup(st))
     };
     layout(st, Some(s), "Facilitator", body)
+}
+
+/// The one time a replaced code is shown.
+pub fn new_code(st: &ExerciseState, s: &Session, p: &Principal, code: &str) -> Markup {
+    let body = html! {
+        section.card {
+            p { "New code for " strong { (who(st, p)) } ":" }
+            p { code #new-code { (code) } }
+            p.small { "It is shown only now. The previous code no longer works, and whoever was signed in with it has been signed out." }
+            a href="/facilitator" { "Back to the facilitator page" }
+        }
+    };
+    layout(st, Some(s), "New invitation code", body)
 }

@@ -75,6 +75,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r(Verb::Post, "/facilitator/open", Access::Facilitator),
     r(Verb::Post, "/facilitator/close", Access::Facilitator),
     r(Verb::Post, "/facilitator/disclose", Access::Facilitator),
+    r(Verb::Post, "/facilitator/reissue", Access::Facilitator),
     r(Verb::Get, "/api/export", Access::Facilitator),
 ];
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension, State};
@@ -60,7 +60,7 @@ pub struct App {
     pub(crate) sessions: Sessions,
     pub(crate) limiter: RateLimiter,
     /// Principal key → argon2 hash of its code.
-    credentials: HashMap<String, String>,
+    credentials: RwLock<HashMap<String, String>>,
     /// Verified against when the principal is unknown, so a wrong name costs the same time.
     dummy_hash: String,
     db: PathBuf,
@@ -125,7 +125,7 @@ pub fn open(db: &Path, scenario: Option<(String, Scenario)>) -> Result<Opened, S
             log,
             sessions: Sessions::default(),
             limiter: RateLimiter::default(),
-            credentials,
+            credentials: RwLock::new(credentials),
             dummy_hash: hash_code("not a code"),
             db: db.to_path_buf(),
         }),
@@ -159,6 +159,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<Arc<App>> {
         (Verb::Post, "/facilitator/open") => post(open_round),
         (Verb::Post, "/facilitator/close") => post(close_round),
         (Verb::Post, "/facilitator/disclose") => post(disclose),
+        (Verb::Post, "/facilitator/reissue") => post(reissue),
         (Verb::Get, "/api/export") => get(export),
         (verb, path) => unreachable!("route {verb:?} {path} in ROUTES has no handler"),
     }
@@ -238,12 +239,14 @@ async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         return res;
     }
-    let principal = Principal::from_key(&who).filter(|p| app.credentials.contains_key(&p.key()));
-    let hash = principal
-        .as_ref()
-        .and_then(|p| app.credentials.get(&p.key()))
-        .cloned()
-        .unwrap_or_else(|| app.dummy_hash.clone());
+    let known = Principal::from_key(&who).and_then(|p| {
+        let creds = app.credentials.read().expect("credentials lock");
+        creds.get(&p.key()).map(|h| (p, h.clone()))
+    });
+    let (principal, hash) = match known {
+        Some((p, h)) => (Some(p), h),
+        None => (None, app.dummy_hash.clone()),
+    };
     let ok = tokio::task::spawn_blocking(move || verify_code(&code, &hash))
         .await
         .unwrap_or(false);
@@ -445,6 +448,53 @@ async fn disclose(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -
     };
     match app.log.append(Event::Disclosed { actor, part }).await {
         Ok(seq) => acknowledged("/facilitator", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+/// Replace a role's code: the new code is shown once, the old one and its sessions end.
+async fn reissue(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let who = ctx.field("who").unwrap_or("").to_string();
+    let Some(principal) = Principal::from_key(&who) else {
+        return deny(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "who must be facilitator, observer or delegation:ID",
+        );
+    };
+    let code = new_code();
+    let hash = {
+        let code = code.clone();
+        match tokio::task::spawn_blocking(move || hash_code(&code)).await {
+            Ok(h) => h,
+            Err(e) => return deny(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        }
+    };
+    let ev = Event::CodeReissued {
+        principal: principal.key(),
+    };
+    match app
+        .log
+        .append_with_credential(ev, Some((principal.key(), hash.clone())))
+        .await
+    {
+        Ok(_) => {
+            app.credentials
+                .write()
+                .expect("credentials lock")
+                .insert(principal.key(), hash);
+            app.sessions.remove_principal(&principal);
+            let st = app.log.state();
+            match app.sessions.get(&ctx.session.as_ref().expect("guarded").0) {
+                Some(s) => pages::new_code(&st, &s, &principal, &code).into_response(),
+                // The facilitator replaced its own code: sign in again with it.
+                None => pages::sign_in(
+                    &st,
+                    None,
+                    Some(&format!("Your new code is {code}. Sign in with it.")),
+                )
+                .into_response(),
+            }
+        }
         Err(e) => append_failure(e),
     }
 }

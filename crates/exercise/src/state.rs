@@ -228,6 +228,11 @@ pub enum Event {
         actor: String,
         part: Part,
     },
+    /// The facilitator replaced a role's code (its hash is stored beside the log, not in it).
+    CodeReissued {
+        /// Principal key: "facilitator", "observer" or "delegation:ID".
+        principal: String,
+    },
 }
 
 impl Event {
@@ -239,6 +244,7 @@ impl Event {
             Event::RoundClosed { .. } => "round_closed",
             Event::RoundAdjudicated { .. } => "round_adjudicated",
             Event::Disclosed { .. } => "disclosed",
+            Event::CodeReissued { .. } => "code_reissued",
         }
     }
 }
@@ -369,6 +375,13 @@ impl ExerciseState {
                     return reject(format!("unknown delegation {actor}"));
                 }
             }
+            Event::CodeReissued { principal } => match Principal::from_key(principal) {
+                Some(Principal::Delegation(a)) if !self.is_delegation(&a) => {
+                    return reject(format!("unknown delegation {a}"));
+                }
+                Some(_) => {}
+                None => return reject(format!("unknown role {principal}")),
+            },
         }
         Ok(())
     }
@@ -410,6 +423,7 @@ impl ExerciseState {
             Event::Disclosed { actor, part } => {
                 self.disclosed.entry(actor).or_default().insert(part);
             }
+            Event::CodeReissued { .. } => {}
         }
     }
 

@@ -173,6 +173,16 @@ impl Store {
 
     /// Append events after `last_seq` in one transaction; returns when it is committed.
     pub fn append(&mut self, last_seq: u64, events: &[&Event]) -> Result<(), StoreError> {
+        self.append_with_credentials(last_seq, events, &[])
+    }
+
+    /// Append events and replace code hashes (principal key, hash) in one transaction.
+    pub fn append_with_credentials(
+        &mut self,
+        last_seq: u64,
+        events: &[&Event],
+        credentials: &[(String, String)],
+    ) -> Result<(), StoreError> {
         let at = now_ms() as i64;
         let path = self.path.clone();
         let err = |source| StoreError::Sqlite {
@@ -194,6 +204,14 @@ impl Store {
                     e.kind(),
                     body
                 ])
+                .map_err(err)?;
+            }
+            for (principal, hash) in credentials {
+                tx.execute(
+                    "INSERT INTO credentials (principal, hash) VALUES (?1, ?2)
+                     ON CONFLICT(principal) DO UPDATE SET hash = excluded.hash",
+                    params![principal, hash],
+                )
                 .map_err(err)?;
             }
         }
@@ -278,6 +296,8 @@ pub struct Notice {
 
 struct Proposal {
     event: Event,
+    /// A code hash to store with the event (principal key, argon2 hash).
+    credential: Option<(String, String)>,
     reply: oneshot::Sender<Result<u64, AppendError>>,
 }
 
@@ -332,9 +352,22 @@ impl Log {
 
     /// Append one event; resolves with its sequence number once it is committed.
     pub async fn append(&self, event: Event) -> Result<u64, AppendError> {
+        self.append_with_credential(event, None).await
+    }
+
+    /// Append one event and store a code hash in the same transaction.
+    pub async fn append_with_credential(
+        &self,
+        event: Event,
+        credential: Option<(String, String)>,
+    ) -> Result<u64, AppendError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Proposal { event, reply })
+            .send(Proposal {
+                event,
+                credential,
+                reply,
+            })
             .map_err(|_| AppendError::Stopped)?;
         rx.await.map_err(|_| AppendError::Stopped)?
     }
@@ -364,7 +397,11 @@ fn write_batch(
         return;
     }
     let events: Vec<&Event> = accepted.iter().map(|p| &p.event).collect();
-    match store.append(current.events, &events) {
+    let credentials: Vec<(String, String)> = accepted
+        .iter()
+        .filter_map(|p| p.credential.clone())
+        .collect();
+    match store.append_with_credentials(current.events, &events, &credentials) {
         Ok(()) => {
             let round = staged.round;
             *shared.write().expect("state lock") = Arc::new(staged);

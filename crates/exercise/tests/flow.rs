@@ -280,3 +280,46 @@ fn a_round_closed_when_the_server_stopped_is_adjudicated_on_restart() {
     let got: Adjudication = serde_json::from_value(last["event"]["result"]["Ok"].clone()).unwrap();
     assert!(got == expected.unwrap());
 }
+
+#[test]
+fn the_facilitator_replaces_a_lost_code_and_the_old_one_stops_working() {
+    let s = start("reissue");
+    let fac = s.sign_in("facilitator");
+    let uk = s.sign_in("delegation:uk");
+    let r = fac
+        .post_form("/facilitator/reissue", &[("who", "delegation:uk")])
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let new = r
+        .body
+        .split("<code id=\"new-code\">")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .unwrap()
+        .to_string();
+    assert_ne!(new, s.codes.delegations["uk"]);
+    // The old session and the old code are gone; the new code works.
+    assert_eq!(uk.get("/delegation").unwrap().status, 401);
+    let (r, _) =
+        Client::sign_in(s.running.addr, "delegation:uk", &s.codes.delegations["uk"]).unwrap();
+    assert_eq!(r.status, 401);
+    let (r, c) = Client::sign_in(s.running.addr, "delegation:uk", &new).unwrap();
+    assert_eq!(r.status, 303);
+    assert_eq!(c.unwrap().get("/delegation").unwrap().status, 200);
+    // The log records the replacement, never the hash; a restart keeps the new code.
+    let export = fac.get("/api/export").unwrap();
+    assert!(export.body.contains("code_reissued") && !export.body.contains("$argon2"));
+    let db = s.db.clone();
+    drop(s.running);
+    let running =
+        guarantor_exercise::Running::start(&db, None, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let (r, _) = Client::sign_in(running.addr, "delegation:uk", &new).unwrap();
+    assert_eq!(r.status, 303);
+    // Unknown roles are refused.
+    let (_, fac) = Client::sign_in(running.addr, "facilitator", &s.codes.facilitator).unwrap();
+    let r = fac
+        .unwrap()
+        .post_form("/facilitator/reissue", &[("who", "delegation:zz")])
+        .unwrap();
+    assert_eq!(r.status, 409);
+}

@@ -44,6 +44,7 @@ fn intended() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("POST", "/facilitator/open"), FACILITATOR),
         (("POST", "/facilitator/close"), FACILITATOR),
         (("POST", "/facilitator/disclose"), FACILITATOR),
+        (("POST", "/facilitator/reissue"), FACILITATOR),
         (("GET", "/api/export"), FACILITATOR),
     ])
 }
