@@ -21,6 +21,7 @@
 pub mod adjudicate;
 pub mod auth;
 pub mod client;
+pub mod handlers;
 pub mod pages;
 pub mod routes;
 pub mod server;
