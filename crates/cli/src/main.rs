@@ -92,6 +92,9 @@ enum Command {
         /// Write the new exercise's invitation codes to this file (mode 0600) instead of printing them.
         #[arg(long, value_name = "FILE")]
         codes_file: Option<PathBuf>,
+        /// Also answer requests for this host name (e.g. a TLS proxy's); loopback names always work. Repeatable.
+        #[arg(long = "public-host", value_name = "NAME")]
+        public_hosts: Vec<String>,
     },
 }
 
@@ -338,6 +341,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             db,
             bind,
             codes_file,
+            public_hosts,
         } => {
             let name = file
                 .as_ref()
@@ -345,7 +349,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     p.display().to_string()
                 });
             let scenario = (name, load(file.as_ref())?);
-            serve::run_serve(scenario, file.is_some(), &db, bind, codes_file.as_ref())?;
+            serve::run_serve(
+                scenario,
+                file.is_some(),
+                &db,
+                bind,
+                codes_file.as_ref(),
+                public_hosts,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

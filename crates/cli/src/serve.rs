@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use guarantor_exercise::{Codes, ServeError, open, serve, write_codes_file};
+use guarantor_exercise::{Codes, ServeError, open_with_hosts, serve, write_codes_file};
 use guarantor_model::Scenario;
 
 use crate::Failure;
@@ -38,13 +38,15 @@ pub fn run_serve(
     db: &Path,
     bind: SocketAddr,
     codes_file: Option<&PathBuf>,
+    public_hosts: Vec<String>,
 ) -> Result<(), Failure> {
     if !bind.ip().is_loopback() {
         eprintln!(
-            "warning: listening on {bind}, reachable from other machines; the server speaks plain HTTP, so put it behind a TLS proxy"
+            "warning: listening on {bind}, reachable from other machines; the server speaks plain HTTP, so put it behind a TLS proxy, and name the host clients use with --public-host"
         );
     }
-    let opened = open(db, Some(scenario)).map_err(|e| Failure(format!("error: {e}")))?;
+    let opened = open_with_hosts(db, Some(scenario), public_hosts)
+        .map_err(|e| Failure(format!("error: {e}")))?;
     match &opened.new_codes {
         Some(codes) => print_codes(codes, codes_file.map(|p| p.as_path()))?,
         None => {

@@ -29,5 +29,7 @@ pub mod state;
 pub mod store;
 pub mod views;
 
-pub use server::{Codes, Opened, Running, ServeError, open, router, serve, write_codes_file};
+pub use server::{
+    Codes, Opened, Running, ServeError, open, open_with_hosts, router, serve, write_codes_file,
+};
 pub use state::{Event, ExerciseState, fold};

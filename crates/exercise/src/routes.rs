@@ -154,6 +154,27 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin.to_str().ok() == Some(format!("http://{host}").as_str())
 }
 
+/// The `Host` a request names must be a loopback name (localhost, 127.x.x.x, [::1]) or one
+/// of the names given with `--public-host`. A web page on another site that rebinds its DNS
+/// name to 127.0.0.1 then reaches nothing: its requests carry its own name.
+pub fn host_allowed(headers: &HeaderMap, public_hosts: &[String]) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [v6]:port
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(n, _)| n)
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost"
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || public_hosts.iter().any(|h| h.eq_ignore_ascii_case(&name))
+}
+
 pub fn deny(status: StatusCode, message: &str) -> Response {
     (
         status,
@@ -214,6 +235,12 @@ pub async fn guard(
         // The path exists (the router matched it) but not with this method.
         return deny(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
     };
+    if !host_allowed(req.headers(), &app.public_hosts) {
+        return deny(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this server does not answer to that host name",
+        );
+    }
     let token = session_token(req.headers());
     let session = token
         .as_deref()
@@ -309,6 +336,37 @@ mod tests {
                 ("f".into(), "%é".into()),
             ]
         );
+    }
+
+    #[test]
+    fn only_loopback_and_named_hosts_are_answered() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::HOST, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:1",
+            "LOCALHOST",
+            "[::1]:80",
+            "127.9.9.9",
+        ] {
+            assert!(host_allowed(&h(ok), &[]), "{ok}");
+        }
+        for bad in [
+            "evil.example:8080",
+            "10.0.0.1:8080",
+            "localhost.evil.example",
+            "[::2]:80",
+        ] {
+            assert!(!host_allowed(&h(bad), &[]), "{bad}");
+        }
+        assert!(host_allowed(
+            &h("exercise.example.org"),
+            &["exercise.example.org".into()]
+        ));
+        assert!(!host_allowed(&HeaderMap::new(), &[]));
     }
 
     #[test]

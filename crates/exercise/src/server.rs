@@ -55,6 +55,8 @@ pub struct App {
     /// Verified against when the principal is unknown, so a wrong name costs the same time.
     pub(crate) dummy_hash: String,
     pub(crate) db: PathBuf,
+    /// Host names answered besides loopback ones (see [`crate::routes::host_allowed`]).
+    pub(crate) public_hosts: Vec<String>,
 }
 
 /// An exercise opened from its database, ready to serve.
@@ -68,6 +70,16 @@ pub struct Opened {
 /// A round closed but not yet adjudicated (the server stopped during adjudication)
 /// is adjudicated now, so the log always ends in a consistent state.
 pub fn open(db: &Path, scenario: Option<(String, Scenario)>) -> Result<Opened, ServeError> {
+    open_with_hosts(db, scenario, Vec::new())
+}
+
+/// [`open`], also answering requests addressed to these host names (e.g. the public
+/// name of a TLS proxy in front of the server). Loopback names are always answered.
+pub fn open_with_hosts(
+    db: &Path,
+    scenario: Option<(String, Scenario)>,
+    public_hosts: Vec<String>,
+) -> Result<Opened, ServeError> {
     let mut store = Store::open(db)?;
     let (events, mut state) = store.replay()?;
     let mut new_codes = None;
@@ -119,6 +131,7 @@ pub fn open(db: &Path, scenario: Option<(String, Scenario)>) -> Result<Opened, S
             credentials: RwLock::new(credentials),
             dummy_hash: hash_code("not a code"),
             db: db.to_path_buf(),
+            public_hosts,
         }),
         new_codes,
     })

@@ -61,9 +61,12 @@ fn status(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], 
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str(&format!("Host: {addr}\r\n"));
+    }
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -396,6 +399,28 @@ fn oversized_bodies_are_refused_and_responses_carry_security_headers() {
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
     assert_eq!(r.header("cache-control"), Some("no-store"));
+    // A page on another site whose DNS name was rebound to 127.0.0.1 reaches nothing.
+    for path in ["/", "/api/state", "/static/app.js"] {
+        let got = status(
+            s.running.addr,
+            "GET",
+            path,
+            &[("Host", "evil.example:80")],
+            "",
+        );
+        assert_eq!(got, 421, "{path}");
+    }
+    let got = status(
+        s.running.addr,
+        "GET",
+        "/api/state",
+        &[
+            ("Host", "localhost"),
+            ("Cookie", fac.cookie.as_deref().unwrap()),
+        ],
+        "",
+    );
+    assert_eq!(got, 200);
     // The page has no inline script and loads nothing from other hosts.
     assert!(
         !r.body.contains("<script>") && !r.body.contains("http://") && !r.body.contains("https://")
