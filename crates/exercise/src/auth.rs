@@ -155,41 +155,60 @@ fn keys(ip: IpAddr, who: &str) -> [String; 2] {
 impl RateLimiter {
     /// `Some(wait)` when sign-in from this address or for this principal is locked.
     pub fn locked(&self, ip: IpAddr, who: &str) -> Option<Duration> {
-        let map = self.map.lock().expect("limiter lock");
-        let now = Instant::now();
-        keys(ip, who)
-            .iter()
-            .filter_map(|k| map.get(k)?.locked_until)
-            .filter(|t| *t > now)
-            .map(|t| t - now)
-            .max()
+        lock_wait(&self.map.lock().expect("limiter lock"), ip, who)
+    }
+
+    /// Begin a sign-in attempt: `Some(wait)` when locked; otherwise the attempt is counted
+    /// as a failure at once (one lock, so attempts sent together cannot all slip through)
+    /// and [`RateLimiter::succeeded`] clears it if the code is right.
+    pub fn attempt(&self, ip: IpAddr, who: &str) -> Option<Duration> {
+        let mut map = self.map.lock().expect("limiter lock");
+        let wait = lock_wait(&map, ip, who);
+        if wait.is_none() {
+            record_failure(&mut map, ip, who);
+        }
+        wait
     }
 
     pub fn failed(&self, ip: IpAddr, who: &str) {
         let mut map = self.map.lock().expect("limiter lock");
-        // Bound the memory a flood of addresses or names can take: forget the ones not locked.
-        if map.len() >= MAX_TRACKED {
-            let now = Instant::now();
-            map.retain(|_, f| f.locked_until.is_some_and(|t| t > now));
-        }
-        for k in keys(ip, who) {
-            let f = map.entry(k).or_insert(Failures {
-                count: 0,
-                locked_until: None,
-            });
-            f.count += 1;
-            if f.count >= FREE_FAILURES {
-                let doublings = (f.count - FREE_FAILURES).min(16);
-                let wait = Duration::from_secs(1u64 << doublings).min(MAX_LOCKOUT);
-                f.locked_until = Some(Instant::now() + wait);
-            }
-        }
+        record_failure(&mut map, ip, who);
     }
 
     pub fn succeeded(&self, ip: IpAddr, who: &str) {
         let mut map = self.map.lock().expect("limiter lock");
         for k in keys(ip, who) {
             map.remove(&k);
+        }
+    }
+}
+
+fn lock_wait(map: &HashMap<String, Failures>, ip: IpAddr, who: &str) -> Option<Duration> {
+    let now = Instant::now();
+    keys(ip, who)
+        .iter()
+        .filter_map(|k| map.get(k)?.locked_until)
+        .filter(|t| *t > now)
+        .map(|t| t - now)
+        .max()
+}
+
+fn record_failure(map: &mut HashMap<String, Failures>, ip: IpAddr, who: &str) {
+    // Bound the memory a flood of addresses or names can take: forget the ones not locked.
+    if map.len() >= MAX_TRACKED {
+        let now = Instant::now();
+        map.retain(|_, f| f.locked_until.is_some_and(|t| t > now));
+    }
+    for k in keys(ip, who) {
+        let f = map.entry(k).or_insert(Failures {
+            count: 0,
+            locked_until: None,
+        });
+        f.count += 1;
+        if f.count >= FREE_FAILURES {
+            let doublings = (f.count - FREE_FAILURES).min(16);
+            let wait = Duration::from_secs(1u64 << doublings).min(MAX_LOCKOUT);
+            f.locked_until = Some(Instant::now() + wait);
         }
     }
 }
@@ -226,6 +245,19 @@ mod tests {
         );
         rl.succeeded(ip, "facilitator");
         assert!(rl.locked(ip, "facilitator").is_none());
+    }
+
+    #[test]
+    fn an_attempt_counts_as_a_failure_until_it_succeeds() {
+        let rl = RateLimiter::default();
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..FREE_FAILURES {
+            assert!(rl.attempt(ip, "observer").is_none());
+        }
+        // Five attempts still being checked already lock out a sixth.
+        assert!(rl.attempt(ip, "observer").is_some());
+        rl.succeeded(ip, "observer");
+        assert!(rl.attempt(ip, "observer").is_none());
     }
 
     #[test]

@@ -83,7 +83,9 @@ async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
     let who = ctx.field("who").unwrap_or("").to_string();
     let code = ctx.field("code").unwrap_or("").to_string();
     let ip = ctx.peer.ip();
-    if let Some(wait) = app.limiter.locked(ip, &who) {
+    // Counts the attempt as a failure at once, so that many attempts sent together cannot
+    // all pass the lock-out check; a right code clears the count below.
+    if let Some(wait) = app.limiter.attempt(ip, &who) {
         let secs = wait.as_secs().max(1);
         let mut res = (
             StatusCode::TOO_MANY_REQUESTS,
@@ -108,9 +110,13 @@ async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
         Some((p, h)) => (Some(p), h),
         None => (None, app.dummy_hash.clone()),
     };
-    let ok = tokio::task::spawn_blocking(move || verify_code(&code, &hash))
-        .await
-        .unwrap_or(false);
+    // At most a few argon2 checks (19 MiB each) run at once; the rest wait their turn.
+    let ok = match app.hashing.acquire().await {
+        Ok(_permit) => tokio::task::spawn_blocking(move || verify_code(&code, &hash))
+            .await
+            .unwrap_or(false),
+        Err(_) => false,
+    };
     match principal {
         Some(p) if ok => {
             app.limiter.succeeded(ip, &who);
@@ -126,14 +132,11 @@ async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
             );
             res
         }
-        _ => {
-            app.limiter.failed(ip, &who);
-            (
-                StatusCode::UNAUTHORIZED,
-                pages::sign_in(&st, None, Some("Wrong code or role.")),
-            )
-                .into_response()
-        }
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            pages::sign_in(&st, None, Some("Wrong code or role.")),
+        )
+            .into_response(),
     }
 }
 

@@ -46,10 +46,15 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// Argon2 verifications allowed at once (each takes 19 MiB and tens of milliseconds).
+pub const MAX_CONCURRENT_HASHES: usize = 4;
+
 pub struct App {
     pub(crate) log: Log,
     pub(crate) sessions: Sessions,
     pub(crate) limiter: RateLimiter,
+    /// Bounds the argon2 verifications running at once (memory and CPU).
+    pub(crate) hashing: tokio::sync::Semaphore,
     /// Principal key → argon2 hash of its code.
     pub(crate) credentials: RwLock<HashMap<String, String>>,
     /// Verified against when the principal is unknown, so a wrong name costs the same time.
@@ -128,6 +133,7 @@ pub fn open_with_hosts(
             log,
             sessions: Sessions::default(),
             limiter: RateLimiter::default(),
+            hashing: tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES),
             credentials: RwLock::new(credentials),
             dummy_hash: hash_code("not a code"),
             db: db.to_path_buf(),

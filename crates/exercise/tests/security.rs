@@ -426,3 +426,23 @@ fn oversized_bodies_are_refused_and_responses_carry_security_headers() {
         !r.body.contains("<script>") && !r.body.contains("http://") && !r.body.contains("https://")
     );
 }
+
+#[test]
+fn wrong_codes_sent_all_at_once_are_still_limited_to_five_checks() {
+    let s = start("ratelimit-burst");
+    let addr = s.running.addr;
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                scope.spawn(move || {
+                    let (r, _) = Client::sign_in(addr, "observer", &format!("GUESS-{i}")).unwrap();
+                    r.status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (5, 15), "{statuses:?}");
+}
