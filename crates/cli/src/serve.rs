@@ -22,10 +22,10 @@ fn print_codes(codes: &Codes, to: Option<&Path>) -> Result<(), Failure> {
         );
     } else {
         println!("New exercise. Invitation codes (shown once; the database keeps only hashes):");
-        println!("  facilitator  {}", codes.facilitator);
-        println!("  observer     {}", codes.observer);
+        println!("  {:<18} {}", "facilitator", codes.facilitator);
+        println!("  {:<18} {}", "observer", codes.observer);
         for (actor, code) in &codes.delegations {
-            println!("  delegation:{actor:<6} {code}");
+            println!("  {:<18} {code}", format!("delegation:{actor}"));
         }
     }
     Ok(())
