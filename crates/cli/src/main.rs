@@ -3,6 +3,7 @@
 
 mod forecast;
 mod progress;
+mod serve;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -103,6 +104,23 @@ enum Command {
         actors: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Host a live planning exercise in the browser (facilitator, delegations, observers).
+    Serve {
+        /// Scenario for a new exercise (default: the embedded scenario); ignored when the database already holds one.
+        file: Option<PathBuf>,
+        /// SQLite database holding the exercise's events; created if missing.
+        #[arg(long, default_value = "guarantor-exercise.db")]
+        db: PathBuf,
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Write the new exercise's invitation codes to this file (mode 0600) instead of printing them.
+        #[arg(long, value_name = "FILE")]
+        codes_file: Option<PathBuf>,
+        /// Also answer requests for this host name (e.g. a TLS proxy's); loopback names always work. Repeatable.
+        #[arg(long = "public-host", value_name = "NAME")]
+        public_hosts: Vec<String>,
     },
 }
 
@@ -417,6 +435,29 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             p.check().map_err(|m| Failure(format!("error: {m}")))?;
             emit(&guarantor_model::synth::synth(&p));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            file,
+            db,
+            bind,
+            codes_file,
+            public_hosts,
+        } => {
+            let name = file
+                .as_ref()
+                .map_or(DEFAULT_SCENARIO_NAME.to_string(), |p| {
+                    p.display().to_string()
+                });
+            let scenario = (name, load(file.as_ref())?);
+            serve::run_serve(
+                scenario,
+                file.is_some(),
+                &db,
+                bind,
+                codes_file.as_ref(),
+                public_hosts,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

@@ -1,0 +1,80 @@
+//! `guarantor serve`: host a live planning exercise in the browser.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use guarantor_exercise::{Codes, ServeError, open_with_hosts, serve, write_codes_file};
+use guarantor_model::Scenario;
+
+use crate::Failure;
+
+fn print_codes(codes: &Codes, to: Option<&Path>) -> Result<(), Failure> {
+    if let Some(path) = to {
+        write_codes_file(path, codes).map_err(|e| {
+            Failure(format!(
+                "error: cannot write the codes file {}: {e} (it must not exist yet)",
+                path.display()
+            ))
+        })?;
+        println!(
+            "New exercise: the invitation codes are in {} (readable only by you). Hand each delegation its own code.",
+            path.display()
+        );
+    } else {
+        println!("New exercise. Invitation codes (shown once; the database keeps only hashes):");
+        println!("  {:<18} {}", "facilitator", codes.facilitator);
+        println!("  {:<18} {}", "observer", codes.observer);
+        for (actor, code) in &codes.delegations {
+            println!("  {:<18} {code}", format!("delegation:{actor}"));
+        }
+    }
+    Ok(())
+}
+
+/// Open (or create) the exercise in `db` and serve it on `bind` until Ctrl-C.
+pub fn run_serve(
+    scenario: (String, Scenario),
+    file_given: bool,
+    db: &Path,
+    bind: SocketAddr,
+    codes_file: Option<&PathBuf>,
+    public_hosts: Vec<String>,
+) -> Result<(), Failure> {
+    if !bind.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {bind}, reachable from other machines; the server speaks plain HTTP, so put it behind a TLS proxy, and name the host clients use with --public-host"
+        );
+    }
+    let opened = open_with_hosts(db, Some(scenario), public_hosts)
+        .map_err(|e| Failure(format!("error: {e}")))?;
+    match &opened.new_codes {
+        Some(codes) => print_codes(codes, codes_file.map(|p| p.as_path()))?,
+        None => {
+            if file_given {
+                eprintln!(
+                    "note: {} already holds an exercise; it continues on its own scenario and the scenario file is ignored",
+                    db.display()
+                );
+            }
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("error: cannot start the server runtime: {e}")))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .map_err(|source| ServeError::Bind { bind, source })?;
+        let addr = listener.local_addr()?;
+        println!(
+            "Serving the exercise at http://{addr}/ (database {}); Ctrl-C stops.",
+            db.display()
+        );
+        serve(listener, opened.app, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    })
+    .map_err(|e| Failure(format!("error: {e}")))
+}

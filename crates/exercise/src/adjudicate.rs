@@ -1,0 +1,307 @@
+//! Adjudication: the engine's verdicts on the combined inputs of a round, and
+//! the redaction that keeps each delegation's private values private.
+
+use std::collections::BTreeMap;
+
+use guarantor_engine::{EvalOptions, Evaluation, PackageVerdict, ReasonKind, evaluate};
+use guarantor_model::Scenario;
+use serde::{Deserialize, Serialize};
+
+use crate::state::{ExerciseState, Part};
+
+/// Passing packages kept in a round's result (the engine ranks them best first).
+pub const MAX_PASSING_KEPT: usize = 50;
+/// Packages that fail but come closest to passing, kept so that a round where
+/// nothing passes still shows why.
+pub const NEAREST_FAILING_KEPT: usize = 5;
+
+/// What the engine concluded for one round, as stored in the event log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Adjudication {
+    pub evaluated: u64,
+    pub feasible: u64,
+    pub passing: u64,
+    pub frontier: u64,
+    /// Required actor → packages it rejects.
+    pub rejected_by: BTreeMap<String, u64>,
+    /// The passing packages (best first, at most [`MAX_PASSING_KEPT`]), then the
+    /// [`NEAREST_FAILING_KEPT`] failing packages nearest to passing.
+    pub packages: Vec<PackageOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageOutcome {
+    pub label: String,
+    pub options: BTreeMap<String, String>,
+    pub feasible: bool,
+    pub passes: bool,
+    pub frontier: bool,
+    pub deterrence: f64,
+    pub cost_per_year: f64,
+    pub shortfalls: Vec<ShortfallOutcome>,
+    /// (contributor, capability, units): the published plan.
+    pub allocation: Vec<(String, String, f64)>,
+    /// Actor → its verdict, with full reasons (redacted when shown to others).
+    pub verdicts: BTreeMap<String, ActorOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShortfallOutcome {
+    pub capability: String,
+    pub short: f64,
+    pub need: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorOutcome {
+    pub accepts: bool,
+    pub required: bool,
+    pub utility: f64,
+    pub margin: f64,
+    pub reasons: Vec<ReasonOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonOutcome {
+    /// "red_line" or "utility".
+    pub kind: String,
+    pub red_line: Option<String>,
+    pub text: String,
+}
+
+impl PackageOutcome {
+    pub fn from_verdict(v: &PackageVerdict) -> PackageOutcome {
+        PackageOutcome {
+            label: v.label.clone(),
+            options: v.options.clone(),
+            feasible: v.feasible,
+            passes: v.passes,
+            frontier: v.frontier,
+            deterrence: v.deterrence,
+            cost_per_year: v.cost_per_year,
+            shortfalls: v
+                .shortfalls
+                .iter()
+                .map(|s| ShortfallOutcome {
+                    capability: s.capability.clone(),
+                    short: s.short,
+                    need: s.need,
+                })
+                .collect(),
+            allocation: v
+                .allocation
+                .iter()
+                .map(|l| (l.contributor.clone(), l.capability.clone(), l.units))
+                .collect(),
+            verdicts: v
+                .acceptance
+                .iter()
+                .map(|(a, av)| {
+                    (
+                        a.clone(),
+                        ActorOutcome {
+                            accepts: av.accepts,
+                            required: av.required,
+                            utility: av.utility,
+                            margin: av.margin,
+                            reasons: av
+                                .reasons
+                                .iter()
+                                .map(|r| ReasonOutcome {
+                                    kind: match r.kind {
+                                        ReasonKind::RedLine => "red_line".into(),
+                                        ReasonKind::Utility => "utility".into(),
+                                    },
+                                    red_line: r.red_line.clone(),
+                                    text: r.text.clone(),
+                                })
+                                .collect(),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Adjudication {
+    /// Keep what a round publishes from a full evaluation.
+    pub fn from_evaluation(e: &Evaluation) -> Adjudication {
+        let passing = e
+            .packages
+            .iter()
+            .filter(|p| p.passes)
+            .take(MAX_PASSING_KEPT);
+        let failing = e
+            .packages
+            .iter()
+            .filter(|p| !p.passes)
+            .take(NEAREST_FAILING_KEPT);
+        Adjudication {
+            evaluated: e.counts.evaluated,
+            feasible: e.counts.feasible,
+            passing: e.counts.passing,
+            frontier: e.counts.frontier,
+            rejected_by: e
+                .failures
+                .rejected_by
+                .iter()
+                .map(|(a, f)| (a.clone(), f.rejects))
+                .collect(),
+            packages: passing
+                .chain(failing)
+                .map(PackageOutcome::from_verdict)
+                .collect(),
+        }
+    }
+}
+
+/// Run the engine on a combined scenario.
+pub fn adjudicate(combined: &Scenario) -> Result<Adjudication, String> {
+    evaluate(combined, &EvalOptions::default())
+        .map(|e| Adjudication::from_evaluation(&e))
+        .map_err(|e| e.to_string())
+}
+
+/// One actor's verdict as a given viewer may see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VisibleVerdict {
+    pub actor: String,
+    pub accepts: bool,
+    pub required: bool,
+    /// Only for the actor itself, the facilitator, or once its reservation is disclosed.
+    pub margin: Option<f64>,
+    pub reasons: Vec<String>,
+}
+
+/// Who is looking at a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer<'a> {
+    Facilitator,
+    Public,
+    Delegation(&'a str),
+}
+
+impl Viewer<'_> {
+    fn sees(&self, st: &ExerciseState, actor: &str, part: Part) -> bool {
+        match self {
+            Viewer::Facilitator => true,
+            Viewer::Delegation(me) if *me == actor => true,
+            _ => st.is_disclosed(actor, part),
+        }
+    }
+}
+
+/// The verdicts of one package with every private value the viewer may not see replaced
+/// by its kind: a red line's text (and id) stays hidden until the facilitator discloses
+/// the actor's red lines, the reservation and margin until it discloses the reservation.
+pub fn visible_verdicts(
+    st: &ExerciseState,
+    p: &PackageOutcome,
+    viewer: Viewer<'_>,
+) -> Vec<VisibleVerdict> {
+    p.verdicts
+        .iter()
+        .map(|(actor, v)| {
+            let reasons = v
+                .reasons
+                .iter()
+                .map(|r| match r.kind.as_str() {
+                    "red_line" if viewer.sees(st, actor, Part::RedLines) => r.text.clone(),
+                    "red_line" => "a red line".to_string(),
+                    _ if viewer.sees(st, actor, Part::Reservation) => r.text.clone(),
+                    _ => "below its reservation".to_string(),
+                })
+                .collect();
+            VisibleVerdict {
+                actor: actor.clone(),
+                accepts: v.accepts,
+                required: v.required,
+                margin: viewer
+                    .sees(st, actor, Part::Reservation)
+                    .then_some(v.margin),
+                reasons,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Event;
+
+    fn outcome() -> PackageOutcome {
+        let reason = |kind: &str, red_line: Option<&str>, text: &str| ReasonOutcome {
+            kind: kind.into(),
+            red_line: red_line.map(str::to_string),
+            text: text.into(),
+        };
+        PackageOutcome {
+            label: "p".into(),
+            options: BTreeMap::new(),
+            feasible: true,
+            passes: false,
+            frontier: false,
+            deterrence: 1.0,
+            cost_per_year: 1.0,
+            shortfalls: vec![],
+            allocation: vec![],
+            verdicts: BTreeMap::from([(
+                "ru".to_string(),
+                ActorOutcome {
+                    accepts: false,
+                    required: true,
+                    utility: 0.3,
+                    margin: -0.3,
+                    reasons: vec![
+                        reason(
+                            "red_line",
+                            Some("secret_line"),
+                            "red line \"secret_line\" violated",
+                        ),
+                        reason(
+                            "utility",
+                            None,
+                            "utility 0.300 is below its reservation 0.600",
+                        ),
+                    ],
+                },
+            )]),
+        }
+    }
+
+    fn state_with_ru() -> ExerciseState {
+        let mut st = ExerciseState::default();
+        st.apply(Event::ExerciseCreated {
+            scenario_name: "default".into(),
+            scenario: Box::new(guarantor_model::default_scenario()),
+        });
+        st
+    }
+
+    #[test]
+    fn others_see_that_an_actor_rejects_but_not_its_private_reasons() {
+        let mut st = state_with_ru();
+        let p = outcome();
+        for viewer in [Viewer::Public, Viewer::Delegation("uk")] {
+            let v = &visible_verdicts(&st, &p, viewer)[0];
+            assert_eq!(v.reasons, ["a red line", "below its reservation"]);
+            assert_eq!(v.margin, None);
+        }
+        for viewer in [Viewer::Facilitator, Viewer::Delegation("ru")] {
+            let v = &visible_verdicts(&st, &p, viewer)[0];
+            assert!(v.reasons[0].contains("secret_line") && v.reasons[1].contains("0.600"));
+            assert_eq!(v.margin, Some(-0.3));
+        }
+        // Disclosing the red lines reveals them, and only them.
+        st.apply(Event::Disclosed {
+            actor: "ru".into(),
+            part: Part::RedLines,
+        });
+        let v = &visible_verdicts(&st, &p, Viewer::Public)[0];
+        assert!(v.reasons[0].contains("secret_line"));
+        assert_eq!(v.reasons[1], "below its reservation");
+        assert_eq!(v.margin, None);
+    }
+}

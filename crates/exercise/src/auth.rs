@@ -1,0 +1,269 @@
+//! Sign-in codes (argon2-hashed), sessions with synchronizer CSRF tokens, and
+//! the sign-in rate limiter.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use crate::state::Principal;
+
+/// Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).expect("the operating system provides randomness");
+    b
+}
+
+/// A new invitation code: 20 symbols of a 31-letter alphabet (≈ 99 bits), in groups of 4.
+pub fn new_code() -> String {
+    let bytes = random_bytes::<20>();
+    let mut out = String::new();
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        // 256 mod 31 = 8: the first 8 symbols are marginally likelier; 99 bits is still ample.
+        out.push(CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char);
+    }
+    out
+}
+
+/// A code as typed: case, spaces and dashes do not matter.
+pub fn normalise_code(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Argon2id (default parameters: 19 MiB, 2 passes) hash of a code, in PHC string form.
+pub fn hash_code(code: &str) -> String {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("16 bytes is a valid salt");
+    Argon2::default()
+        .hash_password(normalise_code(code).as_bytes(), &salt)
+        .expect("argon2 hashes any input with valid parameters")
+        .to_string()
+}
+
+pub fn verify_code(code: &str, hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    Argon2::default()
+        .verify_password(normalise_code(code).as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// Compare secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A signed-in browser or client.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub principal: Principal,
+    /// Synchronizer token every state-changing request must carry.
+    pub csrf: String,
+    created: Instant,
+}
+
+/// Sessions live this long, then the user signs in again.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+
+/// Sessions in memory: a restart signs everybody out (the exercise itself is kept).
+#[derive(Default)]
+pub struct Sessions {
+    map: Mutex<HashMap<String, Session>>,
+}
+
+impl Sessions {
+    /// Start a session; returns its token (the cookie value).
+    pub fn create(&self, principal: Principal) -> (String, Session) {
+        let token = hex(&random_bytes::<32>());
+        let session = Session {
+            principal,
+            csrf: hex(&random_bytes::<32>()),
+            created: Instant::now(),
+        };
+        let mut map = self.map.lock().expect("sessions lock");
+        map.retain(|_, s| s.created.elapsed() < SESSION_LIFETIME);
+        map.insert(token.clone(), session.clone());
+        (token, session)
+    }
+
+    pub fn get(&self, token: &str) -> Option<Session> {
+        let map = self.map.lock().expect("sessions lock");
+        map.get(token)
+            .filter(|s| s.created.elapsed() < SESSION_LIFETIME)
+            .cloned()
+    }
+
+    pub fn remove(&self, token: &str) {
+        self.map.lock().expect("sessions lock").remove(token);
+    }
+
+    /// End every session of a principal (its code was replaced).
+    pub fn remove_principal(&self, p: &Principal) {
+        self.map
+            .lock()
+            .expect("sessions lock")
+            .retain(|_, s| &s.principal != p);
+    }
+}
+
+/// Failed sign-ins allowed before a lock-out starts.
+pub const FREE_FAILURES: u32 = 5;
+/// Longest lock-out.
+pub const MAX_LOCKOUT: Duration = Duration::from_secs(300);
+
+/// Failure counters kept before unlocked ones are forgotten.
+const MAX_TRACKED: usize = 10_000;
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    locked_until: Option<Instant>,
+}
+
+/// Counts failed sign-ins per client address and per principal. After
+/// [`FREE_FAILURES`] failures in a row, each further failure doubles a lock-out
+/// (1 s, 2 s, 4 s… up to [`MAX_LOCKOUT`]) during which even a right code is refused.
+#[derive(Default)]
+pub struct RateLimiter {
+    map: Mutex<HashMap<String, Failures>>,
+}
+
+fn keys(ip: IpAddr, who: &str) -> [String; 2] {
+    [format!("ip:{ip}"), format!("who:{who}")]
+}
+
+impl RateLimiter {
+    /// `Some(wait)` when sign-in from this address or for this principal is locked.
+    pub fn locked(&self, ip: IpAddr, who: &str) -> Option<Duration> {
+        lock_wait(&self.map.lock().expect("limiter lock"), ip, who)
+    }
+
+    /// Begin a sign-in attempt: `Some(wait)` when locked; otherwise the attempt is counted
+    /// as a failure at once (one lock, so attempts sent together cannot all slip through)
+    /// and [`RateLimiter::succeeded`] clears it if the code is right.
+    pub fn attempt(&self, ip: IpAddr, who: &str) -> Option<Duration> {
+        let mut map = self.map.lock().expect("limiter lock");
+        let wait = lock_wait(&map, ip, who);
+        if wait.is_none() {
+            record_failure(&mut map, ip, who);
+        }
+        wait
+    }
+
+    pub fn failed(&self, ip: IpAddr, who: &str) {
+        let mut map = self.map.lock().expect("limiter lock");
+        record_failure(&mut map, ip, who);
+    }
+
+    pub fn succeeded(&self, ip: IpAddr, who: &str) {
+        let mut map = self.map.lock().expect("limiter lock");
+        for k in keys(ip, who) {
+            map.remove(&k);
+        }
+    }
+}
+
+fn lock_wait(map: &HashMap<String, Failures>, ip: IpAddr, who: &str) -> Option<Duration> {
+    let now = Instant::now();
+    keys(ip, who)
+        .iter()
+        .filter_map(|k| map.get(k)?.locked_until)
+        .filter(|t| *t > now)
+        .map(|t| t - now)
+        .max()
+}
+
+fn record_failure(map: &mut HashMap<String, Failures>, ip: IpAddr, who: &str) {
+    // Bound the memory a flood of addresses or names can take: forget the ones not locked.
+    if map.len() >= MAX_TRACKED {
+        let now = Instant::now();
+        map.retain(|_, f| f.locked_until.is_some_and(|t| t > now));
+    }
+    for k in keys(ip, who) {
+        let f = map.entry(k).or_insert(Failures {
+            count: 0,
+            locked_until: None,
+        });
+        f.count += 1;
+        if f.count >= FREE_FAILURES {
+            let doublings = (f.count - FREE_FAILURES).min(16);
+            let wait = Duration::from_secs(1u64 << doublings).min(MAX_LOCKOUT);
+            f.locked_until = Some(Instant::now() + wait);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_verifies_against_its_hash_whatever_the_case_and_dashes() {
+        let code = new_code();
+        assert_eq!(code.len(), 24);
+        let h = hash_code(&code);
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_code(&code.to_lowercase().replace('-', " "), &h));
+        assert!(!verify_code("WRONG-CODE", &h));
+        assert!(!verify_code(&code, "not a hash"));
+    }
+
+    #[test]
+    fn five_failures_lock_out_the_address_and_the_principal() {
+        let rl = RateLimiter::default();
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..FREE_FAILURES - 1 {
+            rl.failed(ip, "facilitator");
+            assert!(rl.locked(ip, "facilitator").is_none());
+        }
+        rl.failed(ip, "facilitator");
+        assert!(rl.locked(ip, "facilitator").is_some());
+        // Another address is locked out of the same principal, too.
+        assert!(
+            rl.locked("10.0.0.2".parse().unwrap(), "facilitator")
+                .is_some()
+        );
+        rl.succeeded(ip, "facilitator");
+        assert!(rl.locked(ip, "facilitator").is_none());
+    }
+
+    #[test]
+    fn an_attempt_counts_as_a_failure_until_it_succeeds() {
+        let rl = RateLimiter::default();
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..FREE_FAILURES {
+            assert!(rl.attempt(ip, "observer").is_none());
+        }
+        // Five attempts still being checked already lock out a sixth.
+        assert!(rl.attempt(ip, "observer").is_some());
+        rl.succeeded(ip, "observer");
+        assert!(rl.attempt(ip, "observer").is_none());
+    }
+
+    #[test]
+    fn constant_time_eq_compares_whole_strings() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,414 @@
+//! The request handlers. Each runs behind [`crate::routes::guard`], which has
+//! already checked the role, the CSRF token and the origin, and put a [`Ctx`] in
+//! the request.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::{Extension, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post};
+
+use crate::adjudicate::{Viewer, adjudicate};
+use crate::auth::{hash_code, new_code, verify_code};
+use crate::pages;
+use crate::routes::{COOKIE, Ctx, RouteSpec, Verb, deny};
+use crate::server::App;
+use crate::state::{Event, ExerciseState, Offer, Part, Principal, PrivateInputs};
+use crate::store::{AppendError, Store};
+use crate::views;
+
+pub(crate) fn handler(spec: &RouteSpec) -> MethodRouter<Arc<App>> {
+    match (spec.verb, spec.path) {
+        (Verb::Get, "/") => get(sign_in_page),
+        (Verb::Post, "/signin") => post(sign_in),
+        (Verb::Get, "/static/app.js") => get(|| async {
+            (
+                [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                pages::APP_JS,
+            )
+        }),
+        (Verb::Get, "/static/app.css") => get(|| async {
+            (
+                [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                pages::APP_CSS,
+            )
+        }),
+        (Verb::Post, "/signout") => post(sign_out),
+        (Verb::Get, "/public") => get(public_page),
+        (Verb::Get, "/api/state") => get(api_state),
+        (Verb::Get, "/events") => get(events),
+        (Verb::Get, "/delegation") => get(delegation_page),
+        (Verb::Post, "/delegation/move") => post(submit_move),
+        (Verb::Get, "/facilitator") => get(facilitator_page),
+        (Verb::Post, "/facilitator/open") => post(open_round),
+        (Verb::Post, "/facilitator/close") => post(close_round),
+        (Verb::Post, "/facilitator/disclose") => post(disclose),
+        (Verb::Post, "/facilitator/reissue") => post(reissue),
+        (Verb::Get, "/api/export") => get(export),
+        (verb, path) => unreachable!("route {verb:?} {path} in ROUTES has no handler"),
+    }
+}
+
+fn home_of(p: &Principal) -> &'static str {
+    match p {
+        Principal::Facilitator => "/facilitator",
+        Principal::Observer => "/public",
+        Principal::Delegation(_) => "/delegation",
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+fn append_failure(e: AppendError) -> Response {
+    match e {
+        AppendError::Rejected(r) => deny(StatusCode::CONFLICT, &r.0),
+        AppendError::Storage(m) => deny(StatusCode::SERVICE_UNAVAILABLE, &m),
+        AppendError::Stopped => deny(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"),
+    }
+}
+
+async fn sign_in_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    pages::sign_in(&st, ctx.principal(), None).into_response()
+}
+
+async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let who = ctx.field("who").unwrap_or("").to_string();
+    let code = ctx.field("code").unwrap_or("").to_string();
+    let ip = ctx.peer.ip();
+    // Counts the attempt as a failure at once, so that many attempts sent together cannot
+    // all pass the lock-out check; a right code clears the count below.
+    if let Some(wait) = app.limiter.attempt(ip, &who) {
+        let secs = wait.as_secs().max(1);
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            pages::sign_in(
+                &st,
+                None,
+                Some(&format!(
+                    "Too many wrong codes. Try again in {secs} seconds."
+                )),
+            ),
+        )
+            .into_response();
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return res;
+    }
+    let known = Principal::from_key(&who).and_then(|p| {
+        let creds = app.credentials.read().expect("credentials lock");
+        creds.get(&p.key()).map(|h| (p, h.clone()))
+    });
+    let (principal, hash) = match known {
+        Some((p, h)) => (Some(p), h),
+        None => (None, app.dummy_hash.clone()),
+    };
+    // At most a few argon2 checks (19 MiB each) run at once; the rest wait their turn.
+    let ok = match app.hashing.acquire().await {
+        Ok(_permit) => tokio::task::spawn_blocking(move || verify_code(&code, &hash))
+            .await
+            .unwrap_or(false),
+        Err(_) => false,
+    };
+    match principal {
+        Some(p) if ok => {
+            app.limiter.succeeded(ip, &who);
+            let (token, _) = app.sessions.create(p.clone());
+            let mut res = see_other(home_of(&p));
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&format!(
+                    "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+                    crate::auth::SESSION_LIFETIME.as_secs()
+                ))
+                .expect("hex token is a valid header value"),
+            );
+            res
+        }
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            pages::sign_in(&st, None, Some("Wrong code or role.")),
+        )
+            .into_response(),
+    }
+}
+
+async fn sign_out(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    if let Some((token, _)) = &ctx.session {
+        app.sessions.remove(token);
+    }
+    let mut res = see_other("/");
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("gx_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+    res
+}
+
+fn session_of(ctx: &Ctx) -> &crate::auth::Session {
+    &ctx.session
+        .as_ref()
+        .expect("the guard checked the session")
+        .1
+}
+
+async fn public_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let s = session_of(&ctx);
+    let viewer = match &s.principal {
+        Principal::Facilitator => Viewer::Facilitator,
+        Principal::Delegation(a) => Viewer::Delegation(a),
+        Principal::Observer => Viewer::Public,
+    };
+    pages::public(&st, s, viewer).into_response()
+}
+
+async fn delegation_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let s = session_of(&ctx);
+    let Principal::Delegation(actor) = &s.principal else {
+        unreachable!("the guard admits only delegations")
+    };
+    pages::delegation(&st, s, actor, None).into_response()
+}
+
+async fn facilitator_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    pages::facilitator(&st, session_of(&ctx)).into_response()
+}
+
+async fn api_state(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    axum::Json(views::state_view(&st, session_of(&ctx))).into_response()
+}
+
+/// Read a delegation's move from the form: `count.CAP`, `share.CAP`, a checkbox
+/// `caveat.ID` / `red_line.ID` for each one it holds, and `reservation`.
+pub fn inputs_from_form(
+    st: &ExerciseState,
+    actor: &str,
+    ctx: &Ctx,
+) -> Result<PrivateInputs, String> {
+    let scenario = st.scenario.as_ref().ok_or("no exercise")?;
+    let a = scenario
+        .actor(actor)
+        .ok_or_else(|| format!("unknown delegation {actor}"))?;
+    let number = |name: &str| -> Result<f64, String> {
+        let v = ctx
+            .field(name)
+            .ok_or_else(|| format!("the form lacks the field {name}"))?;
+        v.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("{name} must be a number, not \"{v}\""))
+    };
+    let mut inputs = PrivateInputs {
+        inventory: BTreeMap::new(),
+        caveats: BTreeMap::new(),
+        red_lines: BTreeMap::new(),
+        reservation: number("reservation")?,
+    };
+    for k in a.inventory.keys() {
+        inputs.inventory.insert(
+            k.clone(),
+            Offer {
+                count: number(&format!("count.{k}"))?,
+                deployable_share: number(&format!("share.{k}"))?,
+            },
+        );
+    }
+    for c in &a.caveats {
+        inputs
+            .caveats
+            .insert(c.id.clone(), ctx.has(&format!("caveat.{}", c.id)));
+    }
+    for r in &a.red_lines {
+        inputs
+            .red_lines
+            .insert(r.id.clone(), ctx.has(&format!("red_line.{}", r.id)));
+    }
+    inputs.check(a)?;
+    Ok(inputs)
+}
+
+async fn submit_move(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let s = session_of(&ctx);
+    // The actor always comes from the session, never from the request.
+    let Principal::Delegation(actor) = &s.principal else {
+        unreachable!("the guard admits only delegations")
+    };
+    let inputs = match inputs_from_form(&st, actor, &ctx) {
+        Ok(i) => i,
+        Err(msg) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::delegation(&st, s, actor, Some(&msg)),
+            )
+                .into_response();
+        }
+    };
+    let ev = Event::MoveSubmitted {
+        round: st.round,
+        actor: actor.clone(),
+        inputs,
+    };
+    match app.log.append(ev).await {
+        Ok(seq) => acknowledged("/delegation", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+/// 303 back to the page, sent only after the event is committed; `X-Event-Seq` names it.
+fn acknowledged(to: &str, seq: u64) -> Response {
+    let mut res = see_other(to);
+    res.headers_mut()
+        .insert("x-event-seq", HeaderValue::from(seq));
+    res
+}
+
+async fn open_round(State(app): State<Arc<App>>) -> Response {
+    let round = app.log.state().round + 1;
+    match app.log.append(Event::RoundOpened { round }).await {
+        Ok(seq) => acknowledged("/facilitator", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+async fn close_round(State(app): State<Arc<App>>) -> Response {
+    let round = app.log.state().round;
+    if let Err(e) = app.log.append(Event::RoundClosed { round }).await {
+        return append_failure(e);
+    }
+    // No move is accepted once the round is closed, so this snapshot is the round's final input.
+    let st = app.log.state();
+    let combined = st.combined_scenario().expect("created");
+    let result = tokio::task::spawn_blocking(move || adjudicate(&combined))
+        .await
+        .unwrap_or_else(|e| Err(format!("the engine stopped: {e}")));
+    match app
+        .log
+        .append(Event::RoundAdjudicated { round, result })
+        .await
+    {
+        Ok(seq) => acknowledged("/facilitator", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+async fn disclose(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let actor = ctx.field("actor").unwrap_or("").to_string();
+    let Some(part) = ctx.field("part").and_then(Part::parse) else {
+        return deny(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "part must be one of inventory, caveats, red_lines, reservation",
+        );
+    };
+    match app.log.append(Event::Disclosed { actor, part }).await {
+        Ok(seq) => acknowledged("/facilitator", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+/// Replace a role's code: the new code is shown once, the old one and its sessions end.
+async fn reissue(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let who = ctx.field("who").unwrap_or("").to_string();
+    let Some(principal) = Principal::from_key(&who) else {
+        return deny(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "who must be facilitator, observer or delegation:ID",
+        );
+    };
+    let code = new_code();
+    let hash = {
+        let code = code.clone();
+        match tokio::task::spawn_blocking(move || hash_code(&code)).await {
+            Ok(h) => h,
+            Err(e) => return deny(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        }
+    };
+    let ev = Event::CodeReissued {
+        principal: principal.key(),
+    };
+    match app
+        .log
+        .append_with_credential(ev, Some((principal.key(), hash.clone())))
+        .await
+    {
+        Ok(_) => {
+            app.credentials
+                .write()
+                .expect("credentials lock")
+                .insert(principal.key(), hash);
+            app.sessions.remove_principal(&principal);
+            let st = app.log.state();
+            match app.sessions.get(&ctx.session.as_ref().expect("guarded").0) {
+                Some(s) => pages::new_code(&st, &s, &principal, &code).into_response(),
+                // The facilitator replaced its own code: sign in again with it.
+                None => pages::sign_in(
+                    &st,
+                    None,
+                    Some(&format!("Your new code is {code}. Sign in with it.")),
+                )
+                .into_response(),
+            }
+        }
+        Err(e) => append_failure(e),
+    }
+}
+
+async fn export(State(app): State<Arc<App>>) -> Response {
+    let db = app.db.clone();
+    // A second connection reads while the writer goes on (WAL allows it).
+    let events = tokio::task::spawn_blocking(move || Store::open(&db).and_then(|s| s.events()))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    match events {
+        Ok(events) => {
+            let st = app.log.state();
+            let mut res = axum::Json(views::export_view(&st, &events)).into_response();
+            res.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"exercise-export.json\""),
+            );
+            res
+        }
+        Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
+    }
+}
+
+async fn events(State(app): State<Arc<App>>) -> Response {
+    // Subscribe before reading the state: an event committed in between arrives through
+    // the subscription, so a page that compares sequence numbers misses nothing.
+    let rx = app.log.subscribe();
+    let seq = app.log.state().events;
+    let sync = SseEvent::default()
+        .event("sync")
+        .data(serde_json::json!({ "seq": seq }).to_string());
+    let first = futures_util::stream::once(async move { Ok::<_, Infallible>(sync) });
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(n) => {
+                    let data = serde_json::json!({
+                        "seq": n.seq, "kind": n.kind, "round": n.round, "actor": n.actor
+                    });
+                    let ev = SseEvent::default().event(n.kind).data(data.to_string());
+                    return Some((Ok::<_, Infallible>(ev), rx));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(futures_util::StreamExt::chain(first, rest))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}

@@ -1,0 +1,346 @@
+//! Server-rendered HTML (maud). No page shows a private value its viewer may
+//! not see: results go through [`crate::views::visible_rounds`], and only the
+//! delegation page renders the delegation's own inputs.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::adjudicate::Viewer;
+use crate::auth::Session;
+use crate::state::{ExerciseState, Part, Phase, Principal};
+use crate::views::{VisibleRound, disclosed_parts, visible_rounds};
+
+pub const APP_JS: &str = include_str!("../assets/app.js");
+pub const APP_CSS: &str = include_str!("../assets/app.css");
+
+fn title(st: &ExerciseState) -> String {
+    st.scenario
+        .as_ref()
+        .map(|s| s.meta.title.clone())
+        .unwrap_or_default()
+}
+
+fn actor_name(st: &ExerciseState, id: &str) -> String {
+    st.scenario
+        .as_ref()
+        .and_then(|s| s.actor(id))
+        .map(|a| format!("{} ({id})", a.name))
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn phase_text(st: &ExerciseState) -> String {
+    match st.phase {
+        Phase::Setup => "Waiting for the facilitator to open round 1".into(),
+        Phase::Open => format!("Round {} is open for moves", st.round),
+        Phase::Adjudicating => format!("Round {} is closed; the engine is adjudicating", st.round),
+        Phase::Published => format!("Round {} verdict published", st.round),
+    }
+}
+
+fn layout(st: &ExerciseState, session: Option<&Session>, heading: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (heading) " — Guarantor exercise" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body data-live=[session.map(|_| "1")] data-seq=(st.events) {
+                header {
+                    strong { "Guarantor exercise" }
+                    span.scenario { (title(st)) }
+                    @if let Some(s) = session {
+                        span.who { (who(st, &s.principal)) }
+                        form.inline method="post" action="/signout" {
+                            input type="hidden" name="csrf" value=(s.csrf);
+                            button type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                div #live-banner hidden { "The exercise has changed. " a href="" { "Reload" } " to see it." }
+                main {
+                    h1 { (heading) }
+                    @if session.is_some() { p.phase #phase { (phase_text(st)) } }
+                    (body)
+                }
+                footer { "Notional scenario built from public figures. Private inputs stay with their delegation unless the facilitator discloses them." }
+            }
+        }
+    }
+}
+
+fn who(st: &ExerciseState, p: &Principal) -> String {
+    match p {
+        Principal::Facilitator => "Facilitator".into(),
+        Principal::Observer => "Observer".into(),
+        Principal::Delegation(a) => format!("Delegation of {}", actor_name(st, a)),
+    }
+}
+
+pub fn sign_in(st: &ExerciseState, signed_in: Option<&Principal>, error: Option<&str>) -> Markup {
+    let body = html! {
+        @if let Some(p) = signed_in {
+            p { "You are signed in as " (who(st, p)) ". "
+                a href=(match p { Principal::Facilitator => "/facilitator", Principal::Observer => "/public", Principal::Delegation(_) => "/delegation" }) { "Continue" } }
+        }
+        @if let Some(e) = error { p.error role="alert" { (e) } }
+        form.card method="post" action="/signin" {
+            label { "Role "
+                select name="who" {
+                    option value="facilitator" { "Facilitator" }
+                    option value="observer" { "Observer" }
+                    @for a in st.inputs.keys() {
+                        option value=(format!("delegation:{a}")) { "Delegation of " (actor_name(st, a)) }
+                    }
+                }
+            }
+            label { "Code " input type="password" name="code" autocomplete="off" required; }
+            button type="submit" { "Sign in" }
+        }
+        p.hint { "The facilitator received every invitation code when the exercise was created." }
+    };
+    layout(st, None, "Sign in", body)
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn rounds_markup(_st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
+    html! {
+        @for r in rounds.iter().rev() {
+            section.round data-round=(r.round) {
+                h2 { "Round " (r.round) " verdict" }
+                @if let Some(e) = &r.error {
+                    p.error { "The engine could not adjudicate: " (e) }
+                } @else {
+                    p { (r.evaluated) " packages evaluated, " (r.feasible) " feasible, "
+                        strong { (r.passing) " pass" } " (feasible and acceptable to every required actor), "
+                        (r.frontier) " on the frontier." }
+                    @if !r.rejected_by.is_empty() {
+                        p.small { "Packages rejected, by required actor: "
+                            @for (i, (a, n)) in r.rejected_by.iter().enumerate() {
+                                @if i > 0 { ", " } (a) " " (n)
+                            }
+                        }
+                    }
+                    @for p in &r.packages {
+                        details.package open[p.passes && p.frontier] {
+                            summary {
+                                @if p.passes { span.pass { "passes" } } @else { span.fail { "fails" } }
+                                @if p.frontier { " · frontier" }
+                                " · " code { (p.label) }
+                                " · deterrence " (fmt_num(p.deterrence))
+                                " · cost/yr " (fmt_num(p.cost_per_year))
+                            }
+                            @for s in &p.shortfalls {
+                                p.fail { "Short of " (s.capability) ": " (fmt_num(s.short)) " of " (fmt_num(s.need)) " needed" }
+                            }
+                            @if !p.allocation.is_empty() {
+                                p.small { "Allocation: "
+                                    @for (i, (c, k, u)) in p.allocation.iter().enumerate() {
+                                        @if i > 0 { "; " } (c) " " (fmt_num(*u)) " " (k)
+                                    }
+                                }
+                            }
+                            ul.verdicts {
+                                @for v in p.verdicts.iter().filter(|v| v.required || !v.accepts) {
+                                    li {
+                                        @if v.accepts { span.pass { "accepted by " (v.actor) } }
+                                        @else {
+                                            span.fail { "rejected by " (v.actor) }
+                                            ": " (v.reasons.join("; "))
+                                        }
+                                        @if let Some(m) = v.margin { span.small { " (margin " (format!("{m:.3}")) ")" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if rounds.is_empty() { p { "No round has been adjudicated yet." } }
+    }
+}
+
+fn status_markup(st: &ExerciseState) -> Markup {
+    html! {
+        section {
+            h2 { "Delegations" }
+            table.status {
+                thead { tr { th { "Delegation" } th { "Moved this round" } th { "Disclosed" } } }
+                tbody {
+                    @for a in st.inputs.keys() {
+                        tr {
+                            td { (actor_name(st, a)) }
+                            td { @if st.phase != Phase::Setup && st.submitted.get(a) == Some(&st.round) { "yes" } @else { "—" } }
+                            td { @if let Some(parts) = disclosed_parts(st).get(a) {
+                                @for (k, v) in parts { div.small { (k) ": " code { (v.to_string()) } } }
+                            } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn public(st: &ExerciseState, s: &Session, viewer: Viewer<'_>) -> Markup {
+    let rounds = visible_rounds(st, viewer);
+    layout(
+        st,
+        Some(s),
+        "Public picture",
+        html! { (rounds_markup(st, &rounds)) (status_markup(st)) },
+    )
+}
+
+pub fn delegation(st: &ExerciseState, s: &Session, actor: &str, error: Option<&str>) -> Markup {
+    let scenario = st.scenario.as_ref().expect("created");
+    let a = scenario.actor(actor).expect("a delegation is an actor");
+    let inputs = &st.inputs[actor];
+    let rounds = visible_rounds(st, Viewer::Delegation(actor));
+    let open = st.phase == Phase::Open;
+    let body = html! {
+        @if let Some(e) = error { p.error role="alert" { (e) } }
+        section {
+            h2 { "Your private inputs" }
+            p.small { "Only your delegation and the facilitator see these values. "
+                @if st.submitted.get(actor) == Some(&st.round) && st.phase != Phase::Setup { "You have moved in round " (st.round) "; a new move replaces it." } }
+            form #move-form.card method="post" action="/delegation/move" data-dirty-watch="1" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                @if !a.inventory.is_empty() {
+                    table {
+                        thead { tr { th { "Capability" } th { "Inventory" } th { "Deployable share" } } }
+                        tbody {
+                            @for (k, o) in &inputs.inventory {
+                                tr {
+                                    td { (scenario.capability(k).map(|c| c.name.as_str()).unwrap_or(k)) }
+                                    td { input type="number" step="any" min="0" name=(format!("count.{k}")) value=(o.count) required; }
+                                    td { input type="number" step="any" min="0" max="1" name=(format!("share.{k}")) value=(o.deployable_share) required; }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !a.caveats.is_empty() {
+                    fieldset { legend { "Caveats you hold" }
+                        @for c in &a.caveats {
+                            label.check { input type="checkbox" name=(format!("caveat.{}", c.id)) checked[inputs.caveats.get(&c.id).copied().unwrap_or(true)];
+                                " " code { (c.id) } " " span.small { (c.statement) } }
+                        }
+                    }
+                }
+                @if !a.red_lines.is_empty() {
+                    fieldset { legend { "Red lines you hold" }
+                        @for r in &a.red_lines {
+                            label.check { input type="checkbox" name=(format!("red_line.{}", r.id)) checked[inputs.red_lines.get(&r.id).copied().unwrap_or(true)];
+                                " " code { (r.id) } " " span.small { (r.statement) } }
+                        }
+                    }
+                }
+                label { "Reservation utility (0–1) "
+                    input type="number" step="any" min="0" max="1" name="reservation" value=(inputs.reservation) required; }
+                button type="submit" disabled[!open] { @if open { "Submit move for round " (st.round) } @else { "No round is open" } }
+            }
+        }
+        (rounds_markup(st, &rounds))
+        (status_markup(st))
+    };
+    layout(
+        st,
+        Some(s),
+        &format!("Delegation of {}", actor_name(st, actor)),
+        body,
+    )
+}
+
+pub fn facilitator(st: &ExerciseState, s: &Session) -> Markup {
+    let rounds = visible_rounds(st, Viewer::Facilitator);
+    let body = html! {
+        section.card {
+            h2 { "Rounds" }
+            @match st.phase {
+                Phase::Setup | Phase::Published => {
+                    form.inline method="post" action="/facilitator/open" {
+                        input type="hidden" name="csrf" value=(s.csrf);
+                        button #open-round type="submit" { "Open round " (st.round + 1) }
+                    }
+                }
+                Phase::Open => {
+                    p { (st.submitted.values().filter(|r| **r == st.round).count()) " of " (st.inputs.len()) " delegations have moved." }
+                    form.inline method="post" action="/facilitator/close" {
+                        input type="hidden" name="csrf" value=(s.csrf);
+                        button #close-round type="submit" { "Close round " (st.round) " and adjudicate" }
+                    }
+                }
+                Phase::Adjudicating => { p { "Adjudicating…" } }
+            }
+            " " a href="/api/export" { "Export the exercise (JSON)" }
+        }
+        section.card {
+            h2 { "Disclose" }
+            form.inline method="post" action="/facilitator/disclose" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                select name="actor" { @for a in st.inputs.keys() { option value=(a) { (actor_name(st, a)) } } }
+                select name="part" { @for p in Part::ALL { option value=(p.as_str()) { (p.as_str()) } } }
+                button type="submit" { "Disclose to everyone" }
+            }
+        }
+        section.card {
+            h2 { "Invitation codes" }
+            p.small { "A lost code is replaced here: the new code is shown once, and the old code and its sessions stop working." }
+            form.inline method="post" action="/facilitator/reissue" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                select name="who" {
+                    option value="observer" { "Observer" }
+                    @for a in st.inputs.keys() { option value=(format!("delegation:{a}")) { "Delegation of " (actor_name(st, a)) } }
+                    option value="facilitator" { "Facilitator (you)" }
+                }
+                button type="submit" { "Issue a new code" }
+            }
+        }
+        (rounds_markup(st, &rounds))
+        section {
+            h2 { "Every delegation's inputs (facilitator only)" }
+            table.status {
+                thead { tr { th { "Delegation" } th { "Reservation" } th { "Inventory offered" } th { "Dropped red lines / lifted caveats" } } }
+                tbody {
+                    @for (a, i) in &st.inputs {
+                        tr {
+                            td { (actor_name(st, a)) }
+                            td { (i.reservation) }
+                            td.small { @for (k, o) in &i.inventory { (k) " " (fmt_num(o.count)) "×" (o.deployable_share) " " } }
+                            td.small {
+                                @for (r, held) in &i.red_lines { @if !held { "red line " (r) " " } }
+                                @for (c, held) in &i.caveats { @if !held { "caveat " (c) " " } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (status_markup(st))
+    };
+    layout(st, Some(s), "Facilitator", body)
+}
+
+/// The one time a replaced code is shown.
+pub fn new_code(st: &ExerciseState, s: &Session, p: &Principal, code: &str) -> Markup {
+    let body = html! {
+        section.card {
+            p { "New code for " strong { (who(st, p)) } ":" }
+            p { code #new-code { (code) } }
+            p.small { "It is shown only now. The previous code no longer works, and whoever was signed in with it has been signed out." }
+            a href="/facilitator" { "Back to the facilitator page" }
+        }
+    };
+    layout(st, Some(s), "New invitation code", body)
+}

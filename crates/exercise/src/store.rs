@@ -1,0 +1,482 @@
+//! The append-only event store (SQLite, WAL, `synchronous=FULL`) and its single writer.
+//!
+//! One thread owns the connection. Handlers send it proposed events; it checks
+//! each against the state, writes a batch in one transaction, commits, and only
+//! then publishes the new state and answers every proposer. An answer of `Ok`
+//! therefore means the event is on disk.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, params};
+use tokio::sync::{broadcast, oneshot};
+
+use crate::state::{Event, ExerciseState, Rejected, fold};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path}: event {seq} cannot be read: {message}")]
+    Corrupt {
+        path: String,
+        seq: i64,
+        message: String,
+    },
+    #[error("database {path}: {message}")]
+    Replay { path: String, message: String },
+}
+
+/// A stored event with its sequence number and time.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct StoredEvent {
+    pub seq: u64,
+    /// Milliseconds since the Unix epoch when the event was committed.
+    pub recorded_at_ms: u64,
+    pub event: Event,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Open (or create) the database with durable settings.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let p = path.display().to_string();
+        let err = |source| StoreError::Sqlite {
+            path: p.clone(),
+            source,
+        };
+        // The database holds every delegation's private inputs: readable by its owner only.
+        // SQLite gives the -wal and -shm files the same permissions.
+        #[cfg(unix)]
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| StoreError::Replay {
+                    path: p.clone(),
+                    message: format!("cannot create the database file: {e}"),
+                })?;
+        }
+        let conn = Connection::open(path).map_err(err)?;
+        // WAL plus synchronous=FULL: a committed transaction survives a process kill
+        // and a power loss; `journal_mode` returns the mode actually in force.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Replay {
+                path: p,
+                message: format!("could not switch to WAL journal mode (got {mode})"),
+            });
+        }
+        conn.execute_batch(
+            "PRAGMA synchronous=FULL;
+             PRAGMA foreign_keys=ON;
+             PRAGMA busy_timeout=5000;
+             CREATE TABLE IF NOT EXISTS events (
+                 seq INTEGER PRIMARY KEY,
+                 recorded_at_ms INTEGER NOT NULL,
+                 kind TEXT NOT NULL,
+                 body TEXT NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS credentials (
+                 principal TEXT PRIMARY KEY,
+                 hash TEXT NOT NULL
+             );
+             CREATE TRIGGER IF NOT EXISTS events_append_only_update
+                 BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+             CREATE TRIGGER IF NOT EXISTS events_append_only_delete
+                 BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+        )
+        .map_err(err)?;
+        Ok(Store { conn, path: p })
+    }
+
+    /// The journal mode and `synchronous` level in force on this connection.
+    pub fn durability(&self) -> Result<(String, i64), StoreError> {
+        let mode = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| self.sqlite(e))?;
+        let sync = self
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .map_err(|e| self.sqlite(e))?;
+        Ok((mode, sync))
+    }
+
+    fn sqlite(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Every event in order. Gaps or unreadable rows are errors, never skipped.
+    pub fn events(&self) -> Result<Vec<StoredEvent>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, recorded_at_ms, body FROM events ORDER BY seq")
+            .map_err(|e| self.sqlite(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| self.sqlite(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, at, body) = row.map_err(|e| self.sqlite(e))?;
+            if seq != out.len() as i64 + 1 {
+                return Err(StoreError::Corrupt {
+                    path: self.path.clone(),
+                    seq,
+                    message: format!("expected sequence number {}", out.len() + 1),
+                });
+            }
+            let event = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
+                path: self.path.clone(),
+                seq,
+                message: e.to_string(),
+            })?;
+            out.push(StoredEvent {
+                seq: seq as u64,
+                recorded_at_ms: at as u64,
+                event,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Append events after `last_seq` in one transaction; returns when it is committed.
+    pub fn append(&mut self, last_seq: u64, events: &[&Event]) -> Result<(), StoreError> {
+        self.append_with_credentials(last_seq, events, &[])
+    }
+
+    /// Append events and replace code hashes (principal key, hash) in one transaction.
+    pub fn append_with_credentials(
+        &mut self,
+        last_seq: u64,
+        events: &[&Event],
+        credentials: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        let at = now_ms() as i64;
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO events (seq, recorded_at_ms, kind, body) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(err)?;
+            for (i, e) in events.iter().enumerate() {
+                let body = serde_json::to_string(e).expect("events always serialise");
+                stmt.execute(params![
+                    (last_seq + 1 + i as u64) as i64,
+                    at,
+                    e.kind(),
+                    body
+                ])
+                .map_err(err)?;
+            }
+            for (principal, hash) in credentials {
+                tx.execute(
+                    "INSERT INTO credentials (principal, hash) VALUES (?1, ?2)
+                     ON CONFLICT(principal) DO UPDATE SET hash = excluded.hash",
+                    params![principal, hash],
+                )
+                .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Store the code hashes together with the creation event (one transaction).
+    pub fn create(
+        &mut self,
+        created: &Event,
+        hashes: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        for (principal, hash) in hashes {
+            tx.execute(
+                "INSERT INTO credentials (principal, hash) VALUES (?1, ?2)",
+                params![principal, hash],
+            )
+            .map_err(err)?;
+        }
+        tx.execute(
+            "INSERT INTO events (seq, recorded_at_ms, kind, body) VALUES (1, ?1, ?2, ?3)",
+            params![
+                now_ms() as i64,
+                created.kind(),
+                serde_json::to_string(created).expect("events always serialise")
+            ],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    /// Principal key → argon2 hash of its code.
+    pub fn credentials(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT principal, hash FROM credentials ORDER BY principal")
+            .map_err(|e| self.sqlite(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.sqlite(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sqlite(e))
+    }
+
+    /// Rebuild the state from the log.
+    pub fn replay(&self) -> Result<(Vec<StoredEvent>, ExerciseState), StoreError> {
+        let events = self.events()?;
+        let state =
+            fold(events.iter().map(|e| &e.event)).map_err(|message| StoreError::Replay {
+                path: self.path.clone(),
+                message,
+            })?;
+        Ok((events, state))
+    }
+}
+
+/// Why an append failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AppendError {
+    #[error("{0}")]
+    Rejected(Rejected),
+    #[error("the event could not be stored: {0}")]
+    Storage(String),
+    #[error("the event store has stopped")]
+    Stopped,
+}
+
+/// A change other pages should know about (sent over server-sent events).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub seq: u64,
+    pub kind: &'static str,
+    pub round: u32,
+    /// The actor who moved, for moves; empty otherwise.
+    pub actor: String,
+}
+
+struct Proposal {
+    event: Event,
+    /// A code hash to store with the event (principal key, argon2 hash).
+    credential: Option<(String, String)>,
+    reply: oneshot::Sender<Result<u64, AppendError>>,
+}
+
+/// Most events written in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// Handle to the writer thread and the committed state.
+#[derive(Clone)]
+pub struct Log {
+    tx: mpsc::Sender<Proposal>,
+    state: Arc<RwLock<Arc<ExerciseState>>>,
+    notices: broadcast::Sender<Notice>,
+}
+
+impl Log {
+    /// Start the writer thread on an opened store whose events fold into `state`.
+    pub fn start(mut store: Store, state: ExerciseState) -> Log {
+        let (tx, rx) = mpsc::channel::<Proposal>();
+        let shared = Arc::new(RwLock::new(Arc::new(state)));
+        let (notices, _) = broadcast::channel(1024);
+        let log = Log {
+            tx,
+            state: shared.clone(),
+            notices: notices.clone(),
+        };
+        std::thread::Builder::new()
+            .name("event-writer".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(p) => batch.push(p),
+                            Err(_) => break,
+                        }
+                    }
+                    write_batch(&mut store, &shared, &notices, batch);
+                }
+            })
+            .expect("the writer thread starts");
+        log
+    }
+
+    /// The committed state (a cheap snapshot).
+    pub fn state(&self) -> Arc<ExerciseState> {
+        self.state.read().expect("state lock").clone()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+        self.notices.subscribe()
+    }
+
+    /// Append one event; resolves with its sequence number once it is committed.
+    pub async fn append(&self, event: Event) -> Result<u64, AppendError> {
+        self.append_with_credential(event, None).await
+    }
+
+    /// Append one event and store a code hash in the same transaction.
+    pub async fn append_with_credential(
+        &self,
+        event: Event,
+        credential: Option<(String, String)>,
+    ) -> Result<u64, AppendError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Proposal {
+                event,
+                credential,
+                reply,
+            })
+            .map_err(|_| AppendError::Stopped)?;
+        rx.await.map_err(|_| AppendError::Stopped)?
+    }
+}
+
+fn write_batch(
+    store: &mut Store,
+    shared: &RwLock<Arc<ExerciseState>>,
+    notices: &broadcast::Sender<Notice>,
+    batch: Vec<Proposal>,
+) {
+    let current = shared.read().expect("state lock").clone();
+    let mut staged = ExerciseState::clone(&current);
+    let mut accepted = Vec::new();
+    for p in batch {
+        match staged.check(&p.event) {
+            Ok(()) => {
+                staged.apply(p.event.clone());
+                accepted.push(p);
+            }
+            Err(r) => {
+                let _ = p.reply.send(Err(AppendError::Rejected(r)));
+            }
+        }
+    }
+    if accepted.is_empty() {
+        return;
+    }
+    let events: Vec<&Event> = accepted.iter().map(|p| &p.event).collect();
+    let credentials: Vec<(String, String)> = accepted
+        .iter()
+        .filter_map(|p| p.credential.clone())
+        .collect();
+    match store.append_with_credentials(current.events, &events, &credentials) {
+        Ok(()) => {
+            let round = staged.round;
+            *shared.write().expect("state lock") = Arc::new(staged);
+            for (i, p) in accepted.into_iter().enumerate() {
+                let seq = current.events + 1 + i as u64;
+                let actor = match &p.event {
+                    crate::state::Event::MoveSubmitted { actor, .. } => actor.clone(),
+                    _ => String::new(),
+                };
+                let _ = notices.send(Notice {
+                    seq,
+                    kind: p.event.kind(),
+                    round,
+                    actor,
+                });
+                let _ = p.reply.send(Ok(seq));
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            for p in accepted {
+                let _ = p.reply.send(Err(AppendError::Storage(e.to_string())));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("gx-store-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d.join("t.db")
+    }
+
+    #[test]
+    fn the_store_runs_in_wal_with_full_sync_and_refuses_to_rewrite_history() {
+        let path = temp_db("durability");
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.durability().unwrap(), ("wal".to_string(), 2));
+        let created = Event::ExerciseCreated {
+            scenario_name: "default".into(),
+            scenario: Box::new(guarantor_model::default_scenario()),
+        };
+        store
+            .create(&created, &[("facilitator".into(), "h".into())])
+            .unwrap();
+        store
+            .append(1, &[&Event::RoundOpened { round: 1 }])
+            .unwrap();
+        assert!(store.conn.execute("DELETE FROM events", []).is_err());
+        assert!(
+            store
+                .conn
+                .execute("UPDATE events SET body = '{}'", [])
+                .is_err()
+        );
+        // A second append at an existing sequence number is refused, not merged.
+        assert!(
+            store
+                .append(1, &[&Event::RoundOpened { round: 1 }])
+                .is_err()
+        );
+        let (events, state) = store.replay().unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(state.round, 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+}

@@ -1,0 +1,155 @@
+//! What each role may see, as plain data: the JSON API and the HTML pages are
+//! both built from these views, so the redaction rules live in one place.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::adjudicate::{ShortfallOutcome, Viewer, VisibleVerdict, visible_verdicts};
+use crate::auth::Session;
+use crate::state::{ExerciseState, Part, Principal, PrivateInputs};
+use crate::store::StoredEvent;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VisiblePackage {
+    pub label: String,
+    pub passes: bool,
+    pub feasible: bool,
+    pub frontier: bool,
+    pub deterrence: f64,
+    pub cost_per_year: f64,
+    pub shortfalls: Vec<ShortfallOutcome>,
+    pub allocation: Vec<(String, String, f64)>,
+    pub verdicts: Vec<VisibleVerdict>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VisibleRound {
+    pub round: u32,
+    /// The engine's error, when it could not adjudicate.
+    pub error: Option<String>,
+    pub evaluated: u64,
+    pub feasible: u64,
+    pub passing: u64,
+    pub frontier: u64,
+    pub rejected_by: BTreeMap<String, u64>,
+    pub packages: Vec<VisiblePackage>,
+}
+
+/// Every round's result as the viewer may see it, latest last.
+pub fn visible_rounds(st: &ExerciseState, viewer: Viewer<'_>) -> Vec<VisibleRound> {
+    st.results
+        .iter()
+        .map(|r| match &r.result {
+            Err(e) => VisibleRound {
+                round: r.round,
+                error: Some(e.clone()),
+                evaluated: 0,
+                feasible: 0,
+                passing: 0,
+                frontier: 0,
+                rejected_by: BTreeMap::new(),
+                packages: Vec::new(),
+            },
+            Ok(a) => VisibleRound {
+                round: r.round,
+                error: None,
+                evaluated: a.evaluated,
+                feasible: a.feasible,
+                passing: a.passing,
+                frontier: a.frontier,
+                rejected_by: a.rejected_by.clone(),
+                packages: a
+                    .packages
+                    .iter()
+                    .map(|p| VisiblePackage {
+                        label: p.label.clone(),
+                        passes: p.passes,
+                        feasible: p.feasible,
+                        frontier: p.frontier,
+                        deterrence: p.deterrence,
+                        cost_per_year: p.cost_per_year,
+                        shortfalls: p.shortfalls.clone(),
+                        allocation: p.allocation.clone(),
+                        verdicts: visible_verdicts(st, p, viewer),
+                    })
+                    .collect(),
+            },
+        })
+        .collect()
+}
+
+/// The parts of an actor's current inputs the facilitator disclosed.
+pub fn disclosed_parts(st: &ExerciseState) -> BTreeMap<String, BTreeMap<&'static str, Value>> {
+    let mut out = BTreeMap::new();
+    for (actor, parts) in &st.disclosed {
+        let Some(inputs) = st.inputs.get(actor) else {
+            continue;
+        };
+        let m: BTreeMap<&'static str, Value> = parts
+            .iter()
+            .map(|p| (p.as_str(), part_value(inputs, *p)))
+            .collect();
+        out.insert(actor.clone(), m);
+    }
+    out
+}
+
+pub fn part_value(inputs: &PrivateInputs, part: Part) -> Value {
+    match part {
+        Part::Inventory => json!(inputs.inventory),
+        Part::Caveats => json!(inputs.caveats),
+        Part::RedLines => json!(inputs.red_lines),
+        Part::Reservation => json!(inputs.reservation),
+    }
+}
+
+/// `/api/state`: the public picture for everyone, plus own inputs for a delegation,
+/// plus everything for the facilitator.
+pub fn state_view(st: &ExerciseState, s: &Session) -> Value {
+    let viewer = match &s.principal {
+        Principal::Facilitator => Viewer::Facilitator,
+        Principal::Delegation(a) => Viewer::Delegation(a),
+        Principal::Observer => Viewer::Public,
+    };
+    let mut v = json!({
+        "session": { "principal": s.principal, "csrf": s.csrf },
+        "scenario": st.scenario_name,
+        "title": st.scenario.as_ref().map(|s| s.meta.title.clone()),
+        "round": st.round,
+        "phase": st.phase,
+        "delegations": st.inputs.keys().collect::<Vec<_>>(),
+        "submitted": st.submitted,
+        "moves": st.moves,
+        "events": st.events,
+        "disclosed": disclosed_parts(st),
+        "results": visible_rounds(st, viewer),
+    });
+    match &s.principal {
+        Principal::Delegation(a) => {
+            v["own_inputs"] = json!(st.inputs.get(a));
+        }
+        Principal::Facilitator => {
+            v["inputs"] = json!(st.inputs);
+        }
+        Principal::Observer => {}
+    }
+    v
+}
+
+/// `/api/export`: the whole exercise for the after-action review: every event (with the
+/// scenario and every move), and every round's full result.
+pub fn export_view(st: &ExerciseState, events: &[StoredEvent]) -> Value {
+    json!({
+        "format": "guarantor-exercise-export/1",
+        "scenario": st.scenario_name,
+        "round": st.round,
+        "phase": st.phase,
+        "moves": st.moves,
+        "events": events,
+        "results": st.results,
+        "final_inputs": st.inputs,
+        "disclosed": st.disclosed,
+    })
+}

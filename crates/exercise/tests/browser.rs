@@ -1,0 +1,360 @@
+//! End to end in headless Chromium, driven over the DevTools protocol: the
+//! facilitator opens a round, two delegations submit through their forms, the
+//! round closes, both pages show the verdict (delivered by server-sent events),
+//! and neither page holds the other delegation's private values. Screenshots
+//! go to target/tmp/exercise-browser/.
+//!
+//! Skipped, with a notice, when Chromium is not installed.
+
+mod common;
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use common::*;
+use serde_json::{Value, json};
+use tungstenite::{Message, WebSocket};
+
+fn chromium() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    ["/usr/bin".into()]
+        .into_iter()
+        .chain(on_path)
+        .flat_map(|d: PathBuf| [d.join("chromium"), d.join("chromium-browser")])
+        .find(|p| p.is_file())
+}
+
+/// Chromium, killed when the test ends.
+struct Browser {
+    child: Child,
+    profile: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// A minimal DevTools protocol client: numbered calls, events skipped.
+struct Cdp {
+    ws: WebSocket<TcpStream>,
+    next: u64,
+}
+
+impl Cdp {
+    fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = self.next;
+        let mut msg = json!({ "id": id, "method": method, "params": params });
+        if let Some(s) = session {
+            msg["sessionId"] = json!(s);
+        }
+        self.ws.send(Message::Text(msg.to_string().into())).unwrap();
+        loop {
+            let m = self.ws.read().unwrap();
+            let Message::Text(t) = m else { continue };
+            let v: Value = serde_json::from_str(t.as_str()).unwrap();
+            if v["id"] == json!(id) {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+}
+
+/// One signed-in browser context (own cookies) with one page.
+struct Page {
+    session: String,
+}
+
+impl Page {
+    fn new(cdp: &mut Cdp) -> Page {
+        let ctx = cdp.call(None, "Target.createBrowserContext", json!({}));
+        let target = cdp.call(
+            None,
+            "Target.createTarget",
+            json!({ "url": "about:blank", "browserContextId": ctx["browserContextId"] }),
+        );
+        let attached = cdp.call(
+            None,
+            "Target.attachToTarget",
+            json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        let session = attached["sessionId"].as_str().unwrap().to_string();
+        cdp.call(
+            Some(&session),
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 1100, "height": 1400, "deviceScaleFactor": 1, "mobile": false }),
+        );
+        Page { session }
+    }
+
+    fn eval(&self, cdp: &mut Cdp, js: &str) -> Value {
+        let r = cdp.call(
+            Some(&self.session),
+            "Runtime.evaluate",
+            json!({ "expression": js, "returnByValue": true }),
+        );
+        r["result"]["value"].clone()
+    }
+
+    fn goto(&self, cdp: &mut Cdp, url: &str) {
+        cdp.call(Some(&self.session), "Page.navigate", json!({ "url": url }));
+        self.wait(cdp, "document.readyState === 'complete'", url);
+    }
+
+    /// Wait until a JavaScript condition holds (page loads and live reloads included).
+    fn wait(&self, cdp: &mut Cdp, cond: &str, what: &str) {
+        let start = Instant::now();
+        let js = format!(
+            "(function(){{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()"
+        );
+        while start.elapsed() < Duration::from_secs(30) {
+            if self.eval(cdp, &js) == json!(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let text = self.eval(cdp, "document.body ? document.body.innerText : ''");
+        panic!("timed out waiting for {what}; page says: {text}");
+    }
+
+    fn html(&self, cdp: &mut Cdp) -> String {
+        self.eval(cdp, "document.documentElement.outerHTML")
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn screenshot(&self, cdp: &mut Cdp, path: &Path) {
+        let r = cdp.call(
+            Some(&self.session),
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": true }),
+        );
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().unwrap())
+            .unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+
+    fn sign_in(&self, cdp: &mut Cdp, base: &str, who: &str, code: &str, home: &str) {
+        self.goto(cdp, &format!("{base}/"));
+        self.eval(
+            cdp,
+            &format!(
+                "document.querySelector('select[name=who]').value = {who};
+                 document.querySelector('input[name=code]').value = {code};
+                 document.querySelector('form[action=\"/signin\"]').submit();",
+                who = json!(who),
+                code = json!(code)
+            ),
+        );
+        self.wait(
+            cdp,
+            &format!("location.pathname === '{home}' && document.readyState === 'complete'"),
+            &format!("{who} to reach {home}"),
+        );
+    }
+}
+
+fn launch(exe: &Path) -> (Browser, Cdp) {
+    let profile = temp_dir("chromium-profile");
+    let child = Command::new(exe)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("about:blank")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let browser = Browser { child, profile };
+    let port_file = browser.profile.join("DevToolsActivePort");
+    let start = Instant::now();
+    let text = loop {
+        match std::fs::read_to_string(&port_file) {
+            Ok(t) if t.lines().count() >= 2 => break t,
+            _ => {}
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "Chromium did not open its DevTools port"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut lines = text.lines();
+    let port = lines.next().unwrap().trim().to_string();
+    let path = lines.next().unwrap().trim().to_string();
+    let stream = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let (ws, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).unwrap();
+    (browser, Cdp { ws, next: 0 })
+}
+
+#[test]
+fn two_delegations_play_a_round_in_chromium_and_see_only_their_own_inputs() {
+    let Some(exe) = chromium() else {
+        eprintln!("NOTICE: chromium is not installed; the browser end-to-end test is skipped");
+        return;
+    };
+    let s = start("browser");
+    let base = format!("http://{}", s.running.addr);
+    let (_browser, mut cdp) = launch(&exe);
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("exercise-browser");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let fac = Page::new(&mut cdp);
+    let ru = Page::new(&mut cdp);
+    let uk = Page::new(&mut cdp);
+    fac.sign_in(
+        &mut cdp,
+        &base,
+        "facilitator",
+        &s.codes.facilitator,
+        "/facilitator",
+    );
+    ru.sign_in(
+        &mut cdp,
+        &base,
+        "delegation:ru",
+        &s.codes.delegations["ru"],
+        "/delegation",
+    );
+    uk.sign_in(
+        &mut cdp,
+        &base,
+        "delegation:uk",
+        &s.codes.delegations["uk"],
+        "/delegation",
+    );
+
+    // The facilitator opens round 1; the delegations' pages learn of it by themselves.
+    fac.eval(&mut cdp, "document.getElementById('open-round').click()");
+    fac.wait(
+        &mut cdp,
+        "document.body.innerText.includes('Round 1 is open for moves')",
+        "round 1 open",
+    );
+    for (who, p) in [("ru", &ru), ("uk", &uk)] {
+        p.wait(
+            &mut cdp,
+            "document.querySelector('#move-form button').disabled === false",
+            &format!("{who}'s page to offer round 1 (live update)"),
+        );
+    }
+
+    // ru lowers its reservation and drops one red line; uk offers more brigades.
+    ru.eval(
+        &mut cdp,
+        "document.querySelector('input[name=reservation]').value = '0.5813';
+         document.querySelector('input[name=\"red_line.no_foreign_air_policing_over_ukraine\"]').checked = false;
+         document.querySelector('#move-form button').click();",
+    );
+    uk.eval(
+        &mut cdp,
+        "document.querySelector('input[name=\"count.brigades\"]').value = '4321.5';
+         document.querySelector('input[name=reservation]').value = '0.4137';
+         document.querySelector('#move-form button').click();",
+    );
+    for (who, p) in [("ru", &ru), ("uk", &uk)] {
+        p.wait(
+            &mut cdp,
+            "document.body.innerText.includes('You have moved in round 1')",
+            &format!("{who}'s move to be acknowledged"),
+        );
+    }
+    fac.wait(
+        &mut cdp,
+        "document.body.innerText.includes('2 of 22 delegations have moved')",
+        "the facilitator to see both moves",
+    );
+    fac.screenshot(&mut cdp, &shots.join("1-facilitator-round-open.png"));
+
+    fac.eval(&mut cdp, "document.getElementById('close-round').click()");
+    fac.wait(
+        &mut cdp,
+        "document.body.innerText.includes('Round 1 verdict published')",
+        "the verdict",
+    );
+    for (who, p) in [("ru", &ru), ("uk", &uk)] {
+        p.wait(
+            &mut cdp,
+            "document.body.innerText.includes('Round 1 verdict published') && document.querySelector('section.round') !== null",
+            &format!("{who} to see the verdict (live update)"),
+        );
+    }
+    fac.screenshot(&mut cdp, &shots.join("2-facilitator-verdict.png"));
+    ru.screenshot(&mut cdp, &shots.join("3-delegation-ru-verdict.png"));
+    uk.screenshot(&mut cdp, &shots.join("4-delegation-uk-verdict.png"));
+
+    // A close look at the first failing package as uk sees it (others' reasons redacted).
+    let rect = uk.eval(
+        &mut cdp,
+        "(function(){ var d = Array.from(document.querySelectorAll('details.package'))
+             .find(function(x){ return x.querySelector('.fail'); });
+           d.open = true; d.scrollIntoView();
+           var r = d.getBoundingClientRect();
+           return { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height }; })()",
+    );
+    let r = cdp.call(
+        Some(&uk.session),
+        "Page.captureScreenshot",
+        json!({ "format": "png", "captureBeyondViewport": true,
+                "clip": { "x": rect["x"], "y": rect["y"], "width": rect["w"], "height": rect["h"], "scale": 1 } }),
+    );
+    std::fs::write(
+        shots.join("5-delegation-uk-failing-package.png"),
+        base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+
+    let ru_html = ru.html(&mut cdp);
+    let uk_html = uk.html(&mut cdp);
+    // uk reads that ru rejects a package, and the kind of reason only; ru reads its full reasons.
+    assert!(uk_html.contains("rejected by ru") && uk_html.contains("a red line"));
+    assert!(ru_html.contains("violated"));
+    // Each sees its own values…
+    assert!(ru_html.contains("0.5813"));
+    assert!(uk_html.contains("4321.5") && uk_html.contains("0.4137"));
+    // …and nothing of the other's.
+    for v in ["4321.5", "0.4137"] {
+        assert!(!ru_html.contains(v), "ru's page shows uk's {v}");
+    }
+    for v in [
+        "0.5813",
+        "no_nato_country_ground_troops",
+        "no_foreign_air_policing_over_ukraine",
+    ] {
+        assert!(!uk_html.contains(v), "uk's page shows ru's {v}");
+    }
+    // Both read the same verdict.
+    let passing = |html: &str| {
+        let end = html.find(" pass</strong>")?;
+        let start = html[..end].rfind("<strong>")? + "<strong>".len();
+        Some(html[start..end].to_string())
+    };
+    assert!(passing(&ru_html).is_some());
+    assert_eq!(passing(&ru_html), passing(&uk_html));
+}
