@@ -40,6 +40,31 @@ pub struct PackageVerdict {
 }
 
 impl PackageVerdict {
+    /// Every number of the verdict is finite (no NaN, no infinity): the
+    /// invariant the property tests and the fuzzer check.
+    pub fn is_finite(&self) -> bool {
+        let scores = [
+            self.deterrence,
+            self.cost_per_year,
+            self.max_share,
+            self.smallest_margin(),
+        ];
+        scores.iter().all(|x| x.is_finite())
+            && self.levels.values().all(|x| x.is_finite())
+            && self.requirements.iter().all(|r| {
+                r.deployed.is_finite() && r.pool.is_finite() && r.rotation_ratio.is_finite()
+            })
+            && self
+                .shortfalls
+                .iter()
+                .all(|s| s.short.is_finite() && s.need.is_finite() && s.available.is_finite())
+            && self.allocation.iter().all(|a| a.units.is_finite())
+            && self
+                .acceptance
+                .values()
+                .all(|a| a.utility.is_finite() && a.reservation.is_finite() && a.margin.is_finite())
+    }
+
     /// The smallest acceptance margin among required actors (0 when none is required).
     pub fn smallest_margin(&self) -> f64 {
         self.min_margin.as_ref().map_or(0.0, |m| m.margin)
