@@ -1,7 +1,10 @@
 //! `guarantor`: verbs over the model, engine and report crates. Only this crate
 //! knows about files, terminals and exit codes.
 
+mod diff;
 mod forecast;
+mod history;
+mod report;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -38,6 +41,12 @@ enum Command {
         /// Worker threads (default: one per core). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Record the run in the run history (see `guarantor history`).
+        #[arg(long)]
+        record: bool,
+        /// Run history database (default: $GUARANTOR_HISTORY, else $XDG_DATA_HOME/guarantor/history.sqlite).
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
     },
     /// Validate a scenario file and list every problem with its line and a hint.
     Check {
@@ -78,6 +87,57 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
+    /// Write an HTML report, a Markdown summary and data files (CSV, JSON, Parquet) into a folder.
+    Report {
+        /// Scenario file (default: the embedded scenario).
+        file: Option<PathBuf>,
+        /// Output folder (created if missing; files in it are replaced).
+        #[arg(short, long, value_name = "DIR", default_value = "report")]
+        out: PathBuf,
+        /// Data formats: csv, json, parquet; repeat or separate with commas.
+        #[arg(long = "format", value_name = "FORMAT", default_value = "csv")]
+        formats: Vec<String>,
+        /// Negotiation model for the forecast section (compromise, median, smp, eum), or none.
+        #[arg(long, default_value = "smp")]
+        forecast_model: String,
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Record the run in the run history.
+        #[arg(long)]
+        record: bool,
+        /// Run history database (default: see `guarantor history --help`).
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
+        /// Print the written files as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List recorded runs, newest first. Default database: $GUARANTOR_HISTORY, else
+    /// $XDG_DATA_HOME/guarantor/history.sqlite, else ~/.local/share/guarantor/history.sqlite.
+    History {
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
+        /// How many runs to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two scenario files or two recorded runs (ids from `guarantor history`, e.g. run:3):
+    /// which inputs changed, which packages changed verdict, and why.
+    Diff {
+        a: String,
+        b: String,
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
+        /// How many changes of each kind to list (--json lists all).
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -176,6 +236,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             top,
             json,
             threads,
+            record,
+            history,
         } => {
             if threads == Some(0) {
                 return Err(Failure("error: --threads must be at least 1".into()));
@@ -187,6 +249,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 emit(&format!("{}\n", guarantor_report::run_json(&e, top)));
             } else {
                 emit(&guarantor_report::render_run(&e, top));
+            }
+            if record {
+                let id = history::record(
+                    "run",
+                    file.as_ref(),
+                    &s,
+                    &e,
+                    serde_json::json!({ "threads": threads, "top": top }),
+                    history.as_deref(),
+                )?;
+                eprintln!("Recorded as run {id} (see `guarantor history`).");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -315,6 +388,58 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             );
             if json {
                 emit("\n");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            file,
+            out,
+            formats,
+            forecast_model,
+            threads,
+            record,
+            history,
+            json,
+        } => {
+            if threads == Some(0) {
+                return Err(Failure("error: --threads must be at least 1".into()));
+            }
+            emit(&report::run_report(&report::ReportArgs {
+                file,
+                out,
+                formats,
+                forecast_model,
+                threads,
+                record,
+                history,
+                json,
+            })?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History {
+            history,
+            limit,
+            json,
+        } => {
+            emit(&history::list(history.as_deref(), limit, json)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff {
+            a,
+            b,
+            history,
+            limit,
+            threads,
+            json,
+        } => {
+            if threads == Some(0) {
+                return Err(Failure("error: --threads must be at least 1".into()));
+            }
+            let d = diff::run_diff(&a, &b, history.as_deref(), threads)?;
+            if json {
+                emit(&format!("{}\n", diff::diff_json(&d)));
+            } else {
+                emit(&diff::diff_text(&d, limit));
             }
             Ok(ExitCode::SUCCESS)
         }

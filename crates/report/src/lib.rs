@@ -5,6 +5,13 @@
 
 mod text;
 
+pub mod charts;
+pub mod export;
+pub mod html;
+pub mod markdown;
+pub mod sections;
+pub mod why;
+
 pub use text::{render_explain, render_run};
 
 use guarantor_engine::{Evaluation, PackageVerdict};
