@@ -64,6 +64,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
     let formats = parse_formats(&a.formats)?;
+    if a.forecast_model != "none" {
+        guarantor_bargaining::Model::from_name(&a.forecast_model).map_err(|e| {
+            Failure(format!(
+                "error: --forecast-model: {e} (or \"none\" for no forecast)"
+            ))
+        })?;
+    }
     let s = crate::load(a.file.as_ref())?;
     let e = evaluate(&s, &EvalOptions { threads: a.threads })
         .map_err(|e| Failure(format!("error: {e}")))?;
