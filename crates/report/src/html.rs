@@ -128,6 +128,7 @@ table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1rem; wi
 caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 th, td { border: 1px solid #d4d4d4; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; }
 th { background: #f1f4f8; }
+td:first-child { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafafa; }
 details { margin: 0.3rem 0; }
