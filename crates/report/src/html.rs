@@ -24,7 +24,14 @@ pub struct DataTable {
     pub caption: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Optional per-cell tooltip (`title`), same shape as `rows`; empty strings for none.
+    pub notes: Vec<Vec<String>>,
+    /// Optional per-cell class (one of [`CELL_CLASSES`]), same shape as `rows`.
+    pub marks: Vec<Vec<String>>,
 }
+
+/// Cell classes a [`DataTable`] may use, with their colours in the report's CSS.
+pub const CELL_CLASSES: [&str; 3] = ["accepts", "red-line", "utility"];
 
 /// A chart (inline SVG) with its title, a sentence on how to read it and the
 /// table of the data it shows.
@@ -129,6 +136,10 @@ caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 th, td { border: 1px solid #d4d4d4; padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; }
 th { background: #f1f4f8; }
 td:first-child { white-space: nowrap; }
+td.accepts { background: #0072B2; color: #fff; }
+td.red-line { background: #D55E00; color: #fff; }
+td.utility { background: #F0E442; color: #000; }
+td[title] { cursor: help; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafafa; }
 details { margin: 0.3rem 0; }
@@ -158,14 +169,31 @@ pub fn table_html(t: &DataTable) -> String {
         write!(out, "<th scope=\"col\">{}</th>", esc(h)).unwrap();
     }
     out.push_str("</tr></thead><tbody>");
-    for r in &t.rows {
+    for (i, r) in t.rows.iter().enumerate() {
         out.push_str("<tr>");
-        for c in r {
+        for (j, c) in r.iter().enumerate() {
+            let mut classes = Vec::new();
             if is_number(c) {
-                write!(out, "<td class=\"num\">{}</td>", esc(c)).unwrap();
-            } else {
-                write!(out, "<td>{}</td>", esc(c)).unwrap();
+                classes.push("num");
             }
+            if let Some(m) = t.marks.get(i).and_then(|m| m.get(j))
+                && let Some(known) = CELL_CLASSES.iter().find(|k| *k == m)
+            {
+                classes.push(known);
+            }
+            out.push_str("<td");
+            if !classes.is_empty() {
+                write!(out, " class=\"{}\"", classes.join(" ")).unwrap();
+            }
+            if let Some(n) = t
+                .notes
+                .get(i)
+                .and_then(|n| n.get(j))
+                .filter(|n| !n.is_empty())
+            {
+                write!(out, " title=\"{}\"", esc(n)).unwrap();
+            }
+            write!(out, ">{}</td>", esc(c)).unwrap();
         }
         out.push_str("</tr>");
     }
@@ -173,8 +201,11 @@ pub fn table_html(t: &DataTable) -> String {
     out
 }
 
-/// Tables longer than this are folded behind a `<details>` element.
+/// Chart data tables longer than this are folded behind a `<details>` element.
 const FOLD_ROWS: usize = 12;
+/// Section tables longer than this are folded and placed after the charts
+/// (and left out of the Markdown summary).
+pub const LONG_TABLE_ROWS: usize = 40;
 
 fn figure_html(f: &Figure) -> String {
     let mut out = String::new();
@@ -245,20 +276,10 @@ pub fn render_document(title: &str, disclaimer: &str, sections: &[Section]) -> S
         for p in &s.paragraphs {
             writeln!(out, "<p>{}</p>", esc(p)).unwrap();
         }
-        for t in &s.tables {
-            if t.rows.len() > FOLD_ROWS * 3 {
-                writeln!(
-                    out,
-                    "<details><summary>{} ({} rows)</summary>{}</details>",
-                    esc(&t.caption),
-                    t.rows.len(),
-                    table_html(t)
-                )
-                .unwrap();
-            } else {
-                out.push_str(&table_html(t));
-                out.push('\n');
-            }
+        let long = |t: &&DataTable| t.rows.len() > LONG_TABLE_ROWS;
+        for t in s.tables.iter().filter(|t| !long(t)) {
+            out.push_str(&table_html(t));
+            out.push('\n');
         }
         let small = s.grid && s.figures.len() > 1;
         if small {
@@ -270,6 +291,17 @@ pub fn render_document(title: &str, disclaimer: &str, sections: &[Section]) -> S
         }
         if small {
             out.push_str("</div>");
+        }
+        // Long tables are folded and come after the charts.
+        for t in s.tables.iter().filter(long) {
+            writeln!(
+                out,
+                "<details><summary>{} ({} rows)</summary>{}</details>",
+                esc(&t.caption),
+                t.rows.len(),
+                table_html(t)
+            )
+            .unwrap();
         }
         out.push_str("</section>\n");
     }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::html::{DataTable, Section};
+use crate::html::{DataTable, LONG_TABLE_ROWS, Section};
 
 /// Figure tables longer than this are left to the HTML report and the exports.
 pub const MD_TABLE_ROWS: usize = 16;
@@ -64,7 +64,17 @@ pub fn render_markdown(
             writeln!(out, "{p}\n").unwrap();
         }
         for t in &s.tables {
-            writeln!(out, "{}", table_md(t)).unwrap();
+            if t.rows.len() <= LONG_TABLE_ROWS {
+                writeln!(out, "{}", table_md(t)).unwrap();
+            } else {
+                writeln!(
+                    out,
+                    "*{}*: {} rows, in report.html.\n",
+                    cell(&t.caption),
+                    t.rows.len()
+                )
+                .unwrap();
+            }
         }
         for f in &s.figures {
             writeln!(out, "### {}\n", f.title).unwrap();

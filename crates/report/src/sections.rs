@@ -97,6 +97,7 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
         .map(String::from)
         .to_vec(),
         rows: Vec::new(),
+        ..DataTable::default()
     };
     if !any_pass {
         t.headers.push("why it fails".into());
@@ -240,6 +241,7 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
         .map(String::from)
         .to_vec(),
         rows: Vec::new(),
+        ..DataTable::default()
     };
     for (i, p) in e.packages.iter().enumerate().filter(|(_, p)| p.passes) {
         table.rows.push(vec![
@@ -307,15 +309,32 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
         .map(String::from)
         .to_vec(),
         rows: Vec::new(),
+        ..DataTable::default()
     };
-    for a in &actors {
+    // The chart's own data: the same grid as a table, every cell coloured like
+    // the chart and carrying the reasons as a tooltip.
+    let mut matrix = DataTable {
+        caption: "The grid: margins or RL per actor and package; hover a cell for its reasons"
+            .into(),
+        headers: std::iter::once("actor".to_string())
+            .chain(col_names.iter().cloned())
+            .collect(),
+        ..DataTable::default()
+    };
+    for (a, name) in actors.iter().zip(&row_names) {
         let mut row = Vec::new();
+        let mut m_row = vec![name.clone()];
+        let mut notes = vec![String::new()];
+        let mut marks = vec![String::new()];
         for (rank, p) in &cols {
             let Some(v) = p.acceptance.get(*a) else {
                 row.push(HeatCell {
                     class: 3,
                     text: "n/a".into(),
                 });
+                m_row.push("n/a".into());
+                notes.push(String::new());
+                marks.push(String::new());
                 continue;
             };
             let st = stance(v);
@@ -324,6 +343,9 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
                 Stance::RedLine => (1, "RL".to_string(), "rejects (red line)"),
                 Stance::Utility => (2, format!("{:+.2}", v.margin), "rejects (utility)"),
             };
+            m_row.push(text.clone());
+            notes.push(format!("#{rank} · {a}: {}", actor_reason(v)));
+            marks.push(["accepts", "red-line", "utility"][class].to_string());
             row.push(HeatCell { class, text });
             table.rows.push(vec![
                 rank.to_string(),
@@ -337,6 +359,9 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
             ]);
         }
         cells.push(row);
+        matrix.rows.push(m_row);
+        matrix.notes.push(notes);
+        matrix.marks.push(marks);
     }
     let svg = charts::heatmap(
         &format!("Acceptance by actor, top {} packages", cols.len()),
@@ -359,6 +384,7 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
         caption: "Packages in the columns".into(),
         headers: vec!["#".into(), "package".into(), "passes".into()],
         rows: Vec::new(),
+        ..DataTable::default()
     };
     for (r, p) in &cols {
         legend.rows.push(vec![
@@ -372,16 +398,17 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
         heading: "Acceptance by actor".into(),
         paragraphs: vec![
             "Each cell is one actor's verdict on one package. Numbers are acceptance margins (utility − reservation utility); \
-             RL marks a violated red line. The table under the chart gives the red line or the utility behind every cell."
+             RL marks a violated red line. The grid under the chart gives the reasons of each cell as a tooltip, \
+             and the long table after it lists the red line or the utility behind every cell in words."
                 .into(),
         ],
-        tables: vec![legend],
+        tables: vec![legend, table],
         figures: vec![Figure {
             id: "fig-acceptance".into(),
             title: "Acceptance heatmap".into(),
             description: "Rows: actors, required ones first; columns: the top packages of the ranking.".into(),
             svg,
-            table,
+            table: matrix,
         }],
         ..Section::default()
     })
@@ -478,6 +505,7 @@ fn allocation_section(s: &Scenario, e: &Evaluation) -> Result<Option<Section>, C
         .map(String::from)
         .to_vec(),
         rows: Vec::new(),
+        ..DataTable::default()
     };
     for a in &p.allocation {
         let t = cap_total[a.capability.as_str()];
@@ -564,6 +592,7 @@ fn shortfall_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError
                     ]
                 })
                 .collect(),
+            ..DataTable::default()
         };
         figures.push(Figure {
             id: "fig-shortfalls".into(),
@@ -604,6 +633,7 @@ fn why_not_section(e: &Evaluation) -> Result<Section, ChartError> {
             "—".into(),
             "—".into(),
         ]],
+        ..DataTable::default()
     };
     for a in &e.required_acceptance {
         let total = c.rejected_by.get(a).copied().unwrap_or(0);
@@ -663,6 +693,7 @@ fn why_not_section(e: &Evaluation) -> Result<Section, ChartError> {
             .map(String::from)
             .to_vec(),
         rows: Vec::new(),
+        ..DataTable::default()
     };
     for (a, m) in &c.red_line_violations {
         for (id, k) in m {
@@ -743,6 +774,7 @@ fn forecast_section(
                 .map(String::from)
                 .to_vec(),
             rows: Vec::new(),
+            ..DataTable::default()
         };
         let last = fc.turns.last().expect("a forecast has turn 0");
         for (a, (actor, start)) in fc.turns[0].positions.iter().enumerate() {
@@ -796,6 +828,7 @@ fn forecast_section(
             .zip(&fc.final_state.outcome)
             .map(|(d, x)| vec![d.clone(), format!("{x:.1}")])
             .collect(),
+        ..DataTable::default()
     };
     Ok(Section {
         id: "forecast".into(),
@@ -812,6 +845,7 @@ fn sources_section(s: &Scenario) -> Section {
         caption: "Sources cited by the scenario".into(),
         headers: ["id", "citation", "address"].map(String::from).to_vec(),
         rows: Vec::new(),
+        ..DataTable::default()
     };
     for src in &s.meta.sources {
         t.rows

@@ -128,6 +128,7 @@ fn extra_sections_go_before_the_sources() {
             caption: "P(both)".into(),
             headers: vec!["package".into(), "P(both)".into()],
             rows: vec![vec!["a".into(), "0.9".into()]],
+            ..DataTable::default()
         }],
         ..Section::default()
     };
@@ -252,4 +253,16 @@ fn charts_render_titles_and_axis_labels() {
     assert!(svg.contains("Packages (count)"));
     assert_eq!(charts::axis_number(25000.0, 45000.0), "25,000");
     assert_eq!(charts::axis_number(0.5, 1.0), "0.50");
+}
+
+#[test]
+fn heatmap_grid_cells_carry_their_reasons_as_tooltips() {
+    let page = html::render_report_html(&input(Vec::new())).unwrap();
+    // Package #7 puts NATO-country ground troops in Ukraine: Russia's red line.
+    let cell = page
+        .find("title=\"#7 · ru: rejects: red line &quot;no_nato_country_ground_troops&quot;")
+        .expect("the ru × #7 cell names the red line");
+    let td = &page[page[..cell].rfind("<td").unwrap()..cell];
+    assert!(td.contains("red-line"), "{td}");
+    assert!(page.contains("title=\"#1 · ru: accepts: utility"));
 }
