@@ -74,9 +74,20 @@ pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
     let s = crate::load(a.file.as_ref())?;
     let e = evaluate(&s, &EvalOptions { threads: a.threads })
         .map_err(|e| Failure(format!("error: {e}")))?;
+    // A scenario the model cannot bargain over (e.g. fewer than two actors with
+    // capability and salience) still gets its report, without the forecast section.
     let forecast = match a.forecast_model.as_str() {
         "none" => None,
-        m => Some(crate::forecast::run_forecast(Some(&s), None, m, &[]).map_err(Failure)?),
+        m => match crate::forecast::run_forecast(Some(&s), None, m, &[]) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!(
+                    "warning: the report has no negotiation forecast: {}",
+                    e.trim_start_matches("error: ")
+                );
+                None
+            }
+        },
     };
     std::fs::create_dir_all(&a.out).map_err(|e| {
         Failure(format!(

@@ -149,3 +149,28 @@ fn an_unknown_forecast_model_is_an_error() {
         .failure()
         .stderr(predicate::str::contains("oracle"));
 }
+
+#[test]
+fn a_scenario_without_a_negotiation_still_gets_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = guarantor()
+        .args([
+            "report",
+            "../model/tests/data/small.toml",
+            "--format",
+            "csv,json,parquet",
+            "-o",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("warning: the report has no negotiation forecast")
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"ranked\">"));
+    assert!(!html.contains("<section id=\"forecast\">"));
+    assert!(dir.path().join("packages.parquet").is_file());
+}

@@ -152,6 +152,15 @@ fn draw_legend(
 
 /// Axis numbers: thousands separators, decimals only for small ranges.
 pub fn axis_number(x: f64, span: f64) -> String {
+    let s = axis_number_raw(x, span);
+    // No "-0" or "-0.00" for values that round to zero.
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| matches!(c, '0' | '.' | ',')) => rest.to_string(),
+        _ => s,
+    }
+}
+
+fn axis_number_raw(x: f64, span: f64) -> String {
     if span >= 20.0 {
         let r = x.round() as i64;
         let digits = r.unsigned_abs().to_string();
@@ -217,7 +226,14 @@ pub fn scatter(
     if x0 > x1 {
         (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
     }
-    let pad = |a: f64, b: f64| ((b - a) * 0.05).max(1e-9);
+    // 5% margins; a degenerate range (one point, or all equal) gets a unit-wide window.
+    let pad = |a: f64, b: f64| {
+        if b - a > 1e-9 {
+            (b - a) * 0.05
+        } else {
+            (a.abs() * 0.1).max(1.0)
+        }
+    };
     let (px, py) = (pad(x0, x1), pad(y0, y1));
     let width = 860;
     let legend: Vec<(String, RGBColor, Swatch)> = groups

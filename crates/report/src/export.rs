@@ -266,7 +266,7 @@ pub fn packages_frame(e: &Evaluation) -> Frame {
         "shortfall_units".into(),
         Column::F64(
             ps.iter()
-                .map(|p| Some(p.shortfalls.iter().map(|s| s.short).sum()))
+                .map(|p| Some(p.shortfalls.iter().fold(0.0, |t, s| t + s.short)))
                 .collect(),
         ),
     ));

@@ -253,6 +253,8 @@ fn charts_render_titles_and_axis_labels() {
     assert!(svg.contains("Packages (count)"));
     assert_eq!(charts::axis_number(25000.0, 45000.0), "25,000");
     assert_eq!(charts::axis_number(0.5, 1.0), "0.50");
+    assert_eq!(charts::axis_number(-0.001, 0.1), "0.00");
+    assert_eq!(charts::axis_number(-1500.0, 4000.0), "-1,500");
 }
 
 #[test]
