@@ -1,13 +1,14 @@
 //! `summary.md`: the report's sections as Markdown (GitHub-flavoured tables),
 //! for a wiki, a pull request or an e-mail. Charts are named, not drawn; the
-//! data tables behind them are included when short.
+//! data tables behind them are included when short (not for small multiples).
 
 use std::fmt::Write;
 
 use crate::html::{DataTable, LONG_TABLE_ROWS, Section};
 
-/// Figure tables longer than this are left to the HTML report and the exports.
-pub const MD_TABLE_ROWS: usize = 16;
+/// Figure tables longer than this are left to the HTML report and the exports,
+/// and so are the tables of small multiples (`Section::grid`).
+pub const MD_TABLE_ROWS: usize = 40;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -79,7 +80,7 @@ pub fn render_markdown(
         for f in &s.figures {
             writeln!(out, "### {}\n", f.title).unwrap();
             writeln!(out, "{}\n", f.description).unwrap();
-            if f.table.rows.len() <= MD_TABLE_ROWS {
+            if f.table.rows.len() <= MD_TABLE_ROWS && !s.grid {
                 writeln!(out, "{}", table_md(&f.table)).unwrap();
             } else {
                 writeln!(

@@ -314,7 +314,7 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
     // The chart's own data: the same grid as a table, every cell coloured like
     // the chart and carrying the reasons as a tooltip.
     let mut matrix = DataTable {
-        caption: "The grid: margins or RL per actor and package; hover a cell for its reasons"
+        caption: "The grid: margin, or RL for a violated red line, per actor and package (in the HTML report each cell shows its reasons on hover)"
             .into(),
         headers: std::iter::once("actor".to_string())
             .chain(col_names.iter().cloned())
