@@ -125,18 +125,23 @@ impl Frame {
         Ok(())
     }
 
+    /// An array of records, written one record at a time (memory stays flat).
     fn write_json(&self, out: &mut dyn Write) -> Result<(), ExportError> {
-        let records: Vec<Value> = (0..self.rows())
-            .map(|i| {
-                let mut m = Map::new();
-                for (n, c) in &self.columns {
-                    m.insert(n.clone(), c.cell(i));
-                }
-                Value::Object(m)
-            })
-            .collect();
-        serde_json::to_writer(&mut *out, &records).map_err(|e| ExportError::Io(e.into()))?;
-        out.write_all(b"\n")?;
+        let mut out = std::io::BufWriter::new(out);
+        out.write_all(b"[")?;
+        for i in 0..self.rows() {
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            let mut m = Map::new();
+            for (n, c) in &self.columns {
+                m.insert(n.clone(), c.cell(i));
+            }
+            serde_json::to_writer(&mut out, &Value::Object(m))
+                .map_err(|e| ExportError::Io(e.into()))?;
+        }
+        out.write_all(b"]\n")?;
+        out.flush()?;
         Ok(())
     }
 
