@@ -23,6 +23,11 @@ pub const RANKED_ROWS: usize = 20;
 /// Contributors with their own colour in the allocation chart (Okabe–Ito without black).
 pub const ALLOCATION_COLOURS: usize = 7;
 
+/// Most points drawn in the frontier scatter (more are thinned, see [`thin`]).
+pub const SCATTER_POINTS: usize = 5_000;
+/// Passing packages listed under the frontier chart (frontier packages always are).
+pub const FRONTIER_TABLE_ROWS: usize = 200;
+
 /// Margin bins of the frontier chart: below the first bound is "thin".
 pub const MARGIN_BINS: [f64; 2] = [0.01, 0.05];
 
@@ -161,8 +166,25 @@ fn ranked_section(e: &Evaluation) -> Section {
     }
 }
 
+/// At most `max` items, evenly spread over `items` in order (all of them when
+/// there are few enough): keeps a chart of a huge option space readable and small.
+pub fn thin<T: Copy>(items: &[T], max: usize) -> Vec<T> {
+    if items.len() <= max || max == 0 {
+        return items.to_vec();
+    }
+    (0..max).map(|k| items[k * items.len() / max]).collect()
+}
+
 fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
-    let feasible: Vec<&PackageVerdict> = e.packages.iter().filter(|p| p.feasible).collect();
+    let feasible_at: Vec<usize> = (0..e.packages.len())
+        .filter(|&i| e.packages[i].feasible)
+        .collect();
+    // Frontier packages are always drawn; the rest is thinned in rank order.
+    let mut keep = thin(&feasible_at, SCATTER_POINTS);
+    keep.extend(feasible_at.iter().filter(|&&i| e.packages[i].frontier));
+    keep.sort_unstable();
+    keep.dedup();
+    let feasible: Vec<&PackageVerdict> = keep.iter().map(|&i| &e.packages[i]).collect();
     let pt = |p: &PackageVerdict| (p.cost_per_year, p.deterrence);
     let bin = |p: &PackageVerdict| {
         let m = p.smallest_margin();
@@ -229,7 +251,9 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
         &groups,
     )?;
     let mut table = DataTable {
-        caption: "Passing packages: cost, deterrence and smallest acceptance margin".into(),
+        caption: format!(
+            "Passing packages (the first {FRONTIER_TABLE_ROWS} and every frontier package): cost, deterrence and smallest acceptance margin"
+        ),
         headers: [
             "#",
             "package",
@@ -243,7 +267,12 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
         rows: Vec::new(),
         ..DataTable::default()
     };
-    for (i, p) in e.packages.iter().enumerate().filter(|(_, p)| p.passes) {
+    for (i, p) in e
+        .packages
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.passes && (*i < FRONTIER_TABLE_ROWS || p.frontier))
+    {
         table.rows.push(vec![
             (i + 1).to_string(),
             p.label.clone(),
@@ -257,9 +286,17 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
         id: "frontier".into(),
         heading: "Frontier".into(),
         paragraphs: vec![format!(
-            "{} feasible packages are plotted ({} infeasible ones are not: their cost covers only what could be allocated). \
+            "{} feasible packages are plotted{} ({} infeasible ones are not: their cost covers only what could be allocated). \
              Up and to the left is better; ringed packages are on the frontier (no other passing package is at least as good on deterrence, smallest margin and cost, and better on one).",
             feasible.len(),
+            if feasible.len() < feasible_at.len() {
+                format!(
+                    " (of {}: an even sample in rank order, every frontier package included)",
+                    feasible_at.len()
+                )
+            } else {
+                String::new()
+            },
             e.counts.infeasible
         )],
         figures: vec![Figure {

@@ -268,3 +268,16 @@ fn heatmap_grid_cells_carry_their_reasons_as_tooltips() {
     assert!(td.contains("red-line"), "{td}");
     assert!(page.contains("title=\"#1 · ru: accepts: utility"));
 }
+
+#[test]
+fn thinning_keeps_order_ends_and_size() {
+    use guarantor_report::sections::thin;
+    let v: Vec<usize> = (0..10).collect();
+    assert_eq!(thin(&v, 20), v);
+    assert_eq!(thin(&v, 5), vec![0, 2, 4, 6, 8]);
+    let big: Vec<usize> = (0..1_000_003).collect();
+    let t = thin(&big, 5_000);
+    assert_eq!(t.len(), 5_000);
+    assert!(t.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(t[0], 0);
+}
