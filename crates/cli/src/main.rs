@@ -87,7 +87,7 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format.
     Schema,
-    /// Write an HTML report, a Markdown summary and data files (CSV, JSON, Parquet) into a folder.
+    /// Write an HTML report, a Markdown summary and CSV/JSON/Parquet data into a folder.
     Report {
         /// Scenario file (default: the embedded scenario).
         file: Option<PathBuf>,
@@ -112,8 +112,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List recorded runs, newest first. Default database: $GUARANTOR_HISTORY, else
-    /// $XDG_DATA_HOME/guarantor/history.sqlite, else ~/.local/share/guarantor/history.sqlite.
+    /// List recorded runs (`run --record`, `report --record`), newest first.
+    ///
+    /// Default database: $GUARANTOR_HISTORY, else $XDG_DATA_HOME/guarantor/history.sqlite,
+    /// else ~/.local/share/guarantor/history.sqlite.
     History {
         #[arg(long, value_name = "PATH")]
         history: Option<PathBuf>,
@@ -123,8 +125,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Compare two scenario files or two recorded runs (ids from `guarantor history`, e.g. run:3):
-    /// which inputs changed, which packages changed verdict, and why.
+    /// Compare two scenario files or recorded runs: changed inputs, changed verdicts and why.
+    ///
+    /// A and B are scenario files or run ids from `guarantor history` (e.g. run:3).
     Diff {
         a: String,
         b: String,
