@@ -147,7 +147,7 @@ summary { cursor: pointer; color: #0b5394; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 0.6rem; }
 .grid figure { margin: 0; }
 footer { margin-top: 3rem; font-size: 0.85rem; color: #555; }
-@media print { details { display: block; } details > summary { display: none; } nav { display: none; } a { color: inherit; } }
+@media print { nav { display: none; } a { color: inherit; } figure { break-inside: avoid; } }
 "#;
 
 fn is_number(s: &str) -> bool {
