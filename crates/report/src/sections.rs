@@ -602,7 +602,8 @@ fn shortfall_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError
             &categories,
             &[BarSeries {
                 name: "packages short".into(),
-                colour: VERMILLION,
+                // The colour of "infeasible" in the why-not chart.
+                colour: REDDISH_PURPLE,
                 values,
                 labels,
             }],
