@@ -281,3 +281,32 @@ fn thinning_keeps_order_ends_and_size() {
     assert!(t.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(t[0], 0);
 }
+
+#[test]
+fn the_report_does_not_depend_on_the_thread_count() {
+    let s = default_scenario();
+    let render = |threads| {
+        let e = evaluate(
+            &s,
+            &EvalOptions {
+                threads: Some(threads),
+            },
+        )
+        .unwrap();
+        let input = ReportInput {
+            scenario: &s,
+            evaluation: &e,
+            forecast: None,
+            extra_sections: Vec::new(),
+        };
+        let mut csv = Vec::new();
+        export::packages_frame(&e)
+            .write(Format::Csv, &mut csv)
+            .unwrap();
+        (html::render_report_html(&input).unwrap(), csv)
+    };
+    assert!(
+        render(1) == render(2),
+        "1 and 2 threads give different reports"
+    );
+}
