@@ -1,8 +1,11 @@
 //! `guarantor`: verbs over the model, engine and report crates. Only this crate
 //! knows about files, terminals and exit codes.
 
+mod diff;
 mod forecast;
+mod history;
 mod progress;
+mod report;
 mod serve;
 
 use std::collections::BTreeMap;
@@ -50,6 +53,12 @@ enum Command {
         /// why-not counts then cover the screened packages only).
         #[arg(long)]
         prune: bool,
+        /// Record the run in the run history (see `guarantor history`).
+        #[arg(long)]
+        record: bool,
+        /// Run history database (default: $GUARANTOR_HISTORY, else $XDG_DATA_HOME/guarantor/history.sqlite).
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
     },
     /// Validate a scenario file and list every problem with its line and a hint.
     Check {
@@ -121,6 +130,60 @@ enum Command {
         /// Also answer requests for this host name (e.g. a TLS proxy's); loopback names always work. Repeatable.
         #[arg(long = "public-host", value_name = "NAME")]
         public_hosts: Vec<String>,
+    },
+    /// Write an HTML report, a Markdown summary and CSV/JSON/Parquet data into a folder.
+    Report {
+        /// Scenario file (default: the embedded scenario).
+        file: Option<PathBuf>,
+        /// Output folder (created if missing; files in it are replaced).
+        #[arg(short, long, value_name = "DIR", default_value = "report")]
+        out: PathBuf,
+        /// Data formats: csv, json, parquet; repeat or separate with commas.
+        #[arg(long = "format", value_name = "FORMAT", default_value = "csv")]
+        formats: Vec<String>,
+        /// Negotiation model for the forecast section (compromise, median, smp, eum), or none.
+        #[arg(long, default_value = "smp")]
+        forecast_model: String,
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Record the run in the run history.
+        #[arg(long)]
+        record: bool,
+        /// Run history database (default: see `guarantor history --help`).
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
+        /// Print the written files as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List recorded runs (`run --record`, `report --record`), newest first.
+    ///
+    /// Default database: $GUARANTOR_HISTORY, else $XDG_DATA_HOME/guarantor/history.sqlite,
+    /// else ~/.local/share/guarantor/history.sqlite.
+    History {
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
+        /// How many runs to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two scenario files or recorded runs: changed inputs, changed verdicts and why.
+    ///
+    /// A and B are scenario files or run ids from `guarantor history` (e.g. run:3).
+    Diff {
+        a: String,
+        b: String,
+        #[arg(long, value_name = "PATH")]
+        history: Option<PathBuf>,
+        /// How many changes of each kind to list (--json lists all).
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -247,6 +310,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             objectives,
             quiet,
             prune,
+            record,
+            history,
         } => {
             if threads == Some(0) {
                 return Err(Failure("error: --threads must be at least 1".into()));
@@ -278,6 +343,36 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     color: progress::stdout_wants_color(),
                 };
                 emit(&guarantor_report::render_run_styled(&e, top, style));
+            }
+            if record {
+                // The history keeps every package's verdict (for `diff`), which the
+                // streaming search does not hold: evaluate the space in memory.
+                let all = guarantor_engine::evaluate(
+                    &s,
+                    &guarantor_engine::EvalOptions {
+                        threads,
+                        objectives: e
+                            .objectives
+                            .iter()
+                            .filter_map(|o| Objective::parse_list(o).ok())
+                            .flatten()
+                            .collect(),
+                    },
+                )
+                .map_err(|e| {
+                    Failure(format!(
+                        "error: the run was not recorded: {e}; --record keeps every package's verdict for `guarantor diff`"
+                    ))
+                })?;
+                let id = history::record(
+                    "run",
+                    file.as_ref(),
+                    &s,
+                    &all,
+                    serde_json::json!({ "threads": threads, "top": top }),
+                    history.as_deref(),
+                )?;
+                eprintln!("Recorded as run {id} (see `guarantor history`).");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -458,6 +553,58 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 codes_file.as_ref(),
                 public_hosts,
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            file,
+            out,
+            formats,
+            forecast_model,
+            threads,
+            record,
+            history,
+            json,
+        } => {
+            if threads == Some(0) {
+                return Err(Failure("error: --threads must be at least 1".into()));
+            }
+            emit(&report::run_report(&report::ReportArgs {
+                file,
+                out,
+                formats,
+                forecast_model,
+                threads,
+                record,
+                history,
+                json,
+            })?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History {
+            history,
+            limit,
+            json,
+        } => {
+            emit(&history::list(history.as_deref(), limit, json)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff {
+            a,
+            b,
+            history,
+            limit,
+            threads,
+            json,
+        } => {
+            if threads == Some(0) {
+                return Err(Failure("error: --threads must be at least 1".into()));
+            }
+            let d = diff::run_diff(&a, &b, history.as_deref(), threads)?;
+            if json {
+                emit(&format!("{}\n", diff::diff_json(&d)));
+            } else {
+                emit(&diff::diff_text(&d, limit));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

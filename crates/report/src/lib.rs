@@ -6,6 +6,12 @@
 mod text;
 
 pub use text::{Style, render_explain, render_fixes, render_run, render_run_styled};
+pub mod charts;
+pub mod export;
+pub mod html;
+pub mod markdown;
+pub mod sections;
+pub mod why;
 
 use guarantor_engine::{Evaluation, Fix, PackageVerdict};
 use serde_json::{Value, json};

@@ -1,0 +1,151 @@
+//! `--record` on `run` and `report`, and `guarantor history`: the CLI side of
+//! the run history (crate `guarantor-history`).
+
+use std::path::{Path, PathBuf};
+
+use guarantor_engine::{Evaluation, PackageVerdict};
+use guarantor_history::{History, NewRun, PackageRecord, RunInfo};
+use guarantor_model::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario};
+use serde_json::json;
+
+use crate::Failure;
+
+/// The history database: `--history PATH`, else the documented default.
+pub fn history_path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
+    match flag {
+        Some(p) => Ok(p.to_path_buf()),
+        None => guarantor_history::default_path(|k| std::env::var_os(k))
+            .map_err(|e| Failure(format!("error: {e}"))),
+    }
+}
+
+pub fn open(flag: Option<&Path>) -> Result<History, Failure> {
+    let path = history_path(flag)?;
+    History::open(&path).map_err(|e| Failure(format!("error: {e}")))
+}
+
+/// The scenario's name and text as the user gave it (or the embedded one).
+pub fn scenario_source(file: Option<&PathBuf>) -> Result<(String, String), Failure> {
+    match file {
+        None => Ok((
+            DEFAULT_SCENARIO_NAME.to_string(),
+            DEFAULT_SCENARIO.to_string(),
+        )),
+        Some(p) => Ok((p.display().to_string(), crate::read_scenario_text(p)?)),
+    }
+}
+
+/// What the history keeps of one package.
+pub fn package_record(p: &PackageVerdict) -> PackageRecord {
+    PackageRecord {
+        label: p.label.clone(),
+        options: p.options.clone(),
+        feasible: p.feasible,
+        acceptable_to_required: p.acceptable_to_required,
+        passes: p.passes,
+        frontier: p.frontier,
+        deterrence: p.deterrence,
+        cost_per_year: p.cost_per_year,
+        reasons: guarantor_report::why::failure_reasons(p),
+    }
+}
+
+/// The counts and headline packages of an evaluation.
+pub fn summary(e: &Evaluation) -> serde_json::Value {
+    json!({
+        "counts": e.counts,
+        "required_acceptance": e.required_acceptance,
+        "top": e.packages.iter().find(|p| p.passes).map(|p| &p.label),
+        "frontier": e.packages.iter().filter(|p| p.frontier).map(|p| &p.label).collect::<Vec<_>>(),
+    })
+}
+
+/// Records an evaluated run. The scenario text is read again and must still
+/// describe the scenario that was evaluated; if the file changed meanwhile,
+/// nothing is recorded and the user is told.
+pub fn record(
+    verb: &str,
+    file: Option<&PathBuf>,
+    s: &Scenario,
+    e: &Evaluation,
+    parameters: serde_json::Value,
+    history: Option<&Path>,
+) -> Result<i64, Failure> {
+    let (name, text) = scenario_source(file)?;
+    match guarantor_model::load(&name, &text) {
+        Ok(now) if &now == s => {}
+        _ => {
+            return Err(Failure(format!(
+                "error: {name} changed while it was being evaluated; the run was not recorded (run it again)"
+            )));
+        }
+    }
+    let run = NewRun {
+        verb: verb.to_string(),
+        scenario_id: s.meta.id.clone(),
+        scenario_file: name,
+        scenario_text: text,
+        engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        parameters,
+        summary: summary(e),
+        packages: e.packages.iter().map(package_record).collect(),
+    };
+    open(history)?
+        .record(&run)
+        .map_err(|e| Failure(format!("error: {e}")))
+}
+
+fn info_json(r: &RunInfo) -> serde_json::Value {
+    serde_json::to_value(r).expect("plain data")
+}
+
+/// `guarantor history`: the most recent runs, newest first.
+pub fn list(history: Option<&Path>, limit: usize, json_out: bool) -> Result<String, Failure> {
+    let path = history_path(history)?;
+    if !path.exists() {
+        return Ok(if json_out {
+            format!("{}\n", json!({ "history": path, "runs": [] }))
+        } else {
+            format!(
+                "No run history at {} yet: record runs with `guarantor run --record` or `guarantor report --record`.\n",
+                path.display()
+            )
+        });
+    }
+    let h = History::open(&path).map_err(|e| Failure(format!("error: {e}")))?;
+    let runs = h.list(limit).map_err(|e| Failure(format!("error: {e}")))?;
+    if json_out {
+        return Ok(format!(
+            "{}\n",
+            json!({ "history": path, "runs": runs.iter().map(info_json).collect::<Vec<_>>() })
+        ));
+    }
+    let mut out = format!(
+        "Run history {} ({} shown, newest first):\n",
+        path.display(),
+        runs.len()
+    );
+    out.push_str(&format!(
+        "{:>4}  {:<20}  {:<6}  {:<16}  {:<12}  {:>6}  {:>5}  {:>7}  file\n",
+        "id", "recorded (UTC)", "verb", "scenario", "sha256", "passes", "of", "version"
+    ));
+    for r in &runs {
+        let c = &r.summary["counts"];
+        out.push_str(&format!(
+            "{:>4}  {:<20}  {:<6}  {:<16}  {:<12}  {:>6}  {:>5}  {:>7}  {}\n",
+            r.id,
+            r.recorded_at,
+            r.verb,
+            r.scenario_id,
+            &r.scenario_hash[..12.min(r.scenario_hash.len())],
+            c["passing"],
+            c["evaluated"],
+            r.engine_version,
+            r.scenario_file
+        ));
+    }
+    if runs.is_empty() {
+        out.push_str("(no runs recorded yet)\n");
+    }
+    Ok(out)
+}

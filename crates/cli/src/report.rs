@@ -1,0 +1,175 @@
+//! `guarantor report`: the HTML report, the Markdown summary and the data
+//! exports, written into one folder.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use guarantor_engine::{EvalOptions, evaluate};
+use guarantor_report::export::{self, Format};
+use guarantor_report::html::{self, ForecastInput, ReportInput};
+use guarantor_report::markdown;
+use serde_json::json;
+
+use crate::Failure;
+
+pub struct ReportArgs {
+    pub file: Option<PathBuf>,
+    pub out: PathBuf,
+    pub formats: Vec<String>,
+    pub forecast_model: String,
+    pub threads: Option<usize>,
+    pub record: bool,
+    pub history: Option<PathBuf>,
+    pub json: bool,
+}
+
+/// Parses `--format` values (each may be a comma-separated list); duplicates are dropped.
+pub fn parse_formats(values: &[String]) -> Result<Vec<Format>, Failure> {
+    let mut out = Vec::new();
+    for v in values.iter().flat_map(|v| v.split(',')) {
+        let f = Format::parse(v).ok_or_else(|| {
+            Failure(format!(
+                "error: --format \"{}\" is not a data format; use csv, json or parquet (several: --format csv,parquet)",
+                v.trim()
+            ))
+        })?;
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a
+/// rename, so a reader never sees half a file and a failed write leaves the
+/// old file as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure(format!("error: cannot write {}: {e}", path.display()));
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}
+
+pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
+    let formats = parse_formats(&a.formats)?;
+    if a.forecast_model != "none" {
+        guarantor_bargaining::Model::from_name(&a.forecast_model).map_err(|e| {
+            Failure(format!(
+                "error: --forecast-model: {e} (or \"none\" for no forecast)"
+            ))
+        })?;
+    }
+    let s = crate::load(a.file.as_ref())?;
+    let e = evaluate(
+        &s,
+        &EvalOptions {
+            threads: a.threads,
+            ..EvalOptions::default()
+        },
+    )
+    .map_err(|e| Failure(format!("error: {e}")))?;
+    // A scenario the model cannot bargain over (e.g. fewer than two actors with
+    // capability and salience) still gets its report, without the forecast section.
+    let forecast = match a.forecast_model.as_str() {
+        "none" => None,
+        m => match crate::forecast::run_forecast(Some(&s), None, m, &[]) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!(
+                    "warning: the report has no negotiation forecast: {}",
+                    e.trim_start_matches("error: ")
+                );
+                None
+            }
+        },
+    };
+    std::fs::create_dir_all(&a.out).map_err(|e| {
+        Failure(format!(
+            "error: cannot create the output folder {}: {e}",
+            a.out.display()
+        ))
+    })?;
+    let mut files: Vec<String> = Vec::new();
+    let mut data_files = Vec::new();
+    for frame in export::frames(&e) {
+        for &f in &formats {
+            let name = format!("{}.{}", frame.name, f.extension());
+            let mut buf = Vec::new();
+            frame
+                .write(f, &mut buf)
+                .map_err(|e| Failure(format!("error: {name}: {e}")))?;
+            write_atomic(&a.out.join(&name), &buf)?;
+            data_files.push(name);
+        }
+    }
+    let input = ReportInput {
+        scenario: &s,
+        evaluation: &e,
+        forecast: forecast.as_ref().map(|f| ForecastInput {
+            forecast: &f.forecast,
+            nearest: f.package.as_ref(),
+        }),
+        extra_sections: Vec::new(),
+    };
+    let sections = html::all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
+    let title = html::document_title(&s);
+    let page = html::render_document(&title, &s.meta.disclaimer, &sections);
+    write_atomic(&a.out.join("report.html"), page.as_bytes())?;
+    files.push("report.html".into());
+    let mut listed = vec!["report.html".to_string()];
+    listed.extend(data_files.iter().cloned());
+    let md = markdown::render_markdown(&title, &s.meta.disclaimer, &sections, &listed);
+    write_atomic(&a.out.join("summary.md"), md.as_bytes())?;
+    files.push("summary.md".into());
+    files.extend(data_files);
+    let run_id = if a.record {
+        Some(crate::history::record(
+            "report",
+            a.file.as_ref(),
+            &s,
+            &e,
+            json!({
+                "threads": a.threads,
+                "forecast_model": a.forecast_model,
+                "formats": formats.iter().map(|f| f.extension()).collect::<Vec<_>>(),
+            }),
+            a.history.as_deref(),
+        )?)
+    } else {
+        None
+    };
+    if a.json {
+        return Ok(format!(
+            "{}\n",
+            json!({ "out": a.out, "files": files, "recorded_run": run_id })
+        ));
+    }
+    let mut msg = format!(
+        "{}: {} packages evaluated, {} pass. Wrote to {}:\n",
+        s.meta.id,
+        e.counts.evaluated,
+        e.counts.passing,
+        a.out.display()
+    );
+    for f in &files {
+        msg.push_str(&format!("  {f}\n"));
+    }
+    if let Some(id) = run_id {
+        msg.push_str(&format!(
+            "Recorded as run {id} (see `guarantor history`).\n"
+        ));
+    }
+    Ok(msg)
+}
