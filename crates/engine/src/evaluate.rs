@@ -17,6 +17,8 @@ use crate::prepare::Prepared;
 use crate::sizing::{Requirement, fmt};
 use crate::verdict::*;
 
+pub mod batch;
+
 /// How to run an evaluation.
 #[derive(Debug, Clone, Default)]
 pub struct EvalOptions {

@@ -14,6 +14,7 @@
 pub mod diagnostic;
 mod read;
 pub mod types;
+pub mod uncertainty;
 mod validate;
 
 use std::sync::Arc;

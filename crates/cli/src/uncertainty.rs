@@ -1,0 +1,220 @@
+//! `guarantor uncertainty`: robust ranking, tornado, Sobol' indices and PRIM
+//! boxes, as text or JSON, with a progress bar on long runs in a terminal.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use guarantor_engine::sizing::fmt;
+use guarantor_model::Scenario;
+use guarantor_uncertainty::{Options, Progress, Report, analyse};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Draws above which a terminal gets a progress bar.
+const BAR_FROM_DRAWS: usize = 500;
+
+/// A progress bar on stderr, one phase at a time.
+struct Bar {
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Progress for Bar {
+    fn phase(&self, name: &str, total: usize) {
+        let mut slot = self.bar.lock().expect("progress lock");
+        if let Some(b) = slot.take() {
+            b.finish_and_clear();
+        }
+        let b = ProgressBar::new(total as u64);
+        b.set_style(
+            ProgressStyle::with_template("{prefix:>8} [{bar:40}] {pos}/{len} ({eta} left)")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        b.set_prefix(name.to_string());
+        b.enable_steady_tick(Duration::from_millis(200));
+        *slot = Some(b);
+    }
+    fn step(&self, n: usize) {
+        if let Some(b) = self.bar.lock().expect("progress lock").as_ref() {
+            b.inc(n as u64);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(b) = self.bar.lock().ok().and_then(|mut s| s.take()) {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Run the analysis; a bar is shown only on a terminal, without --json, on long runs.
+pub fn run_uncertainty(s: &Scenario, o: &Options, json: bool) -> Result<Report, String> {
+    let show_bar = !json && o.draws >= BAR_FROM_DRAWS && std::io::stderr().is_terminal();
+    let result = if show_bar {
+        let bar = Bar {
+            bar: Mutex::new(None),
+        };
+        analyse(s, o, &bar)
+    } else {
+        analyse(s, o, &())
+    };
+    result.map_err(|e| format!("error: {e}"))
+}
+
+pub fn uncertainty_json(r: &Report) -> String {
+    serde_json::to_string_pretty(r).expect("the report serialises")
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+/// The report as text: robust ranking, tornado, Sobol' indices, PRIM boxes.
+pub fn uncertainty_text(r: &Report, top: usize) -> String {
+    let mut o = String::new();
+    o.push_str(&format!("{} — uncertainty\n", r.title));
+    if !r.disclaimer.is_empty() {
+        o.push_str(&format!("{}\n", r.disclaimer));
+    }
+    o.push_str(&format!(
+        "\n{} draws ({} sampler, seed {}), {} uncertain parameters in {} independent factors, {} packages studied\n",
+        r.draws,
+        r.sampler.name(),
+        r.seed,
+        r.uncertainties.len(),
+        r.factors.len(),
+        r.ranking.len()
+    ));
+    o.push_str(&format!(
+        "Required acceptance: {}\n",
+        r.required_acceptance.join(", ")
+    ));
+
+    o.push_str(
+        "\nRobust ranking (by P(feasible and acceptable), ties by expected deterrence; ± one standard error)\n",
+    );
+    o.push_str(&format!(
+        "{:>4} {:>4}  {:<16} {:<13} {:>8} {:>22}  {}\n",
+        "rank",
+        "det.",
+        "P(pass)",
+        "P(feasible)",
+        "E[det.]",
+        format!("cost/yr p5·p50·p95 ({})", short_currency(&r.currency)),
+        "package"
+    ));
+    for p in r.ranking.iter().take(top) {
+        o.push_str(&format!(
+            "{:>4} {:>4}  {:<16} {:<13} {:>8.3} {:>22}  {}\n",
+            p.rank,
+            p.deterministic_rank,
+            format!("{} ± {}", pct(p.passes.p), pct(p.passes.se)),
+            pct(p.feasible.p),
+            p.expected_deterrence,
+            format!(
+                "{}·{}·{}",
+                fmt(p.cost_per_year.p5.round()),
+                fmt(p.cost_per_year.p50.round()),
+                fmt(p.cost_per_year.p95.round())
+            ),
+            p.label
+        ));
+    }
+    if r.ranking.len() > top {
+        o.push_str(&format!("  … {} more in --json\n", r.ranking.len() - top));
+    }
+    if let Some(best) = r.ranking.first() {
+        o.push_str(&format!(
+            "\nP(accepted) for the robust top package ({}):\n  ",
+            best.label
+        ));
+        let parts: Vec<String> = best
+            .accepted
+            .iter()
+            .map(|(a, e)| format!("{a} {}", pct(e.p)))
+            .collect();
+        o.push_str(&parts.join(", "));
+        o.push('\n');
+    }
+
+    if let Some(sens) = &r.sensitivity {
+        if let Some(t) = &sens.tornado {
+            o.push_str(&format!(
+                "\nTornado for {}: P(pass) with one factor at its 5th / 95th percentile, the others varying ({} draws each; base {})\n",
+                sens.package,
+                t.draws,
+                pct(t.base)
+            ));
+            for b in t.bars.iter().filter(|b| b.swing > 0.0).take(12) {
+                let vals: Vec<String> = b
+                    .values
+                    .iter()
+                    .take(1)
+                    .map(|(_, lo, hi)| format!("{} → {}", fmt(*lo), fmt(*hi)))
+                    .collect();
+                o.push_str(&format!(
+                    "  {:<42} {:>6} → {:>6}  swing {:>5.1} pts  [{}]\n",
+                    b.factor,
+                    pct(b.low),
+                    pct(b.high),
+                    b.swing * 100.0,
+                    vals.join("")
+                ));
+            }
+            let flat = t.bars.iter().filter(|b| b.swing == 0.0).count();
+            if flat > 0 {
+                o.push_str(&format!("  ({flat} factors move nothing)\n"));
+            }
+        }
+        match (&sens.sobol, &sens.sobol_note) {
+            (Some(si), _) => {
+                o.push_str(&format!(
+                    "\nSobol' indices of P(pass) for {} (Saltelli sampling, Jansen estimators; {} base rows, {} runs; 95% bootstrap intervals)\n",
+                    sens.package, si.base_rows, si.runs
+                ));
+                let mut rows: Vec<_> = si.factors.iter().collect();
+                rows.sort_by(|a, b| b.total_order.total_cmp(&a.total_order));
+                o.push_str(&format!(
+                    "  {:<42} {:>20} {:>20}\n",
+                    "factor", "first order", "total order"
+                ));
+                for f in rows.iter().take(10) {
+                    o.push_str(&format!(
+                        "  {:<42} {:>20} {:>20}\n",
+                        f.factor,
+                        format!(
+                            "{:.2} [{:.2}, {:.2}]",
+                            f.first_order, f.first_order_ci.0, f.first_order_ci.1
+                        ),
+                        format!(
+                            "{:.2} [{:.2}, {:.2}]",
+                            f.total_order, f.total_order_ci.0, f.total_order_ci.1
+                        ),
+                    ));
+                }
+            }
+            (None, Some(note)) => o.push_str(&format!("\nSobol' indices: {note}\n")),
+            (None, None) => {}
+        }
+    }
+
+    if let Some(d) = &r.discovery {
+        o.push_str(&format!(
+            "\nWhere {} fails (PRIM, peel/paste α {}, minimum mass {}): {} of {} draws fail\n",
+            d.package, d.params.peel_alpha, d.params.mass_min, d.failures, d.draws
+        ));
+        for (i, b) in d.boxes.iter().enumerate() {
+            o.push_str(&format!("  {}. {}\n", i + 1, b.text));
+        }
+        if let Some(n) = &d.note {
+            o.push_str(&format!("  {n}\n"));
+        }
+    }
+    o
+}
+
+fn short_currency(c: &str) -> String {
+    c.replace(" million", " m")
+}

@@ -1,0 +1,409 @@
+//! Uncertainty analysis for Guarantor: which package is robust, and what its
+//! verdict hangs on.
+//!
+//! Data flow: a validated scenario with `[[uncertainty]]` declarations →
+//! [`Space`] (declarations resolved, grouped into independent factors) →
+//! a sampling [`Plan`] (Monte Carlo or Latin hypercube, one random stream per
+//! draw) → every draw is a perturbed copy of the scenario, on which the engine
+//! evaluates the packages under study → [`robust`] ranking, [`tornado`] and
+//! [`sobol`] sensitivity of the robust top package, [`prim`] boxes where it fails.
+//!
+//! Invariants:
+//! - Results are bit-identical for any number of threads and for the same
+//!   seed across runs: every random number comes from a stream keyed by
+//!   (seed, purpose, index), and results are folded in draw order.
+//! - The crate does no I/O; progress is reported through [`Progress`].
+//! - Sampling and analysis are one call, so outputs can never be matched to
+//!   the wrong inputs.
+
+pub mod dist;
+pub mod prim;
+pub mod robust;
+pub mod sample;
+pub mod sobol;
+pub mod space;
+pub mod tornado;
+
+use guarantor_engine::{EvalOptions, evaluate, evaluate_choices, resolve_choice};
+use guarantor_model::Scenario;
+use serde::Serialize;
+use thiserror::Error;
+
+pub use prim::PrimParams;
+pub use robust::{Estimate, PackageRobustness};
+pub use sample::{Plan, Sampler};
+pub use space::{Parameter, Space};
+
+#[derive(Debug, Error, PartialEq)]
+pub enum Error {
+    #[error(
+        "scenario \"{scenario}\" declares no uncertainties; add `[[uncertainty]]` entries (see docs/scenario-format.md)"
+    )]
+    NoUncertainty { scenario: String },
+    #[error("uncertainty path \"{path}\": {message}")]
+    BadPath { path: String, message: String },
+    #[error("draw {draw}: {message}")]
+    Engine { draw: usize, message: String },
+    #[error("the deterministic run failed: {0}")]
+    Deterministic(String),
+    #[error(
+        "Sobol' analysis needs at least {min} base rows, got {n}: fewer give indices too noisy to mean anything (it costs rows × (factors + 2) runs); use 0 to skip it"
+    )]
+    SobolSampleSize { n: usize, min: usize },
+    #[error(
+        "the outcome does not vary across the Sobol' sample (it is {mean} in every run), so variance-based indices are undefined"
+    )]
+    NoVariance { mean: f64 },
+    #[error("{0}")]
+    Options(String),
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// Which packages to study.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageSet {
+    /// The first K of the deterministic ranking.
+    Top(usize),
+    /// Every package of the option space.
+    All,
+}
+
+impl PackageSet {
+    /// "top:K" or "all".
+    pub fn parse(s: &str) -> Result<PackageSet, Error> {
+        if s == "all" {
+            return Ok(PackageSet::All);
+        }
+        let k = s
+            .strip_prefix("top:")
+            .and_then(|k| k.parse::<usize>().ok())
+            .filter(|&k| k >= 1);
+        k.map(PackageSet::Top).ok_or_else(|| {
+            Error::Options(format!(
+                "--packages \"{s}\" must be top:K with K ≥ 1 (e.g. top:10) or all"
+            ))
+        })
+    }
+}
+
+/// How to run an analysis.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub draws: usize,
+    pub sampler: Sampler,
+    pub seed: u64,
+    pub packages: PackageSet,
+    /// Base draws per tornado bar end (0: no tornado).
+    pub tornado_draws: usize,
+    /// Saltelli base rows N (0: no Sobol' indices).
+    pub sobol_rows: usize,
+    pub bootstrap: usize,
+    pub prim: PrimParams,
+    /// Worker threads; `None` lets rayon choose. Results do not depend on it.
+    pub threads: Option<usize>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            draws: 1000,
+            sampler: Sampler::Lhs,
+            seed: 1,
+            packages: PackageSet::Top(10),
+            tornado_draws: 200,
+            sobol_rows: 256,
+            bootstrap: 200,
+            prim: PrimParams::default(),
+            threads: None,
+        }
+    }
+}
+
+/// Receives progress; the CLI draws a bar with it. `()` ignores it.
+pub trait Progress: Sync {
+    /// A phase starts with `total` steps.
+    fn phase(&self, name: &str, total: usize);
+    /// `n` more steps are done.
+    fn step(&self, n: usize);
+}
+
+impl Progress for () {
+    fn phase(&self, _: &str, _: usize) {}
+    fn step(&self, _: usize) {}
+}
+
+/// Sensitivity of the robust top package's P(feasible and acceptable).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sensitivity {
+    pub package: String,
+    pub outcome: String,
+    pub tornado: Option<tornado::Tornado>,
+    pub sobol: Option<sobol::SobolIndices>,
+    /// Why Sobol' indices are missing, when they are.
+    pub sobol_note: Option<String>,
+}
+
+/// One PRIM box, with its restrictions named.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiscoveredBox {
+    pub text: String,
+    pub coverage: f64,
+    pub density: f64,
+    pub mass: f64,
+    pub draws: usize,
+    pub failures: usize,
+    pub restrictions: Vec<NamedRestriction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedRestriction {
+    pub parameter: String,
+    pub path: String,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// Where the robust top package fails.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Discovery {
+    pub package: String,
+    pub outcome: String,
+    pub failures: usize,
+    pub draws: usize,
+    pub params: PrimParams,
+    pub boxes: Vec<DiscoveredBox>,
+    pub note: Option<String>,
+}
+
+/// Everything an analysis found; the CLI's `--json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub title: String,
+    pub disclaimer: String,
+    pub currency: String,
+    pub sampler: Sampler,
+    pub seed: u64,
+    pub draws: usize,
+    pub packages: PackageSet,
+    pub required_acceptance: Vec<String>,
+    pub uncertainties: Vec<Parameter>,
+    pub factors: Vec<String>,
+    /// Robust ranking of the packages studied.
+    pub ranking: Vec<PackageRobustness>,
+    pub sensitivity: Option<Sensitivity>,
+    pub discovery: Option<Discovery>,
+}
+
+/// Check options that would otherwise fail after minutes of work.
+pub fn check_options(o: &Options) -> Result<(), Error> {
+    if o.draws < 2 {
+        return Err(Error::Options(format!(
+            "--draws must be at least 2, got {}",
+            o.draws
+        )));
+    }
+    if o.sobol_rows > 0 {
+        sobol::check_base_rows(o.sobol_rows)?;
+    }
+    if o.threads == Some(0) {
+        return Err(Error::Options("--threads must be at least 1".into()));
+    }
+    Ok(())
+}
+
+/// Run the whole analysis on a validated scenario.
+pub fn analyse(s: &Scenario, o: &Options, progress: &dyn Progress) -> Result<Report, Error> {
+    check_options(o)?;
+    let space = Space::new(s)?;
+    match o.threads {
+        None => analyse_inner(s, &space, o, progress),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::Threads {
+                threads: n,
+                message: e.to_string(),
+            })?
+            .install(|| analyse_inner(s, &space, o, progress)),
+    }
+}
+
+fn analyse_inner(
+    s: &Scenario,
+    space: &Space,
+    o: &Options,
+    progress: &dyn Progress,
+) -> Result<Report, Error> {
+    let det = evaluate(s, &EvalOptions { threads: None })
+        .map_err(|e| Error::Deterministic(e.to_string()))?;
+    let take = match o.packages {
+        PackageSet::Top(k) => k.min(det.packages.len()),
+        PackageSet::All => det.packages.len(),
+    };
+    let choices = det.packages[..take]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let c =
+                resolve_choice(s, &v.options).map_err(|e| Error::Deterministic(e.to_string()))?;
+            Ok((c, v.clone(), i + 1))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let plan = Plan::new(o.sampler, o.seed, o.draws, space.n_factors());
+    progress.phase("draws", o.draws);
+    let step = |n: usize| progress.step(n);
+    let run = robust::run(s, space, &plan, &choices, &step)?;
+
+    let top = run.ranking.first().map(|r| r.label.clone());
+    let (sensitivity, discovery) = match (&top, run.choices.first()) {
+        (Some(label), Some(choice)) => {
+            let passes = |u: &[f64]| -> Result<bool, Error> {
+                let sc = space.scenario(s, &space.values(u));
+                let v = evaluate_choices(&sc, std::slice::from_ref(choice)).map_err(|e| {
+                    Error::Engine {
+                        draw: usize::MAX,
+                        message: e.to_string(),
+                    }
+                })?;
+                Ok(v[0].passes)
+            };
+            let tornado = if o.tornado_draws > 0 {
+                let m = o.tornado_draws.min(o.draws);
+                progress.phase("tornado", m * (2 * space.n_factors() + 1));
+                Some(tornado::tornado(
+                    &plan,
+                    m,
+                    &space.factors,
+                    |f| {
+                        space
+                            .members(f)
+                            .map(|p| {
+                                (
+                                    p.name.clone(),
+                                    p.value_at(tornado::LOW_QUANTILE),
+                                    p.value_at(tornado::HIGH_QUANTILE),
+                                )
+                            })
+                            .collect()
+                    },
+                    passes,
+                    &step,
+                )?)
+            } else {
+                None
+            };
+            let (sobol, sobol_note) = if o.sobol_rows > 0 {
+                progress.phase("sobol", o.sobol_rows * (space.n_factors() + 2));
+                match sobol::sobol(
+                    o.sobol_rows,
+                    space.n_factors(),
+                    &space.factors,
+                    o.seed,
+                    o.bootstrap,
+                    |u| passes(u).map(|b| f64::from(u8::from(b))),
+                    &step,
+                ) {
+                    Ok(x) => (Some(x), None),
+                    Err(e @ Error::NoVariance { .. }) => (None, Some(e.to_string())),
+                    Err(e) => return Err(e),
+                }
+            } else {
+                (None, Some("skipped (--sobol 0)".to_string()))
+            };
+            let sens = Sensitivity {
+                package: label.clone(),
+                outcome: "feasible and acceptable to every required actor".into(),
+                tornado,
+                sobol,
+                sobol_note,
+            };
+            (Some(sens), Some(discover(space, &run, label, o)))
+        }
+        _ => (None, None),
+    };
+    let mut required = s.parameters.required_acceptance.clone();
+    required.sort();
+    required.dedup();
+    Ok(Report {
+        scenario: s.meta.id.clone(),
+        title: s.meta.title.clone(),
+        disclaimer: s.meta.disclaimer.clone(),
+        currency: s.meta.currency.clone(),
+        sampler: o.sampler,
+        seed: o.seed,
+        draws: o.draws,
+        packages: o.packages,
+        required_acceptance: required,
+        uncertainties: space.parameters.clone(),
+        factors: space.factors.clone(),
+        ranking: run.ranking,
+        sensitivity,
+        discovery,
+    })
+}
+
+/// PRIM on the draws where the robust top package fails.
+fn discover(space: &Space, run: &robust::RobustRun, label: &str, o: &Options) -> Discovery {
+    let y: Vec<bool> = run.passes[0].iter().map(|p| !p).collect();
+    let failures = y.iter().filter(|&&f| f).count();
+    let names: Vec<String> = space.parameters.iter().map(|p| p.name.clone()).collect();
+    let binary: Vec<bool> = space
+        .parameters
+        .iter()
+        .map(Parameter::is_red_line)
+        .collect();
+    let (boxes, note) = if failures == 0 {
+        (
+            Vec::new(),
+            Some("the package passes in every draw: there is no failure to explain".to_string()),
+        )
+    } else if failures == y.len() {
+        (
+            Vec::new(),
+            Some(
+                "the package fails in every draw: no region of the uncertainty space saves it"
+                    .to_string(),
+            ),
+        )
+    } else {
+        let found = prim::prim(&run.values, &y, &o.prim);
+        let note = found.is_empty().then(|| {
+            "no box concentrates the failures well (density ≤ 1.05 × overall, or coverage < 5%)"
+                .to_string()
+        });
+        let boxes = found
+            .iter()
+            .map(|b| DiscoveredBox {
+                text: prim::describe(b, &names, &binary, "fails"),
+                coverage: b.coverage,
+                density: b.density,
+                mass: b.mass,
+                draws: b.draws,
+                failures: b.hits,
+                restrictions: b
+                    .restrictions
+                    .iter()
+                    .map(|r| NamedRestriction {
+                        parameter: names[r.dim].clone(),
+                        path: space.parameters[r.dim].path.clone(),
+                        lower: r.lower,
+                        upper: r.upper,
+                    })
+                    .collect(),
+            })
+            .collect();
+        (boxes, note)
+    };
+    Discovery {
+        package: label.to_string(),
+        outcome: "fails (infeasible or rejected by a required actor)".into(),
+        failures,
+        draws: y.len(),
+        params: o.prim,
+        boxes,
+        note,
+    }
+}
