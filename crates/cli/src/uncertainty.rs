@@ -180,7 +180,8 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
                     "  {:<42} {:>20} {:>20}\n",
                     "factor", "first order", "total order"
                 ));
-                for f in rows.iter().take(10) {
+                let zero = rows.iter().filter(|f| f.total_order == 0.0).count();
+                for f in rows.iter().filter(|f| f.total_order > 0.0).take(12) {
                     o.push_str(&format!(
                         "  {:<42} {:>20} {:>20}\n",
                         f.factor,
@@ -192,6 +193,11 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
                             "{:.2} [{:.2}, {:.2}]",
                             f.total_order, f.total_order_ci.0, f.total_order_ci.1
                         ),
+                    ));
+                }
+                if zero > 0 {
+                    o.push_str(&format!(
+                        "  ({zero} factors never change the outcome in the sample: both indices 0)\n"
                     ));
                 }
             }

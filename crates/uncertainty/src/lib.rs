@@ -345,6 +345,9 @@ fn analyse_inner(
     })
 }
 
+/// Below this many draws PRIM boxes are flagged as possibly fitting noise.
+pub const FEW_DRAWS_FOR_PRIM: usize = 500;
+
 /// PRIM on the draws where the robust top package fails.
 fn discover(space: &Space, run: &robust::RobustRun, label: &str, o: &Options) -> Discovery {
     let y: Vec<bool> = run.passes[0].iter().map(|p| !p).collect();
@@ -370,10 +373,16 @@ fn discover(space: &Space, run: &robust::RobustRun, label: &str, o: &Options) ->
         )
     } else {
         let found = prim::prim(&run.values, &y, &o.prim);
-        let note = found.is_empty().then(|| {
-            "no box concentrates the failures well (density ≤ 1.05 × overall, or coverage < 5%)"
-                .to_string()
-        });
+        let note = if found.is_empty() {
+            Some("no box concentrates the failures well (density less than a tenth of the way from the overall rate to certainty, or coverage below 5%)".to_string())
+        } else if y.len() < FEW_DRAWS_FOR_PRIM {
+            Some(format!(
+                "only {} draws: boxes found in fewer than {FEW_DRAWS_FOR_PRIM} draws may fit noise",
+                y.len()
+            ))
+        } else {
+            None
+        };
         let boxes = found
             .iter()
             .map(|b| DiscoveredBox {

@@ -11,17 +11,23 @@
 //!    best gain in density per draw removed (EMA's "lenient 1" objective),
 //!    until the box would hold fewer than a share `mass_min` (0.05) of all draws.
 //! 2. **Choose** the box on that peeling trajectory with the largest
-//!    coverage × density, a balance between explaining many failures and
-//!    being specific to them.
+//!    coverage × normalised lift, coverage × (density − base) ÷ (1 − base),
+//!    a balance between explaining many failures and being specific to them
+//!    (0 for the whole space, equal to coverage for a box of pure failures).
 //! 3. **Paste**: widen the box again by slices of α while density does not drop.
 //! 4. **Simplify**: drop the restrictions that cost less than 2% of the
 //!    density, and keep at most three, so the box reads as one sentence.
-//! 5. **Cover**: remove the box's draws and repeat for up to three boxes.
+//! 5. **Cover**: remove the box's draws and repeat for up to three boxes,
+//!    while a box's normalised lift is at least 0.1 and its coverage 5%.
 //!
 //! Coverage = failures in the box ÷ all failures; density = failures in the
 //! box ÷ draws in the box; mass = draws in the box ÷ all draws.
 
 use serde::Serialize;
+
+/// A box is reported only if its density is at least this share of the way
+/// from the overall rate to certainty, (density − base) ÷ (1 − base).
+pub const MIN_LIFT: f64 = 0.1;
 
 /// PRIM settings (EMA Workbench defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -135,7 +141,8 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], params: &PrimParams) -> Vec<PrimBox> {
         let density = h as f64 / n.max(1) as f64;
         let coverage = h as f64 / total_hits as f64;
         let restrictions = restrictions(&b, &full);
-        if restrictions.is_empty() || density <= base_density * 1.05 || coverage < 0.05 {
+        let lift = (density - base_density) / (1.0 - base_density).max(1e-12);
+        if restrictions.is_empty() || lift < MIN_LIFT || coverage < 0.05 {
             break;
         }
         boxes.push(PrimBox {
@@ -211,6 +218,7 @@ fn find_box(
     let total_hits = data.y.iter().filter(|&&h| h).count() as f64;
     let mut b = full.clone();
     let (mut n, mut h) = data.count(&b, rows);
+    let base = h as f64 / n as f64;
     let mut trajectory: Vec<(Bounds, usize, usize)> = vec![(b.clone(), n, h)];
     // Peel.
     loop {
@@ -251,8 +259,10 @@ fn find_box(
             _ => break,
         }
     }
-    // Choose: largest coverage × density.
-    let score = |n: usize, h: usize| (h as f64 / total_hits) * (h as f64 / n.max(1) as f64);
+    // Choose: largest coverage × normalised lift (density − base) ÷ (1 − base).
+    let score = |n: usize, h: usize| {
+        (h as f64 / total_hits) * (h as f64 / n.max(1) as f64 - base) / (1.0 - base).max(1e-12)
+    };
     let (mut b, mut n, mut h) = trajectory
         .iter()
         .max_by(|x, y| score(x.1, x.2).total_cmp(&score(y.1, y.2)))

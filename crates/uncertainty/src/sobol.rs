@@ -77,6 +77,9 @@ fn estimate(fa: &[f64], fb: &[f64], fab: &[Vec<f64>], rows: &[usize]) -> (f64, V
         .map(|&j| (fa[j] - mean).powi(2) + (fb[j] - mean).powi(2))
         .sum::<f64>()
         / (2.0 * n - 1.0);
+    if var.is_nan() || var <= 0.0 {
+        return (var, vec![(0.0, 0.0); fab.len()]);
+    }
     let idx = fab
         .iter()
         .map(|f| {
