@@ -19,6 +19,6 @@ pub mod prepare;
 pub mod sizing;
 pub mod verdict;
 
-pub use evaluate::batch::evaluate_choices;
+pub use evaluate::batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use evaluate::{EngineError, EvalOptions, evaluate, evaluate_package, resolve_choice};
 pub use verdict::*;

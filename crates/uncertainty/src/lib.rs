@@ -24,7 +24,9 @@ pub mod sobol;
 pub mod space;
 pub mod tornado;
 
-use guarantor_engine::{EvalOptions, evaluate, evaluate_choices, resolve_choice};
+use guarantor_engine::{
+    EvalOptions, SolveCache, evaluate, evaluate_choices_cached, resolve_choice,
+};
 use guarantor_model::Scenario;
 use serde::Serialize;
 use thiserror::Error;
@@ -255,19 +257,21 @@ fn analyse_inner(
     let plan = Plan::new(o.sampler, o.seed, o.draws, space.n_factors());
     progress.phase("draws", o.draws);
     let step = |n: usize| progress.step(n);
-    let run = robust::run(s, space, &plan, &choices, &step)?;
+    // Allocation solves recur across draws (integer pools and availabilities
+    // take few distinct values); one cache serves the whole analysis.
+    let cache = SolveCache::new();
+    let run = robust::run(s, space, &plan, &choices, &cache, &step)?;
 
     let top = run.ranking.first().map(|r| r.label.clone());
     let (sensitivity, discovery) = match (&top, run.choices.first()) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
                 let sc = space.scenario(s, &space.values(u));
-                let v = evaluate_choices(&sc, std::slice::from_ref(choice)).map_err(|e| {
-                    Error::Engine {
+                let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), &cache)
+                    .map_err(|e| Error::Engine {
                         draw: usize::MAX,
                         message: e.to_string(),
-                    }
-                })?;
+                    })?;
                 Ok(v[0].passes)
             };
             let tornado = if o.tornado_draws > 0 {

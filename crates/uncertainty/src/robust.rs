@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use guarantor_engine::evaluate::Choice;
-use guarantor_engine::{PackageVerdict, evaluate_choices};
+use guarantor_engine::{PackageVerdict, SolveCache, evaluate_choices_cached};
 use guarantor_model::Scenario;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,7 +15,8 @@ use crate::sample::Plan;
 use crate::space::Space;
 
 /// A probability estimated from draws, with its standard error
-/// √(p(1 − p)/n) (exact for Monte Carlo; conservative for Latin hypercube).
+/// √(p(1 − p)/n): the Monte Carlo formula, an upper bound (up to n/(n − 1))
+/// for Latin hypercube draws (Owen 1997).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
     pub p: f64,
@@ -115,6 +116,7 @@ pub fn run(
     space: &Space,
     plan: &Plan,
     choices: &[(Choice, PackageVerdict, usize)],
+    cache: &SolveCache,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<RobustRun, Error> {
     let mut required: Vec<String> = base.parameters.required_acceptance.clone();
@@ -137,9 +139,11 @@ pub fn run(
             .map(|i| {
                 let vals = space.values(&plan.draw(i));
                 let s = space.scenario(base, &vals);
-                let verdicts = evaluate_choices(&s, &just_choices).map_err(|e| Error::Engine {
-                    draw: i,
-                    message: e.to_string(),
+                let verdicts = evaluate_choices_cached(&s, &just_choices, cache).map_err(|e| {
+                    Error::Engine {
+                        draw: i,
+                        message: e.to_string(),
+                    }
                 })?;
                 progress(1);
                 Ok((
