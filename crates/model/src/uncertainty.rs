@@ -604,6 +604,19 @@ fn task_slot<'r>(rule: &'r mut SizingRule, f: &str) -> Option<&'r mut f64> {
     })
 }
 
+fn air_value(a: &AirParameters, f: &str) -> f64 {
+    match f {
+        "aircraft_per_station" => a.aircraft_per_station,
+        "hours_per_day" => a.hours_per_day,
+        "time_on_station_h" => a.time_on_station_h,
+        "sorties_per_aircraft_day" => a.sorties_per_aircraft_day,
+        "availability" => a.availability,
+        "qra_aircraft" => a.qra_aircraft,
+        "tanker_on_station_h" => a.tanker_on_station_h,
+        _ => a.aew_on_station_h,
+    }
+}
+
 fn air_slot<'a>(a: &'a mut AirParameters, f: &str) -> &'a mut f64 {
     match f {
         "aircraft_per_station" => &mut a.aircraft_per_station,
@@ -679,7 +692,7 @@ impl Target {
         match self {
             Target::Rotation(ft) => s.rotation_ratio(ft),
             Target::HorizonYears => s.parameters.horizon_years,
-            Target::Air(f) => *air_slot(&mut s.parameters.air.clone(), f),
+            Target::Air(f) => air_value(&s.parameters.air, f),
             Target::Reservation(a) => s.actors[*a].reservation,
             Target::ActorCapability(a) => s.actors[*a].capability,
             Target::Position(a, d) => s.actors[*a].position[d],
@@ -688,16 +701,28 @@ impl Target {
                 actor,
                 capability,
                 field,
-            } => *inventory_slot(&mut s.actors[*actor].inventory[capability].clone(), field),
+            } => {
+                let it = &s.actors[*actor].inventory[capability];
+                match *field {
+                    "count" => it.count,
+                    "readiness" => it.readiness,
+                    "deployable_share" => it.deployable_share,
+                    _ => it.cost_per_unit_year,
+                }
+            }
             Target::RedLineHolds { .. } => 1.0,
             Target::OptionField {
                 component,
                 option,
                 field,
-            } => *option_slot(
-                &mut s.components[*component].options[*option].clone(),
-                field,
-            ),
+            } => {
+                let o = &s.components[*component].options[*option];
+                match *field {
+                    "deterrence" => o.deterrence,
+                    "cost_per_year" => o.cost_per_year,
+                    _ => o.one_off_cost,
+                }
+            }
             Target::Level {
                 component,
                 option,

@@ -44,8 +44,8 @@ pub enum Error {
     NoUncertainty { scenario: String },
     #[error("uncertainty path \"{path}\": {message}")]
     BadPath { path: String, message: String },
-    #[error("draw {draw}: {message}")]
-    Engine { draw: usize, message: String },
+    #[error("{what}: {message}")]
+    Engine { what: String, message: String },
     #[error("the deterministic run failed: {0}")]
     Deterministic(String),
     #[error(
@@ -269,7 +269,7 @@ fn analyse_inner(
                 let sc = space.scenario(s, &space.values(u));
                 let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), &cache)
                     .map_err(|e| Error::Engine {
-                        draw: usize::MAX,
+                        what: "a sensitivity run".into(),
                         message: e.to_string(),
                     })?;
                 Ok(v[0].passes)
@@ -281,16 +281,12 @@ fn analyse_inner(
                     &plan,
                     m,
                     &space.factors,
+                    &space.tornado_ends(),
                     |f| {
+                        let (lo, hi) = space.tornado_ends()[f];
                         space
                             .members(f)
-                            .map(|p| {
-                                (
-                                    p.name.clone(),
-                                    p.value_at(tornado::LOW_QUANTILE),
-                                    p.value_at(tornado::HIGH_QUANTILE),
-                                )
-                            })
+                            .map(|p| (p.name.clone(), p.value_at(lo), p.value_at(hi)))
                             .collect()
                     },
                     passes,

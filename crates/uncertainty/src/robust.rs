@@ -141,7 +141,7 @@ pub fn run(
                 let s = space.scenario(base, &vals);
                 let verdicts = evaluate_choices_cached(&s, &just_choices, cache).map_err(|e| {
                     Error::Engine {
-                        draw: i,
+                        what: format!("draw {i}"),
                         message: e.to_string(),
                     }
                 })?;

@@ -124,6 +124,20 @@ impl Space {
         s
     }
 
+    /// Tornado ends per factor: the 5th and 95th percentiles, or relaxed and
+    /// holding for a factor made only of red lines.
+    pub fn tornado_ends(&self) -> Vec<(f64, f64)> {
+        (0..self.n_factors())
+            .map(|f| {
+                if self.members(f).all(Parameter::is_red_line) {
+                    (crate::tornado::NO_QUANTILE, crate::tornado::YES_QUANTILE)
+                } else {
+                    (crate::tornado::LOW_QUANTILE, crate::tornado::HIGH_QUANTILE)
+                }
+            })
+            .collect()
+    }
+
     /// Parameters driven by factor `f`.
     pub fn members(&self, f: usize) -> impl Iterator<Item = &Parameter> {
         self.parameters.iter().filter(move |p| p.factor == f)

@@ -1,6 +1,7 @@
 //! One-at-a-time sensitivity (tornado): the chance a package passes when one
 //! factor is pinned at its low (5th percentile) or high (95th percentile)
-//! value and every other factor still varies.
+//! value — a red line at relaxed and at holding — and every other factor
+//! still varies.
 //!
 //! The low and high runs reuse the same base draws (common random numbers), so
 //! the difference between them reflects the pinned factor, not sampling noise
@@ -12,9 +13,12 @@ use serde::Serialize;
 use crate::Error;
 use crate::sample::Plan;
 
-/// Quantiles at which a factor is pinned.
+/// Quantiles at which a numeric factor is pinned.
 pub const LOW_QUANTILE: f64 = 0.05;
 pub const HIGH_QUANTILE: f64 = 0.95;
+/// Quantiles at which a yes/no factor (a red line) is pinned: relaxed, holds.
+pub const NO_QUANTILE: f64 = 0.0;
+pub const YES_QUANTILE: f64 = 1.0 - 1e-12;
 
 /// One bar of the tornado.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,12 +45,13 @@ pub struct Tornado {
 }
 
 /// Tornado of a yes/no outcome `f` (given factor quantiles) over the first
-/// `draws` draws of `plan`. `describe(f)` gives a factor's name and its
-/// parameters' (name, low, high) values.
+/// `draws` draws of `plan`. `ends[f]` are the (low, high) quantiles of factor
+/// f; `describe(f)` gives its parameters' (name, low, high) values.
 pub fn tornado(
     plan: &Plan,
     draws: usize,
     names: &[String],
+    ends: &[(f64, f64)],
     describe: impl Fn(usize) -> Vec<(String, f64, f64)>,
     f: impl Fn(&[f64]) -> Result<bool, Error> + Sync,
     progress: &(dyn Fn(usize) + Sync),
@@ -63,11 +68,8 @@ pub fn tornado(
         .map(|&(j, i)| {
             let mut u = rows[i].clone();
             if j < 2 * k {
-                u[j / 2] = if j % 2 == 0 {
-                    LOW_QUANTILE
-                } else {
-                    HIGH_QUANTILE
-                };
+                let (lo, hi) = ends[j / 2];
+                u[j / 2] = if j % 2 == 0 { lo } else { hi };
             }
             let r = f(&u);
             progress(1);
