@@ -207,16 +207,87 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
     }
 
     if let Some(d) = &r.discovery {
+        o.push_str(&discovery_text(d));
+    }
+    o.push_str("\nDeclared uncertainties (value as written → distribution; source)\n");
+    for p in &r.uncertainties {
+        let group = if p.group.is_empty() {
+            String::new()
+        } else {
+            format!(", group {}", p.group)
+        };
         o.push_str(&format!(
-            "\nWhere {} fails (PRIM, peel/paste α {}, minimum mass {}): {} of {} draws fail\n",
-            d.package, d.params.peel_alpha, d.params.mass_min, d.failures, d.draws
+            "  {:<42} {:>8} → {}{group}; {}\n",
+            p.name,
+            if p.is_red_line() {
+                "holds".to_string()
+            } else {
+                fmt(p.nominal)
+            },
+            describe_dist(p),
+            if p.source.is_empty() {
+                "no source given"
+            } else {
+                &p.source
+            }
         ));
-        for (i, b) in d.boxes.iter().enumerate() {
-            o.push_str(&format!("  {}. {}\n", i + 1, b.text));
+    }
+    o
+}
+
+/// A distribution parameter: whole numbers as such, others to 4 significant digits.
+fn num(x: f64) -> String {
+    if x == x.round() || x.abs() >= 1000.0 {
+        fmt(x)
+    } else {
+        let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+        let s = format!("{x:.digits$}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A distribution in a few words: "triangular 2 · 3 · 5".
+fn describe_dist(p: &guarantor_uncertainty::Parameter) -> String {
+    use guarantor_model::uncertainty::Distribution as D;
+    let fmt = num;
+    match &p.dist {
+        D::Uniform { min, max } => format!("uniform {} – {}", fmt(*min), fmt(*max)),
+        D::Triangular { min, mode, max } => {
+            format!("triangular {} · {} · {}", fmt(*min), fmt(*mode), fmt(*max))
         }
-        if let Some(n) = &d.note {
-            o.push_str(&format!("  {n}\n"));
+        D::Pert { min, mode, max } => {
+            format!("PERT {} · {} · {}", fmt(*min), fmt(*mode), fmt(*max))
         }
+        D::Normal { mean, sd, min, max } => format!(
+            "normal {} ± {} in [{}, {}]",
+            fmt(*mean),
+            fmt(*sd),
+            fmt(*min),
+            fmt(*max)
+        ),
+        D::Discrete { values, weights } => {
+            let v: Vec<String> = values.iter().map(|x| fmt(*x)).collect();
+            if weights.is_empty() {
+                format!("one of {}", v.join(", "))
+            } else {
+                let w: Vec<String> = weights.iter().map(|x| fmt(*x)).collect();
+                format!("one of {} (weights {})", v.join(", "), w.join(", "))
+            }
+        }
+        D::Bernoulli { .. } => format!("holds with p = {}", fmt(p.p_holds.unwrap_or(0.5))),
+    }
+}
+
+fn discovery_text(d: &guarantor_uncertainty::Discovery) -> String {
+    let mut o = format!(
+        "\nWhere {} fails (PRIM, peel/paste α {}, minimum mass {}): {} of {} draws fail\n",
+        d.package, d.params.peel_alpha, d.params.mass_min, d.failures, d.draws
+    );
+    for (i, b) in d.boxes.iter().enumerate() {
+        o.push_str(&format!("  {}. {}\n", i + 1, b.text));
+    }
+    if let Some(n) = &d.note {
+        o.push_str(&format!("  {n}\n"));
     }
     o
 }

@@ -530,9 +530,6 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, u) in s.uncertainty.iter().enumerate() {
         let base = format!("uncertainty[{i}]");
-        if u.path.is_empty() {
-            continue;
-        }
         let target = match resolve(s, &u.path) {
             Ok(t) => t,
             Err(e) => {
