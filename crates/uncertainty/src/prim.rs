@@ -172,17 +172,6 @@ fn restrictions(b: &Bounds, full: &Bounds) -> Vec<Restriction> {
         .collect()
 }
 
-/// Values of dimension `d` of the rows in the box, sorted.
-fn values_in(data: &Data<'_>, b: &Bounds, rows: &[usize], d: usize) -> Vec<f64> {
-    let mut v: Vec<f64> = rows
-        .iter()
-        .filter(|&&i| b.contains(&data.x[i]))
-        .map(|&i| data.x[i][d])
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
 /// New lower bound that peels about `alpha` of the sorted values off the low
 /// end (at least every value equal to the smallest one), or None if all values
 /// are equal.
@@ -220,12 +209,19 @@ fn find_box(
     let (mut n, mut h) = data.count(&b, rows);
     let base = h as f64 / n as f64;
     let mut trajectory: Vec<(Bounds, usize, usize)> = vec![(b.clone(), n, h)];
-    // Peel.
+    // Peel. `inside` holds the rows in the current box, so a candidate cut on
+    // one dimension is counted by checking that dimension only.
+    let mut inside: Vec<usize> = rows
+        .iter()
+        .copied()
+        .filter(|&i| b.contains(&data.x[i]))
+        .collect();
     loop {
         let mean = h as f64 / n as f64;
         let mut best: Option<(f64, Bounds, usize, usize)> = None;
         for d in 0..data.dims {
-            let v = values_in(data, &b, rows, d);
+            let mut v: Vec<f64> = inside.iter().map(|&i| data.x[i][d]).collect();
+            v.sort_by(f64::total_cmp);
             for low in [true, false] {
                 let bound = if low {
                     peel_low(&v, p.peel_alpha)
@@ -239,7 +235,15 @@ fn find_box(
                 } else {
                     c.hi[d] = bound;
                 }
-                let (cn, ch) = data.count(&c, rows);
+                let (lo, hi) = (c.lo[d], c.hi[d]);
+                let (mut cn, mut ch) = (0, 0);
+                for &i in &inside {
+                    let x = data.x[i][d];
+                    if x >= lo && x <= hi {
+                        cn += 1;
+                        ch += usize::from(data.y[i]);
+                    }
+                }
                 if cn < min_draws || cn >= n {
                     continue;
                 }
@@ -254,6 +258,7 @@ fn find_box(
                 b = c;
                 n = cn;
                 h = ch;
+                inside.retain(|&i| b.contains(&data.x[i]));
                 trajectory.push((b.clone(), n, h));
             }
             _ => break,
@@ -389,6 +394,38 @@ pub fn describe(b: &PrimBox, names: &[String], binary: &[bool], outcome: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn boxes_read_as_one_sentence() {
+        let b = PrimBox {
+            restrictions: vec![
+                Restriction {
+                    dim: 0,
+                    lower: None,
+                    upper: Some(0.55),
+                },
+                Restriction {
+                    dim: 1,
+                    lower: Some(1.0),
+                    upper: None,
+                },
+            ],
+            coverage: 0.71,
+            density: 0.87,
+            mass: 0.12,
+            draws: 120,
+            hits: 104,
+        };
+        let names = vec![
+            "de readiness".to_string(),
+            "ru red line no_air_policing holds".to_string(),
+        ];
+        assert_eq!(
+            describe(&b, &names, &[false, true], "fails"),
+            "fails in 87% of draws where de readiness ≤ 0.55 and ru red line no_air_policing holds; \
+             covers 71% of failures (12% of draws)"
+        );
+    }
 
     #[test]
     fn peels_take_at_least_one_category() {
