@@ -80,33 +80,7 @@ enum Command {
     /// Print the JSON Schema of the scenario format.
     Schema,
     /// Robust packages under the scenario's declared uncertainties: P(pass), tornado, Sobol', PRIM.
-    Uncertainty {
-        /// Scenario file (default: the embedded scenario).
-        file: Option<PathBuf>,
-        /// Number of draws.
-        #[arg(long, default_value_t = 1000)]
-        draws: usize,
-        /// mc (Monte Carlo) or lhs (Latin hypercube).
-        #[arg(long, default_value = "lhs")]
-        sampler: String,
-        /// Random seed; the same seed gives the same results on any number of threads.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// top:K (the first K of the deterministic ranking) or all.
-        #[arg(long, default_value = "top:10")]
-        packages: String,
-        /// Base draws per tornado bar end (0: no tornado).
-        #[arg(long, default_value_t = 200)]
-        tornado_draws: usize,
-        /// Saltelli base rows for Sobol' indices (0: skip; at least 64).
-        #[arg(long, default_value_t = 256)]
-        sobol: usize,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        #[arg(long)]
-        json: bool,
-    },
+    Uncertainty(uncertainty::UncertaintyArgs),
 }
 
 #[derive(Subcommand)]
@@ -347,44 +321,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Uncertainty {
-            file,
-            draws,
-            sampler,
-            seed,
-            packages,
-            tornado_draws,
-            sobol,
-            threads,
-            json,
-        } => {
-            let sampler = guarantor_uncertainty::Sampler::parse(&sampler).ok_or_else(|| {
-                Failure(format!(
-                    "error: --sampler \"{sampler}\" must be mc (Monte Carlo) or lhs (Latin hypercube)"
-                ))
-            })?;
-            let packages = guarantor_uncertainty::PackageSet::parse(&packages)
-                .map_err(|e| Failure(format!("error: {e}")))?;
-            let o = guarantor_uncertainty::Options {
-                draws,
-                sampler,
-                seed,
-                packages,
-                tornado_draws,
-                sobol_rows: sobol,
-                threads,
-                ..Default::default()
-            };
-            guarantor_uncertainty::check_options(&o).map_err(|e| Failure(format!("error: {e}")))?;
-            let s = load(file.as_ref())?;
-            let r = uncertainty::run_uncertainty(&s, &o, json).map_err(Failure)?;
-            if json {
-                emit(&format!("{}\n", uncertainty::uncertainty_json(&r)));
-            } else {
-                emit(&uncertainty::uncertainty_text(&r, 10));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Uncertainty(args) => uncertainty::run(args),
         Command::Schema => {
             emit(&format!(
                 "{}\n",

@@ -5,10 +5,76 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
 use guarantor_engine::sizing::fmt;
 use guarantor_model::Scenario;
-use guarantor_uncertainty::{Options, Progress, Report, analyse};
+use guarantor_uncertainty::{Options, PackageSet, Progress, Report, Sampler, analyse};
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{Failure, emit, load};
+
+#[derive(Args)]
+pub struct UncertaintyArgs {
+    /// Scenario file (default: the embedded scenario).
+    file: Option<PathBuf>,
+    /// Number of draws.
+    #[arg(long, default_value_t = 1000)]
+    draws: usize,
+    /// mc (Monte Carlo) or lhs (Latin hypercube).
+    #[arg(long, default_value = "lhs")]
+    sampler: String,
+    /// Random seed; the same seed gives the same results on any number of threads.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// top:K (the first K of the deterministic ranking) or all.
+    #[arg(long, default_value = "top:10")]
+    packages: String,
+    /// Base draws per tornado bar end (0: no tornado).
+    #[arg(long, default_value_t = 200)]
+    tornado_draws: usize,
+    /// Saltelli base rows for Sobol' indices (0: skip; at least 64).
+    #[arg(long, default_value_t = 256)]
+    sobol: usize,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The verb: check the options, load the scenario, analyse, print.
+pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
+    let sampler = Sampler::parse(&a.sampler).ok_or_else(|| {
+        Failure(format!(
+            "error: --sampler \"{}\" must be mc (Monte Carlo) or lhs (Latin hypercube)",
+            a.sampler
+        ))
+    })?;
+    let packages = PackageSet::parse(&a.packages).map_err(|e| Failure(format!("error: {e}")))?;
+    let o = Options {
+        draws: a.draws,
+        sampler,
+        seed: a.seed,
+        packages,
+        tornado_draws: a.tornado_draws,
+        sobol_rows: a.sobol,
+        threads: a.threads,
+        ..Options::default()
+    };
+    guarantor_uncertainty::check_options(&o).map_err(|e| Failure(format!("error: {e}")))?;
+    let s = load(a.file.as_ref())?;
+    let r = run_uncertainty(&s, &o, a.json).map_err(Failure)?;
+    if a.json {
+        emit(&format!("{}\n", uncertainty_json(&r)));
+    } else {
+        emit(&uncertainty_text(&r, 10));
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Draws above which a terminal gets a progress bar.
 const BAR_FROM_DRAWS: usize = 500;
