@@ -1,6 +1,7 @@
 //! `guarantor uncertainty`: robust ranking, tornado, Sobol' indices and PRIM
 //! boxes, as text or JSON, with a progress bar on long runs in a terminal.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -41,6 +42,10 @@ pub struct UncertaintyArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// COMPONENT=OPTION: study this package's sensitivity and failures instead of the
+    /// robust top package's (components not named take their first option).
+    #[arg(long = "option", value_name = "COMPONENT=OPTION")]
+    options: Vec<String>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -55,7 +60,13 @@ pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
         ))
     })?;
     let packages = PackageSet::parse(&a.packages).map_err(|e| Failure(format!("error: {e}")))?;
+    let focus = if a.options.is_empty() {
+        None
+    } else {
+        Some(parse_choice(&a.options)?)
+    };
     let o = Options {
+        focus,
         draws: a.draws,
         sampler,
         seed: a.seed,
@@ -74,6 +85,28 @@ pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
         emit(&uncertainty_text(&r, 10));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// COMPONENT=OPTION pairs (as `explain --option` takes them) into a package.
+fn parse_choice(pairs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
+    let mut chosen = BTreeMap::new();
+    for o in pairs {
+        let Some((c, v)) = o.split_once('=') else {
+            return Err(Failure(format!(
+                "error: --option \"{o}\" must be COMPONENT=OPTION, e.g. --option ground_force=reassurance_medium"
+            )));
+        };
+        if chosen
+            .insert(c.trim().to_string(), v.trim().to_string())
+            .is_some()
+        {
+            return Err(Failure(format!(
+                "error: component \"{}\" is given twice in --option",
+                c.trim()
+            )));
+        }
+    }
+    Ok(chosen)
 }
 
 /// Draws above which a terminal gets a progress bar.
@@ -191,12 +224,17 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
     if r.ranking.len() > top {
         o.push_str(&format!("  … {} more in --json\n", r.ranking.len() - top));
     }
-    if let Some(best) = r.ranking.first() {
-        o.push_str(&format!(
-            "\nP(accepted) for the robust top package ({}):\n  ",
-            best.label
-        ));
-        let parts: Vec<String> = best
+    let studied = r.sensitivity.as_ref().map(|x| x.package.as_str());
+    for (i, p) in r.ranking.iter().enumerate() {
+        let what = if i == 0 {
+            "the robust top package"
+        } else if Some(p.label.as_str()) == studied {
+            "the chosen package"
+        } else {
+            continue;
+        };
+        o.push_str(&format!("\nP(accepted) for {what} ({}):\n  ", p.label));
+        let parts: Vec<String> = p
             .accepted
             .iter()
             .map(|(a, e)| format!("{a} {}", pct(e.p)))
@@ -208,8 +246,9 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
     if let Some(sens) = &r.sensitivity {
         if let Some(t) = &sens.tornado {
             o.push_str(&format!(
-                "\nTornado for {}: P(pass) with one factor at its 5th / 95th percentile, the others varying ({} draws each; base {})\n",
+                "\nTornado for {} ({}): P(pass) with one factor at its 5th / 95th percentile (a red line: relaxed / holds), the others varying ({} draws each; base {})\n",
                 sens.package,
+                sens.chosen_as,
                 t.draws,
                 pct(t.base)
             ));

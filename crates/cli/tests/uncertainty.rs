@@ -113,3 +113,51 @@ fn a_scenario_without_uncertainties_is_refused_with_a_hint() {
         .stderr(predicate::str::contains("declares no uncertainties"))
         .stderr(predicate::str::contains("[[uncertainty]]"));
 }
+
+#[test]
+fn option_chooses_the_package_to_study_and_joins_it_to_the_ranking() {
+    let out = guarantor()
+        .args([
+            "uncertainty",
+            "--draws",
+            "30",
+            "--packages",
+            "top:1",
+            "--tornado-draws",
+            "3",
+            "--sobol",
+            "0",
+            "--option",
+            "ground_force=reassurance_small",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let label = v["sensitivity"]["package"].as_str().unwrap();
+    assert!(label.starts_with("reassurance_small · "), "{label}");
+    assert_eq!(v["sensitivity"]["chosen_as"], "chosen with --option");
+    assert_eq!(v["discovery"]["package"], label);
+    let ranking = v["ranking"].as_array().unwrap();
+    assert_eq!(ranking.len(), 2);
+    assert!(ranking.iter().any(|p| p["label"] == label));
+
+    guarantor()
+        .args([
+            "uncertainty",
+            "--draws",
+            "5",
+            "--option",
+            "ground_forse=none",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "unknown component \"ground_forse\"",
+        ));
+}

@@ -24,8 +24,10 @@ pub mod sobol;
 pub mod space;
 pub mod tornado;
 
+use std::collections::BTreeMap;
+
 use guarantor_engine::{
-    EvalOptions, SolveCache, evaluate, evaluate_choices_cached, resolve_choice,
+    EvalOptions, SolveCache, evaluate, evaluate_choices, evaluate_choices_cached, resolve_choice,
 };
 use guarantor_model::Scenario;
 use serde::Serialize;
@@ -105,6 +107,10 @@ pub struct Options {
     pub prim: PrimParams,
     /// Worker threads; `None` lets rayon choose. Results do not depend on it.
     pub threads: Option<usize>,
+    /// The package whose sensitivity and failures to study (component → option;
+    /// components not named take their first option). Default: the robust top
+    /// package. It joins the packages studied if it is not among them.
+    pub focus: Option<BTreeMap<String, String>>,
 }
 
 impl Default for Options {
@@ -119,6 +125,7 @@ impl Default for Options {
             bootstrap: 200,
             prim: PrimParams::default(),
             threads: None,
+            focus: None,
         }
     }
 }
@@ -136,10 +143,13 @@ impl Progress for () {
     fn step(&self, _: usize) {}
 }
 
-/// Sensitivity of the robust top package's P(feasible and acceptable).
+/// Sensitivity of one package's P(feasible and acceptable): the robust top
+/// package, or the one chosen in [`Options::focus`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sensitivity {
     pub package: String,
+    /// "robust top package" or "chosen with --option".
+    pub chosen_as: String,
     pub outcome: String,
     pub tornado: Option<tornado::Tornado>,
     pub sobol: Option<sobol::SobolIndices>,
@@ -167,7 +177,7 @@ pub struct NamedRestriction {
     pub upper: Option<f64>,
 }
 
-/// Where the robust top package fails.
+/// Where the studied package fails.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Discovery {
     pub package: String,
@@ -254,6 +264,25 @@ fn analyse_inner(
             Ok((c, v.clone(), i + 1))
         })
         .collect::<Result<Vec<_>, Error>>()?;
+    let mut choices = choices;
+    let focus = match &o.focus {
+        None => None,
+        Some(f) => {
+            let fc = resolve_choice(s, f).map_err(|e| Error::Options(format!("--option: {e}")))?;
+            if !choices.iter().any(|c| c.0 == fc) {
+                let v = evaluate_choices(s, std::slice::from_ref(&fc))
+                    .map_err(|e| Error::Deterministic(e.to_string()))?
+                    .remove(0);
+                let rank = det
+                    .packages
+                    .iter()
+                    .position(|p| p.label == v.label)
+                    .map_or(0, |i| i + 1);
+                choices.push((fc.clone(), v, rank));
+            }
+            Some(fc)
+        }
+    };
     let plan = Plan::new(o.sampler, o.seed, o.draws, space.n_factors());
     progress.phase("draws", o.draws);
     let step = |n: usize| progress.step(n);
@@ -262,8 +291,12 @@ fn analyse_inner(
     let cache = SolveCache::new();
     let run = robust::run(s, space, &plan, &choices, &cache, &step)?;
 
-    let top = run.ranking.first().map(|r| r.label.clone());
-    let (sensitivity, discovery) = match (&top, run.choices.first()) {
+    let at = focus
+        .as_ref()
+        .and_then(|fc| run.choices.iter().position(|c| c == fc))
+        .unwrap_or(0);
+    let top = run.ranking.get(at).map(|r| r.label.clone());
+    let (sensitivity, discovery) = match (&top, run.choices.get(at)) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
                 let sc = space.scenario(s, &space.values(u));
@@ -315,12 +348,17 @@ fn analyse_inner(
             };
             let sens = Sensitivity {
                 package: label.clone(),
+                chosen_as: if focus.is_some() {
+                    "chosen with --option".into()
+                } else {
+                    "robust top package".into()
+                },
                 outcome: "feasible and acceptable to every required actor".into(),
                 tornado,
                 sobol,
                 sobol_note,
             };
-            (Some(sens), Some(discover(space, &run, label, o)))
+            (Some(sens), Some(discover(space, &run, at, o)))
         }
         _ => (None, None),
     };
@@ -348,9 +386,10 @@ fn analyse_inner(
 /// Below this many draws PRIM boxes are flagged as possibly fitting noise.
 pub const FEW_DRAWS_FOR_PRIM: usize = 500;
 
-/// PRIM on the draws where the robust top package fails.
-fn discover(space: &Space, run: &robust::RobustRun, label: &str, o: &Options) -> Discovery {
-    let y: Vec<bool> = run.passes[0].iter().map(|p| !p).collect();
+/// PRIM on the draws where package `ranking[at]` fails.
+fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> Discovery {
+    let label = &run.ranking[at].label;
+    let y: Vec<bool> = run.passes[at].iter().map(|p| !p).collect();
     let failures = y.iter().filter(|&&f| f).count();
     let names: Vec<String> = space.parameters.iter().map(|p| p.name.clone()).collect();
     let binary: Vec<bool> = space
