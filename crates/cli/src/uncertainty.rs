@@ -46,6 +46,9 @@ pub struct UncertaintyArgs {
     /// robust top package's (components not named take their first option).
     #[arg(long = "option", value_name = "COMPONENT=OPTION")]
     options: Vec<String>,
+    /// Also let every other red line with a flexibility hold with probability 1 − flexibility.
+    #[arg(long)]
+    all_red_lines: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -77,7 +80,10 @@ pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
         ..Options::default()
     };
     guarantor_uncertainty::check_options(&o).map_err(|e| Failure(format!("error: {e}")))?;
-    let s = load(a.file.as_ref())?;
+    let mut s = load(a.file.as_ref())?;
+    if a.all_red_lines {
+        s = guarantor_uncertainty::with_all_red_lines(&s);
+    }
     let r = run_uncertainty(&s, &o, a.json).map_err(Failure)?;
     if a.json {
         emit(&format!("{}\n", uncertainty_json(&r)));

@@ -226,6 +226,36 @@ pub fn check_options(o: &Options) -> Result<(), Error> {
     Ok(())
 }
 
+/// A copy of `s` in which every red line with a flexibility strictly between 0
+/// and 1 that has no declaration of its own is declared uncertain: it holds
+/// with probability 1 − flexibility (`guarantor uncertainty --all-red-lines`).
+pub fn with_all_red_lines(s: &Scenario) -> Scenario {
+    use guarantor_model::uncertainty::{Distribution, Uncertainty};
+    let mut out = s.clone();
+    for a in &s.actors {
+        for r in &a.red_lines {
+            let path = format!("actors.{}.red_lines.{}.holds", a.id, r.id);
+            if r.flexibility > 0.0
+                && r.flexibility < 1.0
+                && !s.uncertainty.iter().any(|u| u.path == path)
+            {
+                out.uncertainty.push(Uncertainty {
+                    path,
+                    dist: Distribution::Bernoulli { p: None },
+                    label: String::new(),
+                    source: format!(
+                        "{} red line, flexibility {} (--all-red-lines)",
+                        r.hardness.as_str(),
+                        r.flexibility
+                    ),
+                    group: String::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Run the whole analysis on a validated scenario.
 pub fn analyse(s: &Scenario, o: &Options, progress: &dyn Progress) -> Result<Report, Error> {
     check_options(o)?;

@@ -70,3 +70,38 @@ fn nominal_values_are_the_scenario_as_written_and_a_draw_changes_them() {
     // The base scenario is untouched.
     assert_eq!(s.rotation_ratio("land"), 3.0);
 }
+
+#[test]
+fn all_red_lines_adds_the_undeclared_flexible_ones_once() {
+    let s = guarantor_model::default_scenario();
+    let flexible = s
+        .actors
+        .iter()
+        .flat_map(|a| &a.red_lines)
+        .filter(|r| r.flexibility > 0.0 && r.flexibility < 1.0)
+        .count();
+    let declared = s
+        .uncertainty
+        .iter()
+        .filter(|u| u.path.ends_with(".holds"))
+        .count();
+    let all = guarantor_uncertainty::with_all_red_lines(&s);
+    assert_eq!(
+        all.uncertainty.len(),
+        s.uncertainty.len() + flexible - declared
+    );
+    let space = Space::new(&all).unwrap();
+    let us = space
+        .parameters
+        .iter()
+        .find(|p| p.path == "actors.us.red_lines.no_us_ground_troops.holds")
+        .unwrap();
+    assert_eq!(us.p_holds, Some(0.95));
+    // Applying it twice adds nothing more.
+    assert_eq!(
+        guarantor_uncertainty::with_all_red_lines(&all)
+            .uncertainty
+            .len(),
+        all.uncertainty.len()
+    );
+}
