@@ -26,8 +26,10 @@ pub mod tornado;
 
 use std::collections::BTreeMap;
 
+use guarantor_engine::evaluate::Choice;
 use guarantor_engine::{
-    EvalOptions, SolveCache, evaluate, evaluate_choices, evaluate_choices_cached, resolve_choice,
+    EvalOptions, PackageVerdict, SolveCache, evaluate, evaluate_choices, evaluate_choices_cached,
+    resolve_choice,
 };
 use guarantor_model::Scenario;
 use serde::Serialize;
@@ -281,38 +283,7 @@ fn analyse_inner(
 ) -> Result<Report, Error> {
     let det = evaluate(s, &EvalOptions { threads: None })
         .map_err(|e| Error::Deterministic(e.to_string()))?;
-    let take = match o.packages {
-        PackageSet::Top(k) => k.min(det.packages.len()),
-        PackageSet::All => det.packages.len(),
-    };
-    let choices = det.packages[..take]
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let c =
-                resolve_choice(s, &v.options).map_err(|e| Error::Deterministic(e.to_string()))?;
-            Ok((c, v.clone(), i + 1))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let mut choices = choices;
-    let focus = match &o.focus {
-        None => None,
-        Some(f) => {
-            let fc = resolve_choice(s, f).map_err(|e| Error::Options(format!("--option: {e}")))?;
-            if !choices.iter().any(|c| c.0 == fc) {
-                let v = evaluate_choices(s, std::slice::from_ref(&fc))
-                    .map_err(|e| Error::Deterministic(e.to_string()))?
-                    .remove(0);
-                let rank = det
-                    .packages
-                    .iter()
-                    .position(|p| p.label == v.label)
-                    .map_or(0, |i| i + 1);
-                choices.push((fc.clone(), v, rank));
-            }
-            Some(fc)
-        }
-    };
+    let (choices, focus) = studied_packages(s, &det.packages, o)?;
     let plan = Plan::new(o.sampler, o.seed, o.draws, space.n_factors());
     progress.phase("draws", o.draws);
     let step = |n: usize| progress.step(n);
@@ -411,6 +382,46 @@ fn analyse_inner(
         sensitivity,
         discovery,
     })
+}
+
+/// A package under study: its choice, its deterministic verdict and rank.
+type Studied = (Choice, PackageVerdict, usize);
+
+/// The packages to study (top K of the deterministic ranking, or all), plus
+/// the `--option` package if it is not among them; and that package's choice.
+fn studied_packages(
+    s: &Scenario,
+    ranked: &[PackageVerdict],
+    o: &Options,
+) -> Result<(Vec<Studied>, Option<Choice>), Error> {
+    let take = match o.packages {
+        PackageSet::Top(k) => k.min(ranked.len()),
+        PackageSet::All => ranked.len(),
+    };
+    let mut choices = ranked[..take]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let c =
+                resolve_choice(s, &v.options).map_err(|e| Error::Deterministic(e.to_string()))?;
+            Ok((c, v.clone(), i + 1))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let Some(f) = &o.focus else {
+        return Ok((choices, None));
+    };
+    let fc = resolve_choice(s, f).map_err(|e| Error::Options(format!("--option: {e}")))?;
+    if !choices.iter().any(|c| c.0 == fc) {
+        let v = evaluate_choices(s, std::slice::from_ref(&fc))
+            .map_err(|e| Error::Deterministic(e.to_string()))?
+            .remove(0);
+        let rank = ranked
+            .iter()
+            .position(|p| p.label == v.label)
+            .map_or(0, |i| i + 1);
+        choices.push((fc.clone(), v, rank));
+    }
+    Ok((choices, Some(fc)))
 }
 
 /// Below this many draws PRIM boxes are flagged as possibly fitting noise.
