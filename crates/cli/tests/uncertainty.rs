@@ -98,6 +98,11 @@ fn bad_options_get_clear_errors() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("top:K with K ≥ 1"));
+    guarantor()
+        .args(["uncertainty", "--packages", "all", "--draws", "100000"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("lower --draws or study fewer packages"));
 }
 
 #[test]

@@ -284,6 +284,14 @@ fn analyse_inner(
     let det = evaluate(s, &EvalOptions { threads: None })
         .map_err(|e| Error::Deterministic(e.to_string()))?;
     let (choices, focus) = studied_packages(s, &det.packages, o)?;
+    if choices.len().saturating_mul(o.draws) > MAX_OUTCOMES {
+        return Err(Error::Options(format!(
+            "{} packages × {} draws is more than the {MAX_OUTCOMES} package outcomes one run keeps in memory; \
+             lower --draws or study fewer packages (--packages top:K)",
+            choices.len(),
+            o.draws
+        )));
+    }
     let plan = Plan::new(o.sampler, o.seed, o.draws, space.n_factors());
     progress.phase("draws", o.draws);
     let step = |n: usize| progress.step(n);
@@ -383,6 +391,9 @@ fn analyse_inner(
         discovery,
     })
 }
+
+/// Most (package, draw) outcomes one run keeps (a cost and a pass flag each).
+pub const MAX_OUTCOMES: usize = 20_000_000;
 
 /// A package under study: its choice, its deterministic verdict and rank.
 type Studied = (Choice, PackageVerdict, usize);
