@@ -102,7 +102,9 @@ fn bad_options_get_clear_errors() {
         .args(["uncertainty", "--packages", "all", "--draws", "100000"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("lower --draws or study fewer packages"));
+        .stderr(predicate::str::contains(
+            "lower --draws or study fewer packages",
+        ));
 }
 
 #[test]

@@ -177,6 +177,8 @@ pub struct NamedRestriction {
     pub path: String,
     pub lower: Option<f64>,
     pub upper: Option<f64>,
+    /// See [`prim::Restriction::quasi_p`].
+    pub quasi_p: f64,
 }
 
 /// Where the studied package fails.
@@ -491,6 +493,7 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
                         path: space.parameters[r.dim].path.clone(),
                         lower: r.lower,
                         upper: r.upper,
+                        quasi_p: r.quasi_p,
                     })
                     .collect(),
             })

@@ -58,6 +58,10 @@ pub struct Restriction {
     pub dim: usize,
     pub lower: Option<f64>,
     pub upper: Option<f64>,
+    /// Quasi-p-value (Bryant & Lempert 2010): the chance of at least the box's
+    /// failures among its draws if failures came at the rate of the box without
+    /// this restriction (one-sided binomial). Small: the restriction matters.
+    pub quasi_p: f64,
 }
 
 /// One box found.
@@ -140,7 +144,14 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], params: &PrimParams) -> Vec<PrimBox> {
         let (n, h) = data.count(&b, &remaining);
         let density = h as f64 / n.max(1) as f64;
         let coverage = h as f64 / total_hits as f64;
-        let restrictions = restrictions(&b, &full);
+        let mut restrictions = restrictions(&b, &full);
+        for r in &mut restrictions {
+            let mut wider = b.clone();
+            wider.lo[r.dim] = full.lo[r.dim];
+            wider.hi[r.dim] = full.hi[r.dim];
+            let (n0, h0) = data.count(&wider, &remaining);
+            r.quasi_p = binomial_tail(n, h, h0 as f64 / n0 as f64);
+        }
         let lift = (density - base_density) / (1.0 - base_density).max(1e-12);
         if restrictions.is_empty() || lift < MIN_LIFT || coverage < 0.05 {
             break;
@@ -167,6 +178,7 @@ fn restrictions(b: &Bounds, full: &Bounds) -> Vec<Restriction> {
                 dim: d,
                 lower,
                 upper,
+                quasi_p: f64::NAN,
             })
         })
         .collect()
@@ -353,6 +365,18 @@ fn find_box(
     b
 }
 
+/// P(X ≥ k) for X ~ Binomial(n, p), as I_p(k, n − k + 1) (the regularised
+/// incomplete beta; Abramowitz & Stegun 26.5.24).
+pub fn binomial_tail(n: usize, k: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    crate::dist::beta_cdf(k as f64, (n - k + 1) as f64, p)
+}
+
 /// One box in plain words: "fails in 87% of draws where de readiness ≤ 0.55
 /// and ru red line X holds; covers 71% of failures (12% of draws)".
 /// `binary[d]` marks yes/no parameters (red lines: 1 = holds).
@@ -403,11 +427,13 @@ mod tests {
                     dim: 0,
                     lower: None,
                     upper: Some(0.55),
+                    quasi_p: 0.001,
                 },
                 Restriction {
                     dim: 1,
                     lower: Some(1.0),
                     upper: None,
+                    quasi_p: 0.01,
                 },
             ],
             coverage: 0.71,
@@ -425,6 +451,14 @@ mod tests {
             "fails in 87% of draws where de readiness ≤ 0.55 and ru red line no_air_policing holds; \
              covers 71% of failures (12% of draws)"
         );
+    }
+
+    #[test]
+    fn binomial_tail_matches_a_hand_count() {
+        // n = 3, p = 0.5: P(X ≥ 2) = (3 + 1)/8.
+        assert!((binomial_tail(3, 2, 0.5) - 0.5).abs() < 1e-12);
+        assert!((binomial_tail(3, 3, 0.5) - 0.125).abs() < 1e-12);
+        assert_eq!(binomial_tail(3, 0, 0.5), 1.0);
     }
 
     #[test]

@@ -123,6 +123,9 @@ fn prim_recovers_a_planted_box() {
     assert!(b.density > 0.9, "density {}", b.density);
     assert!(b.coverage > 0.75, "coverage {}", b.coverage);
     assert!((b.mass - 0.12).abs() < 0.02, "mass {}", b.mass);
+    // Both restrictions matter: dropping either would make this box's failure
+    // count very unlikely.
+    assert!(r0.quasi_p < 1e-6 && r2.quasi_p < 1e-6, "{r0:?} {r2:?}");
 }
 
 #[test]
