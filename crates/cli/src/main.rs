@@ -7,6 +7,7 @@ mod history;
 mod progress;
 mod report;
 mod serve;
+mod uncertainty;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -185,6 +186,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Robust packages under the scenario's declared uncertainties: P(pass), tornado, Sobol', PRIM.
+    Uncertainty(uncertainty::UncertaintyArgs),
 }
 
 #[derive(Subcommand)]
@@ -607,6 +610,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Uncertainty(args) => uncertainty::run(args),
         Command::Schema => {
             emit(&format!(
                 "{}\n",

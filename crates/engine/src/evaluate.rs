@@ -18,6 +18,8 @@ use crate::search::Tally;
 use crate::sizing::{Requirement, fmt};
 use crate::verdict::*;
 
+pub mod batch;
+
 /// How to run an evaluation.
 #[derive(Debug, Clone)]
 pub struct EvalOptions {

@@ -23,6 +23,7 @@ pub mod search;
 pub mod sizing;
 pub mod verdict;
 
+pub use evaluate::batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use evaluate::{EngineError, EvalOptions, evaluate, evaluate_package, resolve_choice};
 pub use fixes::{Change, Fix, FixResult, nearest_fixes};
 pub use frontier::Objective;

@@ -15,6 +15,7 @@ pub mod diagnostic;
 mod read;
 pub mod synth;
 pub mod types;
+pub mod uncertainty;
 mod validate;
 
 use std::sync::Arc;

@@ -514,6 +514,7 @@ fn read_scenario(root: &mut Tbl<'_, '_>, cx: &mut Cx) -> Scenario {
     let actors = root.tables("actors", "actor", cx, read_actor);
     let components = root.tables("components", "component", cx, read_component);
     let synergies = root.tables("synergies", "synergy", cx, read_synergy);
+    let uncertainty = root.tables("uncertainty", "uncertainty", cx, read_uncertainty);
     Scenario {
         meta,
         parameters,
@@ -522,6 +523,7 @@ fn read_scenario(root: &mut Tbl<'_, '_>, cx: &mut Cx) -> Scenario {
         actors,
         components,
         synergies,
+        uncertainty,
     }
 }
 
@@ -1036,4 +1038,147 @@ fn read_synergy(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Synergy {
         bonus: t.req_num("bonus", Range01::Finite, cx),
         statement: t.str_or("statement", cx, ""),
     }
+}
+
+const DIST_KEYS: &[&str] = &["min", "max", "mode", "mean", "sd", "values", "weights", "p"];
+
+fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Uncertainty {
+    use crate::uncertainty::{DISTRIBUTIONS, Distribution, Uncertainty};
+    let path = t.req_str("path", cx);
+    let label = t.str_or("label", cx, "");
+    let source = t.str_or("source", cx, "");
+    let group = t.str_or("group", cx, "");
+    let name = t.req_str("dist", cx);
+    let fin = Range01::Finite;
+    let dist = match name.as_str() {
+        "uniform" => {
+            let min = t.req_num("min", fin, cx);
+            let max = t.req_num("max", fin, cx);
+            ordered(t, cx, min, max);
+            Distribution::Uniform { min, max }
+        }
+        "triangular" | "pert" => {
+            let min = t.req_num("min", fin, cx);
+            let mode = t.req_num("mode", fin, cx);
+            let max = t.req_num("max", fin, cx);
+            if ordered(t, cx, min, max) && !(min..=max).contains(&mode) {
+                let p = t.key_path("mode");
+                cx.error(
+                    cx.spans.get(&p),
+                    format!("`{p}` ({mode}) must lie between min ({min}) and max ({max})"),
+                    "mode outside the range",
+                    Some("the mode is the most likely value; put it inside [min, max]".into()),
+                );
+            }
+            if name == "pert" {
+                Distribution::Pert { min, mode, max }
+            } else {
+                Distribution::Triangular { min, mode, max }
+            }
+        }
+        "normal" => {
+            let mean = t.req_num("mean", fin, cx);
+            let sd = t.req_num("sd", Range01::Positive, cx);
+            let min = t.req_num("min", fin, cx);
+            let max = t.req_num("max", fin, cx);
+            if ordered(t, cx, min, max) && !(min..=max).contains(&mean) {
+                let p = t.key_path("mean");
+                cx.error(
+                    cx.spans.get(&p),
+                    format!("`{p}` ({mean}) must lie between min ({min}) and max ({max})"),
+                    "mean outside the truncation range",
+                    Some("a normal is truncated to [min, max]; centre it inside the range".into()),
+                );
+            }
+            Distribution::Normal { mean, sd, min, max }
+        }
+        "discrete" => {
+            let values = num_list(t, "values", fin, cx);
+            let weights = num_list(t, "weights", Range01::Positive, cx);
+            if values.is_empty() && t.t.get("values").is_some() {
+                let p = t.key_path("values");
+                cx.error(
+                    cx.spans.get(&p),
+                    format!("`{p}` must list at least one value"),
+                    "no values",
+                    Some("write e.g. `values = [2, 3, 4]`".into()),
+                );
+            } else if t.t.get("values").is_none() {
+                t.missing("values", cx, "[…]");
+            }
+            let n_weights = match t.t.get("weights").map(|v| v.get_ref()) {
+                Some(DeValue::Array(a)) => a.len(),
+                _ => 0,
+            };
+            if n_weights > 0 && n_weights != values.len() {
+                let p = t.key_path("weights");
+                cx.error(
+                    cx.spans.get(&p),
+                    format!("`{p}` has {n_weights} weights for {} values", values.len()),
+                    "one weight per value",
+                    Some(
+                        "give one positive weight per value, or omit `weights` for equal weights"
+                            .into(),
+                    ),
+                );
+            }
+            Distribution::Discrete { values, weights }
+        }
+        "bernoulli" => Distribution::Bernoulli {
+            p: t.opt_num("p", Range01::Unit, cx),
+        },
+        other => {
+            if !other.is_empty() {
+                let p = t.key_path("dist");
+                let help = match closest(other, DISTRIBUTIONS) {
+                    Some(s) => format!(
+                        "did you mean \"{s}\"? Distributions: {}",
+                        DISTRIBUTIONS.join(", ")
+                    ),
+                    None => format!("distributions: {}", DISTRIBUTIONS.join(", ")),
+                };
+                cx.error(
+                    cx.spans.get(&p),
+                    format!("`{p}` names an unknown distribution \"{other}\""),
+                    "unknown distribution",
+                    Some(help),
+                );
+            }
+            // The parameters cannot be checked without a known distribution.
+            for k in DIST_KEYS {
+                t.known.push(k);
+            }
+            Distribution::Uniform { min: 0.0, max: 0.0 }
+        }
+    };
+    Uncertainty {
+        path,
+        dist,
+        label,
+        source,
+        group,
+    }
+}
+
+/// Check min < max, reporting at `max`. Returns whether they are ordered.
+fn ordered(t: &mut Tbl<'_, '_>, cx: &mut Cx, min: f64, max: f64) -> bool {
+    if min < max {
+        return true;
+    }
+    let p = t.key_path("max");
+    cx.error(
+        cx.spans.get(&p),
+        format!("`{p}` ({max}) must be above `min` ({min})"),
+        "empty range",
+        Some("swap min and max, or remove the declaration if the value is not uncertain".into()),
+    );
+    false
+}
+
+fn num_list(t: &mut Tbl<'_, '_>, key: &'static str, range: Range01, cx: &mut Cx) -> Vec<f64> {
+    let Some(v) = t.get(key) else {
+        return Vec::new();
+    };
+    let path = t.key_path(key);
+    each(v, &path, cx, |item, p, cx| read_num(item, p, range, cx))
 }

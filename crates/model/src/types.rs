@@ -26,6 +26,9 @@ pub struct Scenario {
     /// Deterrence bonuses for combinations of options.
     #[serde(default)]
     pub synergies: Vec<Synergy>,
+    /// Uncertain parameters and their distributions (see `uncertainty.rs`).
+    #[serde(default)]
+    pub uncertainty: Vec<crate::uncertainty::Uncertainty>,
 }
 
 /// Identification, provenance and the disclaimer shown with every result.

@@ -486,6 +486,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             }
         }
     }
+    check_uncertainties(&mut ck, s);
     ck.problems
 }
 
@@ -626,5 +627,113 @@ fn level_range(s: &Scenario, dimension: &str) -> Option<(f64, f64)> {
 fn check_filter(ck: &mut Checker<'_>, base: &str, f: &ContributionFilter, caps: &BTreeSet<&str>) {
     for (j, c) in f.capabilities.iter().enumerate() {
         ck.reference(&format!("{base}.capabilities[{j}]"), c, "capability", caps);
+    }
+}
+
+/// Declared uncertainties: the path names an existing number, the distribution
+/// stays inside that number's domain, no path is declared twice.
+fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
+    use crate::uncertainty::{Distribution, Target, resolve};
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, u) in s.uncertainty.iter().enumerate() {
+        let base = format!("uncertainty[{i}]");
+        let target = match resolve(s, &u.path) {
+            Ok(t) => t,
+            Err(e) => {
+                ck.error(
+                    &format!("{base}.path"),
+                    e.message,
+                    "no such parameter",
+                    e.help,
+                );
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(u.path.as_str(), i) {
+            ck.error(
+                &format!("{base}.path"),
+                format!(
+                    "uncertainty \"{}\" is declared twice (first at uncertainty[{first}])",
+                    u.path
+                ),
+                "declared again here",
+                "keep one declaration per parameter".to_string(),
+            );
+        }
+        let domain = target.domain(s);
+        let is_holds = matches!(target, Target::RedLineHolds { .. });
+        let is_bernoulli = matches!(u.dist, Distribution::Bernoulli { .. });
+        if is_holds != is_bernoulli {
+            let (msg, help) = if is_holds {
+                (
+                    format!("`{}` is a red line holding or not; it needs `dist = \"bernoulli\"`", u.path),
+                    "write `dist = \"bernoulli\"`; `p` (chance it holds) defaults to 1 − the red line's flexibility".to_string(),
+                )
+            } else {
+                (
+                    format!(
+                        "`dist = \"bernoulli\"` is only for red lines (`….holds`), not `{}`",
+                        u.path
+                    ),
+                    "use uniform, triangular, normal, pert or discrete for a number".to_string(),
+                )
+            };
+            ck.error(
+                &format!("{base}.dist"),
+                msg,
+                "wrong distribution for this parameter",
+                help,
+            );
+            continue;
+        }
+        if is_holds {
+            continue;
+        }
+        let (lo, hi) = u.dist.support();
+        if !(domain.contains(lo) && domain.contains(hi)) {
+            let (key, x) = match &u.dist {
+                Distribution::Discrete { .. } => {
+                    ("values", if domain.contains(lo) { hi } else { lo })
+                }
+                _ if !domain.contains(lo) => ("min", lo),
+                _ => ("max", hi),
+            };
+            ck.error(
+                &format!("{base}.{key}"),
+                format!(
+                    "uncertainty \"{}\" reaches {x}, but the parameter must be {}",
+                    u.path,
+                    domain.describe()
+                ),
+                "outside the parameter's domain",
+                format!("keep the whole distribution {}", domain.describe()),
+            );
+        }
+        // A task parameter that brings in a capability the base value does not
+        // use would need that capability defined: only vary ones already in use.
+        if let Target::TaskField {
+            component,
+            option,
+            task,
+            field,
+        } = &target
+            && matches!(*field, "units" | "tanker_orbits" | "aew_orbits")
+            && target.value(s) == 0.0
+            && !matches!(
+                s.components[*component].options[*option].tasks[*task].rule,
+                SizingRule::FixedUnits { .. }
+            )
+        {
+            ck.error(
+                &format!("{base}.path"),
+                format!(
+                    "`{}` is 0 in the scenario, so the capability it would need is not checked",
+                    u.path
+                ),
+                "zero base value",
+                "give the task a nonzero value first (the uncertainty may still reach 0)"
+                    .to_string(),
+            );
+        }
     }
 }

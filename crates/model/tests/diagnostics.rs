@@ -67,6 +67,13 @@ bad_inputs!(
     missing_required_key,
     not_a_table,
     empty_file,
+    uncertainty_path_typo,
+    uncertainty_min_above_max,
+    uncertainty_mode_outside_range,
+    uncertainty_weight_not_positive,
+    uncertainty_readiness_above_one,
+    uncertainty_unknown_distribution,
+    uncertainty_bernoulli_on_a_number,
 );
 
 #[test]
