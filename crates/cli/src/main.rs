@@ -229,6 +229,9 @@ fn emit(text: &str) {
     }
 }
 
+/// Option spaces above this get a note on stderr before `run` starts.
+const LARGE_OPTION_SPACE: u128 = 100_000_000;
+
 /// Largest option space for which `explain` searches everything to tell frontier membership.
 const EXPLAIN_FRONTIER_LIMIT: u128 = 2_000_000;
 
@@ -322,6 +325,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let objectives = Objective::parse_list(&objectives)
                 .map_err(|m| Failure(format!("error: --objectives: {m}")))?;
             let s = load(file.as_ref())?;
+            let size = s.option_space_size();
+            if size > LARGE_OPTION_SPACE && !quiet {
+                eprintln!(
+                    "note: {size} packages; the search streams them in constant memory at roughly \
+                     a million packages a second per core{}",
+                    if prune { "" } else { "; --prune skips subtrees that cannot pass" }
+                );
+            }
             let bar = progress::Bar::new(
                 u64::try_from(s.option_space_size()).unwrap_or(u64::MAX),
                 !(json || quiet),
