@@ -294,6 +294,36 @@ fn read_scenario_text(path: &std::path::Path) -> Result<String, Failure> {
     })
 }
 
+/// COMPONENT=OPTION pairs (`--option`) into a package.
+fn parse_choice(pairs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
+    let mut chosen = BTreeMap::new();
+    for o in pairs {
+        let Some((c, v)) = o.split_once('=') else {
+            return Err(Failure(format!(
+                "error: --option \"{o}\" must be COMPONENT=OPTION, e.g. --option ground_force=reassurance_medium"
+            )));
+        };
+        if chosen
+            .insert(c.trim().to_string(), v.trim().to_string())
+            .is_some()
+        {
+            return Err(Failure(format!(
+                "error: component \"{}\" is given twice in --option",
+                c.trim()
+            )));
+        }
+    }
+    Ok(chosen)
+}
+
+/// `--threads 0` is refused by every verb that takes it.
+fn check_threads(threads: Option<usize>) -> Result<(), Failure> {
+    if threads == Some(0) {
+        return Err(Failure("error: --threads must be at least 1".into()));
+    }
+    Ok(())
+}
+
 /// Read a scenario file (or the embedded one) and validate it.
 fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
     let (name, text) = match file {
@@ -319,9 +349,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             record,
             history,
         } => {
-            if threads == Some(0) {
-                return Err(Failure("error: --threads must be at least 1".into()));
-            }
+            check_threads(threads)?;
             let objectives = Objective::parse_list(&objectives)
                 .map_err(|m| Failure(format!("error: --objectives: {m}")))?;
             let s = load(file.as_ref())?;
@@ -330,7 +358,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 eprintln!(
                     "note: {size} packages; the search streams them in constant memory at roughly \
                      a million packages a second per core{}",
-                    if prune { "" } else { "; --prune skips subtrees that cannot pass" }
+                    if prune {
+                        ""
+                    } else {
+                        "; --prune skips subtrees that cannot pass"
+                    }
                 );
             }
             let bar = progress::Bar::new(
@@ -430,22 +462,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
         } => {
             let s = load(file.as_ref())?;
-            let mut chosen = BTreeMap::new();
-            for o in &options {
-                let Some((c, v)) = o.split_once('=') else {
-                    return Err(Failure(format!(
-                        "error: --option \"{o}\" must be COMPONENT=OPTION, e.g. --option ground_force=reassurance_medium"
-                    )));
-                };
-                if chosen
-                    .insert(c.trim().to_string(), v.trim().to_string())
-                    .is_some()
-                {
-                    return Err(Failure(format!(
-                        "error: component \"{c}\" is given twice in --option"
-                    )));
-                }
-            }
+            let chosen = parse_choice(&options)?;
             let mut v =
                 evaluate_package(&s, &chosen).map_err(|e| Failure(format!("error: {e}")))?;
             // Frontier membership needs the whole space; search it when that is quick.
@@ -579,9 +596,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             history,
             json,
         } => {
-            if threads == Some(0) {
-                return Err(Failure("error: --threads must be at least 1".into()));
-            }
+            check_threads(threads)?;
             emit(&report::run_report(&report::ReportArgs {
                 file,
                 out,
@@ -610,9 +625,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             threads,
             json,
         } => {
-            if threads == Some(0) {
-                return Err(Failure("error: --threads must be at least 1".into()));
-            }
+            check_threads(threads)?;
             let d = diff::run_diff(&a, &b, history.as_deref(), threads)?;
             if json {
                 emit(&format!("{}\n", diff::diff_json(&d)));

@@ -1,7 +1,6 @@
 //! `guarantor uncertainty`: robust ranking, tornado, Sobol' indices and PRIM
 //! boxes, as text or JSON, with a progress bar on long runs in a terminal.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -15,7 +14,7 @@ use guarantor_model::Scenario;
 use guarantor_uncertainty::{Options, PackageSet, Progress, Report, Sampler, analyse};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::{Failure, emit, load};
+use crate::{Failure, check_threads, emit, load, parse_choice};
 
 #[derive(Args)]
 pub struct UncertaintyArgs {
@@ -63,6 +62,7 @@ pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
         ))
     })?;
     let packages = PackageSet::parse(&a.packages).map_err(|e| Failure(format!("error: {e}")))?;
+    check_threads(a.threads)?;
     let focus = if a.options.is_empty() {
         None
     } else {
@@ -91,28 +91,6 @@ pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
         emit(&uncertainty_text(&r, 10));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// COMPONENT=OPTION pairs (as `explain --option` takes them) into a package.
-fn parse_choice(pairs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
-    let mut chosen = BTreeMap::new();
-    for o in pairs {
-        let Some((c, v)) = o.split_once('=') else {
-            return Err(Failure(format!(
-                "error: --option \"{o}\" must be COMPONENT=OPTION, e.g. --option ground_force=reassurance_medium"
-            )));
-        };
-        if chosen
-            .insert(c.trim().to_string(), v.trim().to_string())
-            .is_some()
-        {
-            return Err(Failure(format!(
-                "error: component \"{}\" is given twice in --option",
-                c.trim()
-            )));
-        }
-    }
-    Ok(chosen)
 }
 
 /// Draws above which a terminal gets a progress bar.

@@ -84,6 +84,10 @@ pub struct CapabilityData<'a> {
     pub cost: &'a [f64],
 }
 
+/// Above this many breakpoints `m / available` of the burden stage, the
+/// bisection runs on the share itself instead of the listed breakpoints.
+const MAX_BREAKPOINTS: f64 = 100_000.0;
+
 /// Relative tolerance used to hold an earlier stage's optimum in later stages.
 const STAGE_TOL: f64 = 1e-7;
 
@@ -233,15 +237,13 @@ fn solve_integer_by_flows(
             touched[c as usize] = true;
         }
     }
-    let mut zs: Vec<f64> = Vec::new();
-    for (c, &a) in data.available.iter().enumerate() {
-        if touched[c] && a > 0.0 {
-            let n = a.round() as u64;
-            zs.extend((0..=n).map(|m| m as f64 / a));
-        }
-    }
-    zs.sort_by(f64::total_cmp);
-    zs.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
+    let breakpoints: f64 = data
+        .available
+        .iter()
+        .zip(&touched)
+        .filter(|(a, t)| **t && **a > 0.0)
+        .map(|(a, _)| a + 1.0)
+        .sum();
     let caps_at = |z: f64| -> Vec<f64> {
         data.available
             .iter()
@@ -261,21 +263,46 @@ fn solve_integer_by_flows(
         .filter(|(cost, _)| *cost <= limit)
         .map(|(_, u)| u))
     };
-    // zs ends with 1.0, where the stage-2 allocation is feasible.
-    let (mut lo, mut hi) = (0usize, zs.len() - 1);
     let mut best = stage2;
-    if let Some(u) = try_z(zs[0])? {
-        best = u;
-        hi = 0;
+    if let Some(u) = try_z(0.0)? {
+        return Ok(whole(&u).then_some(u));
     }
-    while hi > lo + 1 {
-        let mid = (lo + hi) / 2;
-        match try_z(zs[mid])? {
-            Some(u) => {
-                hi = mid;
-                best = u;
+    if breakpoints <= MAX_BREAKPOINTS {
+        // Exact: bisection over the sorted breakpoints; the last is 1.0, where
+        // the stage-2 allocation is feasible, and the first (0.0) is not.
+        let mut zs: Vec<f64> = Vec::new();
+        for (c, &a) in data.available.iter().enumerate() {
+            if touched[c] && a > 0.0 {
+                let n = a.round() as u64;
+                zs.extend((0..=n).map(|m| m as f64 / a));
             }
-            None => lo = mid,
+        }
+        zs.sort_by(f64::total_cmp);
+        zs.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
+        let (mut lo, mut hi) = (0usize, zs.len() - 1);
+        while hi > lo + 1 {
+            let mid = (lo + hi) / 2;
+            match try_z(zs[mid])? {
+                Some(u) => {
+                    hi = mid;
+                    best = u;
+                }
+                None => lo = mid,
+            }
+        }
+    } else {
+        // Huge availabilities: bisection on z itself, to within 1e-9 of the
+        // smallest feasible share (feasibility only grows with z).
+        let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+        while hi - lo > 1e-9 {
+            let mid = 0.5 * (lo + hi);
+            match try_z(mid)? {
+                Some(u) => {
+                    hi = mid;
+                    best = u;
+                }
+                None => lo = mid,
+            }
         }
     }
     Ok(whole(&best).then_some(best))
@@ -306,7 +333,6 @@ fn flow_lp(
     time_limit_s: f64,
 ) -> Result<Option<FlowSolution>, AllocationError> {
     let mut vars = ProblemVariables::new();
-    let n_contrib = data.available.len();
     let mut x: Vec<Vec<Variable>> = Vec::with_capacity(p.lines.len());
     let mut short: Vec<Variable> = Vec::with_capacity(p.lines.len());
     for (li, l) in p.lines.iter().enumerate() {
@@ -325,16 +351,7 @@ fn flow_lp(
         let smax = short_max.map_or(demand[li], |m| m[li]);
         short.push(vars.add(variable().min(0.0).max(smax)));
     }
-    let mut cost_expr = Expression::from(0.0);
-    let mut used: Vec<Expression> = vec![Expression::from(0.0); n_contrib];
-    let mut touched = vec![false; n_contrib];
-    for (l, row) in p.lines.iter().zip(&x) {
-        for (&c, v) in l.eligible.iter().zip(row) {
-            cost_expr += *v * data.cost[c as usize];
-            used[c as usize] += *v;
-            touched[c as usize] = true;
-        }
-    }
+    let (cost_expr, used, touched) = usage(p, data, &x);
     let objective: Expression = if cost {
         cost_expr
     } else {
@@ -362,17 +379,48 @@ fn flow_lp(
         Err(good_lp::ResolutionError::Infeasible) => return Ok(None),
         Err(e) => return Err(solver_error(data, time_limit_s, e)),
     };
+    check_time_limit(&sol, data, time_limit_s)?;
+    let units = x
+        .iter()
+        .map(|row| row.iter().map(|v| clean(sol.value(*v))).collect())
+        .collect();
+    Ok(Some((sol.eval(&objective), units)))
+}
+
+/// The cost, the units used per contributor (summed over lines) and which
+/// contributors appear at all, as expressions over the allocation variables.
+fn usage(
+    p: &SubProblem,
+    data: &CapabilityData<'_>,
+    x: &[Vec<Variable>],
+) -> (Expression, Vec<Expression>, Vec<bool>) {
+    let n_contrib = data.available.len();
+    let mut cost_expr = Expression::from(0.0);
+    let mut used: Vec<Expression> = vec![Expression::from(0.0); n_contrib];
+    let mut touched = vec![false; n_contrib];
+    for (l, row) in p.lines.iter().zip(x) {
+        for (&c, v) in l.eligible.iter().zip(row) {
+            cost_expr += *v * data.cost[c as usize];
+            used[c as usize] += *v;
+            touched[c as usize] = true;
+        }
+    }
+    (cost_expr, used, touched)
+}
+
+/// A solve that stopped at its time limit is an error, never a result.
+fn check_time_limit(
+    sol: &impl Solution,
+    data: &CapabilityData<'_>,
+    time_limit_s: f64,
+) -> Result<(), AllocationError> {
     if matches!(sol.status(), good_lp::SolutionStatus::TimeLimit) {
         return Err(AllocationError::TimeLimit {
             capability: data.name.to_string(),
             seconds: time_limit_s,
         });
     }
-    let units = x
-        .iter()
-        .map(|row| row.iter().map(|v| clean(sol.value(*v))).collect())
-        .collect();
-    Ok(Some((sol.eval(&objective), units)))
+    Ok(())
 }
 
 fn solver_error(
@@ -417,7 +465,6 @@ fn run_stage(
     stage: Stage,
 ) -> Result<StageResult, AllocationError> {
     let mut vars = ProblemVariables::new();
-    let n_contrib = data.available.len();
     let mut x: Vec<Vec<Variable>> = Vec::with_capacity(p.lines.len());
     let mut short: Vec<Variable> = Vec::with_capacity(p.lines.len());
     for l in &p.lines {
@@ -441,16 +488,7 @@ fn run_stage(
         .zip(&short)
         .map(|(l, s)| *s * (1.0 / l.pool()))
         .sum();
-    let mut cost_expr = Expression::from(0.0);
-    let mut used: Vec<Expression> = vec![Expression::from(0.0); n_contrib];
-    let mut touched = vec![false; n_contrib];
-    for (l, row) in p.lines.iter().zip(&x) {
-        for (&c, v) in l.eligible.iter().zip(row) {
-            cost_expr += *v * data.cost[c as usize];
-            used[c as usize] += *v;
-            touched[c as usize] = true;
-        }
-    }
+    let (cost_expr, used, touched) = usage(p, data, &x);
     let objective = match &stage {
         Stage::Shortfall => shortfall_share.clone(),
         Stage::Cost { .. } => cost_expr.clone(),
@@ -511,12 +549,7 @@ fn run_stage(
     let sol = model
         .solve()
         .map_err(|e| solver_error(data, time_limit_s, e))?;
-    if matches!(sol.status(), good_lp::SolutionStatus::TimeLimit) {
-        return Err(AllocationError::TimeLimit {
-            capability: data.name.to_string(),
-            seconds: time_limit_s,
-        });
-    }
+    check_time_limit(&sol, data, time_limit_s)?;
     let units = x
         .iter()
         .map(|row| {
@@ -626,5 +659,26 @@ mod tests {
         };
         let s = solve(&p, &data, 10.0).unwrap();
         assert_eq!(s.shortfall, vec![6.0]);
+    }
+
+    #[test]
+    fn huge_availabilities_are_solved_without_listing_every_breakpoint() {
+        // Found by the no-NaN property test: 10^12 units available made the
+        // burden stage list 10^12 breakpoints (a 2 TB allocation).
+        let p = SubProblem {
+            capability: 0,
+            lines: vec![line(1_000_000.0, &[0, 1])],
+        };
+        let data = CapabilityData {
+            name: "personnel",
+            integer: true,
+            available: &[1e12, 5e11],
+            cost: &[1.0, 1.0],
+        };
+        let s = solve(&p, &data, 10.0).unwrap();
+        assert_eq!(s.total_shortfall(), 0.0);
+        assert_eq!(s.units[0].iter().sum::<f64>(), 1_000_000.0);
+        // Equal cost: the burden is spread so that both use the same share.
+        assert!((s.max_share - 1e6 / 1.5e12).abs() < 1e-8, "{}", s.max_share);
     }
 }

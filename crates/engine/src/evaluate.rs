@@ -142,7 +142,19 @@ fn evaluate_inner(s: &Scenario, objectives: &[Objective]) -> Result<Evaluation, 
     let frontier = verdicts.iter().filter(|v| v.frontier).count() as u64;
     let (counts, failures) = tally.finish(&p, frontier);
     rank(&mut verdicts);
-    Ok(Evaluation {
+    Ok(evaluation(&p, counts, failures, objectives, verdicts))
+}
+
+/// The result object, with the scenario's identification and the required actors.
+pub(crate) fn evaluation(
+    p: &Prepared<'_>,
+    counts: Counts,
+    failures: Failures,
+    objectives: &[Objective],
+    packages: Vec<PackageVerdict>,
+) -> Evaluation {
+    let s = p.scenario;
+    Evaluation {
         scenario: s.meta.id.clone(),
         title: s.meta.title.clone(),
         disclaimer: s.meta.disclaimer.clone(),
@@ -151,8 +163,8 @@ fn evaluate_inner(s: &Scenario, objectives: &[Objective]) -> Result<Evaluation, 
         counts,
         failures,
         objectives: objectives.iter().map(|o| o.name().to_string()).collect(),
-        packages: verdicts,
-    })
+        packages,
+    }
 }
 
 /// Evaluate one package given as component → option ids; components not named

@@ -28,8 +28,8 @@ use rustc_hash::FxHashMap;
 
 use crate::allocate::{AllocationError, SubProblem};
 use crate::evaluate::{
-    EngineError, Memo, cap_lines, cap_plan, chosen_solution, decode, in_pool, judge, label,
-    package_levels, plan, rank, solve_keys,
+    EngineError, Memo, cap_lines, cap_plan, chosen_solution, decode, evaluation, in_pool, judge,
+    label, package_levels, plan, rank, solve_keys,
 };
 use crate::frontier::{Frontier, Objective};
 use crate::prepare::Prepared;
@@ -206,21 +206,7 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
     }
     rank(&mut packages);
     let (counts, failures) = acc.tally.finish(sc.p, on_frontier.len() as u64);
-    Ok(Evaluation {
-        scenario: s.meta.id.clone(),
-        title: s.meta.title.clone(),
-        disclaimer: s.meta.disclaimer.clone(),
-        currency: s.meta.currency.clone(),
-        required_acceptance: p.required.iter().map(|&i| s.actors[i].id.clone()).collect(),
-        counts,
-        failures,
-        objectives: opts
-            .objectives
-            .iter()
-            .map(|o| o.name().to_string())
-            .collect(),
-        packages,
-    })
+    Ok(evaluation(&p, counts, failures, &opts.objectives, packages))
 }
 
 /// The memoised outcome of one capability under one projection.

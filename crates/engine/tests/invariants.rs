@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use guarantor_engine::{EvalOptions, Evaluation, PackageVerdict, SearchOptions, evaluate, search};
-use guarantor_model::synth::{SynthParams, synth};
+use guarantor_model::synth::{SynthParams, overwrite_numbers, synth};
 use guarantor_model::{Scenario, load};
 use proptest::prelude::*;
 
@@ -19,26 +19,6 @@ fn synthetic(components: usize, options: usize, contributors: usize, seed: u64) 
         actors: 3,
         seed,
     })
-}
-
-/// Overwrite the values of some `key = number` lines of a scenario text.
-fn edit_numbers(text: &str, edits: &[(usize, f64)]) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let numeric: Vec<usize> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| {
-            l.split_once(" = ")
-                .is_some_and(|(_, v)| v.parse::<f64>().is_ok())
-        })
-        .map(|(i, _)| i)
-        .collect();
-    for &(which, value) in edits {
-        let i = numeric[which % numeric.len()];
-        let key = lines[i].split_once(" = ").unwrap().0.to_string();
-        lines[i] = format!("{key} = {value:?}");
-    }
-    lines.join("\n")
 }
 
 fn by_label(e: &Evaluation) -> BTreeMap<String, &PackageVerdict> {
@@ -90,7 +70,7 @@ proptest! {
             4 => 0.0f64..1.0, 3 => 1.0f64..1e6, 2 => Just(1e12), 1 => Just(-1.0),
         ]), 1..4),
     ) {
-        let text = edit_numbers(&synthetic(components, options, contributors, seed), &edits);
+        let text = overwrite_numbers(&synthetic(components, options, contributors, seed), &edits);
         // Edits may make the scenario invalid; then the error is the answer.
         if let Ok(s) = load("edited.toml", &text) {
             let full = evaluate(&s, &EvalOptions::default());

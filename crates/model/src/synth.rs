@@ -490,3 +490,31 @@ pub fn synth(p: &SynthParams) -> String {
     }
     out
 }
+
+/// Overwrite the values of some `key = number` lines of a scenario text: edit
+/// `(k, v)` sets the `k`-th such line (modulo their count) to `v`. For
+/// property tests and fuzzing: synthetic scenarios with arbitrary numbers.
+pub fn overwrite_numbers(text: &str, edits: &[(usize, f64)]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let numeric: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.split_once(" = ")
+                .is_some_and(|(_, v)| v.parse::<f64>().is_ok())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if numeric.is_empty() {
+        return text.to_string();
+    }
+    for &(which, value) in edits {
+        let i = numeric[which % numeric.len()];
+        let key = lines[i]
+            .split_once(" = ")
+            .map_or("", |(k, _)| k)
+            .to_string();
+        lines[i] = format!("{key} = {value:?}");
+    }
+    lines.join("\n")
+}
