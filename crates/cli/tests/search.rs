@@ -189,3 +189,29 @@ fn prune_cuts_subtrees_but_keeps_the_passing_packages() {
             "cut unscreened (they cannot pass)",
         ));
 }
+
+#[test]
+fn a_solver_time_limit_is_an_error_naming_the_package_and_capability() {
+    let text = std::fs::read_to_string(format!(
+        "{}/../../scenarios/ukraine-2025-08.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace(
+        "solver_time_limit_s = 10",
+        "solver_time_limit_s = 0.000000001",
+    );
+    let dir = std::env::temp_dir().join(format!("guarantor-tl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tl.toml");
+    std::fs::write(&file, text).unwrap();
+    guarantor()
+        .arg("run")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error: package "))
+        .stderr(predicate::str::contains("hit its time limit"))
+        .stderr(predicate::str::contains("on capability"));
+    std::fs::remove_dir_all(&dir).ok();
+}
