@@ -133,30 +133,7 @@ enum Command {
         public_hosts: Vec<String>,
     },
     /// Write an HTML report, a Markdown summary and CSV/JSON/Parquet data into a folder.
-    Report {
-        /// Scenario file (default: the embedded scenario).
-        file: Option<PathBuf>,
-        /// Output folder (created if missing; files in it are replaced).
-        #[arg(short, long, value_name = "DIR", default_value = "report")]
-        out: PathBuf,
-        /// Data formats: csv, json, parquet; repeat or separate with commas.
-        #[arg(long = "format", value_name = "FORMAT", default_value = "csv")]
-        formats: Vec<String>,
-        /// Negotiation model for the forecast section (compromise, median, smp, eum), or none.
-        #[arg(long, default_value = "smp")]
-        forecast_model: String,
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Record the run in the run history.
-        #[arg(long)]
-        record: bool,
-        /// Run history database (default: see `guarantor history --help`).
-        #[arg(long, value_name = "PATH")]
-        history: Option<PathBuf>,
-        /// Print the written files as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Report(report::ReportArgs),
     /// List recorded runs (`run --record`, `report --record`), newest first.
     ///
     /// Default database: $GUARANTOR_HISTORY, else $XDG_DATA_HOME/guarantor/history.sqlite,
@@ -375,7 +352,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 &SearchOptions {
                     threads,
                     top,
-                    objectives,
+                    objectives: objectives.clone(),
                     progress: Some(&tick),
                     prune,
                 },
@@ -397,12 +374,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     &s,
                     &guarantor_engine::EvalOptions {
                         threads,
-                        objectives: e
-                            .objectives
-                            .iter()
-                            .filter_map(|o| Objective::parse_list(o).ok())
-                            .flatten()
-                            .collect(),
+                        objectives,
                     },
                 )
                 .map_err(|e| {
@@ -586,27 +558,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Report {
-            file,
-            out,
-            formats,
-            forecast_model,
-            threads,
-            record,
-            history,
-            json,
-        } => {
-            check_threads(threads)?;
-            emit(&report::run_report(&report::ReportArgs {
-                file,
-                out,
-                formats,
-                forecast_model,
-                threads,
-                record,
-                history,
-                json,
-            })?);
+        Command::Report(args) => {
+            check_threads(args.threads)?;
+            emit(&report::run_report(&args)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::History {

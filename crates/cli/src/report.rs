@@ -12,14 +12,29 @@ use serde_json::json;
 
 use crate::Failure;
 
+#[derive(clap::Args)]
 pub struct ReportArgs {
+    /// Scenario file (default: the embedded scenario).
     pub file: Option<PathBuf>,
+    /// Output folder (created if missing; files in it are replaced).
+    #[arg(short, long, value_name = "DIR", default_value = "report")]
     pub out: PathBuf,
+    /// Data formats: csv, json, parquet; repeat or separate with commas.
+    #[arg(long = "format", value_name = "FORMAT", default_value = "csv")]
     pub formats: Vec<String>,
+    /// Negotiation model for the forecast section (compromise, median, smp, eum), or none.
+    #[arg(long, default_value = "smp")]
     pub forecast_model: String,
+    #[arg(long)]
     pub threads: Option<usize>,
+    /// Record the run in the run history.
+    #[arg(long)]
     pub record: bool,
+    /// Run history database (default: see `guarantor history --help`).
+    #[arg(long, value_name = "PATH")]
     pub history: Option<PathBuf>,
+    /// Print the written files as JSON.
+    #[arg(long)]
     pub json: bool,
 }
 
