@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use guarantor_engine::sizing::fmt;
 use guarantor_model::Scenario;
+use guarantor_model::number::fmt;
 use guarantor_uncertainty::{Options, PackageSet, Progress, Report, Sampler, analyse};
 use indicatif::{ProgressBar, ProgressStyle};
 

@@ -3,6 +3,7 @@
 //! Every formula is one small pure function named after the concept, with its
 //! unit and source; docs/model.md explains each with a worked example.
 
+use guarantor_model::number::fmt;
 use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
 use serde::Serialize;
 
@@ -359,16 +360,6 @@ impl CapGeometry {
             availability: o.availability.unwrap_or(d.availability),
             qra_aircraft: o.qra_aircraft.unwrap_or(d.qra_aircraft),
         }
-    }
-}
-
-/// A number as people write it: integers without decimals, others to 2 places.
-pub fn fmt(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 

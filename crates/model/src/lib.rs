@@ -12,6 +12,7 @@
 //! - This crate does no I/O: callers pass the file name and its text.
 
 pub mod diagnostic;
+pub mod number;
 mod read;
 pub mod synth;
 pub mod types;

@@ -26,7 +26,7 @@ pub mod tornado;
 
 use std::collections::BTreeMap;
 
-use guarantor_engine::evaluate::Choice;
+use guarantor_engine::Choice;
 use guarantor_engine::{
     EvalOptions, PackageVerdict, SolveCache, evaluate, evaluate_choices, evaluate_choices_cached,
     resolve_choice,

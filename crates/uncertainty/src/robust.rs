@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use guarantor_engine::evaluate::Choice;
+use guarantor_engine::Choice;
 use guarantor_engine::{PackageVerdict, SolveCache, evaluate_choices_cached};
 use guarantor_model::Scenario;
 use rayon::prelude::*;

@@ -14,8 +14,9 @@ use std::sync::Mutex;
 
 use guarantor_model::Scenario;
 
-use super::{Choice, EngineError, Memo, judge, plan};
 use crate::allocate::{AllocationError, CapabilityData, SubProblem, SubSolution, solve};
+use crate::error::EngineError;
+use crate::package::{Choice, Memo, judge, plan};
 use crate::prepare::Prepared;
 use crate::verdict::PackageVerdict;
 
