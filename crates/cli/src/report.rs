@@ -5,9 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use guarantor_engine::{EvalOptions, evaluate};
+use guarantor_report::document::{ForecastInput, ReportInput, document_title};
 use guarantor_report::export::{self, Format};
-use guarantor_report::html::{self, ForecastInput, ReportInput};
 use guarantor_report::markdown;
+use guarantor_report::{html, sections::all_sections};
 use serde_json::json;
 
 use crate::Failure;
@@ -138,8 +139,8 @@ pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
         }),
         extra_sections: Vec::new(),
     };
-    let sections = html::all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
-    let title = html::document_title(&s);
+    let sections = all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
+    let title = document_title(&s);
     let page = html::render_document(&title, &s.meta.disclaimer, &sections);
     write_atomic(&a.out.join("report.html"), page.as_bytes())?;
     files.push("report.html".into());
