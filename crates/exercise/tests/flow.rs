@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use guarantor_engine::{EvalOptions, evaluate};
-use guarantor_exercise::adjudicate::Adjudication;
 use guarantor_exercise::client::Client;
+use guarantor_exercise::outcome::Adjudication;
 
 #[test]
 fn each_role_signs_in_and_lands_on_its_page() {

@@ -13,7 +13,9 @@
 
 pub mod diagnostic;
 pub mod number;
+mod paths;
 mod read;
+pub mod suggest;
 pub mod synth;
 pub mod types;
 pub mod uncertainty;
@@ -22,6 +24,7 @@ mod validate;
 use std::sync::Arc;
 
 pub use diagnostic::{LocatedProblem, Problem, ScenarioError};
+pub use paths::{Domain, PathError, Target, apply, resolve};
 pub use types::*;
 
 /// The notional Ukraine (August 2025) scenario, embedded so that `guarantor run`

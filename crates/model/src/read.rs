@@ -14,6 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Problem;
+use crate::suggest::closest;
 use crate::types::*;
 
 /// Source spans of every value read, keyed by index path.
@@ -411,33 +412,6 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
         return None;
     }
     Some(x)
-}
-
-/// The known key closest to `name` by edit distance, if close enough to be a typo.
-pub(crate) fn closest<'k>(
-    name: &str,
-    known: impl IntoIterator<Item = &'k &'k str>,
-) -> Option<&'k str> {
-    known
-        .into_iter()
-        .map(|k| (edit_distance(name, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
-}
-
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Read a scenario's structure. Returns the scenario (with defaults where

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Problem;
-use crate::read::{SpanMap, closest};
+use crate::read::SpanMap;
+use crate::suggest::closest;
 use crate::types::*;
 
 struct Checker<'a> {
@@ -633,7 +634,8 @@ fn check_filter(ck: &mut Checker<'_>, base: &str, f: &ContributionFilter, caps: 
 /// Declared uncertainties: the path names an existing number, the distribution
 /// stays inside that number's domain, no path is declared twice.
 fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
-    use crate::uncertainty::{Distribution, Target, resolve};
+    use crate::paths::{Target, resolve};
+    use crate::uncertainty::Distribution;
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, u) in s.uncertainty.iter().enumerate() {
         let base = format!("uncertainty[{i}]");

@@ -10,7 +10,7 @@ use guarantor_model::Scenario;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::sample::Plan;
 use crate::space::Space;
 
