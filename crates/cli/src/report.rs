@@ -11,10 +11,10 @@ use guarantor_report::markdown;
 use guarantor_report::{html, sections::all_sections};
 use serde_json::json;
 
-use crate::Failure;
+use crate::common::{Failure, check_threads, emit};
 
 #[derive(clap::Args)]
-pub struct ReportArgs {
+pub struct Args {
     /// Scenario file (default: the embedded scenario).
     pub file: Option<PathBuf>,
     /// Output folder (created if missing; files in it are replaced).
@@ -78,7 +78,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     result.map_err(fail)
 }
 
-pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
+pub fn run_report(a: &Args) -> Result<String, Failure> {
     let formats = parse_formats(&a.formats)?;
     if a.forecast_model != "none" {
         guarantor_bargaining::Model::from_name(&a.forecast_model).map_err(|e| {
@@ -87,7 +87,7 @@ pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
             ))
         })?;
     }
-    let s = crate::load(a.file.as_ref())?;
+    let s = crate::common::load(a.file.as_ref())?;
     let e = evaluate(
         &s,
         &EvalOptions {
@@ -188,4 +188,10 @@ pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
         ));
     }
     Ok(msg)
+}
+
+pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
+    check_threads(a.threads)?;
+    emit(&run_report(&a)?);
+    Ok(std::process::ExitCode::SUCCESS)
 }
