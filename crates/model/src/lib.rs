@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod number;
 mod paths;
 mod read;
+pub mod rules;
 pub mod suggest;
 pub mod synth;
 pub mod types;
@@ -24,7 +25,7 @@ mod validate;
 use std::sync::Arc;
 
 pub use diagnostic::{LocatedProblem, Problem, ScenarioError};
-pub use paths::{Domain, PathError, Target, apply, resolve};
+pub use paths::{PathError, Target, apply, resolve};
 pub use types::*;
 
 /// The notional Ukraine (August 2025) scenario, embedded so that `guarantor run`

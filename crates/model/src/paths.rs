@@ -4,56 +4,8 @@
 //! declarations name their parameters this way.
 
 use crate::suggest::closest;
+use crate::types::Domain;
 use crate::types::*;
-
-/// The values a parameter may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Domain {
-    /// Any finite number.
-    Finite,
-    /// ≥ 0.
-    NonNegative,
-    /// > 0.
-    Positive,
-    /// [0, 1].
-    Unit,
-    /// (0, 1].
-    UnitPositive,
-    /// ≥ 1.
-    AtLeastOne,
-    /// (0, 24].
-    Hours,
-    /// 0 (does not hold) or 1 (holds).
-    Binary,
-}
-
-impl Domain {
-    pub fn contains(self, x: f64) -> bool {
-        match self {
-            Domain::Finite => x.is_finite(),
-            Domain::NonNegative => x >= 0.0,
-            Domain::Positive => x > 0.0,
-            Domain::Unit => (0.0..=1.0).contains(&x),
-            Domain::UnitPositive => x > 0.0 && x <= 1.0,
-            Domain::AtLeastOne => x >= 1.0,
-            Domain::Hours => x > 0.0 && x <= 24.0,
-            Domain::Binary => x == 0.0 || x == 1.0,
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Domain::Finite => "any finite number",
-            Domain::NonNegative => "≥ 0",
-            Domain::Positive => "> 0",
-            Domain::Unit => "between 0 and 1",
-            Domain::UnitPositive => "above 0 and at most 1",
-            Domain::AtLeastOne => "≥ 1",
-            Domain::Hours => "above 0 and at most 24 (hours a day)",
-            Domain::Binary => "0 or 1 (holds or not)",
-        }
-    }
-}
 
 /// Fields of `[parameters.air]` that may be uncertain.
 const AIR_FIELDS: &[&str] = &[
@@ -170,36 +122,12 @@ fn too_long(path: &str, rest: &[&str]) -> PathError {
     }
 }
 
-/// Numeric parameters of a sizing rule that may be uncertain, with their domains.
-fn task_fields(rule: &SizingRule) -> &'static [(&'static str, Domain)] {
-    use Domain::*;
-    match rule {
-        SizingRule::StandingGroundForce { .. } => {
-            &[("personnel", NonNegative), ("units", NonNegative)]
-        }
-        SizingRule::CombatAirPatrol { .. } => &[
-            ("stations", NonNegative),
-            ("tanker_orbits", NonNegative),
-            ("aew_orbits", NonNegative),
-        ],
-        SizingRule::AirPolicing { .. } => &[
-            ("aircraft_on_duty", NonNegative),
-            ("availability", UnitPositive),
-        ],
-        SizingRule::Orbit { .. } => &[
-            ("orbits", NonNegative),
-            ("on_station_h", Positive),
-            ("availability", UnitPositive),
-        ],
-        SizingRule::PointAirDefence { .. } => {
-            &[("sites", NonNegative), ("batteries_per_site", NonNegative)]
-        }
-        SizingRule::Monitoring { .. } => {
-            &[("line_km", NonNegative), ("monitors_per_km", NonNegative)]
-        }
-        SizingRule::MaterielSupply { .. } => &[("value_per_year", NonNegative)],
-        SizingRule::FixedUnits { .. } => &[("units", NonNegative)],
-    }
+/// Numeric parameters of a sizing rule that may be uncertain, with their
+/// domains: the number fields of the rule's row in [`crate::rules::SIZING_RULES`].
+fn task_fields(rule: &SizingRule) -> Vec<(&'static str, Domain)> {
+    crate::rules::rule_spec(rule.name())
+        .map(|spec| spec.numbers().collect())
+        .unwrap_or_default()
 }
 
 /// Field names of `list` matching `name`, as a static str.
@@ -426,83 +354,6 @@ pub fn resolve(s: &Scenario, path: &str) -> Result<Target, PathError> {
     }
 }
 
-fn task_value(rule: &SizingRule, f: &str) -> f64 {
-    match (rule, f) {
-        (SizingRule::StandingGroundForce { personnel, .. }, "personnel") => *personnel,
-        (SizingRule::StandingGroundForce { units, .. }, "units")
-        | (SizingRule::FixedUnits { units, .. }, "units") => *units,
-        (SizingRule::CombatAirPatrol { stations, .. }, "stations") => *stations,
-        (SizingRule::CombatAirPatrol { tanker_orbits, .. }, "tanker_orbits") => *tanker_orbits,
-        (SizingRule::CombatAirPatrol { aew_orbits, .. }, "aew_orbits") => *aew_orbits,
-        (
-            SizingRule::AirPolicing {
-                aircraft_on_duty, ..
-            },
-            "aircraft_on_duty",
-        ) => *aircraft_on_duty,
-        (SizingRule::Orbit { orbits, .. }, "orbits") => *orbits,
-        (SizingRule::Orbit { on_station_h, .. }, "on_station_h") => *on_station_h,
-        (SizingRule::PointAirDefence { sites, .. }, "sites") => *sites,
-        (
-            SizingRule::PointAirDefence {
-                batteries_per_site, ..
-            },
-            "batteries_per_site",
-        ) => *batteries_per_site,
-        (SizingRule::Monitoring { line_km, .. }, "line_km") => *line_km,
-        (
-            SizingRule::Monitoring {
-                monitors_per_km, ..
-            },
-            "monitors_per_km",
-        ) => *monitors_per_km,
-        (SizingRule::MaterielSupply { value_per_year, .. }, "value_per_year") => *value_per_year,
-        // An unset availability falls back to the air default.
-        (SizingRule::AirPolicing { availability, .. }, "availability")
-        | (SizingRule::Orbit { availability, .. }, "availability") => {
-            availability.unwrap_or(f64::NAN)
-        }
-        _ => f64::NAN,
-    }
-}
-
-fn task_slot<'r>(rule: &'r mut SizingRule, f: &str) -> Option<&'r mut f64> {
-    Some(match (rule, f) {
-        (SizingRule::StandingGroundForce { personnel, .. }, "personnel") => personnel,
-        (SizingRule::StandingGroundForce { units, .. }, "units")
-        | (SizingRule::FixedUnits { units, .. }, "units") => units,
-        (SizingRule::CombatAirPatrol { stations, .. }, "stations") => stations,
-        (SizingRule::CombatAirPatrol { tanker_orbits, .. }, "tanker_orbits") => tanker_orbits,
-        (SizingRule::CombatAirPatrol { aew_orbits, .. }, "aew_orbits") => aew_orbits,
-        (
-            SizingRule::AirPolicing {
-                aircraft_on_duty, ..
-            },
-            "aircraft_on_duty",
-        ) => aircraft_on_duty,
-        (SizingRule::Orbit { orbits, .. }, "orbits") => orbits,
-        (SizingRule::Orbit { on_station_h, .. }, "on_station_h") => on_station_h,
-        (SizingRule::PointAirDefence { sites, .. }, "sites") => sites,
-        (
-            SizingRule::PointAirDefence {
-                batteries_per_site, ..
-            },
-            "batteries_per_site",
-        ) => batteries_per_site,
-        (SizingRule::Monitoring { line_km, .. }, "line_km") => line_km,
-        (
-            SizingRule::Monitoring {
-                monitors_per_km, ..
-            },
-            "monitors_per_km",
-        ) => monitors_per_km,
-        (SizingRule::MaterielSupply { value_per_year, .. }, "value_per_year") => value_per_year,
-        (SizingRule::AirPolicing { availability, .. }, "availability")
-        | (SizingRule::Orbit { availability, .. }, "availability") => availability.insert(0.0),
-        _ => return None,
-    })
-}
-
 fn air_value(a: &AirParameters, f: &str) -> f64 {
     match f {
         "aircraft_per_station" => a.aircraft_per_station,
@@ -634,9 +485,10 @@ impl Target {
                 field,
             } => {
                 let t = &s.components[*component].options[*option].tasks[*task];
-                let v = task_value(&t.rule, field);
+                let v = t.rule.number(field);
                 if v.is_nan() {
-                    s.parameters.air.availability
+                    // Unset on the task: the [parameters.air] value of the same name.
+                    air_value(&s.parameters.air, field)
                 } else {
                     v
                 }
@@ -709,7 +561,7 @@ pub fn apply(s: &mut Scenario, targets: &[Target], values: &[f64]) {
                 field,
             } => {
                 let t = &mut s.components[*component].options[*option].tasks[*task];
-                if let Some(slot) = task_slot(&mut t.rule, field) {
+                if let Some(slot) = t.rule.number_mut(field) {
                     *slot = x;
                 }
             }
