@@ -46,7 +46,7 @@ pub use prepare::available_units;
 pub use search::{SearchOptions, search};
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,
-    monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries, rotation_pool,
-    size_task, whole_units,
+    garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,
+    rotation_pool, size_task, whole_units,
 };
 pub use verdict::*;

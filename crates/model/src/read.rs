@@ -980,6 +980,11 @@ fn build_rule(name: &str, f: &RuleFields) -> SizingRule {
             monitors_per_km: f.num("monitors_per_km"),
             capability: f.cap("capability"),
         },
+        "garrison" => SizingRule::Garrison {
+            sites: f.num("sites"),
+            personnel_per_site: f.num("personnel_per_site"),
+            capability: f.cap("capability"),
+        },
         "materiel_supply" => SizingRule::MaterielSupply {
             value_per_year: f.num("value_per_year"),
             capability: f.cap("capability"),

@@ -169,6 +169,15 @@ pub const SIZING_RULES: &[RuleSpec] = &[
         ],
     },
     RuleSpec {
+        name: "garrison",
+        summary: "personnel held at named sites (hubs, bases, headquarters), times the land rotation ratio",
+        fields: &[
+            required("sites", NonNegative),
+            required("personnel_per_site", NonNegative),
+            capability("capability", Some("ground_personnel")),
+        ],
+    },
+    RuleSpec {
         name: "materiel_supply",
         summary: "annual value of materiel delivered; no rotation",
         fields: &[

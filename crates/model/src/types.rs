@@ -525,6 +525,13 @@ pub enum SizingRule {
         #[serde(default = "cap_monitors")]
         capability: String,
     },
+    /// Personnel held at named sites (hubs, bases, headquarters).
+    Garrison {
+        sites: f64,
+        personnel_per_site: f64,
+        #[serde(default = "cap_ground_personnel")]
+        capability: String,
+    },
     /// Annual value of materiel delivered; no rotation.
     MaterielSupply {
         value_per_year: f64,
@@ -546,6 +553,7 @@ impl SizingRule {
             SizingRule::Orbit { .. } => "orbit",
             SizingRule::PointAirDefence { .. } => "point_air_defence",
             SizingRule::Monitoring { .. } => "monitoring",
+            SizingRule::Garrison { .. } => "garrison",
             SizingRule::MaterielSupply { .. } => "materiel_supply",
             SizingRule::FixedUnits { .. } => "fixed_units",
         }
@@ -583,6 +591,13 @@ impl SizingRule {
                 },
                 "monitors_per_km",
             ) => *monitors_per_km,
+            (SizingRule::Garrison { sites, .. }, "sites") => *sites,
+            (
+                SizingRule::Garrison {
+                    personnel_per_site, ..
+                },
+                "personnel_per_site",
+            ) => *personnel_per_site,
             (SizingRule::MaterielSupply { value_per_year, .. }, "value_per_year") => {
                 *value_per_year
             }
@@ -630,6 +645,13 @@ impl SizingRule {
                 },
                 "monitors_per_km",
             ) => monitors_per_km,
+            (SizingRule::Garrison { sites, .. }, "sites") => sites,
+            (
+                SizingRule::Garrison {
+                    personnel_per_site, ..
+                },
+                "personnel_per_site",
+            ) => personnel_per_site,
             (SizingRule::MaterielSupply { value_per_year, .. }, "value_per_year") => value_per_year,
             (SizingRule::AirPolicing { availability, .. }, "availability")
             | (SizingRule::Orbit { availability, .. }, "availability") => availability.insert(0.0),
@@ -785,6 +807,7 @@ impl SizingRule {
             SizingRule::Orbit { capability, .. }
             | SizingRule::PointAirDefence { capability, .. }
             | SizingRule::Monitoring { capability, .. }
+            | SizingRule::Garrison { capability, .. }
             | SizingRule::MaterielSupply { capability, .. }
             | SizingRule::FixedUnits { capability, .. } => vec![capability],
         }
