@@ -15,7 +15,7 @@ pub fn history_path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
     match flag {
         Some(p) => Ok(p.to_path_buf()),
         None => guarantor_history::default_path(|k| std::env::var_os(k))
-            .map_err(|e| Failure(format!("error: {e}"))),
+            .map_err(|e| Failure(format!("error: {e} (--history PATH)"))),
     }
 }
 

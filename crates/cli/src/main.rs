@@ -5,6 +5,12 @@
 //! several verbs share are flattened in from `common`. `main` parses, calls
 //! the verb, and is the one place that prints a failure and exits.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the CLI is the crate that prints"
+)]
+
 mod check;
 mod common;
 mod diff;

@@ -37,7 +37,8 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         actors: a.actors,
         seed: a.seed,
     };
-    p.check().map_err(|m| Failure(format!("error: {m}")))?;
+    p.check()
+        .map_err(|m| Failure(format!("error: synth: {m} (see `guarantor synth --help`)")))?;
     emit(&synth(&p));
     Ok(ExitCode::SUCCESS)
 }

@@ -23,6 +23,7 @@ pub mod app;
 pub mod auth;
 pub mod client;
 pub mod handlers;
+mod log;
 pub mod outcome;
 pub mod pages;
 pub mod routes;

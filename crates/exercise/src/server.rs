@@ -32,7 +32,7 @@ pub enum ServeError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "database {0} holds no exercise and no scenario was given to create one; pass a scenario file or omit --db to use a new database"
+        "database {0} holds no exercise and no scenario was given to create one; pass a scenario to create one, or open another database"
     )]
     NoScenario(String),
     #[error("round {round} could not be adjudicated on start-up: {message}")]
@@ -209,7 +209,9 @@ impl Running {
                     tokio::net::TcpListener::from_std(std_listener).expect("listener registers");
                 tokio::select! {
                     r = serve(listener, app, std::future::pending()) => {
-                        if let Err(e) = r { eprintln!("error: {e}"); }
+                        if let Err(e) = r {
+                            crate::log::log_error(&e);
+                        }
                     }
                     _ = stopped => {}
                 }

@@ -1,7 +1,7 @@
 //! Sign-in, role pages and a full round over real HTTP on 127.0.0.1; the
 //! published result equals a direct engine run on the same combined inputs.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;

@@ -13,7 +13,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, ProblemKind};
 use crate::rules::{FieldKind, RuleSpec, all_task_keys, rule_names, rule_spec};
 use crate::suggest::closest;
 use crate::types::*;
@@ -95,8 +95,16 @@ struct Cx {
 }
 
 impl Cx {
-    fn error(&mut self, span: Range<usize>, message: String, label: &str, help: Option<String>) {
+    fn error(
+        &mut self,
+        kind: ProblemKind,
+        span: Range<usize>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
         self.problems.push(Problem {
+            kind,
             message,
             span,
             label: label.to_string(),
@@ -128,6 +136,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             }),
             other => {
                 cx.error(
+                    ProblemKind::WrongType,
                     v.span(),
                     format!(
                         "`{}` must be a table ({what}), found {}",
@@ -159,6 +168,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
 
     fn missing(&self, key: &str, cx: &mut Cx, hint: &str) {
         cx.error(
+            ProblemKind::MissingKey,
             self.span.clone(),
             format!(
                 "{} `{}` is missing the required key `{key}`",
@@ -185,6 +195,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             };
             let _ = v;
             cx.error(
+                ProblemKind::UnknownKey,
                 k.span(),
                 format!("unknown key `{name}` in {} `{}`", self.what, self.path),
                 "unknown key",
@@ -243,6 +254,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             DeValue::Boolean(b) => *b,
             other => {
                 cx.error(
+                    ProblemKind::WrongType,
                     v.span(),
                     format!("`{path}` must be true or false, found {}", other.type_str()),
                     "expected a boolean",
@@ -270,6 +282,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
         cx.spans.insert(&path, v.span());
         let DeValue::Table(t) = v.get_ref() else {
             cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!(
                     "`{path}` must be a table of numbers, found {}",
@@ -320,6 +333,7 @@ fn each<'a, 'i, T>(
     cx.spans.insert(path, v.span());
     let DeValue::Array(items) = v.get_ref() else {
         cx.error(
+            ProblemKind::WrongType,
             v.span(),
             format!(
                 "`{path}` must be an array, found {}",
@@ -347,6 +361,7 @@ fn read_str(v: &Val<'_>, path: &str, cx: &mut Cx) -> Option<String> {
         DeValue::Datetime(d) => Some(d.to_string()),
         other => {
             cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!("`{path}` must be a string, found {}", other.type_str()),
                 "expected a string",
@@ -366,6 +381,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
         DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
         other => {
             cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!("`{path}` must be a number, found {}", other.type_str()),
                 "expected a number",
@@ -376,6 +392,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     };
     let Some(x) = x else {
         cx.error(
+            ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` is not a representable number"),
             "out of range",
@@ -385,6 +402,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     };
     if !x.is_finite() {
         cx.error(
+            ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` must be a finite number, found {x}"),
             "not finite",
@@ -394,6 +412,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     }
     if x.abs() > MAX_MAGNITUDE {
         cx.error(
+    ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` is {x:e}, beyond any plausible planning figure"),
             "implausibly large",
@@ -405,6 +424,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     }
     if let Err(expected) = range.check(x) {
         cx.error(
+            ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` must be {expected}, found {x}"),
             "out of range",
@@ -427,6 +447,7 @@ pub(crate) fn read(src: &str) -> (Option<Scenario>, Vec<Problem>, SpanMap) {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             cx.error(
+                ProblemKind::Syntax,
                 span,
                 format!("TOML syntax error: {}", e.message().trim()),
                 "here",
@@ -590,6 +611,7 @@ fn hours(t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx) -> Option<f64> {
     if h > 24.0 {
         let path = t.key_path(key);
         cx.error(
+            ProblemKind::OutOfRange,
             cx.spans.get(&path),
             format!("`{path}` must be at most 24 hours a day, found {h}"),
             "more than a day",
@@ -606,6 +628,7 @@ fn availability(t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx) -> Option<f
     if a == 0.0 {
         let path = t.key_path(key);
         cx.error(
+            ProblemKind::OutOfRange,
             cx.spans.get(&path),
             format!("`{path}` must be above 0: no aircraft would ever be available"),
             "zero availability",
@@ -724,6 +747,7 @@ fn read_op(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Comparison {
     Comparison::parse(&s).unwrap_or_else(|| {
         let path = t.key_path("op");
         cx.error(
+            ProblemKind::UnknownValue,
             cx.spans.get(&path),
             format!("`{path}` must be one of lt, le, gt, ge; found \"{s}\""),
             "unknown comparison",
@@ -750,6 +774,7 @@ fn read_red_line(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> RedLine {
         other => {
             let path = t.key_path("hardness");
             cx.error(
+                ProblemKind::UnknownValue,
                 cx.spans.get(&path),
                 format!("`{path}` must be \"stated\" or \"inferred\", found \"{other}\""),
                 "unknown hardness",
@@ -783,6 +808,7 @@ fn read_red_line(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> RedLine {
             if !other.is_empty() {
                 let path = t.key_path("kind");
                 cx.error(
+    ProblemKind::UnknownValue,
                     cx.spans.get(&path),
                     format!("`{path}` must be \"option\", \"level\" or \"contribution\", found \"{other}\""),
                     "unknown red-line kind",
@@ -1016,6 +1042,7 @@ fn read_task(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Task {
                     None => format!("sizing rules: {}", names.join(", ")),
                 };
                 cx.error(
+                    ProblemKind::UnknownValue,
                     cx.spans.get(&path),
                     format!("`{path}` names an unknown sizing rule \"{rule_name}\""),
                     "unknown sizing rule",
@@ -1060,6 +1087,7 @@ fn read_synergy(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Synergy {
                 }
             }
             other => cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!(
                     "`{path}` must be a table of component = [options], found {}",
@@ -1104,6 +1132,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if ordered(t, cx, min, max) && !(min..=max).contains(&mode) {
                 let p = t.key_path("mode");
                 cx.error(
+                    ProblemKind::OutOfRange,
                     cx.spans.get(&p),
                     format!("`{p}` ({mode}) must lie between min ({min}) and max ({max})"),
                     "mode outside the range",
@@ -1124,6 +1153,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if ordered(t, cx, min, max) && !(min..=max).contains(&mean) {
                 let p = t.key_path("mean");
                 cx.error(
+                    ProblemKind::OutOfRange,
                     cx.spans.get(&p),
                     format!("`{p}` ({mean}) must lie between min ({min}) and max ({max})"),
                     "mean outside the truncation range",
@@ -1138,6 +1168,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if values.is_empty() && t.t.get("values").is_some() {
                 let p = t.key_path("values");
                 cx.error(
+                    ProblemKind::Empty,
                     cx.spans.get(&p),
                     format!("`{p}` must list at least one value"),
                     "no values",
@@ -1153,6 +1184,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if n_weights > 0 && n_weights != values.len() {
                 let p = t.key_path("weights");
                 cx.error(
+                    ProblemKind::Inconsistent,
                     cx.spans.get(&p),
                     format!("`{p}` has {n_weights} weights for {} values", values.len()),
                     "one weight per value",
@@ -1178,6 +1210,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
                     None => format!("distributions: {}", DISTRIBUTIONS.join(", ")),
                 };
                 cx.error(
+                    ProblemKind::UnknownValue,
                     cx.spans.get(&p),
                     format!("`{p}` names an unknown distribution \"{other}\""),
                     "unknown distribution",
@@ -1207,6 +1240,7 @@ fn ordered(t: &mut Tbl<'_, '_>, cx: &mut Cx, min: f64, max: f64) -> bool {
     }
     let p = t.key_path("max");
     cx.error(
+        ProblemKind::OutOfRange,
         cx.spans.get(&p),
         format!("`{p}` ({max}) must be above `min` ({min})"),
         "empty range",
