@@ -8,6 +8,14 @@ fn guarantor() -> Command {
     Command::cargo_bin("guarantor").unwrap()
 }
 
+/// A file of the bad-input corpus.
+fn bad(name: &str) -> String {
+    format!(
+        "{}/../../tests/bad-inputs/scenario/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
 fn data(path: &str) -> String {
     format!("{}/../model/tests/{path}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -118,28 +126,29 @@ fn check_accepts_a_valid_file_and_lists_every_error_of_a_bad_one() {
         .success()
         .stdout(predicate::str::contains("valid"));
     guarantor()
-        .args(["check", &data("bad/several_errors_at_once.toml")])
+        .args(["check", &bad("several_errors_at_once.toml")])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("4 errors"))
         .stderr(predicate::str::contains(
-            "several_errors_at_once.toml:23:15",
+            "several_errors_at_once.toml:24:15",
         ));
     let out = guarantor()
-        .args(["check", "--json", &data("bad/several_errors_at_once.toml")])
+        .args(["check", "--json", &bad("several_errors_at_once.toml")])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], false);
     assert_eq!(v["errors"].as_array().unwrap().len(), 4);
-    assert_eq!(v["errors"][0]["line"], 23);
+    assert_eq!(v["errors"][0]["line"], 24);
+    assert_eq!(v["errors"][0]["kind"], "out_of_range");
 }
 
 #[test]
 fn run_on_a_bad_file_fails_with_the_diagnostics_and_no_result() {
     guarantor()
-        .args(["run", &data("bad/negative_count.toml")])
+        .args(["run", &bad("negative_inventory_count.toml")])
         .assert()
         .code(1)
         .stdout(predicate::str::is_empty())
