@@ -229,6 +229,9 @@ pub struct Report {
     /// The fitted model(s): one per fold in cross-validation, one in train/test;
     /// empty for parameter-free models.
     pub fits: Vec<FittedModel>,
+    /// Warnings about the inputs (e.g. a GDP line in only one of the two files).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// Options of a validation run.
@@ -317,6 +320,7 @@ fn finish(
         difference: paired_bootstrap(&e_model, &e_base, &groups, options.draws, options.seed),
         rows,
         fits,
+        notes: Vec::new(),
     })
 }
 
@@ -414,7 +418,15 @@ pub fn train_test(
             let model = fit(&feature_rows(train)?, fo)?;
             let rows = feature_rows(test)?;
             let forecasts = rows.iter().map(|r| model.predict(r)).collect();
-            finish(test, forecaster, options, forecasts, None, vec![model])
+            let mut report = finish(test, forecaster, options, forecasts, None, vec![model])?;
+            let has_gdp = |d: &Deu3| d.gdp.iter().any(Option::is_some);
+            if has_gdp(train) != has_gdp(test) {
+                report.notes.push(format!(
+                    "the GDP line (line 2 of DEU III) is in the {} file only, so the gdp_mean feature is 0 in the other; copy that line into both files to use it",
+                    if has_gdp(train) { "training" } else { "test" }
+                ));
+            }
+            Ok(report)
         }
     }
 }
@@ -448,13 +460,20 @@ pub fn report_text(r: &Report) -> String {
         d.resampled,
         d.seed
     );
+    for n in &r.notes {
+        s.push_str(&format!("Note: {n}.\n"));
+    }
     if let [m] = r.fits.as_slice() {
         s.push_str(&format!(
             "Fitted on {} issues: loss {:?}, λ {}, features {} (inner CV MAE {:.2}); coefficients:\n",
             m.training_issues,
             m.hyper.loss,
             m.hyper.lambda,
-            m.hyper.features.join(", "),
+            if m.hyper.features.len() == crate::fitted::NUM_FEATURES {
+                "all".to_string()
+            } else {
+                m.hyper.features.join(", ")
+            },
             m.inner_cv_mae
         ));
         for (n, b) in &m.coefficients {

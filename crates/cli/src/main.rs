@@ -87,7 +87,7 @@ enum Command {
         /// Read a KTAB SMP input CSV instead of a scenario.
         #[arg(long, value_name = "FILE")]
         ktab_csv: Option<PathBuf>,
-        /// Model switch KEY=VALUE (e.g. VotingRule=Binary for smp); repeatable.
+        /// Model switch KEY=VALUE (e.g. VotingRule=Binary for smp), or an institutional one (status_quo_pull, status_quo.DIM, veto, agenda_setter, agenda_weight; see docs/forecast.md); repeatable.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
         #[arg(long)]
@@ -172,8 +172,18 @@ enum ValidateData {
     /// DEU III: EU legislative decisions (Arregui & Perarnaud 2021, CC BY 4.0), a TSV file.
     Deu3 {
         path: PathBuf,
+        /// compromise, median, smp, eum, eum:literal, or fitted (learns from --train).
         #[arg(long, default_value = "compromise")]
         model: String,
+        /// Fit on this DEU III file and score PATH; without it, grouped CV on PATH.
+        #[arg(long, value_name = "TRAIN")]
+        train: Option<PathBuf>,
+        /// Cross-validation folds (grouped by dossier, `prnr`).
+        #[arg(long, default_value_t = 10)]
+        folds: usize,
+        /// Seed of the folds and of the bootstrap interval.
+        #[arg(long, default_value_t = 21)]
+        seed: u64,
         /// Capability proxy: equal, or gdp (the file's second row).
         #[arg(long, default_value = "equal")]
         capability: String,
@@ -501,14 +511,25 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 ValidateData::Deu3 {
                     path,
                     model,
+                    train,
+                    folds,
+                    seed,
                     capability,
                     json,
                 },
         } => {
             emit(
-                &forecast::run_validate(&path, &model, &capability, json)
-                    .map_err(Failure)?
-                    .to_string(),
+                &forecast::run_validate(
+                    &path,
+                    train.as_deref(),
+                    &model,
+                    &capability,
+                    folds,
+                    seed,
+                    json,
+                )
+                .map_err(Failure)?
+                .to_string(),
             );
             if json {
                 emit("\n");
