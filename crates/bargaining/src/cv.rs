@@ -56,6 +56,8 @@ impl Forecaster {
 /// fold: the distinct groups are shuffled (Fisher–Yates driven by `seed`), then each
 /// goes, in that order, to the fold holding the fewest items so far (ties: the lowest
 /// fold). `k` is capped at the number of groups. Returns the fold (0-based) per item.
+/// Source: grouped k-fold cross-validation (as scikit-learn's `GroupKFold`), with a
+/// seeded shuffle so that the folds are not tied to file order.
 ///
 /// Example: groups a, a, b, c with k = 2 put both a's in one fold and b, c in the other
 /// (a holds 2 items; whichever of b and c comes first joins the empty fold, the other
@@ -134,7 +136,8 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 /// many dossiers as there are, with replacement (draw b, pick j: dossier
 /// ⌊u(seed, b, j) · G⌋), keeps every issue of each drawn dossier with both models'
 /// errors (paired), and computes Σ(|e_model| − |e_base|) / (issues drawn). Resampling
-/// dossiers rather than issues respects that issues of one dossier are decided together.
+/// dossiers rather than issues respects that issues of one dossier are decided together
+/// (the cluster bootstrap; Efron & Tibshirani 1993, *An Introduction to the Bootstrap*).
 /// Negative = the model is better. Deterministic for a seed.
 ///
 /// Example: one dossier whose model errors are (1, 3) and baseline errors (2, 4): every
@@ -486,14 +489,20 @@ pub fn report_text(r: &Report) -> String {
 /// `guarantor validate deu3 TEST [--train TRAIN]`: reads the files and scores `model`
 /// on TEST — fitted on TRAIN when given (parameter-free models ignore it), else by
 /// grouped cross-validation on TEST. Every error about a file's content names the file
-/// and the line.
+/// and the line. `options.seed` also seeds the fitted model's inner folds.
 pub fn validate_files(
     test_path: &std::path::Path,
     train_path: Option<&std::path::Path>,
     model: &str,
     options: RunOptions,
 ) -> Result<Report> {
-    let forecaster = Forecaster::from_name(model)?;
+    let forecaster = match Forecaster::from_name(model)? {
+        Forecaster::Fitted(fo) => Forecaster::Fitted(FitOptions {
+            seed: options.seed,
+            ..fo
+        }),
+        plain => plain,
+    };
     let test = crate::deu3::read_deu3(test_path)?;
     scoreable(&test).map_err(|e| e.in_file(test_path))?;
     let fitted = matches!(forecaster, Forecaster::Fitted(_));

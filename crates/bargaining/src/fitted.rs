@@ -132,7 +132,9 @@ pub fn nearest_veto_player(member_positions: &[f64], reference_point: f64) -> Op
 /// - `nearest_position`: the actor position nearest m − m (β = 1 snaps the forecast to
 ///   a position someone holds; ties go to the lower position).
 ///
-/// Weights are saliences (capabilities equal), as in the baseline. Example (hand-checked
+/// Weights are saliences (capabilities equal), as in the baseline. Source: the
+/// procedural and compromise models compared on DEU data by Thomson et al. (2006, *The
+/// European Union Decides*) and the veto-player argument of Tsebelis (2002). Example (hand-checked
 /// in the tests): com 100, ep 0, two states at 0 and 60, all saliences 50, rp 100,
 /// COD, Unan: m = 40, median = 0, so median −40, commission_cod 60, parliament_cod −40,
 /// status_quo_unanimity 60, veto_unanimity 20, centre 10, unweighted_mean 0,
@@ -239,7 +241,9 @@ pub fn feature_rows(data: &Deu3) -> Result<Vec<FeatureRow>> {
         .collect()
 }
 
-/// The forecast for one issue: clamp(m + Σ_k β_k x_k, 0, 100), in points.
+/// The forecast for one issue: clamp(m + Σ_k β_k x_k, 0, 100), in points (0–100).
+/// Source: this module's design, a linear correction of the weighted mean
+/// (`docs/forecast.md`).
 ///
 /// Example: m = 40, x = (10, −20), β = (0.5, 0.25) give 40 + 5 − 5 = 40; m = 95,
 /// x = (20), β = (0.5) give 105, clamped to 100.
@@ -274,7 +278,8 @@ pub struct Hyper {
 }
 
 /// Solves A β = b for a small dense symmetric positive-definite system by Gaussian
-/// elimination with partial pivoting. `None` if A is singular to working precision.
+/// elimination with partial pivoting (Golub & Van Loan, *Matrix Computations*, §3.4);
+/// β in the units of b over those of A. `None` if A is singular to working precision.
 ///
 /// Example: A = [[2, 1], [1, 3]], b = [3, 5] give β = (0.8, 1.4).
 pub fn solve_linear(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
@@ -342,7 +347,9 @@ pub const IRLS_FLOOR: f64 = 0.05;
 ///   least squares (weights 1/max(|r_i|, [`IRLS_FLOOR`]), at most 200 rounds, stop
 ///   when no coefficient moves by 1e-9),
 ///
-/// where r_i = outcome_i − m_i − β·x_i. The factors s and s/σ make λ unit-free. A
+/// where r_i = outcome_i − m_i − β·x_i (points); β is unit-free. Sources: ridge
+/// regression (Hoerl & Kennard 1970), least absolute deviations by iteratively
+/// reweighted least squares (Schlossmacher 1973). The factors s and s/σ make λ unit-free. A
 /// 1e-9 · s ridge is always added so that a feature that is 0 on every training issue
 /// (e.g. no unanimity issue) gets β = 0 instead of a singular system. λ = ∞ gives β = 0.
 ///
