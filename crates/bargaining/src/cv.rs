@@ -418,14 +418,27 @@ pub fn train_test(
                     "pass --train FILE, or leave out --train to cross-validate on the one file",
                 )
             })?;
-            let model = fit(&feature_rows(train)?, fo)?;
+            // A feature missing from one file would mean something else in the other:
+            // without a GDP line in both, gdp_mean is left out of the fit.
+            let has_gdp = |d: &Deu3| d.gdp.iter().any(Option::is_some);
+            let gdp_mismatch = has_gdp(train) != has_gdp(test);
+            let mut fo = fo.clone();
+            if gdp_mismatch {
+                let gdp = crate::fitted::FEATURE_NAMES
+                    .iter()
+                    .position(|n| *n == "gdp_mean")
+                    .unwrap_or(usize::MAX);
+                for set in &mut fo.feature_sets {
+                    set.retain(|&j| j != gdp);
+                }
+            }
+            let model = fit(&feature_rows(train)?, &fo)?;
             let rows = feature_rows(test)?;
             let forecasts = rows.iter().map(|r| model.predict(r)).collect();
             let mut report = finish(test, forecaster, options, forecasts, None, vec![model])?;
-            let has_gdp = |d: &Deu3| d.gdp.iter().any(Option::is_some);
-            if has_gdp(train) != has_gdp(test) {
+            if gdp_mismatch {
                 report.notes.push(format!(
-                    "the GDP line (line 2 of DEU III) is in the {} file only, so the gdp_mean feature is 0 in the other; copy that line into both files to use it",
+                    "the GDP line (line 2 of DEU III) is in the {} file only, so the gdp_mean feature was left out of the fit; copy that line into both files to use it",
                     if has_gdp(train) { "training" } else { "test" }
                 ));
             }

@@ -431,3 +431,28 @@ fn a_file_without_the_gdp_line_starts_its_issues_on_line_2() {
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].x[9], 0.0);
 }
+
+#[test]
+fn a_gdp_line_in_only_one_file_keeps_gdp_mean_out_of_the_fit() {
+    let d = deu3();
+    let mut train = d.clone();
+    let mut test = d.clone();
+    train.issues.truncate(250);
+    test.issues.drain(..250);
+    test.gdp = vec![None; test.gdp.len()];
+    let opts = RunOptions {
+        draws: 50,
+        ..RunOptions::default()
+    };
+    let r = train_test(Some(&train), &test, &Forecaster::Fitted(quick()), opts).unwrap();
+    let fit = &r.fits[0];
+    assert!(
+        !fit.hyper.features.iter().any(|f| f == "gdp_mean"),
+        "{fit:?}"
+    );
+    assert_eq!(fit.coefficients[9], ("gdp_mean".to_string(), 0.0));
+    assert!(r.notes[0].contains("training file only"), "{:?}", r.notes);
+    // With the line in both files there is no note.
+    let both = train_test(Some(&train), &d, &Forecaster::Fitted(quick()), opts).unwrap();
+    assert!(both.notes.is_empty());
+}
