@@ -363,6 +363,15 @@ pub fn cross_validate(data: &Deu3, forecaster: &Forecaster, options: RunOptions)
             finish(data, forecaster, options, f, Some((k, folds)), Vec::new())
         }
         Forecaster::Fitted(fo) => {
+            if options.folds < 2 {
+                return Err(Error::scenario(
+                    format!(
+                        "{} fold(s): cross-validation needs at least 2",
+                        options.folds
+                    ),
+                    "give --folds 2 or more (default 10)",
+                ));
+            }
             if k < 2 {
                 return Err(Error::scenario(
                     "cross-validation needs at least 2 dossiers",

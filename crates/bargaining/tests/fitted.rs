@@ -413,6 +413,11 @@ fn bad_training_and_test_files_name_the_file_and_line() {
     // The parameter-free models need no dossiers: each issue is its own.
     let r = validate_files(&no_prnr, None, "compromise", opts).unwrap();
     assert_eq!(r.rows[0].dossier, "x1");
+    let one_fold = RunOptions { folds: 1, ..opts };
+    let e = validate_files(&good, None, "fitted", one_fold)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--folds 2 or more"), "{e}");
     let e = validate_files(&good, None, "nonsense", opts)
         .unwrap_err()
         .to_string();
