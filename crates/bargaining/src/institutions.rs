@@ -1,7 +1,7 @@
 //! Institutional switches applied to a model's forecast point: an agenda-setter's pull,
 //! a pull towards the status quo, and veto players who block any move that leaves them
 //! worse off than the status quo. They carry the DEU III features that mean something
-//! outside the EU to `guarantor forecast` (`--set KEY=VALUE`, see [`Institutions::set`]).
+//! outside the EU to `guarantor forecast` (`--switch KEY=VALUE`, see [`Institutions::set`]).
 //!
 //! Every switch is off by default, so a forecast is the model's own unless asked
 //! otherwise; `docs/forecast.md` explains why (on DEU III none of the three improved
@@ -173,7 +173,7 @@ impl Institutions {
                 .ok_or_else(|| {
                     Error::scenario(
                         format!("no status quo for dimension \"{d}\""),
-                        format!("give --set status_quo.{d}=LEVEL (or a `default` level for the dimension in the scenario)"),
+                        format!("set status_quo.{d}=LEVEL (or give the dimension a `default` level in the scenario)"),
                     )
                 })
         };

@@ -6,9 +6,9 @@
 //!
 //! - [`compromise`]: capability × salience weighted mean per dimension;
 //! - [`median`]: capability × salience weighted median per dimension;
-//! - [`smp`]: KTAB's Spatial Model of Politics, every KTAB switch selectable by name
+//! - [`smp`](mod@smp): KTAB's Spatial Model of Politics, every KTAB switch selectable by name
 //!   ([`SmpOptions`]), defaults equal to KTAB's;
-//! - [`eum`]: the Bueno de Mesquita expected-utility model with named implementation
+//! - [`eum`](mod@eum): the Bueno de Mesquita expected-utility model with named implementation
 //!   switches ([`EumOptions`], modes `scholz-code` and `literal`).
 //!
 //! Readers: [`parse_ktab_csv`] / [`read_ktab_csv`] (KTAB's CSV input) and

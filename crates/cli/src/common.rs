@@ -19,11 +19,91 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// The scenario a verb works on.
+/// The scenario a verb works on, with its what-ifs.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct ScenarioArgs {
     /// Scenario file (default: the embedded Ukraine, August 2025 scenario).
     pub file: Option<PathBuf>,
+    /// What-if: set one number of the scenario by its dotted path, as
+    /// `[[uncertainty]]` names it (e.g. actors.ru.reservation=0.55,
+    /// actors.ru.red_lines.no_nato_mission.holds=0). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// One applied what-if: the path, the value set and the scenario's own value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WhatIf {
+    pub path: String,
+    pub value: f64,
+    pub was: f64,
+}
+
+impl WhatIf {
+    /// "actors.ru.reservation = 0.55 (scenario: 0.5)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} = {} (scenario: {})",
+            self.path,
+            guarantor_model::number::fmt(self.value),
+            guarantor_model::number::fmt(self.was)
+        )
+    }
+}
+
+/// The what-ifs as a header line for text output, empty without any.
+pub fn what_if_header(what_ifs: &[WhatIf]) -> String {
+    if what_ifs.is_empty() {
+        return String::new();
+    }
+    format!(
+        "What-if: {}\n",
+        what_ifs
+            .iter()
+            .map(WhatIf::describe)
+            .collect::<Vec<_>>()
+            .join("; ")
+    )
+}
+
+/// Apply `PATH=VALUE` what-ifs to a scenario: each path resolved with
+/// did-you-mean, each value checked against its domain.
+pub fn apply_what_ifs(s: &mut Scenario, set: &[String]) -> Result<Vec<WhatIf>, Failure> {
+    let mut out: Vec<WhatIf> = Vec::new();
+    for item in set {
+        let Some((path, value)) = item.split_once('=') else {
+            return Err(Failure(format!(
+                "error: --set \"{item}\" must be PATH=VALUE, e.g. --set actors.ru.reservation=0.55"
+            )));
+        };
+        let path = path.trim();
+        let target = guarantor_model::resolve(s, path)
+            .map_err(|e| Failure(format!("error: --set: {}\n  help: {}", e.message, e.help)))?;
+        let value: f64 = value.trim().parse().map_err(|_| {
+            Failure(format!(
+                "error: --set {path}: \"{}\" is not a number",
+                value.trim()
+            ))
+        })?;
+        let domain = target.domain(s);
+        if !domain.contains(value) {
+            return Err(Failure(format!(
+                "error: --set {path}: {value} is outside the parameter's domain; it must be {}",
+                domain.describe()
+            )));
+        }
+        if out.iter().any(|w| w.path == path) {
+            return Err(Failure(format!("error: --set {path} is given twice")));
+        }
+        let was = target.value(s);
+        guarantor_model::apply(s, &[target], &[value]);
+        out.push(WhatIf {
+            path: path.to_string(),
+            value,
+            was,
+        });
+    }
+    Ok(out)
 }
 
 impl ScenarioArgs {
@@ -36,9 +116,16 @@ impl ScenarioArgs {
             })
     }
 
-    /// Read and validate the scenario.
+    /// Read and validate the scenario, then apply the what-ifs.
     pub fn load(&self) -> Result<Scenario, Failure> {
-        load(self.file.as_ref())
+        Ok(self.load_with_what_ifs()?.0)
+    }
+
+    /// The scenario with the what-ifs applied, and the what-ifs.
+    pub fn load_with_what_ifs(&self) -> Result<(Scenario, Vec<WhatIf>), Failure> {
+        let mut s = load(self.file.as_ref())?;
+        let what_ifs = apply_what_ifs(&mut s, &self.set)?;
+        Ok((s, what_ifs))
     }
 }
 

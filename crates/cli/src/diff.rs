@@ -11,13 +11,16 @@ use guarantor_history::diff::{
 use serde_json::json;
 
 use crate::common::{
-    Failure, HistoryArgs, ThreadsArgs, emit, read_scenario_text, render_diagnostics,
+    Failure, HistoryArgs, ThreadsArgs, WhatIf, apply_what_ifs, emit, read_scenario_text,
+    render_diagnostics,
 };
 
-/// One side of a diff: its name, scenario text and package verdicts.
+/// One side of a diff: its name, scenario text, the what-ifs applied to it,
+/// and its package verdicts.
 pub struct Side {
     pub name: String,
     pub text: String,
+    pub what_ifs: Vec<WhatIf>,
     pub packages: Vec<PackageRecord>,
 }
 
@@ -32,7 +35,12 @@ fn run_id(arg: &str) -> Option<i64> {
 
 /// Reads one side: an existing file is a scenario to evaluate; otherwise the
 /// argument must be a recorded run's id.
-pub fn side(arg: &str, history: Option<&Path>, threads: Option<usize>) -> Result<Side, Failure> {
+pub fn side(
+    arg: &str,
+    history: Option<&Path>,
+    threads: Option<usize>,
+    set: &[String],
+) -> Result<Side, Failure> {
     let path = PathBuf::from(arg);
     if path.is_file() || run_id(arg).is_none() {
         if !path.exists() {
@@ -41,7 +49,9 @@ pub fn side(arg: &str, history: Option<&Path>, threads: Option<usize>) -> Result
             )));
         }
         let text = read_scenario_text(&path)?;
-        let s = guarantor_model::load(arg, &text).map_err(|e| Failure(render_diagnostics(&e)))?;
+        let mut s =
+            guarantor_model::load(arg, &text).map_err(|e| Failure(render_diagnostics(&e)))?;
+        let what_ifs = apply_what_ifs(&mut s, set)?;
         let e = evaluate(
             &s,
             &EvalOptions {
@@ -53,6 +63,7 @@ pub fn side(arg: &str, history: Option<&Path>, threads: Option<usize>) -> Result
         return Ok(Side {
             name: arg.to_string(),
             text,
+            what_ifs,
             packages: e
                 .packages
                 .iter()
@@ -70,7 +81,26 @@ pub fn side(arg: &str, history: Option<&Path>, threads: Option<usize>) -> Result
                 "error: there is no recorded run {id}; `guarantor history` lists the runs"
             ))
         })?;
+    if !set.is_empty() {
+        return Err(Failure(format!(
+            "error: --set applies to a scenario file, and {arg} is a recorded run; diff the run with its scenario file and --set"
+        )));
+    }
+    // The what-ifs the run was recorded with, against its own scenario text.
+    let recorded: Vec<String> = run.info.parameters["set"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let what_ifs = match guarantor_model::load(arg, &run.scenario_text) {
+        Ok(mut s) => apply_what_ifs(&mut s, &recorded).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
     Ok(Side {
+        what_ifs,
         name: format!(
             "run {id} ({}, {}, {})",
             run.info.scenario_file,
@@ -89,20 +119,60 @@ pub struct DiffOutput {
     pub verdicts: VerdictDiff,
 }
 
+/// Compare A with B; `set` what-ifs apply to B (which is A itself when absent).
 pub fn run_diff(
     a: &str,
-    b: &str,
+    b: Option<&str>,
+    set: &[String],
     history: Option<&Path>,
     threads: Option<usize>,
 ) -> Result<DiffOutput, Failure> {
-    let (sa, sb) = (side(a, history, threads)?, side(b, history, threads)?);
-    let inputs = input_changes(&sa.text, &sb.text).map_err(|e| Failure(format!("error: {e}")))?;
+    let b = match b {
+        Some(b) => b,
+        None if !set.is_empty() => a,
+        None => {
+            return Err(Failure(
+                "error: give B (a scenario file or a run id), or --set PATH=VALUE to compare A with a what-if of itself".into(),
+            ));
+        }
+    };
+    let (sa, sb) = (
+        side(a, history, threads, &[])?,
+        side(b, history, threads, set)?,
+    );
+    let mut inputs =
+        input_changes(&sa.text, &sb.text).map_err(|e| Failure(format!("error: {e}")))?;
+    inputs.extend(what_if_changes(&sa.what_ifs, &sb.what_ifs));
     Ok(DiffOutput {
         verdicts: verdict_changes(&sa.packages, &sb.packages),
         a: sa.name,
         b: sb.name,
         inputs,
     })
+}
+
+/// What-ifs that differ between the sides, as input changes named
+/// "PATH (what-if)": before and after are each side's value, its what-if's or
+/// else the scenario's own.
+fn what_if_changes(a: &[WhatIf], b: &[WhatIf]) -> Vec<InputChange> {
+    let mut paths: Vec<&str> = a.iter().chain(b).map(|w| w.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let fmt = guarantor_model::number::fmt;
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let wa = a.iter().find(|w| w.path == p);
+            let wb = b.iter().find(|w| w.path == p);
+            let before = wa.map_or_else(|| wb.map(|w| w.was), |w| Some(w.value))?;
+            let after = wb.map_or_else(|| wa.map(|w| w.was), |w| Some(w.value))?;
+            (before != after).then(|| InputChange {
+                path: format!("{p} (what-if)"),
+                before: Some(fmt(before)),
+                after: Some(fmt(after)),
+            })
+        })
+        .collect()
 }
 
 pub fn diff_json(d: &DiffOutput) -> serde_json::Value {
@@ -191,8 +261,12 @@ pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
 pub struct Args {
     /// A scenario file or a recorded run (run:3).
     a: String,
-    /// A scenario file or a recorded run (run:3).
-    b: String,
+    /// A scenario file or a recorded run (run:3); default: A itself, with --set.
+    b: Option<String>,
+    /// What-if for B: set one number by its dotted path (e.g.
+    /// actors.ru.reservation=0.55). Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
     #[command(flatten)]
     history: HistoryArgs,
     /// How many changes of each kind to list (--json lists all).
@@ -207,7 +281,13 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
     let threads = a.threads.get()?;
-    let d = run_diff(&a.a, &a.b, a.history.history.as_deref(), threads)?;
+    let d = run_diff(
+        &a.a,
+        a.b.as_deref(),
+        &a.set,
+        a.history.history.as_deref(),
+        threads,
+    )?;
     if a.json {
         emit(&format!("{}\n", diff_json(&d)));
     } else {

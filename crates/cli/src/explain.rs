@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use guarantor_engine::{SearchOptions, evaluate_package, nearest_fixes, search};
 
-use crate::common::{Failure, ScenarioArgs, emit, emit_json, engine_failure, parse_choice};
+use crate::common::{
+    Failure, ScenarioArgs, emit, emit_json, engine_failure, parse_choice, what_if_header,
+};
 
 /// Largest option space for which `explain` searches everything to tell frontier membership.
 const EXPLAIN_FRONTIER_LIMIT: u128 = 2_000_000;
@@ -23,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
-    let s = a.scenario.load()?;
+    let (s, what_ifs) = a.scenario.load_with_what_ifs()?;
     let chosen = parse_choice(&a.options)?;
     let mut v = evaluate_package(&s, &chosen).map_err(engine_failure)?;
     // Frontier membership needs the whole space; search it when that is quick.
@@ -40,9 +42,16 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     }
     let fixes = nearest_fixes(&s, &chosen, &v).map_err(engine_failure)?;
     if a.json {
-        emit_json(&guarantor_report::explain_json(&s.meta.id, &v, &fixes));
+        let mut out = guarantor_report::explain_json(&s.meta.id, &v, &fixes);
+        out["what_if"] = serde_json::json!(what_ifs);
+        emit_json(&out);
     } else {
-        let mut text = guarantor_report::render_explain(&s.meta.id, &s.meta.currency, &v);
+        let mut text = what_if_header(&what_ifs);
+        text.push_str(&guarantor_report::render_explain(
+            &s.meta.id,
+            &s.meta.currency,
+            &v,
+        ));
         if !v.passes {
             text.push_str(&guarantor_report::render_fixes(&fixes, &s.meta.currency));
         }

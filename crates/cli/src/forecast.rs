@@ -255,8 +255,9 @@ pub fn run_validate(
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario file (default: the embedded scenario); ignored with --ktab-csv.
-    file: Option<std::path::PathBuf>,
+    /// The scenario (ignored with --ktab-csv) and its what-ifs.
+    #[command(flatten)]
+    scenario: ScenarioArgs,
     /// compromise, median, smp, eum (= eum:scholz-code) or eum:literal.
     #[arg(long, default_value = "smp")]
     model: String,
@@ -264,8 +265,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     ktab_csv: Option<std::path::PathBuf>,
     /// Model switch KEY=VALUE (e.g. VotingRule=Binary for smp), or an institutional one (status_quo_pull, status_quo.DIM, veto, agenda_setter, agenda_weight; see docs/forecast.md); repeatable.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
+    #[arg(long = "switch", value_name = "KEY=VALUE")]
+    switches: Vec<String>,
     /// Print the forecast as one JSON object.
     #[arg(long)]
     json: bool,
@@ -274,18 +275,13 @@ pub struct Args {
 pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
     let scenario = match &a.ktab_csv {
         Some(_) => None,
-        None => Some(
-            ScenarioArgs {
-                file: a.file.clone(),
-            }
-            .load()?,
-        ),
+        None => Some(a.scenario.load()?),
     };
     let mut options = Vec::new();
-    for kv in &a.set {
+    for kv in &a.switches {
         let Some((k, v)) = kv.split_once('=') else {
             return Err(Failure(format!(
-                "error: --set \"{kv}\" must be KEY=VALUE, e.g. --set VotingRule=Binary"
+                "error: --switch \"{kv}\" must be KEY=VALUE, e.g. --switch VotingRule=Binary"
             )));
         };
         options.push((k.trim().to_string(), v.trim().to_string()));

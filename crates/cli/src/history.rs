@@ -8,7 +8,7 @@ use guarantor_history::{History, NewRun, PackageRecord, RunInfo};
 use guarantor_model::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario};
 use serde_json::json;
 
-use crate::common::{Failure, HistoryArgs, emit, read_scenario_text};
+use crate::common::{Failure, HistoryArgs, ScenarioArgs, apply_what_ifs, emit, read_scenario_text};
 
 /// The history database: `--history PATH`, else the documented default.
 pub fn history_path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
@@ -65,15 +65,20 @@ pub fn summary(e: &Evaluation) -> serde_json::Value {
 /// nothing is recorded and the user is told.
 pub fn record(
     verb: &str,
-    file: Option<&PathBuf>,
+    input: &ScenarioArgs,
     s: &Scenario,
     e: &Evaluation,
     parameters: serde_json::Value,
     history: Option<&Path>,
 ) -> Result<i64, Failure> {
-    let (name, text) = scenario_source(file)?;
-    match guarantor_model::load(&name, &text) {
-        Ok(now) if &now == s => {}
+    let (name, text) = scenario_source(input.file.as_ref())?;
+    // The scenario as evaluated: the file's text with the what-ifs (recorded
+    // in the parameters as `set`) applied again.
+    let now = guarantor_model::load(&name, &text)
+        .ok()
+        .and_then(|mut now| apply_what_ifs(&mut now, &input.set).ok().map(|_| now));
+    match now {
+        Some(now) if &now == s => {}
         _ => {
             return Err(Failure(format!(
                 "error: {name} changed while it was being evaluated; the run was not recorded (run it again)"

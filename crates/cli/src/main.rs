@@ -55,7 +55,13 @@ enum Command {
     Forecast(forecast::Args),
     /// Validate a forecast model on real decisions with known outcomes.
     Validate(validate::Args),
-    /// Print the JSON Schema of the scenario format.
+    /// Print the JSON Schema of the scenario format, for completion and checks in an editor.
+    ///
+    /// Save it next to your scenarios (`guarantor schema > guarantor.schema.json`)
+    /// and point a TOML language server at it: with taplo (the Even Better TOML
+    /// extension of VS Code, or `taplo lint`), put `#:schema ./guarantor.schema.json`
+    /// on the first line of a scenario file, or add to `.taplo.toml`:
+    /// `[[rule]]`, `include = ["scenarios/*.toml"]`, `schema.path = "guarantor.schema.json"`.
     Schema(schema::Args),
     /// Write a random but valid synthetic scenario (for benchmarks and tests) to stdout.
     Synth(synth::Args),

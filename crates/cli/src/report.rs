@@ -11,12 +11,12 @@ use guarantor_report::markdown;
 use guarantor_report::{html, sections::all_sections};
 use serde_json::json;
 
-use crate::common::{Failure, check_threads, emit};
+use crate::common::{Failure, ScenarioArgs, WhatIf, check_threads, emit};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario file (default: the embedded scenario).
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
     /// Output folder (created if missing; files in it are replaced).
     #[arg(short, long, value_name = "DIR", default_value = "report")]
     pub out: PathBuf,
@@ -26,6 +26,7 @@ pub struct Args {
     /// Negotiation model for the forecast section (compromise, median, smp, eum), or none.
     #[arg(long, default_value = "smp")]
     pub forecast_model: String,
+    /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Record the run in the run history.
@@ -87,7 +88,7 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
             ))
         })?;
     }
-    let s = crate::common::load(a.file.as_ref())?;
+    let (s, what_ifs) = a.scenario.load_with_what_ifs()?;
     let e = evaluate(
         &s,
         &EvalOptions {
@@ -138,6 +139,7 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
             nearest: f.package.as_ref(),
         }),
         extra_sections: Vec::new(),
+        what_if: what_ifs.iter().map(WhatIf::describe).collect(),
     };
     let sections = all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
     let title = document_title(&s);
@@ -153,10 +155,11 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
     let run_id = if a.record {
         Some(crate::history::record(
             "report",
-            a.file.as_ref(),
+            &a.scenario,
             &s,
             &e,
             json!({
+                "set": a.scenario.set,
                 "threads": a.threads,
                 "forecast_model": a.forecast_model,
                 "formats": formats.iter().map(|f| f.extension()).collect::<Vec<_>>(),

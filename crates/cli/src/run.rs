@@ -7,6 +7,7 @@ use guarantor_engine::{EvalOptions, Objective, SearchOptions, evaluate, search};
 
 use crate::common::{
     Failure, HistoryArgs, ScenarioArgs, ThreadsArgs, emit, emit_json, engine_failure,
+    what_if_header,
 };
 use crate::{history, progress};
 
@@ -46,7 +47,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let threads = a.threads.get()?;
     let objectives = Objective::parse_list(&a.objectives)
         .map_err(|m| Failure(format!("error: --objectives: {m}")))?;
-    let s = a.scenario.load()?;
+    let (s, what_ifs) = a.scenario.load_with_what_ifs()?;
     let size = s.option_space_size();
     if size > LARGE_OPTION_SPACE && !a.quiet {
         eprintln!(
@@ -77,11 +78,14 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     .map_err(engine_failure)?;
     bar.finish();
     if a.json {
-        emit_json(&guarantor_report::run_json(&e, a.top));
+        let mut out = guarantor_report::run_json(&e, a.top);
+        out["what_if"] = serde_json::json!(what_ifs);
+        emit_json(&out);
     } else {
         let style = guarantor_report::Style {
             color: progress::stdout_wants_color(),
         };
+        emit(&what_if_header(&what_ifs));
         emit(&guarantor_report::render_run_styled(&e, a.top, style));
     }
     if a.record {
@@ -101,10 +105,10 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         })?;
         let id = history::record(
             "run",
-            a.scenario.file.as_ref(),
+            &a.scenario,
             &s,
             &all,
-            serde_json::json!({ "threads": threads, "top": a.top }),
+            serde_json::json!({ "threads": threads, "top": a.top, "set": a.scenario.set }),
             a.history.history.as_deref(),
         )?;
         eprintln!("Recorded as run {id} (see `guarantor history`).");

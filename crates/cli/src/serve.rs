@@ -81,8 +81,10 @@ pub fn run_serve(
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario for a new exercise (default: the embedded scenario); ignored when the database already holds one.
-    file: Option<PathBuf>,
+    /// Scenario for a new exercise (default: the embedded scenario) and its
+    /// what-ifs; ignored when the database already holds one.
+    #[command(flatten)]
+    scenario: ScenarioArgs,
     /// SQLite database holding the exercise's events; created if missing.
     #[arg(long, default_value = "guarantor-exercise.db")]
     db: PathBuf,
@@ -98,11 +100,12 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
-    let input = ScenarioArgs { file: a.file };
-    let scenario = (input.name(), input.load()?);
+    let (s, what_ifs) = a.scenario.load_with_what_ifs()?;
+    eprint!("{}", crate::common::what_if_header(&what_ifs));
+    let scenario = (a.scenario.name(), s);
     run_serve(
         scenario,
-        input.file.is_some(),
+        a.scenario.file.is_some(),
         &a.db,
         a.bind,
         a.codes_file.as_ref(),

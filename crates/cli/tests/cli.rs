@@ -363,9 +363,9 @@ fn forecast_institutional_switches_move_the_point_and_are_reported() {
     let plain: Value = serde_json::from_slice(&plain.stdout).unwrap();
     assert!(plain.get("institutions").is_none(), "off by default");
     for s in &sq {
-        args.extend(["--set", s]);
+        args.extend(["--switch", s]);
     }
-    args.extend(["--set", "status_quo_pull=1"]);
+    args.extend(["--switch", "status_quo_pull=1"]);
     let out = guarantor().args(&args).output().unwrap();
     assert!(
         out.status.success(),
@@ -387,7 +387,7 @@ fn forecast_institutional_switches_move_the_point_and_are_reported() {
             "forecast",
             "--model",
             "compromise",
-            "--set",
+            "--switch",
             "status_quo_pull=0.5",
         ])
         .output()

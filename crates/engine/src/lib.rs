@@ -41,7 +41,7 @@ pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
 pub use evaluate::{EvalOptions, evaluate, evaluate_package};
 pub use fixes::{Change, Fix, FixResult, nearest_fixes};
 pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vector};
-pub use package::{Choice, decode, package_levels, rank, resolve_choice};
+pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
 pub use prepare::available_units;
 pub use search::{SearchOptions, search};
 pub use sizing::{

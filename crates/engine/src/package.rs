@@ -308,6 +308,17 @@ pub(crate) fn label(s: &Scenario, choice: &[u16]) -> String {
         .join(" · ")
 }
 
+/// The package for people: "Component: option" for every component, from the
+/// short names the scenario gives (else the names), joined by " · ".
+pub fn package_title(s: &Scenario, choice: &[u16]) -> String {
+    s.components
+        .iter()
+        .zip(choice)
+        .map(|(c, &o)| format!("{}: {}", c.title(), c.options[o as usize].title()))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 pub(crate) fn judge(
     p: &Prepared<'_>,
     pl: &Plan,
@@ -398,6 +409,7 @@ pub(crate) fn judge(
         })
         .min_by(|a, b| a.margin.total_cmp(&b.margin));
     Ok(PackageVerdict {
+        title: package_title(s, &pl.choice),
         options,
         label,
         levels: s

@@ -13,6 +13,9 @@ pub struct PackageVerdict {
     pub options: BTreeMap<String, String>,
     /// Short label: option ids in component order, joined by " · ".
     pub label: String,
+    /// The package for people: "Ground force: none · Command: national
+    /// flags, US C2 · …" (each component's and option's short name, else its name).
+    pub title: String,
     /// Level on each dimension.
     pub levels: BTreeMap<String, f64>,
     pub requirements: Vec<Requirement>,

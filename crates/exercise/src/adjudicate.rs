@@ -93,6 +93,7 @@ mod tests {
         };
         PackageOutcome {
             label: "p".into(),
+            title: "P: p".into(),
             options: BTreeMap::new(),
             feasible: true,
             passes: false,

@@ -30,6 +30,10 @@ pub struct Adjudication {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackageOutcome {
     pub label: String,
+    /// The package for people ("Ground force: none · …"); empty in rounds
+    /// stored before 0.2.0, which then show `label`.
+    #[serde(default)]
+    pub title: String,
     pub options: BTreeMap<String, String>,
     pub feasible: bool,
     pub passes: bool,
@@ -71,6 +75,7 @@ impl PackageOutcome {
     pub fn from_verdict(v: &PackageVerdict) -> PackageOutcome {
         PackageOutcome {
             label: v.label.clone(),
+            title: v.title.clone(),
             options: v.options.clone(),
             feasible: v.feasible,
             passes: v.passes,

@@ -104,15 +104,21 @@ pub fn sign_in(st: &ExerciseState, signed_in: Option<&Principal>, error: Option<
     layout(st, None, "Sign in", body)
 }
 
+/// Numbers as the terminal writes them (`guarantor_model::number`).
 fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
-    }
+    guarantor_model::number::fmt(x)
 }
 
-fn rounds_markup(_st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
+/// A yearly cost with thousands separators and its unit: "31,810 USD million/yr".
+fn cost_per_year(st: &ExerciseState, x: f64) -> String {
+    let currency = st
+        .scenario
+        .as_ref()
+        .map_or(String::new(), |s| format!(" {}", s.meta.currency));
+    format!("{}{currency}/yr", guarantor_model::number::grouped(x))
+}
+
+fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
     html! {
         @for r in rounds.iter().rev() {
             section.round data-round=(r.round) {
@@ -135,9 +141,9 @@ fn rounds_markup(_st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
                             summary {
                                 @if p.passes { span.pass { "passes" } } @else { span.fail { "fails" } }
                                 @if p.frontier { " · frontier" }
-                                " · " code { (p.label) }
-                                " · deterrence " (fmt_num(p.deterrence))
-                                " · cost/yr " (fmt_num(p.cost_per_year))
+                                " · " (p.title)
+                                " · deterrence " (format!("{:.2}", p.deterrence))
+                                " · cost " (cost_per_year(st, p.cost_per_year))
                             }
                             @for s in &p.shortfalls {
                                 p.fail { "Short of " (s.capability) ": " (fmt_num(s.short)) " of " (fmt_num(s.need)) " needed" }

@@ -154,7 +154,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin.to_str().ok() == Some(format!("http://{host}").as_str())
 }
 
-/// The `Host` a request names must be a loopback name (localhost, 127.x.x.x, [::1]) or one
+/// The `Host` a request names must be a loopback name (localhost, 127.x.x.x, `[::1]`) or one
 /// of the names given with `--public-host`. A web page on another site that rebinds its DNS
 /// name to 127.0.0.1 then reaches nothing: its requests carry its own name.
 pub fn host_allowed(headers: &HeaderMap, public_hosts: &[String]) -> bool {

@@ -15,6 +15,8 @@ use crate::store::StoredEvent;
 #[derive(Debug, Clone, Serialize)]
 pub struct VisiblePackage {
     pub label: String,
+    /// The package for people; `label` when the round predates titles.
+    pub title: String,
     pub passes: bool,
     pub feasible: bool,
     pub frontier: bool,
@@ -66,6 +68,11 @@ pub fn visible_rounds(st: &ExerciseState, viewer: Viewer<'_>) -> Vec<VisibleRoun
                     .iter()
                     .map(|p| VisiblePackage {
                         label: p.label.clone(),
+                        title: if p.title.is_empty() {
+                            p.label.clone()
+                        } else {
+                            p.title.clone()
+                        },
                         passes: p.passes,
                         feasible: p.feasible,
                         frontier: p.frontier,

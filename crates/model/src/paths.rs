@@ -100,14 +100,14 @@ fn bad(path: &str, segment: &str, what: &str, known: &[&str]) -> PathError {
         None => format!("known {what}: {}{more}", list.join(", ")),
     };
     PathError {
-        message: format!("uncertainty path \"{path}\": unknown {what} \"{segment}\""),
+        message: format!("path \"{path}\": unknown {what} \"{segment}\""),
         help,
     }
 }
 
 fn short(path: &str, expected: &str) -> PathError {
     PathError {
-        message: format!("uncertainty path \"{path}\" is incomplete"),
+        message: format!("path \"{path}\" is incomplete"),
         help: format!("continue it with {expected}"),
     }
 }
@@ -115,7 +115,7 @@ fn short(path: &str, expected: &str) -> PathError {
 fn too_long(path: &str, rest: &[&str]) -> PathError {
     PathError {
         message: format!(
-            "uncertainty path \"{path}\" goes on after a number: \"{}\"",
+            "path \"{path}\" goes on after a number: \"{}\"",
             rest.join(".")
         ),
         help: "end the path at the number's own key".into(),

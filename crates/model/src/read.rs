@@ -856,6 +856,7 @@ fn read_component(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Component {
     Component {
         id: t.req_str("id", cx),
         name: t.req_str("name", cx),
+        short: t.str_or("short", cx, ""),
         options: t.tables("options", "option", cx, read_option),
     }
 }
@@ -864,6 +865,7 @@ fn read_option(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> OptionDef {
     OptionDef {
         id: t.req_str("id", cx),
         name: t.str_or("name", cx, ""),
+        short: t.str_or("short", cx, ""),
         levels: t.num_map("levels", Range01::Unit, cx),
         deterrence: t.num_or("deterrence", Range01::Finite, cx, 0.0),
         cost_per_year: t.num_or("cost_per_year", Range01::NonNegative, cx, 0.0),

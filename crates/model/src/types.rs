@@ -1,8 +1,8 @@
 //! The scenario as plain data.
 //!
 //! Every type here is a serde struct with no behaviour beyond small lookups:
-//! the engine reads it, the reader in [`crate::read`] builds it from TOML,
-//! and [`crate::schema`] derives the JSON Schema from it.
+//! the engine reads it, the reader (`read.rs`) builds it from TOML, and
+//! [`crate::json_schema`] derives the JSON Schema from it.
 
 use std::collections::BTreeMap;
 
@@ -418,7 +418,20 @@ pub enum RedLineRule {
 pub struct Component {
     pub id: String,
     pub name: String,
+    /// A short name for package titles ("Ground force"); `name` when empty.
+    #[serde(default)]
+    pub short: String,
     pub options: Vec<OptionDef>,
+}
+
+impl Component {
+    /// The name used in package titles: `short`, else `name`, else the id.
+    pub fn title(&self) -> &str {
+        [&self.short, &self.name, &self.id]
+            .into_iter()
+            .find(|x| !x.is_empty())
+            .map_or("", String::as_str)
+    }
 }
 
 /// One option of a component.
@@ -428,6 +441,9 @@ pub struct OptionDef {
     pub id: String,
     #[serde(default)]
     pub name: String,
+    /// A short name for package titles ("national flags, US C2"); `name` when empty.
+    #[serde(default)]
+    pub short: String,
     /// Level this option sets on each dimension, on [0, 1].
     #[serde(default)]
     pub levels: BTreeMap<String, f64>,
@@ -444,6 +460,16 @@ pub struct OptionDef {
     pub tasks: Vec<Task>,
     #[serde(default)]
     pub note: String,
+}
+
+impl OptionDef {
+    /// The name used in package titles: `short`, else `name`, else the id.
+    pub fn title(&self) -> &str {
+        [&self.short, &self.name, &self.id]
+            .into_iter()
+            .find(|x| !x.is_empty())
+            .map_or("", String::as_str)
+    }
 }
 
 /// Something a package needs done, sized by a named rule.

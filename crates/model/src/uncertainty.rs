@@ -2,10 +2,11 @@
 //!
 //! A declaration names a scenario parameter by a dotted path of ids
 //! (`actors.de.inventory.gbad_long.readiness`) and gives it a distribution.
-//! [`resolve`] turns the path into a [`Target`] (indices into the scenario),
-//! with a did-you-mean hint at the first segment that does not exist;
-//! [`Target::domain`] says which values the parameter may take, so that
-//! `check` rejects a distribution reaching outside it; [`apply`] writes one
+//! [`crate::resolve`] turns the path into a [`crate::Target`] (indices into
+//! the scenario), with a did-you-mean hint at the first segment that does not
+//! exist; [`crate::Target::domain`] says which values the parameter may take,
+//! so that `check` rejects a distribution reaching outside it;
+//! [`crate::apply`] writes one
 //! sampled value per target into a copy of the scenario.
 //!
 //! Sampling and analysis live in the `guarantor-uncertainty` crate; this module

@@ -5,7 +5,7 @@
 //! from the Okabe–Ito palette, which stays distinguishable with the common
 //! colour-vision deficiencies; wherever colour carries meaning, a marker shape
 //! or a text label carries it too. Callers put a data table beside every chart
-//! (see [`crate::html::Figure`]).
+//! (see [`crate::document::Figure`]).
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

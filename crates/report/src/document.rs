@@ -69,6 +69,9 @@ pub struct ReportInput<'a> {
     pub forecast: Option<ForecastInput<'a>>,
     /// Sections added by other analyses (see the module documentation).
     pub extra_sections: Vec<Section>,
+    /// What-ifs applied to the scenario, in words ("actors.ru.reservation =
+    /// 0.55 (scenario: 0.5)"); shown in the summary.
+    pub what_if: Vec<String>,
 }
 
 /// Section tables longer than this are folded and placed after the charts

@@ -208,7 +208,8 @@ fn str_col<'a>(ps: &[&'a PackageVerdict], f: impl Fn(&'a PackageVerdict) -> Stri
 
 /// One row per evaluated package, in the engine's ranking order.
 ///
-/// Columns: `rank`, `label`, `option.<component>` per component, `feasible`,
+/// Columns: `rank`, `title` (the package for people), `label` (option ids),
+/// `option.<component>` per component, `feasible`,
 /// `acceptable_to_required`, `passes`, `frontier`, `deterrence`,
 /// `cost_per_year`, `max_share`, `min_margin`, `min_margin_actor`,
 /// `short_of` (capabilities short, `;`-separated), `shortfall_units`,
@@ -219,6 +220,7 @@ pub fn packages_frame(e: &Evaluation) -> Frame {
     let ps: Vec<&PackageVerdict> = e.packages.iter().collect();
     let mut cols: Vec<(String, Column)> = vec![
         ("rank".into(), Column::U32((1..=ps.len() as u32).collect())),
+        ("title".into(), str_col(&ps, |p| p.title.clone())),
         ("label".into(), str_col(&ps, |p| p.label.clone())),
     ];
     let components: Vec<String> = ps

@@ -3,8 +3,10 @@
 //! Invariants: rendering never changes a verdict; every number shown is one the
 //! engine computed; nothing here does I/O (callers print the strings).
 
+mod listing;
 mod text;
 
+pub use listing::{Listing, listing};
 pub use text::{Style, render_explain, render_fixes, render_run, render_run_styled};
 pub mod charts;
 pub mod document;
@@ -17,9 +19,11 @@ pub mod why;
 use guarantor_engine::{Evaluation, Fix, PackageVerdict};
 use serde_json::{Value, json};
 
-/// `run --json`: one object with the scenario, the counts, the top `top`
-/// packages and every frontier package.
+/// `run --json`: one object with the scenario, the counts, the listed
+/// packages (`listed` says whether they are the best passing ones or the
+/// closest failing ones, as in the terminal) and every frontier package.
 pub fn run_json(e: &Evaluation, top: usize) -> Value {
+    let listed = listing(e, top);
     json!({
         "scenario": e.scenario,
         "title": e.title,
@@ -30,7 +34,8 @@ pub fn run_json(e: &Evaluation, top: usize) -> Value {
         "counts": e.counts,
         "failures": e.failures,
         "objectives": e.objectives,
-        "packages": e.packages.iter().take(top).collect::<Vec<_>>(),
+        "listed": if listed.passing { "passing" } else { "closest" },
+        "packages": listed.packages,
         "frontier": e.packages.iter().filter(|p| p.frontier).collect::<Vec<_>>(),
     })
 }

@@ -114,9 +114,10 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
         .filter(|(_, p)| p.passes || !any_pass)
         .take(rows)
     {
+        // The same packages as `crate::listing`, with their ranks.
         let mut r = vec![
             format!("{}{}", i + 1, if p.frontier { " ★" } else { "" }),
-            p.label.clone(),
+            p.title.clone(),
             f2(p.deterrence),
             margin_text(p),
             money(p.cost_per_year),
@@ -133,6 +134,12 @@ fn summary_section(input: &ReportInput) -> Section {
     let s = input.scenario;
     let e = input.evaluation;
     let mut paragraphs = vec![headline(e)];
+    if !input.what_if.is_empty() {
+        paragraphs.push(format!(
+            "What-if: this report is for the scenario with {}.",
+            input.what_if.join("; ")
+        ));
+    }
     if !s.meta.as_of.is_empty() {
         paragraphs.push(format!(
             "Scenario {} as of {}; horizon {} years; costs in {}.",
@@ -154,14 +161,25 @@ fn summary_section(input: &ReportInput) -> Section {
 }
 
 fn ranked_section(e: &Evaluation) -> Section {
+    let table = ranked_table(e, RANKED_ROWS);
+    let shown = table.rows.len();
+    let what = if e.counts.passing > 0 && shown as u64 == e.counts.passing {
+        format!("All {shown} passing packages")
+    } else if e.counts.passing > 0 {
+        format!(
+            "The {shown} best of the {} passing packages",
+            money(e.counts.passing as f64)
+        )
+    } else {
+        format!("No package passes; the {shown} closest of the ranking")
+    };
     Section {
         id: "ranked".into(),
         heading: "Ranked packages".into(),
         paragraphs: vec![format!(
-            "The first {} packages of the ranking. Every package, with its options, verdicts and scores, is in the exported packages file.",
-            RANKED_ROWS.min(e.packages.len())
+            "{what} (at most {RANKED_ROWS} are listed; `guarantor run --top N` lists as many). Every evaluated package, with its options, verdicts and scores, is in the exported packages file."
         )],
-        tables: vec![ranked_table(e, RANKED_ROWS)],
+        tables: vec![table],
         ..Section::default()
     }
 }
@@ -275,7 +293,7 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
     {
         table.rows.push(vec![
             (i + 1).to_string(),
-            p.label.clone(),
+            p.title.clone(),
             money(p.cost_per_year),
             f2(p.deterrence),
             margin_text(p),
@@ -426,7 +444,7 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
     for (r, p) in &cols {
         legend.rows.push(vec![
             r.to_string(),
-            p.label.clone(),
+            p.title.clone(),
             if p.passes { "yes" } else { "no" }.into(),
         ]);
     }
@@ -530,7 +548,7 @@ fn allocation_section(s: &Scenario, e: &Evaluation) -> Result<Option<Section>, C
         &series,
     )?;
     let mut table = DataTable {
-        caption: format!("Allocation of package #{rank}: {}", p.label),
+        caption: format!("Allocation of package #{rank}: {}", p.title),
         headers: [
             "capability",
             "contributor",
@@ -561,7 +579,7 @@ fn allocation_section(s: &Scenario, e: &Evaluation) -> Result<Option<Section>, C
         paragraphs: vec![format!(
             "Package #{rank} ({}): how each capability's pool is split between contributors. Bars are shares of the units allocated; the total is in the label. \
              Allocations of every package are in the exported allocations file.",
-            p.label
+            p.title
         )],
         figures: vec![Figure {
             id: "fig-allocation".into(),
@@ -874,7 +892,7 @@ fn forecast_section(
     if let Some(p) = f.nearest {
         paragraphs.push(format!(
             "Package nearest the forecast point: {} — {}{}",
-            p.label,
+            p.title,
             if p.passes {
                 "passes (feasible and acceptable to every required actor)."
             } else {

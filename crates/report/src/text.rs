@@ -89,11 +89,11 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
     writeln!(out).unwrap();
 
     let objectives = e.objectives.join(", ");
-    let passing: Vec<&PackageVerdict> = e.packages.iter().filter(|p| p.passes).take(top).collect();
-    if passing.is_empty() {
+    let listed = crate::listing::listing(e, top);
+    let passing = listed.packages;
+    if !listed.passing {
         writeln!(out, "No package passes every test. Closest packages:").unwrap();
-        let closest: Vec<&PackageVerdict> = e.packages.iter().take(top).collect();
-        out.push_str(&package_table(&closest, &e.currency, false).to_string());
+        out.push_str(&package_table(&passing, &e.currency, false).to_string());
     } else {
         writeln!(
             out,
@@ -115,9 +115,9 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
         for p in frontier {
             writeln!(
                 out,
-                "  {} {}  deterrence {:.2}, smallest margin {}, cost {} {}/yr, largest share {:.0}%",
+                "  {} {}\n     deterrence {:.2}, smallest margin {}, cost {} {}/yr, largest share {:.0}%",
                 st.good("★"),
-                p.label,
+                p.title,
                 p.deterrence,
                 margin_text(p),
                 money(p.cost_per_year),
@@ -275,7 +275,7 @@ fn package_table(ps: &[&PackageVerdict], currency: &str, passing: bool) -> Table
         let star = if p.frontier { "★ " } else { "" };
         let mut row = vec![
             Cell::new(i + 1).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{star}{}", p.label)),
+            Cell::new(format!("{star}{}", title_lines(p))),
             Cell::new(format!("{:.2}", p.deterrence)).set_alignment(CellAlignment::Right),
             Cell::new(margin_text(p)).set_alignment(CellAlignment::Right),
             Cell::new(money(p.cost_per_year)).set_alignment(CellAlignment::Right),
@@ -286,6 +286,11 @@ fn package_table(ps: &[&PackageVerdict], currency: &str, passing: bool) -> Table
         t.add_row(row);
     }
     t
+}
+
+/// A package's title one component a line: the compact form for tables.
+fn title_lines(p: &PackageVerdict) -> String {
+    p.title.replace(" · ", "\n")
 }
 
 fn failures(p: &PackageVerdict) -> String {
@@ -306,7 +311,7 @@ fn failures(p: &PackageVerdict) -> String {
 /// The `explain` report: every number and reason behind one verdict.
 pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> String {
     let mut out = String::new();
-    writeln!(out, "Package: {}", p.label).unwrap();
+    writeln!(out, "Package: {}", p.title).unwrap();
     for (c, o) in &p.options {
         writeln!(out, "  {c} = {o}").unwrap();
     }

@@ -25,6 +25,7 @@ fn input(extra: Vec<Section>) -> ReportInput<'static> {
         evaluation: e,
         forecast: None,
         extra_sections: extra,
+        what_if: Vec::new(),
     }
 }
 
@@ -198,7 +199,7 @@ fn exports_have_one_row_per_package_in_every_format() {
     frame.write(Format::Csv, &mut csv).unwrap();
     let text = String::from_utf8(csv).unwrap();
     assert_eq!(text.lines().count(), e.packages.len() + 1);
-    assert!(text.starts_with("rank,label,option."));
+    assert!(text.starts_with("rank,title,label,option."));
     let mut json = Vec::new();
     frame.write(Format::Json, &mut json).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
@@ -300,6 +301,7 @@ fn the_report_does_not_depend_on_the_thread_count() {
             evaluation: &e,
             forecast: None,
             extra_sections: Vec::new(),
+            what_if: Vec::new(),
         };
         let mut csv = Vec::new();
         export::packages_frame(&e)
