@@ -16,8 +16,12 @@
 //! - Sampling and analysis are one call, so outputs can never be matched to
 //!   the wrong inputs.
 
+pub mod adaptive;
+pub mod compare;
 pub mod dist;
+pub mod experiments;
 pub mod prim;
+pub mod qmc;
 pub mod robust;
 pub mod sample;
 pub mod sobol;
@@ -35,6 +39,9 @@ use guarantor_model::Scenario;
 use serde::Serialize;
 use thiserror::Error;
 
+pub use adaptive::Screening;
+pub use compare::{Comparison, RegretOutcome, Thresholds};
+pub use experiments::{Cells, Experiments};
 pub use prim::PrimParams;
 pub use robust::{Estimate, PackageRobustness};
 pub use sample::{Plan, Sampler};
@@ -74,25 +81,38 @@ pub enum PackageSet {
     Top(usize),
     /// Every package of the option space.
     All,
+    /// The best K by successive halving over every package (see [`adaptive`]).
+    Adaptive(usize),
 }
 
 impl PackageSet {
-    /// "top:K" or "all".
+    /// "adaptive:K", "top:K" or "all" ("adaptive" alone: adaptive:10).
     pub fn parse(s: &str) -> Result<PackageSet, Error> {
         if s == "all" {
             return Ok(PackageSet::All);
         }
-        let k = s
-            .strip_prefix("top:")
-            .and_then(|k| k.parse::<usize>().ok())
-            .filter(|&k| k >= 1);
-        k.map(PackageSet::Top).ok_or_else(|| {
-            Error::Options(format!(
-                "--packages \"{s}\" must be top:K with K ≥ 1 (e.g. top:10) or all"
-            ))
-        })
+        if s == "adaptive" {
+            return Ok(PackageSet::Adaptive(10));
+        }
+        let k = |prefix: &str| {
+            s.strip_prefix(prefix)
+                .and_then(|k| k.parse::<usize>().ok())
+                .filter(|&k| k >= 1)
+        };
+        k("top:")
+            .map(PackageSet::Top)
+            .or_else(|| k("adaptive:").map(PackageSet::Adaptive))
+            .ok_or_else(|| {
+                Error::Options(format!(
+                    "--packages \"{s}\" must be adaptive:K or top:K with K ≥ 1 (e.g. adaptive:10), or all"
+                ))
+            })
     }
 }
+
+/// Most packages the adaptive choice screens: beyond it, the screen covers the
+/// first this many of the deterministic ranking.
+pub const MAX_SCREENED: usize = 20_000;
 
 /// How to run an analysis.
 #[derive(Debug, Clone)]
@@ -101,11 +121,22 @@ pub struct Options {
     pub sampler: Sampler,
     pub seed: u64,
     pub packages: PackageSet,
+    /// Draws of the adaptive screen (n₀ of successive halving).
+    pub screen_draws: usize,
+    /// Keep every draw's outcomes for the experiments table
+    /// ([`Report::experiments`]).
+    pub experiments: bool,
+    /// The outcome regret is measured on.
+    pub regret_outcome: RegretOutcome,
+    /// Satisficing thresholds (none: no satisficing metric).
+    pub thresholds: Option<Thresholds>,
     /// Base draws per tornado bar end (0: no tornado).
     pub tornado_draws: usize,
     /// Saltelli base rows N (0: no Sobol' indices).
     pub sobol_rows: usize,
     pub bootstrap: usize,
+    /// How the Saltelli A and B rows are drawn.
+    pub sobol_sampling: sobol::Rows,
     pub prim: PrimParams,
     /// Worker threads; `None` lets rayon choose. Results do not depend on it.
     pub threads: Option<usize>,
@@ -121,10 +152,15 @@ impl Default for Options {
             draws: 1000,
             sampler: Sampler::Lhs,
             seed: 1,
-            packages: PackageSet::Top(10),
+            packages: PackageSet::Adaptive(10),
+            screen_draws: 32,
+            experiments: false,
+            regret_outcome: RegretOutcome::DeterrenceIfPass,
+            thresholds: None,
             tornado_draws: 200,
             sobol_rows: 256,
             bootstrap: 200,
+            sobol_sampling: sobol::Rows::ScrambledSobol,
             prim: PrimParams::default(),
             threads: None,
             focus: None,
@@ -169,6 +205,83 @@ pub struct DiscoveredBox {
     pub draws: usize,
     pub failures: usize,
     pub restrictions: Vec<NamedRestriction>,
+    /// How PRIM found the box.
+    pub trace: BoxTrace,
+}
+
+/// A parameter's range in a box on PRIM's way.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedLimit {
+    pub parameter: String,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// One box of a peeling or pasting trajectory (see [`prim::Step`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceStep {
+    pub draws: usize,
+    pub failures: usize,
+    pub coverage: f64,
+    pub density: f64,
+    pub mass: f64,
+    pub restrictions: Vec<NamedLimit>,
+}
+
+/// A restriction simplification dropped, and what it cost in density.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DroppedRestriction {
+    pub restriction: NamedLimit,
+    pub density_before: f64,
+    pub density_after: f64,
+    pub density_cost: f64,
+    pub reason: String,
+}
+
+/// PRIM's trajectory for one box (see [`prim::Trace`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoxTrace {
+    pub peeling: Vec<TraceStep>,
+    /// Index into `peeling` of the box chosen.
+    pub chosen: usize,
+    pub chosen_score: f64,
+    pub why: String,
+    pub pasting: Vec<TraceStep>,
+    pub dropped: Vec<DroppedRestriction>,
+}
+
+fn named_trace(t: &prim::Trace, names: &[String]) -> BoxTrace {
+    let limit = |l: &prim::Limit| NamedLimit {
+        parameter: names[l.dim].clone(),
+        lower: l.lower,
+        upper: l.upper,
+    };
+    let step = |s: &prim::Step| TraceStep {
+        draws: s.draws,
+        failures: s.hits,
+        coverage: s.coverage,
+        density: s.density,
+        mass: s.mass,
+        restrictions: s.limits.iter().map(limit).collect(),
+    };
+    BoxTrace {
+        peeling: t.peeling.iter().map(step).collect(),
+        chosen: t.chosen,
+        chosen_score: t.chosen_score,
+        why: t.why.clone(),
+        pasting: t.pasting.iter().map(step).collect(),
+        dropped: t
+            .dropped
+            .iter()
+            .map(|d| DroppedRestriction {
+                restriction: limit(&d.limit),
+                density_before: d.density_before,
+                density_after: d.density_after,
+                density_cost: d.density_cost,
+                reason: d.reason.clone(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -207,10 +320,17 @@ pub struct Report {
     pub required_acceptance: Vec<String>,
     pub uncertainties: Vec<Parameter>,
     pub factors: Vec<String>,
+    /// How the packages studied were chosen (adaptive choice only).
+    pub screening: Option<Screening>,
     /// Robust ranking of the packages studied.
     pub ranking: Vec<PackageRobustness>,
+    /// Regret, satisficing and paired differences of the packages studied.
+    pub comparison: Option<Comparison>,
     pub sensitivity: Option<Sensitivity>,
     pub discovery: Option<Discovery>,
+    /// One row per draw (with [`Options::experiments`]); not in the JSON.
+    #[serde(skip)]
+    pub experiments: Option<Experiments>,
 }
 
 /// Check options that would otherwise fail after minutes of work.
@@ -226,6 +346,13 @@ pub fn check_options(o: &Options) -> Result<(), Error> {
     }
     if o.threads == Some(0) {
         return Err(Error::Options("--threads must be at least 1".into()));
+    }
+    prim::check_params(&o.prim)?;
+    if matches!(o.packages, PackageSet::Adaptive(_)) && o.screen_draws < 2 {
+        return Err(Error::Options(format!(
+            "--screen-draws must be at least 2, got {}",
+            o.screen_draws
+        )));
     }
     Ok(())
 }
@@ -284,7 +411,8 @@ fn analyse_inner(
     progress: &dyn Progress,
 ) -> Result<Report, Error> {
     // The deterministic ranking: streamed (any size) when only the top K are
-    // studied, in memory when every package is.
+    // studied, in memory when every package is screened or studied.
+    let size = s.option_space_size();
     let det = match o.packages {
         PackageSet::Top(k) => guarantor_engine::search(
             s,
@@ -293,15 +421,27 @@ fn analyse_inner(
                 ..guarantor_engine::SearchOptions::default()
             },
         ),
-        PackageSet::All => evaluate(s, &EvalOptions::default()),
+        PackageSet::Adaptive(_) if size > MAX_SCREENED as u128 => guarantor_engine::search(
+            s,
+            &guarantor_engine::SearchOptions {
+                top: MAX_SCREENED,
+                ..guarantor_engine::SearchOptions::default()
+            },
+        ),
+        PackageSet::All | PackageSet::Adaptive(_) => evaluate(s, &EvalOptions::default()),
     }
     .map_err(|e| Error::Deterministic(e.to_string()))?;
     let (choices, focus) = studied_packages(s, &det.packages, o)?;
-    if choices.len().saturating_mul(o.draws) > MAX_OUTCOMES {
+    let final_count = match o.packages {
+        PackageSet::Adaptive(k) => {
+            k.min(choices.len()) + usize::from(choices.len() > k) + usize::from(focus.is_some())
+        }
+        _ => choices.len(),
+    };
+    if final_count.saturating_mul(o.draws) > MAX_OUTCOMES {
         return Err(Error::Options(format!(
-            "{} packages × {} draws is more than the {MAX_OUTCOMES} package outcomes one run keeps in memory; \
-             lower --draws or study fewer packages (--packages top:K)",
-            choices.len(),
+            "{final_count} packages × {} draws is more than the {MAX_OUTCOMES} package outcomes one run keeps in memory; \
+             lower --draws or study fewer packages (--packages top:K or adaptive:K)",
             o.draws
         )));
     }
@@ -311,7 +451,49 @@ fn analyse_inner(
     // Allocation solves recur across draws (integer pools and availabilities
     // take few distinct values); one cache serves the whole analysis.
     let cache = SolveCache::new();
-    let run = robust::run(s, space, &plan, &choices, &cache, &step)?;
+    let focus_id = focus
+        .as_ref()
+        .and_then(|fc| choices.iter().position(|c| &c.0 == fc));
+    let mut study = robust::Study::new(s, space, &plan, &cache, choices, o.experiments);
+    let (ids, screening) = match o.packages {
+        PackageSet::Adaptive(k) => {
+            // Never drop the deterministic #1 (for comparison) or the chosen package.
+            let mut protected = vec![0];
+            protected.extend(focus_id.filter(|&f| f != 0));
+            let (ids, mut sc) = adaptive::successive_halving(
+                &mut study,
+                k,
+                &protected,
+                o.screen_draws,
+                o.draws,
+                &step,
+            )?;
+            if size > MAX_SCREENED as u128 {
+                sc.note = Some(format!(
+                    "the option space has {size} packages: the screen covers the first {MAX_SCREENED} of the deterministic ranking"
+                ));
+            }
+            (ids, Some(sc))
+        }
+        _ => {
+            let ids: Vec<usize> = (0..study.candidates.len()).collect();
+            study.extend(&ids, o.draws, &step)?;
+            (ids, None)
+        }
+    };
+    let run = robust::RobustRun::from_study(study, &ids);
+    let experiments = o
+        .experiments
+        .then(|| experiments::experiments(space, &plan, &run));
+    let comparison = (!run.ranking.is_empty()).then(|| {
+        let labels: Vec<(usize, String)> = run
+            .ranking
+            .iter()
+            .map(|r| (r.rank, r.label.clone()))
+            .collect();
+        let draws: Vec<&robust::PackageDraws> = run.draws.iter().collect();
+        compare::compare(&labels, &draws, o.regret_outcome, o.thresholds)
+    });
 
     let at = focus
         .as_ref()
@@ -358,6 +540,7 @@ fn analyse_inner(
                     &space.factors,
                     o.seed,
                     o.bootstrap,
+                    o.sobol_sampling,
                     |u| passes(u).map(|b| f64::from(u8::from(b))),
                     &step,
                 ) {
@@ -399,9 +582,12 @@ fn analyse_inner(
         required_acceptance: required,
         uncertainties: space.parameters.clone(),
         factors: space.factors.clone(),
+        screening,
         ranking: run.ranking,
+        comparison,
         sensitivity,
         discovery,
+        experiments,
     })
 }
 
@@ -420,7 +606,7 @@ fn studied_packages(
 ) -> Result<(Vec<Studied>, Option<Choice>), Error> {
     let take = match o.packages {
         PackageSet::Top(k) => k.min(ranked.len()),
-        PackageSet::All => ranked.len(),
+        PackageSet::All | PackageSet::Adaptive(_) => ranked.len(),
     };
     let mut choices = ranked[..take]
         .iter()
@@ -454,7 +640,7 @@ pub const FEW_DRAWS_FOR_PRIM: usize = 500;
 /// PRIM on the draws where package `ranking[at]` fails.
 fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> Discovery {
     let label = &run.ranking[at].label;
-    let y: Vec<bool> = run.passes[at].iter().map(|p| !p).collect();
+    let y: Vec<bool> = run.draws[at].passes.iter().map(|p| !p).collect();
     let failures = y.iter().filter(|&&f| f).count();
     let names: Vec<String> = space.parameters.iter().map(|p| p.name.clone()).collect();
     let binary: Vec<bool> = space
@@ -507,6 +693,7 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
                         quasi_p: r.quasi_p,
                     })
                     .collect(),
+                trace: named_trace(&b.trace, &names),
             })
             .collect();
         (boxes, note)

@@ -22,6 +22,8 @@ pub enum Purpose {
     Saltelli = 3,
     /// One bootstrap replicate.
     Bootstrap = 4,
+    /// The scramble of one dimension of the Sobol' sequence.
+    SobolScramble = 5,
 }
 
 /// The random stream for (seed, purpose, index).
