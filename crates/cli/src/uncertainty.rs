@@ -498,6 +498,23 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
     if let Some(d) = &r.discovery {
         o.push_str(&discovery_text(d));
     }
+    if !r.failure_modes.is_empty() {
+        o.push_str(&format!(
+            "\nFailure modes of {} (PRIM, one box each; modes in at least 1% of draws)\n",
+            r.failure_modes[0].package
+        ));
+        for m in &r.failure_modes {
+            let what = m
+                .boxes
+                .first()
+                .map_or_else(|| m.note.clone().unwrap_or_default(), |b| b.text.clone());
+            o.push_str(&format!(
+                "  {} in {} of draws: {what}\n",
+                m.outcome,
+                pct(m.failures as f64 / m.draws as f64)
+            ));
+        }
+    }
     o.push_str("\nDeclared uncertainties (value as written → distribution; source)\n");
     for p in &r.uncertainties {
         let group = if p.group.is_empty() {

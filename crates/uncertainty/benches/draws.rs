@@ -9,6 +9,11 @@ use guarantor_uncertainty::{Options, PackageSet, Sampler, analyse};
 
 fn main() {
     let s = guarantor_model::default_scenario();
+    if std::env::var_os("GUARANTOR_BENCH_EXHAUSTIVE").is_some() {
+        exhaustive_check(&s);
+        exhaustive_check(&guarantor_uncertainty::with_all_red_lines(&s));
+        return;
+    }
     let adaptive = Options {
         draws: 10_000,
         sampler: Sampler::Lhs,
@@ -138,4 +143,65 @@ fn main() {
         one == two
     );
     assert_eq!(one, two);
+}
+
+/// `GUARANTOR_BENCH_EXHAUSTIVE=1`: 1,000 draws of every package (`--packages
+/// all`) against the adaptive choice on the same draws: does the adaptive top
+/// match the exhaustive one?
+fn exhaustive_check(s: &guarantor_model::Scenario) {
+    let base = Options {
+        draws: 1000,
+        tornado_draws: 0,
+        sobol_rows: 0,
+        ..Options::default()
+    };
+    let t = Instant::now();
+    let all = analyse(
+        s,
+        &Options {
+            packages: PackageSet::All,
+            ..base.clone()
+        },
+        &(),
+    )
+    .expect("runs");
+    let t_all = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let ad = analyse(s, &base, &()).expect("runs");
+    let t_ad = t.elapsed().as_secs_f64();
+    println!(
+        "{} uncertainties, 1,000 draws: all {} packages {t_all:.1} s, adaptive {t_ad:.1} s",
+        s.uncertainty.len(),
+        all.ranking.len()
+    );
+    for (name, r) in [("all", &all), ("adaptive", &ad)] {
+        for p in r.ranking.iter().take(3) {
+            println!(
+                "  {name} robust #{}: deterministic #{}, P(pass) {:.1}%: {}",
+                p.rank,
+                p.deterministic_rank,
+                p.passes.p * 100.0,
+                p.label
+            );
+        }
+    }
+    let exhaustive_rank = |label: &str| {
+        all.ranking
+            .iter()
+            .find(|p| p.label == label)
+            .map_or(0, |p| p.rank)
+    };
+    let ranks: Vec<usize> = ad
+        .ranking
+        .iter()
+        .map(|p| exhaustive_rank(&p.label))
+        .collect();
+    println!("  adaptive finalists' ranks in the exhaustive run: {ranks:?}");
+    if let Some(d) = all.ranking.iter().find(|p| p.deterministic_rank == 1) {
+        println!(
+            "  deterministic #1: exhaustive robust #{}, P(pass) {:.1}%",
+            d.rank,
+            d.passes.p * 100.0
+        );
+    }
 }

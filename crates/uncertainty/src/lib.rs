@@ -328,6 +328,9 @@ pub struct Report {
     pub comparison: Option<Comparison>,
     pub sensitivity: Option<Sensitivity>,
     pub discovery: Option<Discovery>,
+    /// PRIM per failure mode of the same package (infeasible, rejected by each
+    /// required actor), one box each, for modes in at least 1% of the draws.
+    pub failure_modes: Vec<Discovery>,
     /// One row per draw (with [`Options::experiments`]); not in the JSON.
     #[serde(skip)]
     pub experiments: Option<Experiments>,
@@ -500,7 +503,7 @@ fn analyse_inner(
         .and_then(|fc| run.choices.iter().position(|c| c == fc))
         .unwrap_or(0);
     let top = run.ranking.get(at).map(|r| r.label.clone());
-    let (sensitivity, discovery) = match (&top, run.choices.get(at)) {
+    let (sensitivity, discovery, failure_modes) = match (&top, run.choices.get(at)) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
                 let sc = space.scenario(s, &space.values(u));
@@ -563,9 +566,13 @@ fn analyse_inner(
                 sobol,
                 sobol_note,
             };
-            (Some(sens), Some(discover(space, &run, at, o)))
+            (
+                Some(sens),
+                Some(discover(space, &run, at, o)),
+                discover_modes(space, &run, at, o),
+            )
         }
-        _ => (None, None),
+        _ => (None, None, Vec::new()),
     };
     let mut required = s.parameters.required_acceptance.clone();
     required.sort();
@@ -587,6 +594,7 @@ fn analyse_inner(
         comparison,
         sensitivity,
         discovery,
+        failure_modes,
         experiments,
     })
 }
@@ -639,8 +647,83 @@ pub const FEW_DRAWS_FOR_PRIM: usize = 500;
 
 /// PRIM on the draws where package `ranking[at]` fails.
 fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> Discovery {
-    let label = &run.ranking[at].label;
     let y: Vec<bool> = run.draws[at].passes.iter().map(|p| !p).collect();
+    discover_outcome(
+        space,
+        &run.values,
+        &run.ranking[at].label,
+        y,
+        (
+            "fails (infeasible or rejected by a required actor)",
+            "fails",
+        ),
+        &o.prim,
+    )
+}
+
+/// A failure mode is studied when it occurs in at least this share of draws
+/// (and at least 10 of them).
+pub const MIN_MODE_SHARE: f64 = 0.01;
+
+/// PRIM per failure mode of package `ranking[at]`: infeasible, and rejected by
+/// each required actor (whatever the others do), one box each.
+fn discover_modes(
+    space: &Space,
+    run: &robust::RobustRun,
+    at: usize,
+    o: &Options,
+) -> Vec<Discovery> {
+    let d = &run.draws[at];
+    let n = d.len();
+    let actors = run.required.len();
+    let mut modes: Vec<(String, String, Vec<bool>)> = vec![(
+        "infeasible".into(),
+        "is infeasible".into(),
+        d.feasible.iter().map(|f| !f).collect(),
+    )];
+    if d.accepts.len() == n * actors {
+        for (a, name) in run.required.iter().enumerate() {
+            modes.push((
+                format!("rejected by {name}"),
+                format!("is rejected by {name}"),
+                (0..n).map(|i| !d.accepts[i * actors + a]).collect(),
+            ));
+        }
+    }
+    let params = PrimParams {
+        max_boxes: 1,
+        ..o.prim
+    };
+    let min = ((MIN_MODE_SHARE * n as f64).ceil() as usize).max(10);
+    modes
+        .into_iter()
+        .filter(|(_, _, y)| {
+            let k = y.iter().filter(|&&b| b).count();
+            k >= min && k < n
+        })
+        .map(|(outcome, verb, y)| {
+            discover_outcome(
+                space,
+                &run.values,
+                &run.ranking[at].label,
+                y,
+                (&outcome, &verb),
+                &params,
+            )
+        })
+        .collect()
+}
+
+/// PRIM on the draws (parameter values `values`) where `y` holds; `outcome`
+/// is (what y means, the verb of the box sentences).
+fn discover_outcome(
+    space: &Space,
+    values: &[Vec<f64>],
+    label: &str,
+    y: Vec<bool>,
+    outcome: (&str, &str),
+    params: &PrimParams,
+) -> Discovery {
     let failures = y.iter().filter(|&&f| f).count();
     let names: Vec<String> = space.parameters.iter().map(|p| p.name.clone()).collect();
     let binary: Vec<bool> = space
@@ -662,7 +745,7 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
             ),
         )
     } else {
-        let found = prim::prim(&run.values, &y, &o.prim);
+        let found = prim::prim(values, &y, params);
         let note = if found.is_empty() {
             Some("no box concentrates the failures well (density less than a tenth of the way from the overall rate to certainty, or coverage below 5%)".to_string())
         } else if y.len() < FEW_DRAWS_FOR_PRIM {
@@ -676,7 +759,7 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
         let boxes = found
             .iter()
             .map(|b| DiscoveredBox {
-                text: prim::describe(b, &names, &binary, "fails"),
+                text: prim::describe(b, &names, &binary, outcome.1),
                 coverage: b.coverage,
                 density: b.density,
                 mass: b.mass,
@@ -700,10 +783,10 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
     };
     Discovery {
         package: label.to_string(),
-        outcome: "fails (infeasible or rejected by a required actor)".into(),
+        outcome: outcome.0.into(),
         failures,
         draws: y.len(),
-        params: o.prim,
+        params: *params,
         boxes,
         note,
     }

@@ -112,10 +112,10 @@ pub struct PackageDraws {
     pub deterrence: Vec<f64>,
     /// Draws in which each required actor accepts.
     pub accepted: Vec<usize>,
-    /// Kept only for the experiments table: per draw, per required actor
-    /// (draw-major), whether the actor accepts and its margin
-    /// (utility − reservation).
+    /// Per draw, per required actor (draw-major): whether the actor accepts.
     pub accepts: Vec<bool>,
+    /// Same layout, kept only for the experiments table: the actor's margin
+    /// (utility − reservation).
     pub margins: Vec<f64>,
 }
 
@@ -134,8 +134,8 @@ impl PackageDraws {
         for (a, &acc) in o.accepted.iter().enumerate() {
             self.accepted[a] += usize::from(acc);
         }
+        self.accepts.extend_from_slice(&o.accepted);
         if keep {
-            self.accepts.extend_from_slice(&o.accepted);
             self.margins.extend_from_slice(&o.margins);
         }
         self.passes.push(o.passes);

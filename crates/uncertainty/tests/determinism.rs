@@ -199,6 +199,20 @@ fn the_experiments_table_gives_back_every_p_pass_and_actor_verdict() {
             assert_eq!(pass[i], feas[i] && all_accept, "draw {i}");
         }
     }
+    // Failure modes of the robust top package count what the ranking says.
+    let top = &r.ranking[0];
+    assert!(!r.failure_modes.is_empty());
+    for m in &r.failure_modes {
+        let want = if m.outcome == "infeasible" {
+            1.0 - top.feasible.p
+        } else {
+            let a = m.outcome.strip_prefix("rejected by ").unwrap();
+            1.0 - top.accepted[a].p
+        };
+        assert_eq!(m.failures, (want * 48.0).round() as usize, "{}", m.outcome);
+        assert!(m.failures >= 10 && m.boxes.len() <= 1);
+        assert_eq!(m.package, top.label);
+    }
     // Quantiles map to the values through the declared distributions.
     let space = guarantor_uncertainty::Space::new(&s).unwrap();
     for (j, par) in space.parameters.iter().enumerate() {
