@@ -435,6 +435,8 @@ fn analyse_inner(
     }
     .map_err(|e| Error::Deterministic(e.to_string()))?;
     let (choices, focus) = studied_packages(s, &det.packages, o)?;
+    // Every verdict of the deterministic run is large; only the slim copies are kept.
+    drop(det);
     let final_count = match o.packages {
         PackageSet::Adaptive(k) => {
             k.min(choices.len()) + usize::from(choices.len() > k) + usize::from(focus.is_some())
@@ -603,7 +605,7 @@ fn analyse_inner(
 pub const MAX_OUTCOMES: usize = 20_000_000;
 
 /// A package under study: its choice, its deterministic verdict and rank.
-type Studied = (Choice, PackageVerdict, usize);
+type Studied = (Choice, robust::AsWritten, usize);
 
 /// The packages to study (top K of the deterministic ranking, or all), plus
 /// the `--option` package if it is not among them; and that package's choice.
@@ -622,7 +624,7 @@ fn studied_packages(
         .map(|(i, v)| {
             let c =
                 resolve_choice(s, &v.options).map_err(|e| Error::Deterministic(e.to_string()))?;
-            Ok((c, v.clone(), i + 1))
+            Ok((c, robust::AsWritten::of(v), i + 1))
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let Some(f) = &o.focus else {
@@ -637,7 +639,7 @@ fn studied_packages(
             .iter()
             .position(|p| p.label == v.label)
             .map_or(0, |i| i + 1);
-        choices.push((fc.clone(), v, rank));
+        choices.push((fc.clone(), robust::AsWritten::of(&v), rank));
     }
     Ok((choices, Some(fc)))
 }

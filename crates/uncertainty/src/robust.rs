@@ -145,12 +145,32 @@ impl PackageDraws {
     }
 }
 
+/// What a study keeps of a package's deterministic verdict (a whole verdict,
+/// with its allocation, is far larger, and thousands are screened).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsWritten {
+    pub label: String,
+    pub options: BTreeMap<String, String>,
+    /// Passed in the deterministic run.
+    pub passes: bool,
+}
+
+impl AsWritten {
+    pub fn of(v: &PackageVerdict) -> AsWritten {
+        AsWritten {
+            label: v.label.clone(),
+            options: v.options.clone(),
+            passes: v.passes,
+        }
+    }
+}
+
 /// A package under study: its choice, its deterministic verdict and rank, and
 /// what the draws evaluated so far said about it.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub choice: Choice,
-    pub verdict: PackageVerdict,
+    pub verdict: AsWritten,
     /// 1-based rank in the deterministic run (0: not in it).
     pub deterministic_rank: usize,
     pub draws: PackageDraws,
@@ -182,7 +202,7 @@ impl<'a> Study<'a> {
         space: &'a Space,
         plan: &'a Plan,
         cache: &'a SolveCache,
-        candidates: Vec<(Choice, PackageVerdict, usize)>,
+        candidates: Vec<(Choice, AsWritten, usize)>,
         keep_actors: bool,
     ) -> Study<'a> {
         let mut required: Vec<String> = base.parameters.required_acceptance.clone();
@@ -363,7 +383,7 @@ pub fn run(
     base: &Scenario,
     space: &Space,
     plan: &Plan,
-    choices: &[(Choice, PackageVerdict, usize)],
+    choices: &[(Choice, AsWritten, usize)],
     cache: &SolveCache,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<RobustRun, Error> {
