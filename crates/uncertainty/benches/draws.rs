@@ -25,6 +25,7 @@ fn main() {
     };
     let t = Instant::now();
     let r = analyse(&s, &adaptive, &()).expect("runs");
+    let adaptive_only = std::env::var_os("GUARANTOR_BENCH_ADAPTIVE_ONLY").is_some();
     let sc = r.screening.as_ref().expect("adaptive");
     println!(
         "10,000 draws, adaptive choice over all {} packages (LHS), all threads: {:.1} s; {} package evaluations ({:.1}% of every package on every draw)",
@@ -51,6 +52,11 @@ fn main() {
             p.passes.se * 100.0,
             p.label
         );
+    }
+    if adaptive_only {
+        // `GUARANTOR_BENCH_ADAPTIVE_ONLY=1`: stop here, so that the process's
+        // CPU time (e.g. /usr/bin/time) is that of the adaptive run alone.
+        return;
     }
     let small_adaptive = Options {
         draws: 400,

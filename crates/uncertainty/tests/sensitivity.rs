@@ -48,6 +48,7 @@ fn scrambled_sobol_rows_beat_monte_carlo_rows_at_equal_cost() {
         (e / 48.0).sqrt()
     };
     let (qmc, mc) = (rmse(Rows::ScrambledSobol), rmse(Rows::MonteCarlo));
+    println!("RMSE over 8 seeds, N = 1024: Sobol' rows {qmc:.4}, Monte Carlo rows {mc:.4}");
     assert!(
         qmc < 0.5 * mc,
         "RMSE Sobol' rows {qmc:.4}, Monte Carlo rows {mc:.4}"
