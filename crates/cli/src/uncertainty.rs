@@ -66,6 +66,9 @@ pub struct UncertaintyArgs {
     /// PRIM: most boxes to find.
     #[arg(long, default_value_t = 3)]
     prim_boxes: usize,
+    /// Morris elementary effects of P(pass) over R trajectories (R·(factors + 1) runs; 0: skip).
+    #[arg(long, default_value_t = 0, value_name = "R")]
+    morris: usize,
     /// How Sobol' A and B rows are drawn: sobol (scrambled Sobol' sequence) or mc.
     #[arg(long, default_value = "sobol")]
     sobol_rows: String,
@@ -134,6 +137,7 @@ pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
         sobol_sampling,
         tornado_draws: a.tornado_draws,
         sobol_rows: a.sobol,
+        morris_trajectories: a.morris,
         threads: a.threads,
         prim: guarantor_uncertainty::PrimParams {
             peel_alpha: a.prim_alpha,
@@ -492,6 +496,32 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
             }
             (None, Some(note)) => o.push_str(&format!("\nSobol' indices: {note}\n")),
             (None, None) => {}
+        }
+        if let Some(m) = &sens.morris {
+            o.push_str(&format!(
+                "\nMorris elementary effects of pass (1/0) for {} ({} trajectories, {} levels, Δ = {:.3}, {} runs; μ* = mean |effect|, σ = spread: non-linearity or interactions)\n",
+                sens.package,
+                m.trajectories,
+                m.levels,
+                m.delta,
+                m.runs
+            ));
+            let mut rows: Vec<_> = m.factors.iter().collect();
+            rows.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+            o.push_str(&format!(
+                "  {:<42} {:>7} {:>7} {:>7}\n",
+                "factor", "μ*", "μ", "σ"
+            ));
+            for f in rows.iter().filter(|f| f.mu_star > 0.0).take(12) {
+                o.push_str(&format!(
+                    "  {:<42} {:>7.3} {:>7.3} {:>7.3}\n",
+                    f.factor, f.mu_star, f.mu, f.sigma
+                ));
+            }
+            let zero = rows.iter().filter(|f| f.mu_star == 0.0).count();
+            if zero > 0 {
+                o.push_str(&format!("  ({zero} factors never moved the outcome)\n"));
+            }
         }
     }
 

@@ -323,6 +323,11 @@ fn metric_and_prim_options_are_checked() {
         .failure()
         .stderr(predicate::str::contains("--prim-boxes"));
     guarantor()
+        .args(["uncertainty", "--morris", "1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--morris needs at least 2"));
+    guarantor()
         .args(["uncertainty", "--sobol-rows", "halton"])
         .assert()
         .failure()
@@ -338,7 +343,13 @@ fn metric_and_prim_options_are_checked() {
 fn json_has_the_prim_trace_the_metrics_and_the_sobol_convergence() {
     let out = guarantor()
         .args(SMALL)
-        .args(["--json", "--satisfice", "cost<=100000,deterrence>=0.1"])
+        .args([
+            "--json",
+            "--satisfice",
+            "cost<=100000,deterrence>=0.1",
+            "--morris",
+            "3",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -362,6 +373,13 @@ fn json_has_the_prim_trace_the_metrics_and_the_sobol_convergence() {
         assert!(chosen < peeling.len());
         assert!(t["why"].as_str().unwrap().contains("coverage"));
         assert_eq!(peeling[0]["restrictions"].as_array().unwrap().len(), 0);
+    }
+    let m = &v["sensitivity"]["morris"];
+    let factors = v["factors"].as_array().unwrap().len();
+    assert_eq!(m["factors"].as_array().unwrap().len(), factors);
+    assert_eq!(m["runs"].as_u64().unwrap() as usize, 3 * (factors + 1));
+    for f in m["factors"].as_array().unwrap() {
+        assert!(f["mu_star"].as_f64().unwrap() >= f["mu"].as_f64().unwrap().abs() - 1e-12);
     }
     if v["sensitivity"]["sobol"].is_object() {
         let s = &v["sensitivity"]["sobol"];

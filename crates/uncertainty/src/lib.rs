@@ -20,6 +20,7 @@ pub mod adaptive;
 pub mod compare;
 pub mod dist;
 pub mod experiments;
+pub mod morris;
 pub mod prim;
 pub mod qmc;
 pub mod robust;
@@ -134,6 +135,8 @@ pub struct Options {
     pub tornado_draws: usize,
     /// Saltelli base rows N (0: no Sobol' indices).
     pub sobol_rows: usize,
+    /// Morris trajectories r (0: no elementary effects).
+    pub morris_trajectories: usize,
     pub bootstrap: usize,
     /// How the Saltelli A and B rows are drawn.
     pub sobol_sampling: sobol::Rows,
@@ -159,6 +162,7 @@ impl Default for Options {
             thresholds: None,
             tornado_draws: 200,
             sobol_rows: 256,
+            morris_trajectories: 0,
             bootstrap: 200,
             sobol_sampling: sobol::Rows::ScrambledSobol,
             prim: PrimParams::default(),
@@ -193,6 +197,8 @@ pub struct Sensitivity {
     pub sobol: Option<sobol::SobolIndices>,
     /// Why Sobol' indices are missing, when they are.
     pub sobol_note: Option<String>,
+    /// Morris elementary effects (with `--morris R`).
+    pub morris: Option<morris::Morris>,
 }
 
 /// One PRIM box, with its restrictions named.
@@ -346,6 +352,11 @@ pub fn check_options(o: &Options) -> Result<(), Error> {
     }
     if o.sobol_rows > 0 {
         sobol::check_base_rows(o.sobol_rows)?;
+    }
+    if o.morris_trajectories == 1 {
+        return Err(Error::Options(
+            "--morris needs at least 2 trajectories (σ needs two effects per factor); use 0 to skip it".into(),
+        ));
     }
     if o.threads == Some(0) {
         return Err(Error::Options("--threads must be at least 1".into()));
@@ -556,6 +567,19 @@ fn analyse_inner(
             } else {
                 (None, Some("skipped (--sobol 0)".to_string()))
             };
+            let morris = if o.morris_trajectories > 0 {
+                progress.phase("morris", o.morris_trajectories * (space.n_factors() + 1));
+                Some(morris::morris(
+                    o.morris_trajectories,
+                    space.n_factors(),
+                    &space.factors,
+                    o.seed,
+                    |u| passes(u).map(|b| f64::from(u8::from(b))),
+                    &step,
+                )?)
+            } else {
+                None
+            };
             let sens = Sensitivity {
                 package: label.clone(),
                 chosen_as: if focus.is_some() {
@@ -567,6 +591,7 @@ fn analyse_inner(
                 tornado,
                 sobol,
                 sobol_note,
+                morris,
             };
             (
                 Some(sens),

@@ -24,6 +24,8 @@ pub enum Purpose {
     Bootstrap = 4,
     /// The scramble of one dimension of the Sobol' sequence.
     SobolScramble = 5,
+    /// One Morris trajectory.
+    Morris = 6,
 }
 
 /// The random stream for (seed, purpose, index).
