@@ -36,6 +36,10 @@ pub struct UncertaintyArgs {
     /// first K of the deterministic ranking) or all.
     #[arg(long, default_value = "adaptive:10")]
     packages: String,
+    /// Split the Latin hypercube into R independent ones, for a replicated standard error of
+    /// P(pass) (1: one hypercube; the Monte Carlo formula, an upper bound, is shown).
+    #[arg(long, default_value_t = 1, value_name = "R")]
+    replicates: usize,
     /// Draws on which every package is screened first (adaptive choice only).
     #[arg(long, default_value_t = 32)]
     screen_draws: usize,
@@ -131,6 +135,7 @@ pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
         seed: a.seed,
         packages,
         screen_draws: a.screen_draws,
+        replicates: a.replicates,
         experiments: table.is_some(),
         regret_outcome,
         thresholds,
@@ -346,9 +351,16 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
         o.push_str(&screening_text(sc, r.draws));
     }
 
-    o.push_str(
-        "\nRobust ranking (by P(feasible and acceptable), ties by expected deterrence; ± one standard error)\n",
-    );
+    if r.replicates >= 2 {
+        o.push_str(&format!(
+            "\nRobust ranking (by P(feasible and acceptable), ties by expected deterrence; ± one standard error from {} independent Latin hypercubes)\n",
+            r.replicates
+        ));
+    } else {
+        o.push_str(
+            "\nRobust ranking (by P(feasible and acceptable), ties by expected deterrence; ± one standard error)\n",
+        );
+    }
     o.push_str(&format!(
         "{:>4} {:>4}  {:<16} {:<13} {:>8} {:>22}  {}\n",
         "rank",
@@ -364,7 +376,11 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
             "{:>4} {:>4}  {:<16} {:<13} {:>8.3} {:>22}  {}\n",
             p.rank,
             p.deterministic_rank,
-            format!("{} ± {}", pct(p.passes.p), pct(p.passes.se)),
+            format!(
+                "{} ± {}",
+                pct(p.passes.p),
+                pct(p.passes_se_replicated.unwrap_or(p.passes.se))
+            ),
             pct(p.feasible.p),
             p.expected_deterrence,
             format!(

@@ -323,6 +323,13 @@ fn metric_and_prim_options_are_checked() {
         .failure()
         .stderr(predicate::str::contains("--prim-boxes"));
     guarantor()
+        .args(["uncertainty", "--replicates", "600"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--replicates must be between 1 and half the draws",
+        ));
+    guarantor()
         .args(["uncertainty", "--morris", "1"])
         .assert()
         .failure()

@@ -122,6 +122,9 @@ pub struct Options {
     pub sampler: Sampler,
     pub seed: u64,
     pub packages: PackageSet,
+    /// Latin hypercube only: split the draws into this many independent
+    /// Latin hypercubes, for a replicated standard error of P(pass) (1: one).
+    pub replicates: usize,
     /// Draws of the adaptive screen (n₀ of successive halving).
     pub screen_draws: usize,
     /// Keep every draw's outcomes for the experiments table
@@ -156,6 +159,7 @@ impl Default for Options {
             sampler: Sampler::Lhs,
             seed: 1,
             packages: PackageSet::Adaptive(10),
+            replicates: 1,
             screen_draws: 32,
             experiments: false,
             regret_outcome: RegretOutcome::DeterrenceIfPass,
@@ -322,6 +326,8 @@ pub struct Report {
     pub sampler: Sampler,
     pub seed: u64,
     pub draws: usize,
+    /// Independent Latin hypercubes the draws were split into.
+    pub replicates: usize,
     pub packages: PackageSet,
     pub required_acceptance: Vec<String>,
     pub uncertainties: Vec<Parameter>,
@@ -362,6 +368,19 @@ pub fn check_options(o: &Options) -> Result<(), Error> {
         return Err(Error::Options("--threads must be at least 1".into()));
     }
     prim::check_params(&o.prim)?;
+    if o.replicates == 0 || (o.replicates > 1 && o.replicates > o.draws / 2) {
+        return Err(Error::Options(format!(
+            "--replicates must be between 1 and half the draws ({}), got {}",
+            o.draws / 2,
+            o.replicates
+        )));
+    }
+    if o.replicates > 1 && o.sampler != Sampler::Lhs {
+        return Err(Error::Options(
+            "--replicates splits a Latin hypercube; Monte Carlo draws need none (use --sampler lhs)"
+                .into(),
+        ));
+    }
     if matches!(o.packages, PackageSet::Adaptive(_)) && o.screen_draws < 2 {
         return Err(Error::Options(format!(
             "--screen-draws must be at least 2, got {}",
@@ -461,7 +480,7 @@ fn analyse_inner(
             o.draws
         )));
     }
-    let plan = Plan::new(o.sampler, o.seed, o.draws, space.n_factors());
+    let plan = Plan::replicated(o.sampler, o.seed, o.draws, space.n_factors(), o.replicates);
     progress.phase("draws", o.draws);
     let step = |n: usize| progress.step(n);
     // Allocation solves recur across draws (integer pools and availabilities
@@ -612,6 +631,7 @@ fn analyse_inner(
         sampler: o.sampler,
         seed: o.seed,
         draws: o.draws,
+        replicates: plan.replicates,
         packages: o.packages,
         required_acceptance: required,
         uncertainties: space.parameters.clone(),

@@ -34,6 +34,25 @@ impl Estimate {
     }
 }
 
+/// Standard error of a proportion from R independent replicates (replicated
+/// Latin hypercube sampling; Iman 1981; Owen 1997): with p_r the proportion in
+/// replicate r and p̄ their mean, SE = √(Σ_r (p_r − p̄)² / (R(R − 1))). Unlike
+/// the Monte Carlo formula it is not an upper bound: it measures the LHS
+/// variance itself (replicates differing in size by one draw are treated as
+/// equal).
+///
+/// Unit: probability. Example: two replicates with p = 0.2 and 0.4 → p̄ = 0.3,
+/// SE = √(0.02/2) = 0.1. Fewer than two replicates: None.
+pub fn replicated_se(proportions: &[f64]) -> Option<f64> {
+    let r = proportions.len();
+    if r < 2 {
+        return None;
+    }
+    let mean = proportions.iter().sum::<f64>() / r as f64;
+    let ss = proportions.iter().map(|p| (p - mean).powi(2)).sum::<f64>();
+    Some((ss / (r * (r - 1)) as f64).sqrt())
+}
+
 /// Quantile `q` of sorted data by linear interpolation between order
 /// statistics (Hyndman & Fan 1996, type 7, the default of R and NumPy).
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
@@ -68,6 +87,9 @@ pub struct PackageRobustness {
     pub accepted: BTreeMap<String, Estimate>,
     /// Feasible and acceptable to every required actor.
     pub passes: Estimate,
+    /// The standard error of `passes` from independent Latin hypercube
+    /// replicates (`--replicates R`, R ≥ 2), see [`replicated_se`].
+    pub passes_se_replicated: Option<f64>,
     pub cost_per_year: CostQuantiles,
     pub expected_deterrence: f64,
     /// Passed in the deterministic run.
@@ -297,14 +319,25 @@ impl<'a> Study<'a> {
 
     /// Candidate `k`'s robustness over the draws it has seen (rank 0: unranked).
     pub fn robustness(&self, k: usize) -> PackageRobustness {
-        robustness(&self.candidates[k], &self.required)
+        robustness(&self.candidates[k], &self.required, self.plan)
     }
 }
 
 /// One package's robustness from its draws (rank left 0).
-fn robustness(c: &Candidate, required: &[String]) -> PackageRobustness {
+fn robustness(c: &Candidate, required: &[String], plan: &Plan) -> PackageRobustness {
     let d = &c.draws;
     let n = d.len();
+    let passes_se_replicated = if plan.replicates >= 2 && n == plan.n {
+        let ps: Vec<f64> = (0..plan.replicates)
+            .map(|r| {
+                let (a, b) = plan.replicate_bounds(r);
+                d.passes[a..b].iter().filter(|&&x| x).count() as f64 / (b - a).max(1) as f64
+            })
+            .collect();
+        replicated_se(&ps)
+    } else {
+        None
+    };
     let mut costs = d.cost.clone();
     costs.sort_by(f64::total_cmp);
     PackageRobustness {
@@ -324,6 +357,7 @@ fn robustness(c: &Candidate, required: &[String]) -> PackageRobustness {
             })
             .collect(),
         passes: Estimate::proportion(d.passes.iter().filter(|&&f| f).count(), n),
+        passes_se_replicated,
         cost_per_year: CostQuantiles {
             p5: quantile_sorted(&costs, 0.05),
             p50: quantile_sorted(&costs, 0.5),
@@ -354,7 +388,7 @@ impl RobustRun {
         let required = study.required.clone();
         let mut rows: Vec<(PackageRobustness, usize)> = ids
             .iter()
-            .map(|&k| (robustness(&study.candidates[k], &required), k))
+            .map(|&k| (robustness(&study.candidates[k], &required, study.plan), k))
             .collect();
         rows.sort_by(|a, b| robust_order(&a.0, &b.0));
         let mut candidates: Vec<Option<Candidate>> =
@@ -415,6 +449,13 @@ mod tests {
         assert_eq!(quantile_sorted(&x, 0.0), 1.0);
         assert_eq!(quantile_sorted(&x, 1.0), 5.0);
         assert!((quantile_sorted(&x, 0.05) - 1.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn replicated_standard_error_matches_the_worked_example() {
+        assert!((replicated_se(&[0.2, 0.4]).unwrap() - 0.1).abs() < 1e-12);
+        assert_eq!(replicated_se(&[0.3, 0.3, 0.3]), Some(0.0));
+        assert_eq!(replicated_se(&[0.5]), None);
     }
 
     #[test]

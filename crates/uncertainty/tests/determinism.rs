@@ -228,3 +228,50 @@ fn the_experiments_table_gives_back_every_p_pass_and_actor_verdict() {
         }
     }
 }
+
+#[test]
+fn replicated_latin_hypercubes_give_their_own_standard_error() {
+    let s = guarantor_model::default_scenario();
+    let o = Options {
+        replicates: 4,
+        tornado_draws: 0,
+        sobol_rows: 0,
+        experiments: true,
+        ..small(Some(2), 5)
+    };
+    let r = analyse(&s, &o, &()).unwrap();
+    assert_eq!(r.replicates, 4);
+    let x = r.experiments.as_ref().unwrap();
+    for p in &r.ranking {
+        let Some(guarantor_uncertainty::Cells::Bool(pass)) =
+            x.column(&format!("pkg{}.pass", p.rank))
+        else {
+            panic!("no pass column")
+        };
+        // Four replicates of 12 draws: the SE of the four proportions' mean.
+        let ps: Vec<f64> = pass
+            .chunks(12)
+            .map(|c| c.iter().filter(|&&b| b).count() as f64 / 12.0)
+            .collect();
+        let mean = ps.iter().sum::<f64>() / 4.0;
+        let want = (ps.iter().map(|q| (q - mean).powi(2)).sum::<f64>() / 12.0).sqrt();
+        assert!((p.passes_se_replicated.unwrap() - want).abs() < 1e-12);
+        assert!((p.passes.p - mean).abs() < 1e-12);
+    }
+    let mut bad = o.clone();
+    bad.replicates = 30;
+    assert!(
+        analyse(&s, &bad, &())
+            .unwrap_err()
+            .to_string()
+            .contains("--replicates")
+    );
+    bad.replicates = 2;
+    bad.sampler = Sampler::Mc;
+    assert!(
+        analyse(&s, &bad, &())
+            .unwrap_err()
+            .to_string()
+            .contains("Latin hypercube")
+    );
+}
