@@ -513,6 +513,35 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
             (None, Some(note)) => o.push_str(&format!("\nSobol' indices: {note}\n")),
             (None, None) => {}
         }
+        if !sens.sobol_outcomes.is_empty() {
+            o.push_str(&format!(
+                "\nSobol' total-order indices of other outcomes of {} (same runs; the three largest, 95% intervals)\n",
+                sens.package
+            ));
+            for x in &sens.sobol_outcomes {
+                let line = match (&x.indices, &x.note) {
+                    (Some(si), _) => {
+                        let mut fs: Vec<_> = si.factors.iter().collect();
+                        fs.sort_by(|a, b| b.total_order.total_cmp(&a.total_order));
+                        let parts: Vec<String> = fs
+                            .iter()
+                            .filter(|f| f.total_order > 0.0)
+                            .take(3)
+                            .map(|f| {
+                                format!(
+                                    "{} {:.2} [{:.2}, {:.2}]",
+                                    f.factor, f.total_order, f.total_order_ci.0, f.total_order_ci.1
+                                )
+                            })
+                            .collect();
+                        parts.join("; ")
+                    }
+                    (None, Some(n)) => n.clone(),
+                    (None, None) => String::new(),
+                };
+                o.push_str(&format!("  {:<32} {line}\n", x.outcome));
+            }
+        }
         if let Some(m) = &sens.morris {
             o.push_str(&format!(
                 "\nMorris elementary effects of pass (1/0) for {} ({} trajectories, {} levels, Δ = {:.3}, {} runs; μ* = mean |effect|, σ = spread: non-linearity or interactions)\n",

@@ -394,5 +394,14 @@ fn json_has_the_prim_trace_the_metrics_and_the_sobol_convergence() {
         assert_eq!(s["bootstrap"], 200);
         assert_eq!(s["convergence"].as_array().unwrap().len(), 3);
         assert!(s["factors"][0]["total_order_raw"].is_number());
+        // Failure modes, cost and deterrence from the same runs.
+        let required = v["required_acceptance"].as_array().unwrap().len();
+        let others = v["sensitivity"]["sobol_outcomes"].as_array().unwrap();
+        assert_eq!(others.len(), 1 + required + 2);
+        assert_eq!(others[0]["outcome"], "infeasible");
+        assert_eq!(others[required + 1]["outcome"], "cost per year");
+        for x in others {
+            assert!(x["indices"].is_object() || x["note"].is_string());
+        }
     }
 }

@@ -201,8 +201,21 @@ pub struct Sensitivity {
     pub sobol: Option<sobol::SobolIndices>,
     /// Why Sobol' indices are missing, when they are.
     pub sobol_note: Option<String>,
+    /// Sobol' indices of other outcomes of the same runs: each failure mode
+    /// (infeasible, rejected by each required actor), cost per year, and
+    /// deterrence if passing (else 0).
+    pub sobol_outcomes: Vec<OutcomeIndices>,
     /// Morris elementary effects (with `--morris R`).
     pub morris: Option<morris::Morris>,
+}
+
+/// Sobol' indices of one more outcome of the Saltelli runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeIndices {
+    pub outcome: String,
+    pub indices: Option<sobol::SobolIndices>,
+    /// Why the indices are missing (an outcome that never varies).
+    pub note: Option<String>,
 }
 
 /// One PRIM box, with its restrictions named.
@@ -567,24 +580,60 @@ fn analyse_inner(
             } else {
                 None
             };
-            let (sobol, sobol_note) = if o.sobol_rows > 0 {
+            // One set of Saltelli runs, several outcomes: pass first, then the
+            // failure modes, cost and deterrence if passing.
+            let mut outcome_names: Vec<String> = vec!["infeasible".into()];
+            outcome_names.extend(run.required.iter().map(|a| format!("rejected by {a}")));
+            outcome_names.push("cost per year".into());
+            outcome_names.push("deterrence if passing (else 0)".into());
+            let outcomes = |u: &[f64]| -> Result<Vec<f64>, Error> {
+                let sc = space.scenario(s, &space.values(u));
+                let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), &cache)
+                    .map_err(|e| Error::Engine {
+                        what: "a sensitivity run".into(),
+                        message: e.to_string(),
+                    })?;
+                let v = &v[0];
+                let one = |b: bool| f64::from(u8::from(b));
+                let mut y = vec![one(v.passes), one(!v.feasible)];
+                y.extend(run.required.iter().map(|a| one(!v.acceptance[a].accepts)));
+                y.push(v.cost_per_year);
+                y.push(if v.passes { v.deterrence } else { 0.0 });
+                Ok(y)
+            };
+            let (sobol, sobol_note, sobol_outcomes) = if o.sobol_rows > 0 {
                 progress.phase("sobol", o.sobol_rows * (space.n_factors() + 2));
-                match sobol::sobol(
+                let mut all = sobol::sobol_multi(
                     o.sobol_rows,
                     space.n_factors(),
                     &space.factors,
                     o.seed,
                     o.bootstrap,
                     o.sobol_sampling,
-                    |u| passes(u).map(|b| f64::from(u8::from(b))),
+                    outcomes,
                     &step,
-                ) {
-                    Ok(x) => (Some(x), None),
-                    Err(e @ Error::NoVariance { .. }) => (None, Some(e.to_string())),
-                    Err(e) => return Err(e),
-                }
+                )?
+                .into_iter();
+                let split = |r: Result<sobol::SobolIndices, Error>| match r {
+                    Ok(x) => Ok((Some(x), None)),
+                    Err(e @ Error::NoVariance { .. }) => Ok((None, Some(e.to_string()))),
+                    Err(e) => Err(e),
+                };
+                let (first, note) = split(all.next().expect("pass is the first outcome"))?;
+                let others = outcome_names
+                    .iter()
+                    .zip(all)
+                    .map(|(name, r)| {
+                        split(r).map(|(indices, note)| OutcomeIndices {
+                            outcome: name.clone(),
+                            indices,
+                            note,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+                (first, note, others)
             } else {
-                (None, Some("skipped (--sobol 0)".to_string()))
+                (None, Some("skipped (--sobol 0)".to_string()), Vec::new())
             };
             let morris = if o.morris_trajectories > 0 {
                 progress.phase("morris", o.morris_trajectories * (space.n_factors() + 1));
@@ -610,6 +659,7 @@ fn analyse_inner(
                 tornado,
                 sobol,
                 sobol_note,
+                sobol_outcomes,
                 morris,
             };
             (

@@ -169,6 +169,33 @@ pub fn sobol(
     f: impl Fn(&[f64]) -> Result<f64, Error> + Sync,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<SobolIndices, Error> {
+    sobol_multi(
+        n,
+        k,
+        names,
+        seed,
+        bootstrap,
+        rows,
+        |u| f(u).map(|y| vec![y]),
+        progress,
+    )?
+    .remove(0)
+}
+
+/// Indices of several outcomes of the same runs: `f` returns one value per
+/// outcome (always as many). Each outcome gets its indices, or its own error
+/// (an outcome that never varies); errors of the runs themselves end it all.
+#[allow(clippy::too_many_arguments)]
+pub fn sobol_multi(
+    n: usize,
+    k: usize,
+    names: &[String],
+    seed: u64,
+    bootstrap: usize,
+    rows: Rows,
+    f: impl Fn(&[f64]) -> Result<Vec<f64>, Error> + Sync,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<Result<SobolIndices, Error>>, Error> {
     check_base_rows(n)?;
     if k == 0 {
         return Err(Error::NoUncertainty {
@@ -207,7 +234,7 @@ pub fn sobol(
     let jobs: Vec<(usize, usize)> = (0..k + 2)
         .flat_map(|m| (0..n).map(move |j| (m, j)))
         .collect();
-    let y: Vec<f64> = jobs
+    let y: Vec<Vec<f64>> = jobs
         .par_iter()
         .map(|&(m, j)| {
             let (a, b) = &ab[j];
@@ -224,6 +251,25 @@ pub fn sobol(
             r
         })
         .collect::<Result<_, Error>>()?;
+    let outcomes = y.first().map_or(0, Vec::len);
+    Ok((0..outcomes)
+        .map(|o| {
+            let yo: Vec<f64> = y.iter().map(|v| v[o]).collect();
+            indices_of(&yo, n, k, names, seed, bootstrap, rows)
+        })
+        .collect())
+}
+
+/// The indices from one outcome's N(k + 2) outputs (A, B, then each A_B⁽ⁱ⁾).
+fn indices_of(
+    y: &[f64],
+    n: usize,
+    k: usize,
+    names: &[String],
+    seed: u64,
+    bootstrap: usize,
+    rows: Rows,
+) -> Result<SobolIndices, Error> {
     let fa = &y[..n];
     let fb = &y[n..2 * n];
     let fab: Vec<Vec<f64>> = (0..k)
