@@ -3,6 +3,7 @@
 //! Every formula is one small pure function named after the concept, with its
 //! unit and source; docs/model.md explains each with a worked example.
 
+use guarantor_model::number::fmt;
 use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
 use serde::Serialize;
 
@@ -10,6 +11,12 @@ use serde::Serialize;
 const ROUND_EPS: f64 = 1e-9;
 
 /// Round up to whole units, ignoring floating-point noise.
+///
+/// ```
+/// use guarantor_engine::whole_units;
+/// assert_eq!(whole_units(53.33), 54.0);
+/// assert_eq!(whole_units(48.000000000001), 48.0);
+/// ```
 pub fn whole_units(x: f64) -> f64 {
     (x - ROUND_EPS).ceil().max(0.0)
 }
@@ -18,7 +25,13 @@ pub fn whole_units(x: f64) -> f64 {
 /// deployed continuously, at `rotation_ratio` pool units per deployed unit
 /// (rule of thirds = 3: one deployed, one preparing, one recovering).
 ///
-/// Example: 25,000 personnel deployed at 3:1 → 75,000 in the pool.
+/// Unit: the capability's unit (personnel, aircraft, batteries). Worked
+/// example: 25,000 personnel deployed at 3:1 → 75,000 in the pool.
+///
+/// ```
+/// use guarantor_engine::rotation_pool;
+/// assert_eq!(rotation_pool(25_000.0, 3.0), 75_000.0);
+/// ```
 pub fn rotation_pool(deployed: f64, rotation_ratio: f64) -> f64 {
     deployed * rotation_ratio
 }
@@ -26,7 +39,13 @@ pub fn rotation_pool(deployed: f64, rotation_ratio: f64) -> f64 {
 /// Combat air patrol sorties per day: stations × aircraft per station × hours
 /// of coverage ÷ time on station per sortie (S·a·H/T).
 ///
-/// Example: 4 stations, two-ship, 24 h, 4 h on station → 48 sorties a day.
+/// Unit: sorties a day. Worked example: 4 stations, two-ship, 24 h, 4 h on
+/// station → 48 sorties a day.
+///
+/// ```
+/// use guarantor_engine::cap_sorties_per_day;
+/// assert_eq!(cap_sorties_per_day(4.0, 2.0, 24.0, 4.0), 48.0);
+/// ```
 pub fn cap_sorties_per_day(
     stations: f64,
     aircraft_per_station: f64,
@@ -39,7 +58,13 @@ pub fn cap_sorties_per_day(
 /// Fighters deployed to fly a CAP: sorties a day ÷ sustained sorties per
 /// aircraft a day ÷ availability, rounded up, plus quick-reaction alert.
 ///
-/// Example: 48 sorties ÷ 1.5 ÷ 0.6 = 53.3 → 54, + 8 QRA = 62 aircraft.
+/// Unit: aircraft deployed. Worked example: 48 sorties ÷ 1.5 ÷ 0.6 = 53.3 →
+/// 54, + 8 QRA = 62 aircraft.
+///
+/// ```
+/// use guarantor_engine::cap_fighters_deployed;
+/// assert_eq!(cap_fighters_deployed(48.0, 1.5, 0.6, 8.0), 62.0);
+/// ```
 pub fn cap_fighters_deployed(
     sorties_per_day: f64,
     sorties_per_aircraft_day: f64,
@@ -56,6 +81,11 @@ pub fn cap_fighters_deployed(
 ///
 /// Example: 2 tanker orbits, 24 h, 8 h on station, availability 0.6 →
 /// 2 × 3 ÷ 0.6 = 10 tankers.
+///
+/// ```
+/// use guarantor_engine::orbit_aircraft_deployed;
+/// assert_eq!(orbit_aircraft_deployed(2.0, 24.0, 8.0, 0.6), 10.0);
+/// ```
 pub fn orbit_aircraft_deployed(
     orbits: f64,
     hours_per_day: f64,
@@ -66,20 +96,52 @@ pub fn orbit_aircraft_deployed(
 }
 
 /// Air policing: fighters deployed to keep `on_duty` aircraft on duty at a
-/// given availability (CSIS "safe skies": 24 on duty at 50% → 48 deployed).
+/// given availability. Unit: aircraft deployed. Calibration: CSIS "safe
+/// skies", 24 on duty at 50% readiness → 48 deployed.
+///
+/// ```
+/// use guarantor_engine::air_policing_aircraft_deployed;
+/// assert_eq!(air_policing_aircraft_deployed(24.0, 0.5), 48.0);
+/// ```
 pub fn air_policing_aircraft_deployed(on_duty: f64, availability: f64) -> f64 {
     whole_units(on_duty / availability)
 }
 
 /// Point air defence: protected sites × batteries per site, rounded up.
+/// Unit: batteries deployed. Worked example: 5 sites × 2 batteries = 10.
+///
+/// ```
+/// use guarantor_engine::point_air_defence_batteries;
+/// assert_eq!(point_air_defence_batteries(5.0, 2.0), 10.0);
+/// ```
 pub fn point_air_defence_batteries(sites: f64, batteries_per_site: f64) -> f64 {
     whole_units(sites * batteries_per_site)
 }
 
 /// Ceasefire monitors: km of line × monitors per km
 /// (OSCE SMM: ~700 monitors for ~500 km of contact line ≈ 1.4 per km).
+/// Unit: monitors (persons) deployed.
+///
+/// ```
+/// use guarantor_engine::monitors_needed;
+/// assert!((monitors_needed(500.0, 1.4) - 700.0).abs() < 1e-9);
+/// ```
 pub fn monitors_needed(line_km: f64, monitors_per_km: f64) -> f64 {
     line_km * monitors_per_km
+}
+
+/// Garrisons: personnel held at named sites (hubs, bases, headquarters) ×
+/// sites, in persons deployed. A German brigade garrisoned in Lithuania
+/// counts about 4,800 troops (defencereview.gr, 2023), so two such hubs:
+///
+/// ```
+/// use guarantor_engine::garrison_personnel;
+/// assert_eq!(garrison_personnel(2.0, 4_800.0), 9_600.0);
+/// ```
+///
+/// At a 3:1 land rotation the pool is 28,800 ([`rotation_pool`]).
+pub fn garrison_personnel(sites: f64, personnel_per_site: f64) -> f64 {
+    sites * personnel_per_site
 }
 
 /// One requirement of one task, in one capability.
@@ -300,6 +362,24 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
                 ),
             );
         }
+        SizingRule::Garrison {
+            sites,
+            personnel_per_site,
+            capability,
+        } => {
+            let n = garrison_personnel(*sites, *personnel_per_site);
+            push(
+                capability,
+                n,
+                true,
+                format!(
+                    "garrison: {} sites × {} personnel = {} deployed",
+                    fmt(*sites),
+                    fmt(*personnel_per_site),
+                    fmt(n)
+                ),
+            );
+        }
         SizingRule::MaterielSupply {
             value_per_year,
             capability,
@@ -362,16 +442,6 @@ impl CapGeometry {
     }
 }
 
-/// A number as people write it: integers without decimals, others to 2 places.
-pub fn fmt(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +469,34 @@ mod tests {
     fn two_tanker_orbits_of_eight_hours_need_ten_tankers_at_60_percent() {
         assert_eq!(orbit_aircraft_deployed(2.0, 24.0, 8.0, 0.6), 10.0);
         assert_eq!(orbit_aircraft_deployed(1.0, 24.0, 8.0, 0.6), 5.0);
+    }
+
+    #[test]
+    fn two_brigade_hubs_garrison_9600_and_rotate_on_land() {
+        let s = guarantor_model::default_scenario();
+        let task = guarantor_model::Task {
+            id: "hubs".into(),
+            rule: SizingRule::Garrison {
+                sites: 2.0,
+                personnel_per_site: 4_800.0,
+                capability: "ground_personnel".into(),
+            },
+            providers: Vec::new(),
+            in_theatre: true,
+        };
+        let reqs = size_task(&s, &task, "ground.hubs");
+        assert_eq!(reqs.len(), 1);
+        let r = &reqs[0];
+        assert_eq!(r.capability, "ground_personnel");
+        assert_eq!(r.deployed, 9_600.0);
+        let land = s.rotation_ratio("land");
+        assert_eq!(r.pool, 9_600.0 * land);
+        assert!(
+            r.working
+                .contains("2 sites × 4800 personnel = 9600 deployed"),
+            "{}",
+            r.working
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@
 
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::robust::{Study, robust_order};
 
 /// One round of the halving.
@@ -103,7 +103,7 @@ pub fn successive_halving(
         study.extend(&alive, n, progress)?;
         evaluations += alive.len() * (study.evaluated() - before);
         // Rank the alive packages on the draws they have seen.
-        let mut ranked: Vec<(crate::PackageRobustness, usize)> =
+        let mut ranked: Vec<(crate::robust::PackageRobustness, usize)> =
             alive.iter().map(|&k| (study.robustness(k), k)).collect();
         ranked.sort_by(|a, b| robust_order(&a.0, &b.0));
         let last = n >= total;

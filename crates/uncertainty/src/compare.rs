@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::robust::{Estimate, PackageDraws, quantile_sorted};
 
 /// The outcome on which regret is measured (larger is better).

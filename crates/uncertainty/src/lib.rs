@@ -16,9 +16,15 @@
 //! - Sampling and analysis are one call, so outputs can never be matched to
 //!   the wrong inputs.
 
+/// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod adaptive;
 pub mod compare;
 pub mod dist;
+mod error;
 pub mod experiments;
 pub mod morris;
 pub mod prim;
@@ -31,48 +37,22 @@ pub mod tornado;
 
 use std::collections::BTreeMap;
 
-use guarantor_engine::evaluate::Choice;
+use guarantor_engine::Choice;
 use guarantor_engine::{
     EvalOptions, PackageVerdict, SolveCache, evaluate, evaluate_choices, evaluate_choices_cached,
     resolve_choice,
 };
 use guarantor_model::Scenario;
 use serde::Serialize;
-use thiserror::Error;
 
 pub use adaptive::Screening;
 pub use compare::{Comparison, RegretOutcome, Thresholds};
+pub use error::Error;
 pub use experiments::{Cells, Experiments};
 pub use prim::PrimParams;
 pub use robust::{Estimate, PackageRobustness};
 pub use sample::{Plan, Sampler};
 pub use space::{Parameter, Space};
-
-#[derive(Debug, Error, PartialEq)]
-pub enum Error {
-    #[error(
-        "scenario \"{scenario}\" declares no uncertainties; add `[[uncertainty]]` entries (see docs/scenario-format.md)"
-    )]
-    NoUncertainty { scenario: String },
-    #[error("uncertainty path \"{path}\": {message}")]
-    BadPath { path: String, message: String },
-    #[error("{what}: {message}")]
-    Engine { what: String, message: String },
-    #[error("the deterministic run failed: {0}")]
-    Deterministic(String),
-    #[error(
-        "Sobol' analysis needs at least {min} base rows, got {n}: fewer give indices too noisy to mean anything (it costs rows × (factors + 2) runs); use 0 to skip it"
-    )]
-    SobolSampleSize { n: usize, min: usize },
-    #[error(
-        "the outcome does not vary across the Sobol' sample (it is {mean} in every run), so variance-based indices are undefined"
-    )]
-    NoVariance { mean: f64 },
-    #[error("{0}")]
-    Options(String),
-    #[error("could not start {threads} worker threads: {message}")]
-    Threads { threads: usize, message: String },
-}
 
 /// Which packages to study.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -18,7 +18,7 @@ use rand_core::RngCore;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::sample::{Purpose, index_below, stream};
 
 /// Levels per factor.

@@ -54,8 +54,8 @@ impl Default for PrimParams {
 
 /// Refuse settings under which PRIM cannot run or means nothing: α outside
 /// (0, 0.5], a minimum mass outside (0, 1), no boxes or no restrictions.
-pub fn check_params(p: &PrimParams) -> Result<(), crate::Error> {
-    let bad = |m: String| Err(crate::Error::Options(m));
+pub fn check_params(p: &PrimParams) -> Result<(), crate::error::Error> {
+    let bad = |m: String| Err(crate::error::Error::Options(m));
     for (name, a) in [("peel", p.peel_alpha), ("paste", p.paste_alpha)] {
         if !(a > 0.0 && a <= 0.5) {
             return bad(format!(

@@ -16,7 +16,7 @@
 
 use rand_core::RngCore;
 
-use crate::Error;
+use crate::error::Error;
 use crate::sample::{Purpose, stream};
 
 /// Joe & Kuo's direction numbers for dimensions 2 to 128, one row each as

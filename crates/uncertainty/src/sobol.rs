@@ -20,7 +20,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::qmc::{MAX_DIMS, Scramble, SobolSequence, scrambled_point};
 use crate::robust::quantile_sorted;
 use crate::sample::{Purpose, index_below, stream, uniform};

@@ -105,7 +105,7 @@ fn smaller() -> guarantor_model::Scenario {
     let keep: Vec<bool> = s
         .uncertainty
         .iter()
-        .map(|u| guarantor_model::uncertainty::resolve(&s, &u.path).is_ok())
+        .map(|u| guarantor_model::resolve(&s, &u.path).is_ok())
         .collect();
     let mut k = keep.iter();
     s.uncertainty.retain(|_| *k.next().unwrap());
