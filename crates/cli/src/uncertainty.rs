@@ -5,12 +5,15 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use guarantor_model::Scenario;
 use guarantor_model::number::fmt;
-use guarantor_uncertainty::{Options, PackageSet, Progress, Report, Sampler, analyse};
+use guarantor_report::export::{Column, Format, Frame};
+use guarantor_uncertainty::{
+    Cells, Experiments, Options, PackageSet, Progress, Report, Sampler, analyse,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::common::{Failure, check_threads, emit, load, parse_choice};
@@ -28,15 +31,50 @@ pub struct Args {
     /// Random seed; the same seed gives the same results on any number of threads.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// top:K (the first K of the deterministic ranking) or all.
-    #[arg(long, default_value = "top:10")]
+    /// adaptive:K (the best K of every package, found by successive halving), top:K (the
+    /// first K of the deterministic ranking) or all.
+    #[arg(long, default_value = "adaptive:10")]
     packages: String,
+    /// Split the Latin hypercube into R independent ones, for a replicated standard error of
+    /// P(pass) (1: one hypercube; the Monte Carlo formula, an upper bound, is shown).
+    #[arg(long, default_value_t = 1, value_name = "R")]
+    replicates: usize,
+    /// Draws on which every package is screened first (adaptive choice only).
+    #[arg(long, default_value_t = 32)]
+    screen_draws: usize,
+    /// Write one row per draw (factor quantiles and values; per package studied: pass,
+    /// feasible, cost, deterrence, per required actor accepts and margin) to FILE;
+    /// .csv, .parquet or .json by extension.
+    #[arg(long, value_name = "FILE")]
+    experiments: Option<PathBuf>,
     /// Base draws per tornado bar end (0: no tornado).
     #[arg(long, default_value_t = 200)]
     tornado_draws: usize,
     /// Saltelli base rows for Sobol' indices (0: skip; at least 64).
     #[arg(long, default_value_t = 256)]
     sobol: usize,
+    /// Outcome for regret: deterrence-if-pass (deterrence when the package passes, else 0),
+    /// pass (1 or 0) or deterrence.
+    #[arg(long, default_value = "deterrence-if-pass")]
+    regret_outcome: String,
+    /// Satisficing thresholds, e.g. cost<=800,deterrence>=0.6: P(passes and meets them).
+    #[arg(long, value_name = "THRESHOLDS")]
+    satisfice: Option<String>,
+    /// PRIM: share of a box's draws peeled (and pasted back) per step, in (0, 0.5].
+    #[arg(long, default_value_t = 0.05)]
+    prim_alpha: f64,
+    /// PRIM: smallest share of all draws a box may hold, in (0, 1).
+    #[arg(long, default_value_t = 0.05)]
+    prim_mass_min: f64,
+    /// PRIM: most boxes to find.
+    #[arg(long, default_value_t = 3)]
+    prim_boxes: usize,
+    /// Morris elementary effects of P(pass) over R trajectories (R·(factors + 1) runs; 0: skip).
+    #[arg(long, default_value_t = 0, value_name = "R")]
+    morris: usize,
+    /// How Sobol' A and B rows are drawn: sobol (scrambled Sobol' sequence) or mc.
+    #[arg(long, default_value = "sobol")]
+    sobol_rows: String,
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -67,15 +105,51 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     } else {
         Some(parse_choice(&a.options)?)
     };
+    let regret_outcome = guarantor_uncertainty::RegretOutcome::parse(&a.regret_outcome)
+        .map_err(|e| Failure(format!("error: {e}")))?;
+    let thresholds = a
+        .satisfice
+        .as_deref()
+        .map(guarantor_uncertainty::Thresholds::parse)
+        .transpose()
+        .map_err(|e| Failure(format!("error: {e}")))?;
+    let sobol_sampling = match a.sobol_rows.as_str() {
+        "sobol" => guarantor_uncertainty::sobol::Rows::ScrambledSobol,
+        "mc" => guarantor_uncertainty::sobol::Rows::MonteCarlo,
+        other => {
+            return Err(Failure(format!(
+                "error: --sobol-rows \"{other}\" must be sobol (scrambled Sobol' sequence) or mc (Monte Carlo)"
+            )));
+        }
+    };
+    let table = a
+        .experiments
+        .as_ref()
+        .map(|p| ExperimentsFile::create(p))
+        .transpose()?;
     let o = Options {
         focus,
         draws: a.draws,
         sampler,
         seed: a.seed,
         packages,
+        screen_draws: a.screen_draws,
+        replicates: a.replicates,
+        experiments: table.is_some(),
+        regret_outcome,
+        thresholds,
+        sobol_sampling,
         tornado_draws: a.tornado_draws,
         sobol_rows: a.sobol,
+        morris_trajectories: a.morris,
         threads: a.threads,
+        prim: guarantor_uncertainty::PrimParams {
+            peel_alpha: a.prim_alpha,
+            paste_alpha: a.prim_alpha,
+            mass_min: a.prim_mass_min,
+            max_boxes: a.prim_boxes,
+            ..guarantor_uncertainty::PrimParams::default()
+        },
         ..Options::default()
     };
     guarantor_uncertainty::check_options(&o).map_err(|e| Failure(format!("error: {e}")))?;
@@ -84,12 +158,111 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         s = guarantor_uncertainty::with_all_red_lines(&s);
     }
     let r = run_uncertainty(&s, &o, a.json).map_err(Failure)?;
+    let mut written = String::new();
+    if let (Some(t), Some(x)) = (table, &r.experiments) {
+        written = t.write(x)?;
+    }
     if a.json {
         emit(&format!("{}\n", uncertainty_json(&r)));
     } else {
         emit(&uncertainty_text(&r, 10));
+        emit(&written);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `--experiments` file: checked and created before the analysis, so a
+/// bad path fails at once and not after minutes of work; removed again if the
+/// analysis fails.
+struct ExperimentsFile {
+    path: PathBuf,
+    format: Format,
+    file: Option<std::fs::File>,
+}
+
+impl ExperimentsFile {
+    fn create(path: &Path) -> Result<ExperimentsFile, Failure> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let format = match ext.as_str() {
+            "csv" => Format::Csv,
+            "parquet" => Format::Parquet,
+            "json" => Format::Json,
+            _ => {
+                return Err(Failure(format!(
+                    "error: --experiments \"{}\" must end in .csv, .parquet or .json (the format is chosen by extension)",
+                    path.display()
+                )));
+            }
+        };
+        let file = std::fs::File::create(path).map_err(|e| {
+            Failure(format!(
+                "error: cannot write the experiments table to \"{}\": {e}",
+                path.display()
+            ))
+        })?;
+        Ok(ExperimentsFile {
+            path: path.to_path_buf(),
+            format,
+            file: Some(file),
+        })
+    }
+
+    /// Write the table; returns a line saying where it went.
+    fn write(mut self, x: &Experiments) -> Result<String, Failure> {
+        let frame = experiments_frame(x);
+        let file = self.file.take().expect("created with a file");
+        let mut out = std::io::BufWriter::new(file);
+        frame
+            .write(self.format, &mut out)
+            .and_then(|()| {
+                use std::io::Write;
+                out.flush().map_err(Into::into)
+            })
+            .map_err(|e| {
+                Failure(format!(
+                    "error: writing the experiments table to \"{}\": {e}",
+                    self.path.display()
+                ))
+            })?;
+        Ok(format!(
+            "\nExperiments table: {} draws × {} columns in {} (pkgR = the package of robust rank R)\n",
+            x.rows(),
+            x.columns.len(),
+            self.path.display()
+        ))
+    }
+}
+
+impl Drop for ExperimentsFile {
+    fn drop(&mut self) {
+        // Still holding the file: the table was never written.
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// The experiments table as a report frame (CSV, JSON or Parquet writer).
+fn experiments_frame(x: &Experiments) -> Frame {
+    Frame {
+        name: "experiments",
+        columns: x
+            .columns
+            .iter()
+            .map(|(name, c)| {
+                let col = match c {
+                    Cells::U32(v) => Column::U32(v.clone()),
+                    Cells::F64(v) => Column::F64(v.iter().map(|&x| Some(x)).collect()),
+                    Cells::Bool(v) => Column::Bool(v.clone()),
+                };
+                (name.clone(), col)
+            })
+            .collect(),
+    }
 }
 
 /// Draws above which a terminal gets a progress bar.
@@ -173,10 +346,20 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
         "Required acceptance: {}\n",
         r.required_acceptance.join(", ")
     ));
+    if let Some(sc) = &r.screening {
+        o.push_str(&screening_text(sc, r.draws));
+    }
 
-    o.push_str(
-        "\nRobust ranking (by P(feasible and acceptable), ties by expected deterrence; ± one standard error)\n",
-    );
+    if r.replicates >= 2 {
+        o.push_str(&format!(
+            "\nRobust ranking (by P(feasible and acceptable), ties by expected deterrence; ± one standard error from {} independent Latin hypercubes)\n",
+            r.replicates
+        ));
+    } else {
+        o.push_str(
+            "\nRobust ranking (by P(feasible and acceptable), ties by expected deterrence; ± one standard error)\n",
+        );
+    }
     o.push_str(&format!(
         "{:>4} {:>4}  {:<16} {:<13} {:>8} {:>22}  {}\n",
         "rank",
@@ -192,7 +375,11 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
             "{:>4} {:>4}  {:<16} {:<13} {:>8.3} {:>22}  {}\n",
             p.rank,
             p.deterministic_rank,
-            format!("{} ± {}", pct(p.passes.p), pct(p.passes.se)),
+            format!(
+                "{} ± {}",
+                pct(p.passes.p),
+                pct(p.passes_se_replicated.unwrap_or(p.passes.se))
+            ),
             pct(p.feasible.p),
             p.expected_deterrence,
             format!(
@@ -206,6 +393,9 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
     }
     if r.ranking.len() > top {
         o.push_str(&format!("  … {} more in --json\n", r.ranking.len() - top));
+    }
+    if let Some(c) = &r.comparison {
+        o.push_str(&comparison_text(c, top));
     }
     let studied = r.sensitivity.as_ref().map(|x| x.package.as_str());
     for (i, p) in r.ranking.iter().enumerate() {
@@ -258,20 +448,36 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
         }
         match (&sens.sobol, &sens.sobol_note) {
             (Some(si), _) => {
+                let rows = match si.rows {
+                    guarantor_uncertainty::sobol::Rows::ScrambledSobol => "scrambled Sobol' rows",
+                    guarantor_uncertainty::sobol::Rows::MonteCarlo => "Monte Carlo rows",
+                };
                 o.push_str(&format!(
-                    "\nSobol' indices of P(pass) for {} (Saltelli sampling, Jansen estimators; {} base rows, {} runs; 95% bootstrap intervals)\n",
-                    sens.package, si.base_rows, si.runs
+                    "\nSobol' indices of P(pass) for {} (Saltelli sampling, {rows}, Jansen estimators; {} base rows, {} runs; 95% bootstrap intervals, {} replicates)\n",
+                    sens.package, si.base_rows, si.runs, si.bootstrap
                 ));
-                let mut rows: Vec<_> = si.factors.iter().collect();
-                rows.sort_by(|a, b| b.total_order.total_cmp(&a.total_order));
+                let conv_head: Vec<String> =
+                    si.convergence.iter().map(|c| c.rows.to_string()).collect();
+                let mut rows: Vec<(usize, _)> = si.factors.iter().enumerate().collect();
+                rows.sort_by(|a, b| b.1.total_order.total_cmp(&a.1.total_order));
                 o.push_str(&format!(
-                    "  {:<42} {:>20} {:>20}\n",
-                    "factor", "first order", "total order"
+                    "  {:<42} {:>20} {:>20}  total order at {} rows (interval width)\n",
+                    "factor",
+                    "first order",
+                    "total order",
+                    conv_head.join(" · ")
                 ));
-                let zero = rows.iter().filter(|f| f.total_order == 0.0).count();
-                for f in rows.iter().filter(|f| f.total_order > 0.0).take(12) {
+                let zero = rows.iter().filter(|f| f.1.total_order == 0.0).count();
+                for (i, f) in rows.iter().filter(|f| f.1.total_order > 0.0).take(12) {
+                    let conv: Vec<String> = si
+                        .convergence
+                        .iter()
+                        .map(|c| {
+                            format!("{:.2} ({:.2})", c.total_order[*i], c.total_order_width[*i])
+                        })
+                        .collect();
                     o.push_str(&format!(
-                        "  {:<42} {:>20} {:>20}\n",
+                        "  {:<42} {:>20} {:>20}  {}\n",
                         f.factor,
                         format!(
                             "{:.2} [{:.2}, {:.2}]",
@@ -281,6 +487,7 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
                             "{:.2} [{:.2}, {:.2}]",
                             f.total_order, f.total_order_ci.0, f.total_order_ci.1
                         ),
+                        conv.join(" · ")
                     ));
                 }
                 if zero > 0 {
@@ -288,14 +495,99 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
                         "  ({zero} factors never change the outcome in the sample: both indices 0)\n"
                     ));
                 }
+                let clipped = si
+                    .factors
+                    .iter()
+                    .filter(|f| f.total_order_raw > 0.0)
+                    .filter(|f| {
+                        f.first_order != f.first_order_raw || f.total_order != f.total_order_raw
+                    })
+                    .count();
+                if clipped > 0 {
+                    o.push_str(&format!(
+                        "  ({clipped} factors that matter had raw estimates outside 0 ≤ S_i ≤ S_Ti ≤ 1, clipped; raw values in --json)\n"
+                    ));
+                }
             }
             (None, Some(note)) => o.push_str(&format!("\nSobol' indices: {note}\n")),
             (None, None) => {}
+        }
+        if !sens.sobol_outcomes.is_empty() {
+            o.push_str(&format!(
+                "\nSobol' total-order indices of other outcomes of {} (same runs; the three largest, 95% intervals)\n",
+                sens.package
+            ));
+            for x in &sens.sobol_outcomes {
+                let line = match (&x.indices, &x.note) {
+                    (Some(si), _) => {
+                        let mut fs: Vec<_> = si.factors.iter().collect();
+                        fs.sort_by(|a, b| b.total_order.total_cmp(&a.total_order));
+                        let parts: Vec<String> = fs
+                            .iter()
+                            .filter(|f| f.total_order > 0.0)
+                            .take(3)
+                            .map(|f| {
+                                format!(
+                                    "{} {:.2} [{:.2}, {:.2}]",
+                                    f.factor, f.total_order, f.total_order_ci.0, f.total_order_ci.1
+                                )
+                            })
+                            .collect();
+                        parts.join("; ")
+                    }
+                    (None, Some(n)) => n.clone(),
+                    (None, None) => String::new(),
+                };
+                o.push_str(&format!("  {:<32} {line}\n", x.outcome));
+            }
+        }
+        if let Some(m) = &sens.morris {
+            o.push_str(&format!(
+                "\nMorris elementary effects of pass (1/0) for {} ({} trajectories, {} levels, Δ = {:.3}, {} runs; μ* = mean |effect|, σ = spread: non-linearity or interactions)\n",
+                sens.package,
+                m.trajectories,
+                m.levels,
+                m.delta,
+                m.runs
+            ));
+            let mut rows: Vec<_> = m.factors.iter().collect();
+            rows.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+            o.push_str(&format!(
+                "  {:<42} {:>7} {:>7} {:>7}\n",
+                "factor", "μ*", "μ", "σ"
+            ));
+            for f in rows.iter().filter(|f| f.mu_star > 0.0).take(12) {
+                o.push_str(&format!(
+                    "  {:<42} {:>7.3} {:>7.3} {:>7.3}\n",
+                    f.factor, f.mu_star, f.mu, f.sigma
+                ));
+            }
+            let zero = rows.iter().filter(|f| f.mu_star == 0.0).count();
+            if zero > 0 {
+                o.push_str(&format!("  ({zero} factors never moved the outcome)\n"));
+            }
         }
     }
 
     if let Some(d) = &r.discovery {
         o.push_str(&discovery_text(d));
+    }
+    if !r.failure_modes.is_empty() {
+        o.push_str(&format!(
+            "\nFailure modes of {} (PRIM, one box each; modes in at least 1% of draws)\n",
+            r.failure_modes[0].package
+        ));
+        for m in &r.failure_modes {
+            let what = m
+                .boxes
+                .first()
+                .map_or_else(|| m.note.clone().unwrap_or_default(), |b| b.text.clone());
+            o.push_str(&format!(
+                "  {} in {} of draws: {what}\n",
+                m.outcome,
+                pct(m.failures as f64 / m.draws as f64)
+            ));
+        }
     }
     o.push_str("\nDeclared uncertainties (value as written → distribution; source)\n");
     for p in &r.uncertainties {
@@ -373,11 +665,116 @@ fn discovery_text(d: &guarantor_uncertainty::Discovery) -> String {
     );
     for (i, b) in d.boxes.iter().enumerate() {
         o.push_str(&format!("  {}. {}\n", i + 1, b.text));
+        let t = &b.trace;
+        o.push_str(&format!(
+            "     chosen: {}; {} paste step{}\n",
+            t.why,
+            t.pasting.len(),
+            if t.pasting.len() == 1 { "" } else { "s" }
+        ));
+        for x in &t.dropped {
+            o.push_str(&format!(
+                "     dropped {} ({}): density {:.1}% → {:.1}%\n",
+                limit_words(&x.restriction),
+                x.reason,
+                x.density_before * 100.0,
+                x.density_after * 100.0
+            ));
+        }
     }
     if let Some(n) = &d.note {
         o.push_str(&format!("  {n}\n"));
     }
     o
+}
+
+/// How the adaptive choice went, in two lines.
+fn screening_text(sc: &guarantor_uncertainty::Screening, draws: usize) -> String {
+    let mut o = format!(
+        "Packages chosen adaptively: {} screened on {} common draws, then successive halving ({} rounds) down to the best {} on all {} draws; {} package evaluations instead of {}\n",
+        fmt(sc.candidates as f64),
+        sc.first_draws,
+        sc.rounds.len(),
+        sc.keep,
+        fmt(draws as f64),
+        fmt(sc.evaluations as f64),
+        fmt(sc.exhaustive_evaluations as f64),
+    );
+    let steps: Vec<String> = sc
+        .rounds
+        .iter()
+        .map(|r| format!("{}×{}", r.packages, r.draws))
+        .collect();
+    o.push_str(&format!(
+        "  rounds (packages × draws): {}; the deterministic #1 is always kept for comparison\n",
+        steps.join(" → ")
+    ));
+    if let Some(n) = &sc.note {
+        o.push_str(&format!("  {n}\n"));
+    }
+    o
+}
+
+/// Regret, satisficing and paired differences, one line per package.
+fn comparison_text(c: &guarantor_uncertainty::Comparison, top: usize) -> String {
+    let mut o = format!(
+        "\nRobustness metrics (regret on {} against the best package studied in each draw; P(pass) behind #1 on the common draws, ± paired SE [unpaired SE])\n",
+        c.regret_outcome.name()
+    );
+    o.push_str(&format!(
+        "{:>4}  {:>10} {:>10}  {:<24} {:<14}  {}\n",
+        "rank",
+        "max regret",
+        "p90 regret",
+        "P(pass) behind #1",
+        if c.thresholds.is_some() {
+            "P(satisfice)"
+        } else {
+            ""
+        },
+        "package"
+    ));
+    for p in c.packages.iter().take(top) {
+        let behind = p.behind_top.map_or("—".to_string(), |d| {
+            format!(
+                "{:.1} ± {:.1} [{:.1}] pts",
+                d.diff * 100.0,
+                d.se_paired * 100.0,
+                d.se_unpaired * 100.0
+            )
+        });
+        let sat = p
+            .satisficing
+            .map_or(String::new(), |e| format!("{} ± {}", pct(e.p), pct(e.se)));
+        o.push_str(&format!(
+            "{:>4}  {:>10.3} {:>10.3}  {:<24} {:<14}  {}\n",
+            p.rank, p.max_regret, p.p90_regret, behind, sat, p.label
+        ));
+    }
+    if let Some(t) = &c.thresholds {
+        o.push_str(&format!("  satisficing: {}\n", t.describe()));
+    }
+    match &c.note {
+        Some(n) => o.push_str(&format!("  Note: {n}\n")),
+        None => o.push_str("  The metrics agree on the best package.\n"),
+    }
+    o
+}
+
+/// A dropped restriction in words, limits to four significant digits.
+fn limit_words(l: &guarantor_uncertainty::NamedLimit) -> String {
+    use guarantor_uncertainty::prim::limit_text;
+    match (l.lower, l.upper) {
+        (Some(a), Some(b)) => format!(
+            "{} ≤ {} ≤ {}",
+            limit_text(a, true),
+            l.parameter,
+            limit_text(b, false)
+        ),
+        (Some(a), None) => format!("{} ≥ {}", l.parameter, limit_text(a, true)),
+        (None, Some(b)) => format!("{} ≤ {}", l.parameter, limit_text(b, false)),
+        (None, None) => l.parameter.clone(),
+    }
 }
 
 fn short_currency(c: &str) -> String {

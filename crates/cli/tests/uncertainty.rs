@@ -168,3 +168,240 @@ fn option_chooses_the_package_to_study_and_joins_it_to_the_ranking() {
             "unknown component \"ground_forse\"",
         ));
 }
+
+/// The P(pass) of each package from the experiments table's `pkgR.pass` column.
+fn p_pass_from_columns(names: &[String], rows: &[Vec<String>], rank: usize) -> f64 {
+    let col = names
+        .iter()
+        .position(|n| *n == format!("pkg{rank}.pass"))
+        .unwrap_or_else(|| panic!("no pkg{rank}.pass column"));
+    let hits = rows.iter().filter(|r| r[col] == "true").count();
+    hits as f64 / rows.len() as f64
+}
+
+#[test]
+fn the_experiments_table_reads_back_and_gives_the_ranking_s_p_pass() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["csv", "parquet"] {
+        let path = dir.path().join(format!("draws.{ext}"));
+        let out = guarantor()
+            .args(SMALL)
+            .args(["--json", "--experiments"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        // Read the table back as strings, whatever the format.
+        let (names, rows): (Vec<String>, Vec<Vec<String>>) = if ext == "csv" {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut lines = text.lines();
+            let names = lines
+                .next()
+                .unwrap()
+                .split(',')
+                .map(str::to_string)
+                .collect();
+            let rows = lines
+                .map(|l| l.split(',').map(str::to_string).collect())
+                .collect();
+            (names, rows)
+        } else {
+            let r = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+            let names = r
+                .metadata()
+                .file_metadata()
+                .schema_descr()
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect();
+            let rows = r
+                .get_row_iter(None)
+                .unwrap()
+                .map(|row| {
+                    row.unwrap()
+                        .get_column_iter()
+                        .map(|(_, f)| match f {
+                            Field::Bool(b) => b.to_string(),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
+                .collect();
+            (names, rows)
+        };
+        assert_eq!(rows.len(), 40, "{ext}: one row per draw");
+        assert_eq!(names[0], "draw");
+        let draw: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+        assert_eq!(draw[0], "0");
+        assert_eq!(draw[39], "39");
+        let factors = v["factors"].as_array().unwrap().len();
+        assert_eq!(
+            names.iter().filter(|n| n.starts_with("quantile.")).count(),
+            factors
+        );
+        for u in v["uncertainties"].as_array().unwrap() {
+            let c = format!("value.{}", u["path"].as_str().unwrap());
+            assert!(names.contains(&c), "{ext}: no {c}");
+        }
+        let ranking = v["ranking"].as_array().unwrap();
+        for p in ranking {
+            let rank = p["rank"].as_u64().unwrap() as usize;
+            let want = p["passes"]["p"].as_f64().unwrap();
+            assert_eq!(
+                p_pass_from_columns(&names, &rows, rank),
+                want,
+                "{ext}: P(pass) of pkg{rank}"
+            );
+            for actor in ["ru", "ua"] {
+                for what in ["accepts", "margin"] {
+                    let c = format!("pkg{rank}.{what}.{actor}");
+                    assert!(names.contains(&c), "{ext}: no {c}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bad_experiments_path_fails_at_once_with_a_clear_error() {
+    guarantor()
+        .args(SMALL)
+        .args(["--experiments", "draws.xlsx"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "must end in .csv, .parquet or .json",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/draws.csv");
+    guarantor()
+        .args(SMALL)
+        .arg("--experiments")
+        .arg(&missing)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "cannot write the experiments table",
+        ));
+}
+
+#[test]
+fn metric_and_prim_options_are_checked() {
+    guarantor()
+        .args(["uncertainty", "--regret-outcome", "utility"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--regret-outcome \"utility\" is not an outcome",
+        ));
+    guarantor()
+        .args(["uncertainty", "--satisfice", "cost>=5"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("must be an upper bound"));
+    guarantor()
+        .args(["uncertainty", "--prim-alpha", "0.9"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--prim-alpha"));
+    guarantor()
+        .args(["uncertainty", "--prim-mass-min", "0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--prim-mass-min"));
+    guarantor()
+        .args(["uncertainty", "--prim-boxes", "0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--prim-boxes"));
+    guarantor()
+        .args(["uncertainty", "--replicates", "600"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--replicates must be between 1 and half the draws",
+        ));
+    guarantor()
+        .args(["uncertainty", "--morris", "1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--morris needs at least 2"));
+    guarantor()
+        .args(["uncertainty", "--sobol-rows", "halton"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--sobol-rows \"halton\""));
+    guarantor()
+        .args(["uncertainty", "--packages", "adaptive:0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("adaptive:K"));
+}
+
+#[test]
+fn json_has_the_prim_trace_the_metrics_and_the_sobol_convergence() {
+    let out = guarantor()
+        .args(SMALL)
+        .args([
+            "--json",
+            "--satisfice",
+            "cost<=100000,deterrence>=0.1",
+            "--morris",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["comparison"];
+    assert_eq!(c["regret_outcome"], "deterrence-if-pass");
+    let ps = c["packages"].as_array().unwrap();
+    assert_eq!(ps.len(), 2);
+    assert!(ps[0]["behind_top"].is_null());
+    assert!(ps[1]["behind_top"]["se_paired"].is_number());
+    assert!(ps[0]["satisficing"]["p"].is_number());
+    assert!(ps[0]["max_regret"].as_f64().unwrap() >= ps[0]["p90_regret"].as_f64().unwrap());
+    if let Some(b) = v["discovery"]["boxes"].as_array().unwrap().first() {
+        let t = &b["trace"];
+        let peeling = t["peeling"].as_array().unwrap();
+        let chosen = t["chosen"].as_u64().unwrap() as usize;
+        assert!(chosen < peeling.len());
+        assert!(t["why"].as_str().unwrap().contains("coverage"));
+        assert_eq!(peeling[0]["restrictions"].as_array().unwrap().len(), 0);
+    }
+    let m = &v["sensitivity"]["morris"];
+    let factors = v["factors"].as_array().unwrap().len();
+    assert_eq!(m["factors"].as_array().unwrap().len(), factors);
+    assert_eq!(m["runs"].as_u64().unwrap() as usize, 3 * (factors + 1));
+    for f in m["factors"].as_array().unwrap() {
+        assert!(f["mu_star"].as_f64().unwrap() >= f["mu"].as_f64().unwrap().abs() - 1e-12);
+    }
+    if v["sensitivity"]["sobol"].is_object() {
+        let s = &v["sensitivity"]["sobol"];
+        assert_eq!(s["rows"], "scrambled-sobol");
+        assert_eq!(s["bootstrap"], 200);
+        assert_eq!(s["convergence"].as_array().unwrap().len(), 3);
+        assert!(s["factors"][0]["total_order_raw"].is_number());
+        // Failure modes, cost and deterrence from the same runs.
+        let required = v["required_acceptance"].as_array().unwrap().len();
+        let others = v["sensitivity"]["sobol_outcomes"].as_array().unwrap();
+        assert_eq!(others.len(), 1 + required + 2);
+        assert_eq!(others[0]["outcome"], "infeasible");
+        assert_eq!(others[required + 1]["outcome"], "cost per year");
+        for x in others {
+            assert!(x["indices"].is_object() || x["note"].is_string());
+        }
+    }
+}

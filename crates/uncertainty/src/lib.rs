@@ -21,9 +21,14 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+pub mod adaptive;
+pub mod compare;
 pub mod dist;
 mod error;
+pub mod experiments;
+pub mod morris;
 pub mod prim;
+pub mod qmc;
 pub mod robust;
 pub mod sample;
 pub mod sobol;
@@ -40,7 +45,10 @@ use guarantor_engine::{
 use guarantor_model::Scenario;
 use serde::Serialize;
 
+pub use adaptive::Screening;
+pub use compare::{Comparison, RegretOutcome, Thresholds};
 pub use error::Error;
+pub use experiments::{Cells, Experiments};
 pub use prim::PrimParams;
 pub use robust::{Estimate, PackageRobustness};
 pub use sample::{Plan, Sampler};
@@ -54,25 +62,38 @@ pub enum PackageSet {
     Top(usize),
     /// Every package of the option space.
     All,
+    /// The best K by successive halving over every package (see [`adaptive`]).
+    Adaptive(usize),
 }
 
 impl PackageSet {
-    /// "top:K" or "all".
+    /// "adaptive:K", "top:K" or "all" ("adaptive" alone: adaptive:10).
     pub fn parse(s: &str) -> Result<PackageSet, Error> {
         if s == "all" {
             return Ok(PackageSet::All);
         }
-        let k = s
-            .strip_prefix("top:")
-            .and_then(|k| k.parse::<usize>().ok())
-            .filter(|&k| k >= 1);
-        k.map(PackageSet::Top).ok_or_else(|| {
-            Error::Options(format!(
-                "--packages \"{s}\" must be top:K with K ≥ 1 (e.g. top:10) or all"
-            ))
-        })
+        if s == "adaptive" {
+            return Ok(PackageSet::Adaptive(10));
+        }
+        let k = |prefix: &str| {
+            s.strip_prefix(prefix)
+                .and_then(|k| k.parse::<usize>().ok())
+                .filter(|&k| k >= 1)
+        };
+        k("top:")
+            .map(PackageSet::Top)
+            .or_else(|| k("adaptive:").map(PackageSet::Adaptive))
+            .ok_or_else(|| {
+                Error::Options(format!(
+                    "--packages \"{s}\" must be adaptive:K or top:K with K ≥ 1 (e.g. adaptive:10), or all"
+                ))
+            })
     }
 }
+
+/// Most packages the adaptive choice screens: beyond it, the screen covers the
+/// first this many of the deterministic ranking.
+pub const MAX_SCREENED: usize = 20_000;
 
 /// How to run an analysis.
 #[derive(Debug, Clone)]
@@ -81,11 +102,27 @@ pub struct Options {
     pub sampler: Sampler,
     pub seed: u64,
     pub packages: PackageSet,
+    /// Latin hypercube only: split the draws into this many independent
+    /// Latin hypercubes, for a replicated standard error of P(pass) (1: one).
+    pub replicates: usize,
+    /// Draws of the adaptive screen (n₀ of successive halving).
+    pub screen_draws: usize,
+    /// Keep every draw's outcomes for the experiments table
+    /// ([`Report::experiments`]).
+    pub experiments: bool,
+    /// The outcome regret is measured on.
+    pub regret_outcome: RegretOutcome,
+    /// Satisficing thresholds (none: no satisficing metric).
+    pub thresholds: Option<Thresholds>,
     /// Base draws per tornado bar end (0: no tornado).
     pub tornado_draws: usize,
     /// Saltelli base rows N (0: no Sobol' indices).
     pub sobol_rows: usize,
+    /// Morris trajectories r (0: no elementary effects).
+    pub morris_trajectories: usize,
     pub bootstrap: usize,
+    /// How the Saltelli A and B rows are drawn.
+    pub sobol_sampling: sobol::Rows,
     pub prim: PrimParams,
     /// Worker threads; `None` lets rayon choose. Results do not depend on it.
     pub threads: Option<usize>,
@@ -101,10 +138,17 @@ impl Default for Options {
             draws: 1000,
             sampler: Sampler::Lhs,
             seed: 1,
-            packages: PackageSet::Top(10),
+            packages: PackageSet::Adaptive(10),
+            replicates: 1,
+            screen_draws: 32,
+            experiments: false,
+            regret_outcome: RegretOutcome::DeterrenceIfPass,
+            thresholds: None,
             tornado_draws: 200,
             sobol_rows: 256,
+            morris_trajectories: 0,
             bootstrap: 200,
+            sobol_sampling: sobol::Rows::ScrambledSobol,
             prim: PrimParams::default(),
             threads: None,
             focus: None,
@@ -137,6 +181,21 @@ pub struct Sensitivity {
     pub sobol: Option<sobol::SobolIndices>,
     /// Why Sobol' indices are missing, when they are.
     pub sobol_note: Option<String>,
+    /// Sobol' indices of other outcomes of the same runs: each failure mode
+    /// (infeasible, rejected by each required actor), cost per year, and
+    /// deterrence if passing (else 0).
+    pub sobol_outcomes: Vec<OutcomeIndices>,
+    /// Morris elementary effects (with `--morris R`).
+    pub morris: Option<morris::Morris>,
+}
+
+/// Sobol' indices of one more outcome of the Saltelli runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeIndices {
+    pub outcome: String,
+    pub indices: Option<sobol::SobolIndices>,
+    /// Why the indices are missing (an outcome that never varies).
+    pub note: Option<String>,
 }
 
 /// One PRIM box, with its restrictions named.
@@ -149,6 +208,83 @@ pub struct DiscoveredBox {
     pub draws: usize,
     pub failures: usize,
     pub restrictions: Vec<NamedRestriction>,
+    /// How PRIM found the box.
+    pub trace: BoxTrace,
+}
+
+/// A parameter's range in a box on PRIM's way.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedLimit {
+    pub parameter: String,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// One box of a peeling or pasting trajectory (see [`prim::Step`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceStep {
+    pub draws: usize,
+    pub failures: usize,
+    pub coverage: f64,
+    pub density: f64,
+    pub mass: f64,
+    pub restrictions: Vec<NamedLimit>,
+}
+
+/// A restriction simplification dropped, and what it cost in density.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DroppedRestriction {
+    pub restriction: NamedLimit,
+    pub density_before: f64,
+    pub density_after: f64,
+    pub density_cost: f64,
+    pub reason: String,
+}
+
+/// PRIM's trajectory for one box (see [`prim::Trace`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoxTrace {
+    pub peeling: Vec<TraceStep>,
+    /// Index into `peeling` of the box chosen.
+    pub chosen: usize,
+    pub chosen_score: f64,
+    pub why: String,
+    pub pasting: Vec<TraceStep>,
+    pub dropped: Vec<DroppedRestriction>,
+}
+
+fn named_trace(t: &prim::Trace, names: &[String]) -> BoxTrace {
+    let limit = |l: &prim::Limit| NamedLimit {
+        parameter: names[l.dim].clone(),
+        lower: l.lower,
+        upper: l.upper,
+    };
+    let step = |s: &prim::Step| TraceStep {
+        draws: s.draws,
+        failures: s.hits,
+        coverage: s.coverage,
+        density: s.density,
+        mass: s.mass,
+        restrictions: s.limits.iter().map(limit).collect(),
+    };
+    BoxTrace {
+        peeling: t.peeling.iter().map(step).collect(),
+        chosen: t.chosen,
+        chosen_score: t.chosen_score,
+        why: t.why.clone(),
+        pasting: t.pasting.iter().map(step).collect(),
+        dropped: t
+            .dropped
+            .iter()
+            .map(|d| DroppedRestriction {
+                restriction: limit(&d.limit),
+                density_before: d.density_before,
+                density_after: d.density_after,
+                density_cost: d.density_cost,
+                reason: d.reason.clone(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -183,14 +319,26 @@ pub struct Report {
     pub sampler: Sampler,
     pub seed: u64,
     pub draws: usize,
+    /// Independent Latin hypercubes the draws were split into.
+    pub replicates: usize,
     pub packages: PackageSet,
     pub required_acceptance: Vec<String>,
     pub uncertainties: Vec<Parameter>,
     pub factors: Vec<String>,
+    /// How the packages studied were chosen (adaptive choice only).
+    pub screening: Option<Screening>,
     /// Robust ranking of the packages studied.
     pub ranking: Vec<PackageRobustness>,
+    /// Regret, satisficing and paired differences of the packages studied.
+    pub comparison: Option<Comparison>,
     pub sensitivity: Option<Sensitivity>,
     pub discovery: Option<Discovery>,
+    /// PRIM per failure mode of the same package (infeasible, rejected by each
+    /// required actor), one box each, for modes in at least 1% of the draws.
+    pub failure_modes: Vec<Discovery>,
+    /// One row per draw (with [`Options::experiments`]); not in the JSON.
+    #[serde(skip)]
+    pub experiments: Option<Experiments>,
 }
 
 /// Check options that would otherwise fail after minutes of work.
@@ -204,8 +352,33 @@ pub fn check_options(o: &Options) -> Result<(), Error> {
     if o.sobol_rows > 0 {
         sobol::check_base_rows(o.sobol_rows)?;
     }
+    if o.morris_trajectories == 1 {
+        return Err(Error::Options(
+            "--morris needs at least 2 trajectories (σ needs two effects per factor); use 0 to skip it".into(),
+        ));
+    }
     if o.threads == Some(0) {
         return Err(Error::Options("--threads must be at least 1".into()));
+    }
+    prim::check_params(&o.prim)?;
+    if o.replicates == 0 || (o.replicates > 1 && o.replicates > o.draws / 2) {
+        return Err(Error::Options(format!(
+            "--replicates must be between 1 and half the draws ({}), got {}",
+            o.draws / 2,
+            o.replicates
+        )));
+    }
+    if o.replicates > 1 && o.sampler != Sampler::Lhs {
+        return Err(Error::Options(
+            "--replicates splits a Latin hypercube; Monte Carlo draws need none (use --sampler lhs)"
+                .into(),
+        ));
+    }
+    if matches!(o.packages, PackageSet::Adaptive(_)) && o.screen_draws < 2 {
+        return Err(Error::Options(format!(
+            "--screen-draws must be at least 2, got {}",
+            o.screen_draws
+        )));
     }
     Ok(())
 }
@@ -264,7 +437,8 @@ fn analyse_inner(
     progress: &dyn Progress,
 ) -> Result<Report, Error> {
     // The deterministic ranking: streamed (any size) when only the top K are
-    // studied, in memory when every package is.
+    // studied, in memory when every package is screened or studied.
+    let size = s.option_space_size();
     let det = match o.packages {
         PackageSet::Top(k) => guarantor_engine::search(
             s,
@@ -273,32 +447,88 @@ fn analyse_inner(
                 ..guarantor_engine::SearchOptions::default()
             },
         ),
-        PackageSet::All => evaluate(s, &EvalOptions::default()),
+        PackageSet::Adaptive(_) if size > MAX_SCREENED as u128 => guarantor_engine::search(
+            s,
+            &guarantor_engine::SearchOptions {
+                top: MAX_SCREENED,
+                ..guarantor_engine::SearchOptions::default()
+            },
+        ),
+        PackageSet::All | PackageSet::Adaptive(_) => evaluate(s, &EvalOptions::default()),
     }
     .map_err(|e| Error::Deterministic(e.to_string()))?;
     let (choices, focus) = studied_packages(s, &det.packages, o)?;
-    if choices.len().saturating_mul(o.draws) > MAX_OUTCOMES {
+    // Every verdict of the deterministic run is large; only the slim copies are kept.
+    drop(det);
+    let final_count = match o.packages {
+        PackageSet::Adaptive(k) => {
+            k.min(choices.len()) + usize::from(choices.len() > k) + usize::from(focus.is_some())
+        }
+        _ => choices.len(),
+    };
+    if final_count.saturating_mul(o.draws) > MAX_OUTCOMES {
         return Err(Error::Options(format!(
-            "{} packages × {} draws is more than the {MAX_OUTCOMES} package outcomes one run keeps in memory; \
-             lower --draws or study fewer packages (--packages top:K)",
-            choices.len(),
+            "{final_count} packages × {} draws is more than the {MAX_OUTCOMES} package outcomes one run keeps in memory; \
+             lower --draws or study fewer packages (--packages top:K or adaptive:K)",
             o.draws
         )));
     }
-    let plan = Plan::new(o.sampler, o.seed, o.draws, space.n_factors());
+    let plan = Plan::replicated(o.sampler, o.seed, o.draws, space.n_factors(), o.replicates);
     progress.phase("draws", o.draws);
     let step = |n: usize| progress.step(n);
     // Allocation solves recur across draws (integer pools and availabilities
     // take few distinct values); one cache serves the whole analysis.
     let cache = SolveCache::new();
-    let run = robust::run(s, space, &plan, &choices, &cache, &step)?;
+    let focus_id = focus
+        .as_ref()
+        .and_then(|fc| choices.iter().position(|c| &c.0 == fc));
+    let mut study = robust::Study::new(s, space, &plan, &cache, choices, o.experiments);
+    let (ids, screening) = match o.packages {
+        PackageSet::Adaptive(k) => {
+            // Never drop the deterministic #1 (for comparison) or the chosen package.
+            let mut protected = vec![0];
+            protected.extend(focus_id.filter(|&f| f != 0));
+            let (ids, mut sc) = adaptive::successive_halving(
+                &mut study,
+                k,
+                &protected,
+                o.screen_draws,
+                o.draws,
+                &step,
+            )?;
+            if size > MAX_SCREENED as u128 {
+                sc.note = Some(format!(
+                    "the option space has {size} packages: the screen covers the first {MAX_SCREENED} of the deterministic ranking"
+                ));
+            }
+            (ids, Some(sc))
+        }
+        _ => {
+            let ids: Vec<usize> = (0..study.candidates.len()).collect();
+            study.extend(&ids, o.draws, &step)?;
+            (ids, None)
+        }
+    };
+    let run = robust::RobustRun::from_study(study, &ids);
+    let experiments = o
+        .experiments
+        .then(|| experiments::experiments(space, &plan, &run));
+    let comparison = (!run.ranking.is_empty()).then(|| {
+        let labels: Vec<(usize, String)> = run
+            .ranking
+            .iter()
+            .map(|r| (r.rank, r.label.clone()))
+            .collect();
+        let draws: Vec<&robust::PackageDraws> = run.draws.iter().collect();
+        compare::compare(&labels, &draws, o.regret_outcome, o.thresholds)
+    });
 
     let at = focus
         .as_ref()
         .and_then(|fc| run.choices.iter().position(|c| c == fc))
         .unwrap_or(0);
     let top = run.ranking.get(at).map(|r| r.label.clone());
-    let (sensitivity, discovery) = match (&top, run.choices.get(at)) {
+    let (sensitivity, discovery, failure_modes) = match (&top, run.choices.get(at)) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
                 let sc = space.scenario(s, &space.values(u));
@@ -330,23 +560,73 @@ fn analyse_inner(
             } else {
                 None
             };
-            let (sobol, sobol_note) = if o.sobol_rows > 0 {
+            // One set of Saltelli runs, several outcomes: pass first, then the
+            // failure modes, cost and deterrence if passing.
+            let mut outcome_names: Vec<String> = vec!["infeasible".into()];
+            outcome_names.extend(run.required.iter().map(|a| format!("rejected by {a}")));
+            outcome_names.push("cost per year".into());
+            outcome_names.push("deterrence if passing (else 0)".into());
+            let outcomes = |u: &[f64]| -> Result<Vec<f64>, Error> {
+                let sc = space.scenario(s, &space.values(u));
+                let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), &cache)
+                    .map_err(|e| Error::Engine {
+                        what: "a sensitivity run".into(),
+                        message: e.to_string(),
+                    })?;
+                let v = &v[0];
+                let one = |b: bool| f64::from(u8::from(b));
+                let mut y = vec![one(v.passes), one(!v.feasible)];
+                y.extend(run.required.iter().map(|a| one(!v.acceptance[a].accepts)));
+                y.push(v.cost_per_year);
+                y.push(if v.passes { v.deterrence } else { 0.0 });
+                Ok(y)
+            };
+            let (sobol, sobol_note, sobol_outcomes) = if o.sobol_rows > 0 {
                 progress.phase("sobol", o.sobol_rows * (space.n_factors() + 2));
-                match sobol::sobol(
+                let mut all = sobol::sobol_multi(
                     o.sobol_rows,
                     space.n_factors(),
                     &space.factors,
                     o.seed,
                     o.bootstrap,
+                    o.sobol_sampling,
+                    outcomes,
+                    &step,
+                )?
+                .into_iter();
+                let split = |r: Result<sobol::SobolIndices, Error>| match r {
+                    Ok(x) => Ok((Some(x), None)),
+                    Err(e @ Error::NoVariance { .. }) => Ok((None, Some(e.to_string()))),
+                    Err(e) => Err(e),
+                };
+                let (first, note) = split(all.next().expect("pass is the first outcome"))?;
+                let others = outcome_names
+                    .iter()
+                    .zip(all)
+                    .map(|(name, r)| {
+                        split(r).map(|(indices, note)| OutcomeIndices {
+                            outcome: name.clone(),
+                            indices,
+                            note,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+                (first, note, others)
+            } else {
+                (None, Some("skipped (--sobol 0)".to_string()), Vec::new())
+            };
+            let morris = if o.morris_trajectories > 0 {
+                progress.phase("morris", o.morris_trajectories * (space.n_factors() + 1));
+                Some(morris::morris(
+                    o.morris_trajectories,
+                    space.n_factors(),
+                    &space.factors,
+                    o.seed,
                     |u| passes(u).map(|b| f64::from(u8::from(b))),
                     &step,
-                ) {
-                    Ok(x) => (Some(x), None),
-                    Err(e @ Error::NoVariance { .. }) => (None, Some(e.to_string())),
-                    Err(e) => return Err(e),
-                }
+                )?)
             } else {
-                (None, Some("skipped (--sobol 0)".to_string()))
+                None
             };
             let sens = Sensitivity {
                 package: label.clone(),
@@ -359,10 +639,16 @@ fn analyse_inner(
                 tornado,
                 sobol,
                 sobol_note,
+                sobol_outcomes,
+                morris,
             };
-            (Some(sens), Some(discover(space, &run, at, o)))
+            (
+                Some(sens),
+                Some(discover(space, &run, at, o)),
+                discover_modes(space, &run, at, o),
+            )
         }
-        _ => (None, None),
+        _ => (None, None, Vec::new()),
     };
     let mut required = s.parameters.required_acceptance.clone();
     required.sort();
@@ -375,13 +661,18 @@ fn analyse_inner(
         sampler: o.sampler,
         seed: o.seed,
         draws: o.draws,
+        replicates: plan.replicates,
         packages: o.packages,
         required_acceptance: required,
         uncertainties: space.parameters.clone(),
         factors: space.factors.clone(),
+        screening,
         ranking: run.ranking,
+        comparison,
         sensitivity,
         discovery,
+        failure_modes,
+        experiments,
     })
 }
 
@@ -389,7 +680,7 @@ fn analyse_inner(
 pub const MAX_OUTCOMES: usize = 20_000_000;
 
 /// A package under study: its choice, its deterministic verdict and rank.
-type Studied = (Choice, PackageVerdict, usize);
+type Studied = (Choice, robust::AsWritten, usize);
 
 /// The packages to study (top K of the deterministic ranking, or all), plus
 /// the `--option` package if it is not among them; and that package's choice.
@@ -400,7 +691,7 @@ fn studied_packages(
 ) -> Result<(Vec<Studied>, Option<Choice>), Error> {
     let take = match o.packages {
         PackageSet::Top(k) => k.min(ranked.len()),
-        PackageSet::All => ranked.len(),
+        PackageSet::All | PackageSet::Adaptive(_) => ranked.len(),
     };
     let mut choices = ranked[..take]
         .iter()
@@ -408,7 +699,7 @@ fn studied_packages(
         .map(|(i, v)| {
             let c =
                 resolve_choice(s, &v.options).map_err(|e| Error::Deterministic(e.to_string()))?;
-            Ok((c, v.clone(), i + 1))
+            Ok((c, robust::AsWritten::of(v), i + 1))
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let Some(f) = &o.focus else {
@@ -423,7 +714,7 @@ fn studied_packages(
             .iter()
             .position(|p| p.label == v.label)
             .map_or(0, |i| i + 1);
-        choices.push((fc.clone(), v, rank));
+        choices.push((fc.clone(), robust::AsWritten::of(&v), rank));
     }
     Ok((choices, Some(fc)))
 }
@@ -433,8 +724,83 @@ pub const FEW_DRAWS_FOR_PRIM: usize = 500;
 
 /// PRIM on the draws where package `ranking[at]` fails.
 fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> Discovery {
-    let label = &run.ranking[at].label;
-    let y: Vec<bool> = run.passes[at].iter().map(|p| !p).collect();
+    let y: Vec<bool> = run.draws[at].passes.iter().map(|p| !p).collect();
+    discover_outcome(
+        space,
+        &run.values,
+        &run.ranking[at].label,
+        y,
+        (
+            "fails (infeasible or rejected by a required actor)",
+            "fails",
+        ),
+        &o.prim,
+    )
+}
+
+/// A failure mode is studied when it occurs in at least this share of draws
+/// (and at least 10 of them).
+pub const MIN_MODE_SHARE: f64 = 0.01;
+
+/// PRIM per failure mode of package `ranking[at]`: infeasible, and rejected by
+/// each required actor (whatever the others do), one box each.
+fn discover_modes(
+    space: &Space,
+    run: &robust::RobustRun,
+    at: usize,
+    o: &Options,
+) -> Vec<Discovery> {
+    let d = &run.draws[at];
+    let n = d.len();
+    let actors = run.required.len();
+    let mut modes: Vec<(String, String, Vec<bool>)> = vec![(
+        "infeasible".into(),
+        "is infeasible".into(),
+        d.feasible.iter().map(|f| !f).collect(),
+    )];
+    if d.accepts.len() == n * actors {
+        for (a, name) in run.required.iter().enumerate() {
+            modes.push((
+                format!("rejected by {name}"),
+                format!("is rejected by {name}"),
+                (0..n).map(|i| !d.accepts[i * actors + a]).collect(),
+            ));
+        }
+    }
+    let params = PrimParams {
+        max_boxes: 1,
+        ..o.prim
+    };
+    let min = ((MIN_MODE_SHARE * n as f64).ceil() as usize).max(10);
+    modes
+        .into_iter()
+        .filter(|(_, _, y)| {
+            let k = y.iter().filter(|&&b| b).count();
+            k >= min && k < n
+        })
+        .map(|(outcome, verb, y)| {
+            discover_outcome(
+                space,
+                &run.values,
+                &run.ranking[at].label,
+                y,
+                (&outcome, &verb),
+                &params,
+            )
+        })
+        .collect()
+}
+
+/// PRIM on the draws (parameter values `values`) where `y` holds; `outcome`
+/// is (what y means, the verb of the box sentences).
+fn discover_outcome(
+    space: &Space,
+    values: &[Vec<f64>],
+    label: &str,
+    y: Vec<bool>,
+    outcome: (&str, &str),
+    params: &PrimParams,
+) -> Discovery {
     let failures = y.iter().filter(|&&f| f).count();
     let names: Vec<String> = space.parameters.iter().map(|p| p.name.clone()).collect();
     let binary: Vec<bool> = space
@@ -456,7 +822,7 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
             ),
         )
     } else {
-        let found = prim::prim(&run.values, &y, &o.prim);
+        let found = prim::prim(values, &y, params);
         let note = if found.is_empty() {
             Some("no box concentrates the failures well (density less than a tenth of the way from the overall rate to certainty, or coverage below 5%)".to_string())
         } else if y.len() < FEW_DRAWS_FOR_PRIM {
@@ -470,7 +836,7 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
         let boxes = found
             .iter()
             .map(|b| DiscoveredBox {
-                text: prim::describe(b, &names, &binary, "fails"),
+                text: prim::describe(b, &names, &binary, outcome.1),
                 coverage: b.coverage,
                 density: b.density,
                 mass: b.mass,
@@ -487,16 +853,17 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
                         quasi_p: r.quasi_p,
                     })
                     .collect(),
+                trace: named_trace(&b.trace, &names),
             })
             .collect();
         (boxes, note)
     };
     Discovery {
         package: label.to_string(),
-        outcome: "fails (infeasible or rejected by a required actor)".into(),
+        outcome: outcome.0.into(),
         failures,
         draws: y.len(),
-        params: o.prim,
+        params: *params,
         boxes,
         note,
     }

@@ -52,6 +52,32 @@ impl Default for PrimParams {
     }
 }
 
+/// Refuse settings under which PRIM cannot run or means nothing: α outside
+/// (0, 0.5], a minimum mass outside (0, 1), no boxes or no restrictions.
+pub fn check_params(p: &PrimParams) -> Result<(), crate::error::Error> {
+    let bad = |m: String| Err(crate::error::Error::Options(m));
+    for (name, a) in [("peel", p.peel_alpha), ("paste", p.paste_alpha)] {
+        if !(a > 0.0 && a <= 0.5) {
+            return bad(format!(
+                "--prim-alpha ({name}) must be in (0, 0.5], got {a}: it is the share of a box's draws cut off per step"
+            ));
+        }
+    }
+    if !(p.mass_min > 0.0 && p.mass_min < 1.0) {
+        return bad(format!(
+            "--prim-mass-min must be in (0, 1), got {}: it is the smallest share of all draws a box may hold",
+            p.mass_min
+        ));
+    }
+    if p.max_boxes == 0 {
+        return bad("--prim-boxes must be at least 1".into());
+    }
+    if p.max_restrictions == 0 {
+        return bad("PRIM needs at least one restriction per box".into());
+    }
+    Ok(())
+}
+
 /// A range on one parameter (bounds inclusive; `None`: unrestricted side).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Restriction {
@@ -74,6 +100,71 @@ pub struct PrimBox {
     /// Draws in the box, and those of them with the outcome.
     pub draws: usize,
     pub hits: usize,
+    /// How the box was found.
+    pub trace: Trace,
+}
+
+/// A parameter's range in a box on the way (bounds inclusive; `None`: unrestricted).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Limit {
+    pub dim: usize,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// One box of a peeling or pasting trajectory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// Draws in the box (n) and those with the outcome (k).
+    pub draws: usize,
+    pub hits: usize,
+    /// k ÷ all draws with the outcome.
+    pub coverage: f64,
+    /// k ÷ n.
+    pub density: f64,
+    /// n ÷ all draws.
+    pub mass: f64,
+    pub limits: Vec<Limit>,
+}
+
+/// A restriction the simplify step dropped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dropped {
+    pub limit: Limit,
+    pub density_before: f64,
+    pub density_after: f64,
+    /// density_before − density_after (negative: dropping it made the box denser).
+    pub density_cost: f64,
+    pub reason: String,
+}
+
+/// How a box was found: the peeling trajectory, the box chosen on it and why,
+/// the pasting steps, and the restrictions simplification dropped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    /// Box 0 is the whole (remaining) space; each next box is one peel.
+    pub peeling: Vec<Step>,
+    /// Index into `peeling` of the box chosen.
+    pub chosen: usize,
+    /// Its [`choice_score`], the largest on the trajectory.
+    pub chosen_score: f64,
+    pub why: String,
+    /// Boxes after each paste (empty: nothing pasted).
+    pub pasting: Vec<Step>,
+    pub dropped: Vec<Dropped>,
+}
+
+/// The score by which a box is chosen on the peeling trajectory: coverage ×
+/// normalised lift, c·(d − b)/(1 − b), with c the coverage, d the density and
+/// b the base rate (density of the whole space searched).
+///
+/// Unitless, 0 for the whole space, equal to c for a box of pure failures.
+/// Source: a single-number form of the coverage–density trade-off of Bryant &
+/// Lempert (2010), who let the analyst pick by eye on that curve (the EMA
+/// Workbench's `inspect`). Example: c = 0.75, d = 1.0, b = 0.4 → 0.75; c = 0.9,
+/// d = 0.6, b = 0.4 → 0.9 · 0.2/0.6 = 0.3.
+pub fn choice_score(coverage: f64, density: f64, base: f64) -> f64 {
+    coverage * (density - base) / (1.0 - base).max(1e-12)
 }
 
 #[derive(Clone)]
@@ -94,6 +185,9 @@ struct Data<'a> {
     x: &'a [Vec<f64>],
     y: &'a [bool],
     dims: usize,
+    /// All draws, and all of them with the outcome.
+    total: usize,
+    total_hits: usize,
 }
 
 impl Data<'_> {
@@ -121,6 +215,8 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], params: &PrimParams) -> Vec<PrimBox> {
         x,
         y,
         dims: x[0].len(),
+        total,
+        total_hits,
     };
     // Full range of every parameter, to tell which sides are restricted.
     let full = Bounds {
@@ -140,7 +236,7 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], params: &PrimParams) -> Vec<PrimBox> {
             break;
         }
         let base_density = rem_hits as f64 / remaining.len() as f64;
-        let b = find_box(&data, &full, &remaining, min_draws, params);
+        let (b, trace) = find_box(&data, &full, &remaining, min_draws, params);
         let (n, h) = data.count(&b, &remaining);
         let density = h as f64 / n.max(1) as f64;
         let coverage = h as f64 / total_hits as f64;
@@ -163,10 +259,33 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], params: &PrimParams) -> Vec<PrimBox> {
             mass: n as f64 / total as f64,
             draws: n,
             hits: h,
+            trace,
         });
         remaining.retain(|&i| !b.contains(&x[i]));
     }
     boxes
+}
+
+fn limits(b: &Bounds, full: &Bounds) -> Vec<Limit> {
+    restrictions(b, full)
+        .into_iter()
+        .map(|r| Limit {
+            dim: r.dim,
+            lower: r.lower,
+            upper: r.upper,
+        })
+        .collect()
+}
+
+fn step(data: &Data<'_>, b: &Bounds, full: &Bounds, n: usize, h: usize) -> Step {
+    Step {
+        draws: n,
+        hits: h,
+        coverage: h as f64 / data.total_hits.max(1) as f64,
+        density: h as f64 / n.max(1) as f64,
+        mass: n as f64 / data.total.max(1) as f64,
+        limits: limits(b, full),
+    }
 }
 
 fn restrictions(b: &Bounds, full: &Bounds) -> Vec<Restriction> {
@@ -215,8 +334,8 @@ fn find_box(
     rows: &[usize],
     min_draws: usize,
     p: &PrimParams,
-) -> Bounds {
-    let total_hits = data.y.iter().filter(|&&h| h).count() as f64;
+) -> (Bounds, Trace) {
+    let total_hits = data.total_hits as f64;
     let mut b = full.clone();
     let (mut n, mut h) = data.count(&b, rows);
     let base = h as f64 / n as f64;
@@ -276,15 +395,31 @@ fn find_box(
             _ => break,
         }
     }
-    // Choose: largest coverage × normalised lift (density − base) ÷ (1 − base).
-    let score = |n: usize, h: usize| {
-        (h as f64 / total_hits) * (h as f64 / n.max(1) as f64 - base) / (1.0 - base).max(1e-12)
-    };
-    let (mut b, mut n, mut h) = trajectory
+    // Choose: largest coverage × normalised lift (density − base) ÷ (1 − base);
+    // the last of equal scores (the narrowest box).
+    let score =
+        |n: usize, h: usize| choice_score(h as f64 / total_hits, h as f64 / n.max(1) as f64, base);
+    let mut chosen = 0;
+    for (i, t) in trajectory.iter().enumerate() {
+        if score(t.1, t.2) >= score(trajectory[chosen].1, trajectory[chosen].2) {
+            chosen = i;
+        }
+    }
+    let peeling: Vec<Step> = trajectory
         .iter()
-        .max_by(|x, y| score(x.1, x.2).total_cmp(&score(y.1, y.2)))
-        .cloned()
-        .expect("the trajectory starts with the full box");
+        .map(|(tb, tn, th)| step(data, tb, full, *tn, *th))
+        .collect();
+    let chosen_score = score(trajectory[chosen].1, trajectory[chosen].2);
+    let why = format!(
+        "largest coverage × normalised lift, c·(d − b)/(1 − b) = {chosen_score:.3}, on the peeling trajectory: step {chosen} of {} (coverage {:.1}%, density {:.1}%, base rate {:.1}%)",
+        trajectory.len() - 1,
+        peeling[chosen].coverage * 100.0,
+        peeling[chosen].density * 100.0,
+        base * 100.0
+    );
+    let mut pasting = Vec::new();
+    let mut dropped = Vec::new();
+    let (mut b, mut n, mut h) = trajectory[chosen].clone();
     // Paste.
     loop {
         let density = h as f64 / n as f64;
@@ -334,6 +469,7 @@ fn find_box(
                 b = c;
                 n = cn;
                 h = ch;
+                pasting.push(step(data, &b, full, n, h));
             }
             _ => break,
         }
@@ -342,7 +478,7 @@ fn find_box(
     loop {
         let density = h as f64 / n as f64;
         let rs = restrictions(&b, full);
-        let mut cheapest: Option<(f64, Bounds, usize, usize)> = None;
+        let mut cheapest: Option<(f64, Bounds, usize, usize, &Restriction)> = None;
         for r in &rs {
             let mut c = b.clone();
             c.lo[r.dim] = full.lo[r.dim];
@@ -350,11 +486,36 @@ fn find_box(
             let (cn, ch) = data.count(&c, rows);
             let cd = ch as f64 / cn as f64;
             if cheapest.as_ref().is_none_or(|x| cd > x.0) {
-                cheapest = Some((cd, c, cn, ch));
+                cheapest = Some((cd, c, cn, ch, r));
             }
         }
         match cheapest {
-            Some((cd, c, cn, ch)) if cd >= density * 0.98 || rs.len() > p.max_restrictions => {
+            Some((cd, c, cn, ch, r))
+                if cd >= density * SIMPLIFY_KEEP || rs.len() > p.max_restrictions =>
+            {
+                let reason = if cd >= density * SIMPLIFY_KEEP {
+                    format!(
+                        "costs less than {:.0}% of the density",
+                        (1.0 - SIMPLIFY_KEEP) * 100.0
+                    )
+                } else {
+                    format!(
+                        "the cheapest of {} restrictions, more than the {} a box keeps",
+                        rs.len(),
+                        p.max_restrictions
+                    )
+                };
+                dropped.push(Dropped {
+                    limit: Limit {
+                        dim: r.dim,
+                        lower: r.lower,
+                        upper: r.upper,
+                    },
+                    density_before: density,
+                    density_after: cd,
+                    density_cost: density - cd,
+                    reason,
+                });
                 b = c;
                 n = cn;
                 h = ch;
@@ -362,8 +523,20 @@ fn find_box(
             _ => break,
         }
     }
-    b
+    let trace = Trace {
+        peeling,
+        chosen,
+        chosen_score,
+        why,
+        pasting,
+        dropped,
+    };
+    (b, trace)
 }
+
+/// Simplification drops a restriction when the box without it keeps at least
+/// this share of its density.
+pub const SIMPLIFY_KEEP: f64 = 0.98;
 
 /// P(X ≥ k) for X ~ Binomial(n, p), as I_p(k, n − k + 1) (the regularised
 /// incomplete beta; Abramowitz & Stegun 26.5.24).
@@ -377,11 +550,39 @@ pub fn binomial_tail(n: usize, k: usize, p: f64) -> f64 {
     crate::dist::beta_cdf(k as f64, (n - k + 1) as f64, p)
 }
 
-/// One box in plain words: "fails in 87% of draws where de readiness ≤ 0.55
+/// A box limit to four significant digits, rounded outward (a lower bound
+/// down, an upper bound up), so the printed box contains the box found and
+/// "≥ 0.5049" is not shortened to a "≥ 0.5" that, applied literally, holds
+/// other draws. Whole-number digits are never rounded away.
+///
+/// Unit: the parameter's. Example: lower 0.504873 → "0.5048", upper 0.504873
+/// → "0.5049", lower 12 → "12", upper 1234.56 → "1235", lower 0.1 → "0.1".
+pub fn limit_text(x: f64, lower: bool) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).max(0);
+    let scale = 10f64.powi(digits);
+    let y = x * scale;
+    let r = if (y - y.round()).abs() <= 1e-9 * y.abs().max(1.0) {
+        y.round()
+    } else if lower {
+        y.floor()
+    } else {
+        y.ceil()
+    };
+    let s = format!("{:.*}", digits as usize, r / scale);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// One box in plain words: "fails in 87.0% of draws where de readiness ≤ 0.55
 /// and ru red line X holds; covers 71% of failures (12% of draws)".
 /// `binary[d]` marks yes/no parameters (red lines: 1 = holds).
 pub fn describe(b: &PrimBox, names: &[String], binary: &[bool], outcome: &str) -> String {
-    let fmt = guarantor_model::number::fmt;
     let parts: Vec<String> = b
         .restrictions
         .iter()
@@ -392,17 +593,19 @@ pub fn describe(b: &PrimBox, names: &[String], binary: &[bool], outcome: &str) -
                 let stem = name.strip_suffix(" holds").unwrap_or(name);
                 format!("{stem} {}", if holds { "holds" } else { "is relaxed" })
             } else {
+                let lo = |l| limit_text(l, true);
+                let hi = |u| limit_text(u, false);
                 match (r.lower, r.upper) {
-                    (Some(l), Some(u)) => format!("{} ≤ {name} ≤ {}", fmt(l), fmt(u)),
-                    (Some(l), None) => format!("{name} ≥ {}", fmt(l)),
-                    (None, Some(u)) => format!("{name} ≤ {}", fmt(u)),
+                    (Some(l), Some(u)) => format!("{} ≤ {name} ≤ {}", lo(l), hi(u)),
+                    (Some(l), None) => format!("{name} ≥ {}", lo(l)),
+                    (None, Some(u)) => format!("{name} ≤ {}", hi(u)),
                     (None, None) => name.clone(),
                 }
             }
         })
         .collect();
     format!(
-        "{outcome} in {:.0}% of draws where {}; covers {:.0}% of {outcome_noun} ({:.0}% of draws)",
+        "{outcome} in {:.1}% of draws where {}; covers {:.0}% of {outcome_noun} ({:.0}% of draws)",
         b.density * 100.0,
         parts.join(" and "),
         b.coverage * 100.0,
@@ -441,6 +644,14 @@ mod tests {
             mass: 0.12,
             draws: 120,
             hits: 104,
+            trace: Trace {
+                peeling: vec![],
+                chosen: 0,
+                chosen_score: 0.0,
+                why: String::new(),
+                pasting: vec![],
+                dropped: vec![],
+            },
         };
         let names = vec![
             "de readiness".to_string(),
@@ -448,9 +659,23 @@ mod tests {
         ];
         assert_eq!(
             describe(&b, &names, &[false, true], "fails"),
-            "fails in 87% of draws where de readiness ≤ 0.55 and ru red line no_air_policing holds; \
+            "fails in 87.0% of draws where de readiness ≤ 0.55 and ru red line no_air_policing holds; \
              covers 71% of failures (12% of draws)"
         );
+    }
+
+    #[test]
+    fn limits_keep_four_significant_digits_rounded_outward() {
+        assert_eq!(limit_text(0.504873, true), "0.5048");
+        assert_eq!(limit_text(0.504873, false), "0.5049");
+        assert_eq!(limit_text(0.5049, true), "0.5049");
+        assert_eq!(limit_text(0.1, false), "0.1");
+        assert_eq!(limit_text(12.0, true), "12");
+        assert_eq!(limit_text(1234.56, false), "1235");
+        assert_eq!(limit_text(123456.7, true), "123456");
+        assert_eq!(limit_text(-0.0123456, true), "-0.01235");
+        assert_eq!(choice_score(0.75, 1.0, 0.4), 0.75);
+        assert!((choice_score(0.9, 0.6, 0.4) - 0.3).abs() < 1e-12);
     }
 
     #[test]

@@ -34,6 +34,25 @@ impl Estimate {
     }
 }
 
+/// Standard error of a proportion from R independent replicates (replicated
+/// Latin hypercube sampling; Iman 1981; Owen 1997): with p_r the proportion in
+/// replicate r and p̄ their mean, SE = √(Σ_r (p_r − p̄)² / (R(R − 1))). Unlike
+/// the Monte Carlo formula it is not an upper bound: it measures the LHS
+/// variance itself (replicates differing in size by one draw are treated as
+/// equal).
+///
+/// Unit: probability. Example: two replicates with p = 0.2 and 0.4 → p̄ = 0.3,
+/// SE = √(0.02/2) = 0.1. Fewer than two replicates: None.
+pub fn replicated_se(proportions: &[f64]) -> Option<f64> {
+    let r = proportions.len();
+    if r < 2 {
+        return None;
+    }
+    let mean = proportions.iter().sum::<f64>() / r as f64;
+    let ss = proportions.iter().map(|p| (p - mean).powi(2)).sum::<f64>();
+    Some((ss / (r * (r - 1)) as f64).sqrt())
+}
+
 /// Quantile `q` of sorted data by linear interpolation between order
 /// statistics (Hyndman & Fan 1996, type 7, the default of R and NumPy).
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
@@ -68,6 +87,9 @@ pub struct PackageRobustness {
     pub accepted: BTreeMap<String, Estimate>,
     /// Feasible and acceptable to every required actor.
     pub passes: Estimate,
+    /// The standard error of `passes` from independent Latin hypercube
+    /// replicates (`--replicates R`, R ≥ 2), see [`replicated_se`].
+    pub passes_se_replicated: Option<f64>,
     pub cost_per_year: CostQuantiles,
     pub expected_deterrence: f64,
     /// Passed in the deterministic run.
@@ -81,141 +103,328 @@ struct Outcome {
     passes: bool,
     /// Parallel to the required actors.
     accepted: Vec<bool>,
+    /// Parallel to the required actors; empty unless margins are kept.
+    margins: Vec<f64>,
     cost: f64,
     deterrence: f64,
 }
 
-fn outcome(v: &PackageVerdict, required: &[String]) -> Outcome {
+fn outcome(v: &PackageVerdict, required: &[String], keep_margins: bool) -> Outcome {
     Outcome {
         feasible: v.feasible,
         passes: v.passes,
         accepted: required.iter().map(|a| v.acceptance[a].accepts).collect(),
+        margins: if keep_margins {
+            required.iter().map(|a| v.acceptance[a].margin).collect()
+        } else {
+            Vec::new()
+        },
         cost: v.cost_per_year,
         deterrence: v.deterrence,
     }
 }
 
-/// The packages under study and what the draws said about each.
+/// What the draws said about one package, draw by draw (draw i at index i).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PackageDraws {
+    pub passes: Vec<bool>,
+    pub feasible: Vec<bool>,
+    /// Cost per year, in the scenario's currency.
+    pub cost: Vec<f64>,
+    pub deterrence: Vec<f64>,
+    /// Draws in which each required actor accepts.
+    pub accepted: Vec<usize>,
+    /// Per draw, per required actor (draw-major): whether the actor accepts.
+    pub accepts: Vec<bool>,
+    /// Same layout, kept only for the experiments table: the actor's margin
+    /// (utility − reservation).
+    pub margins: Vec<f64>,
+}
+
+impl PackageDraws {
+    /// Draws seen.
+    pub fn len(&self) -> usize {
+        self.passes.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.passes.is_empty()
+    }
+    fn push(&mut self, o: Outcome, keep: bool) {
+        if self.accepted.len() < o.accepted.len() {
+            self.accepted.resize(o.accepted.len(), 0);
+        }
+        for (a, &acc) in o.accepted.iter().enumerate() {
+            self.accepted[a] += usize::from(acc);
+        }
+        self.accepts.extend_from_slice(&o.accepted);
+        if keep {
+            self.margins.extend_from_slice(&o.margins);
+        }
+        self.passes.push(o.passes);
+        self.feasible.push(o.feasible);
+        self.cost.push(o.cost);
+        self.deterrence.push(o.deterrence);
+    }
+}
+
+/// What a study keeps of a package's deterministic verdict (a whole verdict,
+/// with its allocation, is far larger, and thousands are screened).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsWritten {
+    pub label: String,
+    pub options: BTreeMap<String, String>,
+    /// Passed in the deterministic run.
+    pub passes: bool,
+}
+
+impl AsWritten {
+    pub fn of(v: &PackageVerdict) -> AsWritten {
+        AsWritten {
+            label: v.label.clone(),
+            options: v.options.clone(),
+            passes: v.passes,
+        }
+    }
+}
+
+/// A package under study: its choice, its deterministic verdict and rank, and
+/// what the draws evaluated so far said about it.
 #[derive(Debug, Clone)]
-pub struct RobustRun {
-    pub ranking: Vec<PackageRobustness>,
-    /// `passes[k][i]`: package `ranking[k]` passed in draw i.
-    pub passes: Vec<Vec<bool>>,
-    /// `values[i]`: the parameter values of draw i.
+pub struct Candidate {
+    pub choice: Choice,
+    pub verdict: AsWritten,
+    /// 1-based rank in the deterministic run (0: not in it).
+    pub deterministic_rank: usize,
+    pub draws: PackageDraws,
+}
+
+/// Draws shared by every candidate: candidate k's draw i is always draw i of
+/// the plan (common random numbers), so packages are compared on the same
+/// draws and a package's estimate only grows as draws are added.
+pub struct Study<'a> {
+    base: &'a Scenario,
+    space: &'a Space,
+    plan: &'a Plan,
+    cache: &'a SolveCache,
+    /// Required actors, sorted.
+    pub required: Vec<String>,
+    /// Keep per-draw actor verdicts and margins (for the experiments table).
+    keep_actors: bool,
+    /// `values[i]`: the parameter values of draw i, for the draws evaluated so far.
     pub values: Vec<Vec<f64>>,
-    /// Choices parallel to `ranking`.
-    pub choices: Vec<Choice>,
+    pub candidates: Vec<Candidate>,
 }
 
 /// Draws per chunk: results are folded chunk by chunk, in draw order.
 const CHUNK: usize = 256;
 
-/// Evaluate `choices` (with their deterministic verdicts) on every draw of `plan`.
+impl<'a> Study<'a> {
+    pub fn new(
+        base: &'a Scenario,
+        space: &'a Space,
+        plan: &'a Plan,
+        cache: &'a SolveCache,
+        candidates: Vec<(Choice, AsWritten, usize)>,
+        keep_actors: bool,
+    ) -> Study<'a> {
+        let mut required: Vec<String> = base.parameters.required_acceptance.clone();
+        required.sort();
+        required.dedup();
+        Study {
+            base,
+            space,
+            plan,
+            cache,
+            required,
+            keep_actors,
+            values: Vec::new(),
+            candidates: candidates
+                .into_iter()
+                .map(|(choice, verdict, r)| Candidate {
+                    choice,
+                    verdict,
+                    deterministic_rank: r,
+                    draws: PackageDraws::default(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Draws evaluated so far.
+    pub fn evaluated(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Evaluate candidates `ids` on draws `evaluated()..upto`; each must have
+    /// seen exactly the draws evaluated so far. Other candidates stay where
+    /// they are (they drop out of the study). `progress` gets one step per draw.
+    pub fn extend(
+        &mut self,
+        ids: &[usize],
+        upto: usize,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<(), Error> {
+        let from = self.values.len();
+        let upto = upto.min(self.plan.n);
+        if let Some(&k) = ids
+            .iter()
+            .find(|&&k| self.candidates[k].draws.len() != from)
+        {
+            return Err(Error::Options(format!(
+                "internal: package {} has seen {} draws, not {from}",
+                self.candidates[k].verdict.label,
+                self.candidates[k].draws.len()
+            )));
+        }
+        let choices: Vec<Choice> = ids
+            .iter()
+            .map(|&k| self.candidates[k].choice.clone())
+            .collect();
+        let keep = self.keep_actors;
+        let mut start = from;
+        while start < upto {
+            let end = (start + CHUNK).min(upto);
+            let chunk: Vec<(Vec<f64>, Vec<Outcome>)> = (start..end)
+                .into_par_iter()
+                .map(|i| {
+                    let vals = self.space.values(&self.plan.draw(i));
+                    let s = self.space.scenario(self.base, &vals);
+                    let verdicts =
+                        evaluate_choices_cached(&s, &choices, self.cache).map_err(|e| {
+                            Error::Engine {
+                                what: format!("draw {i}"),
+                                message: e.to_string(),
+                            }
+                        })?;
+                    progress(1);
+                    Ok((
+                        vals,
+                        verdicts
+                            .iter()
+                            .map(|v| outcome(v, &self.required, keep))
+                            .collect(),
+                    ))
+                })
+                .collect::<Result<_, Error>>()?;
+            for (vals, outs) in chunk {
+                for (&k, o) in ids.iter().zip(outs) {
+                    self.candidates[k].draws.push(o, keep);
+                }
+                self.values.push(vals);
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Candidate `k`'s robustness over the draws it has seen (rank 0: unranked).
+    pub fn robustness(&self, k: usize) -> PackageRobustness {
+        robustness(&self.candidates[k], &self.required, self.plan)
+    }
+}
+
+/// One package's robustness from its draws (rank left 0).
+fn robustness(c: &Candidate, required: &[String], plan: &Plan) -> PackageRobustness {
+    let d = &c.draws;
+    let n = d.len();
+    let passes_se_replicated = if plan.replicates >= 2 && n == plan.n {
+        let ps: Vec<f64> = (0..plan.replicates)
+            .map(|r| {
+                let (a, b) = plan.replicate_bounds(r);
+                d.passes[a..b].iter().filter(|&&x| x).count() as f64 / (b - a).max(1) as f64
+            })
+            .collect();
+        replicated_se(&ps)
+    } else {
+        None
+    };
+    let mut costs = d.cost.clone();
+    costs.sort_by(f64::total_cmp);
+    PackageRobustness {
+        rank: 0,
+        deterministic_rank: c.deterministic_rank,
+        label: c.verdict.label.clone(),
+        options: c.verdict.options.clone(),
+        feasible: Estimate::proportion(d.feasible.iter().filter(|&&f| f).count(), n),
+        accepted: required
+            .iter()
+            .enumerate()
+            .map(|(a, name)| {
+                (
+                    name.clone(),
+                    Estimate::proportion(d.accepted.get(a).copied().unwrap_or(0), n),
+                )
+            })
+            .collect(),
+        passes: Estimate::proportion(d.passes.iter().filter(|&&f| f).count(), n),
+        passes_se_replicated,
+        cost_per_year: CostQuantiles {
+            p5: quantile_sorted(&costs, 0.05),
+            p50: quantile_sorted(&costs, 0.5),
+            p95: quantile_sorted(&costs, 0.95),
+        },
+        expected_deterrence: d.deterrence.iter().sum::<f64>() / n as f64,
+        passes_as_written: c.verdict.passes,
+    }
+}
+
+/// The packages under study and what the draws said about each, in robust order.
+#[derive(Debug, Clone)]
+pub struct RobustRun {
+    pub ranking: Vec<PackageRobustness>,
+    /// Parallel to `ranking`: every draw's outcome.
+    pub draws: Vec<PackageDraws>,
+    /// `values[i]`: the parameter values of draw i.
+    pub values: Vec<Vec<f64>>,
+    /// Choices parallel to `ranking`.
+    pub choices: Vec<Choice>,
+    /// Required actors, sorted (the order of `PackageDraws::accepts`).
+    pub required: Vec<String>,
+}
+
+impl RobustRun {
+    /// Rank candidates `ids` of a study (each must have seen every draw).
+    pub fn from_study(study: Study<'_>, ids: &[usize]) -> RobustRun {
+        let required = study.required.clone();
+        let mut rows: Vec<(PackageRobustness, usize)> = ids
+            .iter()
+            .map(|&k| (robustness(&study.candidates[k], &required, study.plan), k))
+            .collect();
+        rows.sort_by(|a, b| robust_order(&a.0, &b.0));
+        let mut candidates: Vec<Option<Candidate>> =
+            study.candidates.into_iter().map(Some).collect();
+        let mut out = RobustRun {
+            ranking: Vec::with_capacity(rows.len()),
+            draws: Vec::with_capacity(rows.len()),
+            values: study.values,
+            choices: Vec::with_capacity(rows.len()),
+            required,
+        };
+        for (i, (mut r, k)) in rows.into_iter().enumerate() {
+            let c = candidates[k].take().expect("each candidate ranked once");
+            r.rank = i + 1;
+            out.ranking.push(r);
+            out.draws.push(c.draws);
+            out.choices.push(c.choice);
+        }
+        out
+    }
+}
+
+/// Evaluate `choices` (with their deterministic verdicts and ranks) on every
+/// draw of `plan`.
 pub fn run(
     base: &Scenario,
     space: &Space,
     plan: &Plan,
-    choices: &[(Choice, PackageVerdict, usize)],
+    choices: &[(Choice, AsWritten, usize)],
     cache: &SolveCache,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<RobustRun, Error> {
-    let mut required: Vec<String> = base.parameters.required_acceptance.clone();
-    required.sort();
-    required.dedup();
-    let k = choices.len();
-    let just_choices: Vec<Choice> = choices.iter().map(|c| c.0.clone()).collect();
-    let mut feasible = vec![0usize; k];
-    let mut passes_n = vec![0usize; k];
-    let mut accepted = vec![vec![0usize; required.len()]; k];
-    let mut costs: Vec<Vec<f64>> = vec![Vec::with_capacity(plan.n); k];
-    let mut deterrence = vec![0.0f64; k];
-    let mut passes: Vec<Vec<bool>> = vec![Vec::with_capacity(plan.n); k];
-    let mut values: Vec<Vec<f64>> = Vec::with_capacity(plan.n);
-    let mut start = 0;
-    while start < plan.n {
-        let end = (start + CHUNK).min(plan.n);
-        let chunk: Vec<(Vec<f64>, Vec<Outcome>)> = (start..end)
-            .into_par_iter()
-            .map(|i| {
-                let vals = space.values(&plan.draw(i));
-                let s = space.scenario(base, &vals);
-                let verdicts = evaluate_choices_cached(&s, &just_choices, cache).map_err(|e| {
-                    Error::Engine {
-                        what: format!("draw {i}"),
-                        message: e.to_string(),
-                    }
-                })?;
-                progress(1);
-                Ok((
-                    vals,
-                    verdicts.iter().map(|v| outcome(v, &required)).collect(),
-                ))
-            })
-            .collect::<Result<_, Error>>()?;
-        for (vals, outs) in chunk {
-            for (j, o) in outs.into_iter().enumerate() {
-                feasible[j] += usize::from(o.feasible);
-                passes_n[j] += usize::from(o.passes);
-                for (a, &acc) in o.accepted.iter().enumerate() {
-                    accepted[j][a] += usize::from(acc);
-                }
-                costs[j].push(o.cost);
-                deterrence[j] += o.deterrence;
-                passes[j].push(o.passes);
-            }
-            values.push(vals);
-        }
-        start = end;
-    }
-    let n = plan.n;
-    let mut ranking: Vec<(PackageRobustness, Vec<bool>, Choice)> = choices
-        .iter()
-        .enumerate()
-        .map(|(j, (choice, v, det_rank))| {
-            let mut c = costs[j].clone();
-            c.sort_by(f64::total_cmp);
-            (
-                PackageRobustness {
-                    rank: 0,
-                    deterministic_rank: *det_rank,
-                    label: v.label.clone(),
-                    options: v.options.clone(),
-                    feasible: Estimate::proportion(feasible[j], n),
-                    accepted: required
-                        .iter()
-                        .zip(&accepted[j])
-                        .map(|(a, &h)| (a.clone(), Estimate::proportion(h, n)))
-                        .collect(),
-                    passes: Estimate::proportion(passes_n[j], n),
-                    cost_per_year: CostQuantiles {
-                        p5: quantile_sorted(&c, 0.05),
-                        p50: quantile_sorted(&c, 0.5),
-                        p95: quantile_sorted(&c, 0.95),
-                    },
-                    expected_deterrence: deterrence[j] / n as f64,
-                    passes_as_written: v.passes,
-                },
-                std::mem::take(&mut passes[j]),
-                choice.clone(),
-            )
-        })
-        .collect();
-    ranking.sort_by(|a, b| robust_order(&a.0, &b.0));
-    for (i, r) in ranking.iter_mut().enumerate() {
-        r.0.rank = i + 1;
-    }
-    let mut out = RobustRun {
-        ranking: Vec::with_capacity(k),
-        passes: Vec::with_capacity(k),
-        values,
-        choices: Vec::with_capacity(k),
-    };
-    for (r, p, c) in ranking {
-        out.ranking.push(r);
-        out.passes.push(p);
-        out.choices.push(c);
-    }
-    Ok(out)
+    let mut study = Study::new(base, space, plan, cache, choices.to_vec(), false);
+    let ids: Vec<usize> = (0..choices.len()).collect();
+    study.extend(&ids, plan.n, progress)?;
+    Ok(RobustRun::from_study(study, &ids))
 }
 
 /// Robust order: P(feasible and acceptable) ↓, then expected deterrence ↓,
@@ -240,6 +449,13 @@ mod tests {
         assert_eq!(quantile_sorted(&x, 0.0), 1.0);
         assert_eq!(quantile_sorted(&x, 1.0), 5.0);
         assert!((quantile_sorted(&x, 0.05) - 1.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn replicated_standard_error_matches_the_worked_example() {
+        assert!((replicated_se(&[0.2, 0.4]).unwrap() - 0.1).abs() < 1e-12);
+        assert_eq!(replicated_se(&[0.3, 0.3, 0.3]), Some(0.0));
+        assert_eq!(replicated_se(&[0.5]), None);
     }
 
     #[test]

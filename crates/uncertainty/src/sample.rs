@@ -22,6 +22,10 @@ pub enum Purpose {
     Saltelli = 3,
     /// One bootstrap replicate.
     Bootstrap = 4,
+    /// The scramble of one dimension of the Sobol' sequence.
+    SobolScramble = 5,
+    /// One Morris trajectory.
+    Morris = 6,
 }
 
 /// The random stream for (seed, purpose, index).
@@ -80,44 +84,102 @@ pub struct Plan {
     pub seed: u64,
     pub n: usize,
     pub factors: usize,
-    /// LHS only: `strata[f][i]` = the stratum of factor f used by draw i.
+    /// Latin hypercube only: the draws are split into this many independent
+    /// Latin hypercubes (replicates), draws `replicate_bounds(r)` each; 1: one.
+    pub replicates: usize,
+    /// LHS only: `strata[f][i]` = the stratum of factor f used by draw i,
+    /// within its replicate.
     strata: Vec<Vec<u32>>,
 }
 
 impl Plan {
     pub fn new(sampler: Sampler, seed: u64, n: usize, factors: usize) -> Plan {
-        let strata = match sampler {
-            Sampler::Mc => Vec::new(),
-            Sampler::Lhs => (0..factors)
-                .map(|f| {
-                    // Fisher–Yates shuffle of 0..n from the factor's own stream.
-                    let mut rng = stream(seed, Purpose::LhsPermutation, f as u64);
-                    let mut p: Vec<u32> = (0..n as u32).collect();
-                    for i in (1..n).rev() {
-                        p.swap(i, index_below(&mut rng, i + 1));
-                    }
-                    p
-                })
-                .collect(),
+        Plan::replicated(sampler, seed, n, factors, 1)
+    }
+
+    /// `replicates` independent Latin hypercubes of about n/replicates draws
+    /// each (the sampler must be LHS; Monte Carlo draws are independent anyway).
+    pub fn replicated(
+        sampler: Sampler,
+        seed: u64,
+        n: usize,
+        factors: usize,
+        replicates: usize,
+    ) -> Plan {
+        let replicates = match sampler {
+            Sampler::Mc => 1,
+            Sampler::Lhs => replicates.clamp(1, n.max(1)),
         };
-        Plan {
+        let mut plan = Plan {
             sampler,
             seed,
             n,
             factors,
-            strata,
+            replicates,
+            strata: Vec::new(),
+        };
+        if sampler == Sampler::Lhs {
+            plan.strata = (0..factors)
+                .map(|f| {
+                    let mut col = Vec::with_capacity(n);
+                    for r in 0..replicates {
+                        let (a, b) = plan.replicate_bounds(r);
+                        // Fisher–Yates shuffle of 0..len from the (factor,
+                        // replicate) stream; replicate 0 uses the factor's own.
+                        let key = f as u64 | ((r as u64) << 32);
+                        let mut rng = stream(seed, Purpose::LhsPermutation, key);
+                        let len = b - a;
+                        let mut p: Vec<u32> = (0..len as u32).collect();
+                        for i in (1..len).rev() {
+                            p.swap(i, index_below(&mut rng, i + 1));
+                        }
+                        col.extend(p);
+                    }
+                    col
+                })
+                .collect();
         }
+        plan
+    }
+
+    /// Draws of replicate r: [⌊r·n/R⌋, ⌊(r + 1)·n/R⌋).
+    ///
+    /// Example: n = 10, R = 3 → [0, 3), [3, 6), [6, 10).
+    pub fn replicate_bounds(&self, r: usize) -> (usize, usize) {
+        (
+            r * self.n / self.replicates,
+            (r + 1) * self.n / self.replicates,
+        )
+    }
+
+    /// The replicate draw `i` belongs to.
+    pub fn replicate_of(&self, i: usize) -> usize {
+        let mut r = i * self.replicates / self.n.max(1);
+        while r + 1 < self.replicates && self.replicate_bounds(r + 1).0 <= i {
+            r += 1;
+        }
+        while r > 0 && self.replicate_bounds(r).0 > i {
+            r -= 1;
+        }
+        r
     }
 
     /// The uniform quantiles of draw `i`, one per factor.
     pub fn draw(&self, i: usize) -> Vec<f64> {
         let mut rng = stream(self.seed, Purpose::Draw, i as u64);
+        let len = match self.sampler {
+            Sampler::Mc => 0,
+            Sampler::Lhs => {
+                let (a, b) = self.replicate_bounds(self.replicate_of(i));
+                b - a
+            }
+        };
         (0..self.factors)
             .map(|f| {
                 let v = uniform(&mut rng);
                 match self.sampler {
                     Sampler::Mc => v,
-                    Sampler::Lhs => (self.strata[f][i] as f64 + v) / self.n as f64,
+                    Sampler::Lhs => (self.strata[f][i] as f64 + v) / len as f64,
                 }
             })
             .collect()
@@ -135,6 +197,31 @@ mod tests {
         assert_ne!(a, uniform(&mut stream(7, Purpose::Draw, 4)));
         assert_ne!(a, uniform(&mut stream(8, Purpose::Draw, 3)));
         assert_ne!(a, uniform(&mut stream(7, Purpose::Saltelli, 3)));
+    }
+
+    #[test]
+    fn replicates_are_latin_hypercubes_of_their_own() {
+        let p = Plan::replicated(Sampler::Lhs, 4, 10, 2, 3);
+        assert_eq!(
+            (0..3).map(|r| p.replicate_bounds(r)).collect::<Vec<_>>(),
+            vec![(0, 3), (3, 6), (6, 10)]
+        );
+        let of: Vec<usize> = (0..10).map(|i| p.replicate_of(i)).collect();
+        assert_eq!(of, vec![0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
+        for r in 0..3 {
+            let (a, b) = p.replicate_bounds(r);
+            for f in 0..2 {
+                let mut cells: Vec<usize> = (a..b)
+                    .map(|i| (p.draw(i)[f] * (b - a) as f64) as usize)
+                    .collect();
+                cells.sort_unstable();
+                assert_eq!(cells, (0..b - a).collect::<Vec<_>>());
+            }
+        }
+        // One replicate is the plain Latin hypercube.
+        let one = Plan::replicated(Sampler::Lhs, 4, 10, 2, 1);
+        let plain = Plan::new(Sampler::Lhs, 4, 10, 2);
+        assert_eq!(one.draw(7), plain.draw(7));
     }
 
     #[test]
