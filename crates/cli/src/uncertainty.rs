@@ -16,12 +16,12 @@ use guarantor_uncertainty::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::common::{Failure, check_threads, emit, load, parse_choice};
+use crate::common::{Failure, ScenarioArgs, check_threads, emit, parse_choice, what_if_header};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario file (default: the embedded scenario).
-    file: Option<PathBuf>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
     /// Number of draws.
     #[arg(long, default_value_t = 1000)]
     draws: usize,
@@ -153,7 +153,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         ..Options::default()
     };
     guarantor_uncertainty::check_options(&o).map_err(|e| Failure(format!("error: {e}")))?;
-    let mut s = load(a.file.as_ref())?;
+    let (mut s, what_ifs) = a.scenario.load_with_what_ifs()?;
     if a.all_red_lines {
         s = guarantor_uncertainty::with_all_red_lines(&s);
     }
@@ -163,8 +163,14 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         written = t.write(x)?;
     }
     if a.json {
-        emit(&format!("{}\n", uncertainty_json(&r)));
+        let mut out = serde_json::to_value(&r).expect("the report serialises");
+        out["what_if"] = serde_json::json!(what_ifs);
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&out).expect("plain JSON")
+        ));
     } else {
+        emit(&what_if_header(&what_ifs));
         emit(&uncertainty_text(&r, 10));
         emit(&written);
     }
@@ -316,10 +322,6 @@ pub fn run_uncertainty(s: &Scenario, o: &Options, json: bool) -> Result<Report, 
         analyse(s, o, &())
     };
     result.map_err(|e| format!("error: {e}"))
-}
-
-pub fn uncertainty_json(r: &Report) -> String {
-    serde_json::to_string_pretty(r).expect("the report serialises")
 }
 
 fn pct(p: f64) -> String {
