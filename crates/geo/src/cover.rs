@@ -174,7 +174,13 @@ pub fn cover(req: &CoverRequest<'_>) -> Result<Covering, GeoError> {
         }
     }
     let (_, _, c) = best.expect("nine phases were tried");
+    // Rounding in the boolean operations can leave a few m² or a -0.
     let uncovered_area = multi_area_km2(&proj, &c.uncovered);
+    let uncovered_area = if uncovered_area > 0.0 {
+        uncovered_area
+    } else {
+        0.0
+    };
     Ok(Covering {
         stations: c
             .centres
