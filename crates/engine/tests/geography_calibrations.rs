@@ -200,31 +200,17 @@ fn the_hostile_outlines_reproduce_the_reference_distances() {
     }
 }
 
-/// Sky Shield (reference note §3): about 120 European fighters covering
-/// Kyiv, western Ukraine, the three operating nuclear plants, Odesa and
-/// Lviv, pilots more than 200 km from Russian territory, flying from
-/// Poland and Romania. The geometry used:
-///
-/// * area: Ukraine west of 31.6° E ([`western_ukraine`]);
-/// * stand-off 200 km from Russia, Crimea and the occupied mainland;
-/// * engagement radius R = 200 km [EST]: a two-ship cued by airborne early
-///   warning reaches a cruise missile or drone within about 13 min at
-///   900 km/h;
-/// * bases: Rzeszów-Jasionka and Łask (PL), Câmpia Turzii and Mihail
-///   Kogălniceanu (RO) ([src] coordinates), the nearest within an 800 km
-///   combat radius serving each station;
-/// * F-16-class fighter: 780 km/h cruise [EST], 2.5 h unrefuelled [src],
-///   3 h turnaround [src], one refuelling per sortie adding 1 h [computed],
-///   2.5 t a refuelling [EST]; tanker 60 t per sortie, 8 h on station [EST];
-/// * two-ship stations 24 h a day, at most 1.5 sorties per aircraft a day
-///   [EST], availability 0.7 (Polish F-16s ~70% ready, CSIS [src]; the
-///   scenario default of 0.6 gives 142, just above the range), no
-///   quick-reaction alert on top.
-///
-/// Result: 7 stations cover the area entirely (2 pulled back to keep the
-/// stand-off), 85 mission-ready aircraft, 85 ÷ 0.7 → 122 deployed.
-#[test]
-fn sky_shield_needs_100_to_140_fighters() {
+struct SkyShield {
+    covering: guarantor_geo::cover::Covering,
+    bases: [Base; 4],
+    aircraft: AircraftType,
+    tanker: TankerSupport,
+    plan: PatrolPlan,
+    derivation: guarantor_engine::sizing::geography::PatrolDerivation,
+}
+
+/// The Sky Shield geometry and aircraft (see the test below).
+fn sky_shield() -> SkyShield {
     let zone = western_ukraine();
     let hostile = [russia(), crimea(), occupied_mainland()];
     let covering = cover(&CoverRequest {
@@ -266,7 +252,50 @@ fn sky_shield_needs_100_to_140_fighters() {
         availability: 0.7,
         qra_aircraft: 0.0,
     };
-    let d = size_patrol(&covering, &bases, &aircraft, Some(&tanker), &plan).unwrap();
+    let derivation = size_patrol(&covering, &bases, &aircraft, Some(&tanker), &plan).unwrap();
+    SkyShield {
+        covering,
+        bases,
+        aircraft,
+        tanker,
+        plan,
+        derivation,
+    }
+}
+
+/// Sky Shield (reference note §3): about 120 European fighters covering
+/// Kyiv, western Ukraine, the three operating nuclear plants, Odesa and
+/// Lviv, pilots more than 200 km from Russian territory, flying from
+/// Poland and Romania. The geometry used:
+///
+/// * area: Ukraine west of 31.6° E ([`western_ukraine`]);
+/// * stand-off 200 km from Russia, Crimea and the occupied mainland;
+/// * engagement radius R = 200 km [EST]: a two-ship cued by airborne early
+///   warning reaches a cruise missile or drone within about 13 min at
+///   900 km/h;
+/// * bases: Rzeszów-Jasionka and Łask (PL), Câmpia Turzii and Mihail
+///   Kogălniceanu (RO) ([src] coordinates), the nearest within an 800 km
+///   combat radius serving each station;
+/// * F-16-class fighter: 780 km/h cruise [EST], 2.5 h unrefuelled [src],
+///   3 h turnaround [src], one refuelling per sortie adding 1 h [computed],
+///   2.5 t a refuelling [EST]; tanker 60 t per sortie, 8 h on station [EST];
+/// * two-ship stations 24 h a day, at most 1.5 sorties per aircraft a day
+///   [EST], availability 0.7 (Polish F-16s ~70% ready, CSIS [src]; the
+///   scenario default of 0.6 gives 142, just above the range), no
+///   quick-reaction alert on top.
+///
+/// Result: 7 stations cover the area entirely (2 pulled back to keep the
+/// stand-off), 85 mission-ready aircraft, 85 ÷ 0.7 → 122 deployed.
+#[test]
+fn sky_shield_needs_100_to_140_fighters() {
+    let SkyShield {
+        covering,
+        bases,
+        aircraft,
+        tanker,
+        plan,
+        derivation: d,
+    } = sky_shield();
     eprintln!(
         "Sky Shield: zone {:.0} km², {} stations ({} pulled back, {} dropped), uncovered {:.0} km² ({:.1}%), mean transit {:.0} km, mean time on station {:.2} h, {:.1} sorties/day, {:.1} ready, {} deployed, fuel {:.0} t/day, {} tanker orbits",
         d.zone_area_km2,
@@ -293,6 +322,7 @@ fn sky_shield_needs_100_to_140_fighters() {
             s.centre.lat, s.centre.lon, s.base, s.transit_km, s.time_on_station_h, s.ready_aircraft
         );
     }
+    assert_eq!(d.stations, 7);
     assert!(d.shortfalls.is_empty(), "{:?}", d.shortfalls);
     assert!(d.uncovered_area_km2 < 0.001 * d.zone_area_km2);
     // Every station by hand: transit t = km ÷ 780, on station
@@ -337,31 +367,17 @@ fn csis_safe_skies_24_on_duty_at_50_percent_is_48_deployed() {
     assert_eq!(air_policing_deployed(24.0, 0.5).unwrap(), 48.0);
 }
 
-/// OSCE SMM: ~700 monitors for ~500 km of contact line. A Donbas-like line
-/// from Shchastia (48.74 N, 39.23 E) south by Horlivka (48.30, 38.05) and
-/// Donetsk (48.00, 37.80) to the Sea of Azov east of Mariupol (47.10,
-/// 37.75) [EST waypoints], densified so that its length is read off the
-/// polyline, then scaled to 500 km: 1.4 monitors per km gives 700.
+/// OSCE SMM: ~700 monitors for ~500 km of contact line (≈ 1.4 per km).
+/// The line is measured on the polyline: two geodesic legs of 250 km (the
+/// second turning east), so 500 km × 1.4 = 700.
 #[test]
 fn osce_700_monitors_for_about_500_km_of_line() {
-    let line = Polyline::new(vec![
-        p(48.74, 39.23),
-        p(48.30, 38.05),
-        p(48.00, 37.80),
-        p(47.10, 37.75),
-    ])
-    .unwrap();
-    // 95.6 + 38.5 + 100.1 = ~234 km as the crow flies between waypoints;
-    // the real line winds about twice that. Density 700 ÷ 500 per km.
-    let per_km = 700.0 / 500.0;
-    let monitors = monitors_on_line(&line, per_km).unwrap();
-    assert!((monitors - line.length_km() * 1.4).abs() < 1e-9);
-    let five_hundred = Polyline::new(vec![
-        p(47.0, 37.5),
-        guarantor_geo::destination(p(47.0, 37.5), 0.0, 500.0),
-    ])
-    .unwrap();
-    let m = monitors_on_line(&five_hundred, per_km).unwrap();
+    let start = p(47.10, 37.75);
+    let bend = guarantor_geo::destination(start, 0.0, 250.0);
+    let end = guarantor_geo::destination(bend, 60.0, 250.0);
+    let line = Polyline::new(vec![start, bend, end]).unwrap();
+    assert!((line.length_km() - 500.0).abs() < 1e-6);
+    let m = monitors_on_line(&line, 700.0 / 500.0).unwrap();
     assert!((m - 700.0).abs() < 1e-6, "{m}");
 }
 
@@ -369,4 +385,143 @@ fn osce_700_monitors_for_about_500_km_of_line() {
 fn rule_of_thirds_on_a_derived_requirement() {
     // 120 fighters deployed on an indefinite commitment need 360 in the pool.
     assert_eq!(rotation_pool(120.0, 3.0), 360.0);
+}
+
+/// The Sky Shield calibration drawn on the basemap: the area, hostile
+/// territory, stations and their circles, bases, the defended places; SVG
+/// and (where Chromium is installed) a PNG under target/maps/.
+#[test]
+fn sky_shield_map_is_drawn_and_screenshotted() {
+    use guarantor_geo::basemap::Basemap;
+    use guarantor_geo::svg::{Map, MapCircle, MapPoint, MapZone, ZoneKind, render};
+    let SkyShield {
+        covering,
+        bases,
+        derivation,
+        ..
+    } = sky_shield();
+    let basemap = Basemap::ukraine().unwrap();
+    let zone = |name: &str, kind, z: Zone| MapZone {
+        name: name.into(),
+        kind,
+        ring: z.ring().to_vec(),
+    };
+    let places = [
+        ("Kyiv", 50.45, 30.52),
+        ("Lviv", 49.84, 24.03),
+        ("Odesa", 46.48, 30.72),
+        ("Rivne NPP", 51.33, 25.89),
+        ("Khmelnytskyi NPP", 50.30, 26.65),
+        ("South Ukraine NPP", 47.82, 31.22),
+    ];
+    let map = Map {
+        title: format!(
+            "Sky Shield calibration: {} CAP stations (R = 200 km, 200 km stand-off), {} fighters deployed",
+            derivation.stations, derivation.aircraft_deployed
+        ),
+        frame: [17.0, 43.5, 41.0, 53.5],
+        basemap: Some(&basemap),
+        zones: vec![
+            zone(
+                "Area to cover: Ukraine west of 31.6 E",
+                ZoneKind::Cover,
+                western_ukraine(),
+            ),
+            zone(
+                "Occupied mainland (EST line of contact)",
+                ZoneKind::Occupied,
+                occupied_mainland(),
+            ),
+        ],
+        uncovered: covering.uncovered.clone(),
+        stations: covering
+            .stations
+            .iter()
+            .enumerate()
+            .map(|(i, s)| MapCircle {
+                name: format!("CAP {}", i + 1),
+                circle: s.circle(),
+            })
+            .collect(),
+        bases: bases
+            .iter()
+            .map(|b| MapPoint {
+                name: b.name.clone(),
+                at: b.at,
+            })
+            .collect(),
+        places: places
+            .iter()
+            .map(|&(name, lat, lon)| MapPoint {
+                name: name.into(),
+                at: p(lat, lon),
+            })
+            .collect(),
+        ..Map::default()
+    };
+    let svg = render(&map);
+    assert_eq!(
+        svg.matches("class=\"station\"").count(),
+        derivation.stations
+    );
+    assert!(svg.contains("Occupied by Russia (part of Ukraine)"));
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+        })
+        .join("maps");
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg_path = dir.join("sky-shield.svg");
+    std::fs::write(&svg_path, &svg).unwrap();
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    let Some(browser) = browser else {
+        println!(
+            "NOTICE: chromium not found; Sky Shield screenshot skipped ({} written)",
+            svg_path.display()
+        );
+        eprintln!(
+            "NOTICE: chromium not found; Sky Shield screenshot skipped ({} written)",
+            svg_path.display()
+        );
+        return;
+    };
+    let height: f64 = svg
+        .split("height=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .and_then(|h| h.parse().ok())
+        .unwrap();
+    let png = dir.join("sky-shield.png");
+    let _ = std::fs::remove_file(&png);
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            &format!("--window-size=1000,{}", height.ceil() as i64),
+            &format!("--screenshot={}", png.display()),
+        ])
+        .arg(format!(
+            "file://{}",
+            svg_path.canonicalize().unwrap().display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    println!("screenshot: {}", png.display());
 }

@@ -337,7 +337,7 @@ pub fn render(map: &Map<'_>) -> String {
         let (x, y) = v.xy(st.circle.centre);
         let _ = write!(
             s,
-            r##"<g class="station"><path d="{}" fill="#2a5d8f" fill-opacity="0.06" stroke="#2a5d8f" stroke-width="1.3"/><path d="M{x:.1},{:.1}l5,5l-5,5l-5,-5z" fill="#2a5d8f" stroke="#fff" stroke-width="0.8"/><title>{} ({:.0} km)</title></g>"##,
+            r##"<g class="station"><path d="{}" fill="none" stroke="#2a5d8f" stroke-width="1.4"/><path d="M{x:.1},{:.1}l5,5l-5,5l-5,-5z" fill="#2a5d8f" stroke="#fff" stroke-width="0.8"/><title>{} ({:.0} km)</title></g>"##,
             v.circle(&st.circle),
             y - 5.0,
             esc(&st.name),

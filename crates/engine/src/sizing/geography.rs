@@ -727,6 +727,123 @@ mod tests {
         ));
     }
 
+    fn one_station_covering(lat: f64, lon: f64) -> Covering {
+        let zone = guarantor_geo::Circle::new(LatLon::new(lat, lon).unwrap(), 30.0)
+            .unwrap()
+            .zone();
+        guarantor_geo::cover::cover(&guarantor_geo::cover::CoverRequest {
+            zones: std::slice::from_ref(&zone),
+            radius_km: 100.0,
+            hostile: &[],
+            threat_rings: &[],
+            standoff_km: 0.0,
+        })
+        .unwrap()
+    }
+
+    fn f16(radius: f64) -> AircraftType {
+        AircraftType {
+            name: "F-16C/D".into(),
+            cruise_speed_kmh: 780.0,
+            endurance_h: 2.5,
+            combat_radius_km: radius,
+            turnaround_h: 3.0,
+        }
+    }
+
+    const PLAN: PatrolPlan = PatrolPlan {
+        aircraft_per_station: 2.0,
+        hours_per_day: 24.0,
+        max_sorties_per_aircraft_day: 1.5,
+        availability: 0.6,
+        qra_aircraft: 4.0,
+    };
+
+    #[test]
+    fn a_station_over_lviv_from_rzeszow_by_hand() {
+        let covering = one_station_covering(49.84, 24.03);
+        assert_eq!(covering.stations.len(), 1);
+        let rzeszow = Base {
+            name: "Rzeszów-Jasionka".into(),
+            at: LatLon::new(50.11, 22.02).unwrap(),
+        };
+        let d = size_patrol(&covering, &[rzeszow], &f16(800.0), None, &PLAN).unwrap();
+        let s = &d.per_station[0];
+        // Unrefuelled: 2.5 − 2 × km ÷ 780 on station; 2 × 24 ÷ that ÷ 1.5.
+        let tos = 2.5 - 2.0 * s.transit_km / 780.0;
+        assert!((s.time_on_station_h - tos).abs() < 1e-12);
+        let ready = 48.0 / tos / 1.5;
+        assert!((d.ready_aircraft - ready).abs() < 1e-12);
+        assert_eq!(d.aircraft_deployed, (ready / 0.6 - 1e-9).ceil() + 4.0);
+        assert_eq!(d.tanker_orbits, 0.0);
+    }
+
+    #[test]
+    fn a_zone_no_base_can_reach_is_a_shortfall_not_a_panic() {
+        // A station over Kharkiv, about 1,200 km from Łask (the lattice
+        // may put it up to 100 km nearer).
+        let covering = one_station_covering(50.0, 36.25);
+        let rzeszow = Base {
+            name: "Łask".into(),
+            at: LatLon::new(51.55, 19.18).unwrap(),
+        };
+        let d = size_patrol(
+            &covering,
+            std::slice::from_ref(&rzeszow),
+            &f16(800.0),
+            None,
+            &PLAN,
+        )
+        .unwrap();
+        assert_eq!(d.per_station.len(), 0);
+        assert_eq!(d.shortfalls.len(), 1);
+        assert!(d.shortfalls[0].reason.starts_with("no base within reach"));
+        // QRA only: nothing else can be flown.
+        assert_eq!(d.aircraft_deployed, 4.0);
+        // With a long combat radius it is reached, but 2.5 h cannot cover
+        // 2 × 1,100 km of transit at 780 km/h (2.8 h): no time on station.
+        let d = size_patrol(&covering, &[rzeszow], &f16(2_000.0), None, &PLAN).unwrap();
+        assert!(
+            d.shortfalls[0].reason.starts_with("no time on station"),
+            "{:?}",
+            d.shortfalls
+        );
+        // No bases at all.
+        let d = size_patrol(&covering, &[], &f16(800.0), None, &PLAN).unwrap();
+        assert_eq!(d.shortfalls.len(), 1);
+    }
+
+    #[test]
+    fn zero_speed_endurance_or_availability_are_typed_errors() {
+        let covering = one_station_covering(49.84, 24.03);
+        let mut a = f16(800.0);
+        a.cruise_speed_kmh = 0.0;
+        assert!(matches!(
+            size_patrol(&covering, &[], &a, None, &PLAN),
+            Err(GeographySizingError::NotPositive {
+                what: "cruise speed",
+                ..
+            })
+        ));
+        let mut a = f16(800.0);
+        a.endurance_h = 0.0;
+        assert!(matches!(
+            size_patrol(&covering, &[], &a, None, &PLAN),
+            Err(GeographySizingError::NotPositive {
+                what: "sortie endurance",
+                ..
+            })
+        ));
+        let plan = PatrolPlan {
+            availability: 1.5,
+            ..PLAN
+        };
+        assert!(matches!(
+            size_patrol(&covering, &[], &f16(800.0), None, &plan),
+            Err(GeographySizingError::NotAShare { .. })
+        ));
+    }
+
     #[test]
     fn csis_safe_skies_24_on_duty_at_50_percent_is_48() {
         assert_eq!(air_policing_deployed(24.0, 0.5).unwrap(), 48.0);
