@@ -353,6 +353,15 @@ fn sky_shield_needs_100_to_140_fighters() {
     )
     .unwrap();
     assert_eq!(at_60.aircraft_deployed, (ready / 0.6 - 1e-9).ceil());
+    // Without tankers the 2.5-h sorties leave less time on station.
+    let no_tanker = size_patrol(&covering, &bases, &aircraft, None, &plan).unwrap();
+    eprintln!(
+        "  without tankers: mean time on station {:.2} h, {} deployed, {} shortfalls",
+        no_tanker.time_on_station_h,
+        no_tanker.aircraft_deployed,
+        no_tanker.shortfalls.len()
+    );
+    assert!(no_tanker.aircraft_deployed > d.aircraft_deployed);
     // Tankers: fuel = sorties × 1 × 2.5 t; an orbit-day gives 60 × 24 ÷ 8
     // = 180 t.
     assert!((d.refuelling_fuel_t_per_day - d.sorties_per_day * 2.5).abs() < 1e-9);

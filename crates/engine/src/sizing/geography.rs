@@ -783,13 +783,13 @@ mod tests {
         // A station over Kharkiv, about 1,200 km from Łask (the lattice
         // may put it up to 100 km nearer).
         let covering = one_station_covering(50.0, 36.25);
-        let rzeszow = Base {
+        let lask = Base {
             name: "Łask".into(),
             at: LatLon::new(51.55, 19.18).unwrap(),
         };
         let d = size_patrol(
             &covering,
-            std::slice::from_ref(&rzeszow),
+            std::slice::from_ref(&lask),
             &f16(800.0),
             None,
             &PLAN,
@@ -802,7 +802,7 @@ mod tests {
         assert_eq!(d.aircraft_deployed, 4.0);
         // With a long combat radius it is reached, but 2.5 h cannot cover
         // 2 × 1,100 km of transit at 780 km/h (2.8 h): no time on station.
-        let d = size_patrol(&covering, &[rzeszow], &f16(2_000.0), None, &PLAN).unwrap();
+        let d = size_patrol(&covering, &[lask], &f16(2_000.0), None, &PLAN).unwrap();
         assert!(
             d.shortfalls[0].reason.starts_with("no time on station"),
             "{:?}",
