@@ -41,6 +41,8 @@ use serde::Serialize;
 const DENSIFY_KM: f64 = 25.0;
 /// Farthest a zone point may lie from the projection centre, km.
 const MAX_EXTENT_KM: f64 = 1_500.0;
+/// Most lattice cells examined for one phase (a guard against a tiny radius).
+pub const MAX_CELLS: usize = 20_000;
 
 /// What to cover and what to keep away from.
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +158,22 @@ pub fn cover(req: &CoverRequest<'_>) -> Result<Covering, GeoError> {
             .all(|&((cx, cy), rr)| (x - cx).hypot(y - cy) >= rr + standoff)
     };
 
+    let (mut w, mut e, mut so, mut n) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for c in target.0.iter().flat_map(|p| p.exterior().0.iter()) {
+        w = w.min(c.x);
+        e = e.max(c.x);
+        so = so.min(c.y);
+        n = n.max(c.y);
+    }
+    if w <= e {
+        let estimate = ((e - w) / (3f64.sqrt() * r) + 3.0) * ((n - so) / (1.5 * r) + 3.0);
+        if estimate > MAX_CELLS as f64 {
+            return Err(GeoError::TooManyStations {
+                estimate,
+                limit: MAX_CELLS,
+            });
+        }
+    }
     let zone_area = multi_area_km2(&proj, &target);
     let mut best: Option<(i64, usize, PlanarCovering)> = None;
     for pu in 0..3 {
@@ -574,6 +592,41 @@ mod tests {
         req.standoff_km = 0.0;
         req.zones = &[];
         assert_eq!(cover(&req).unwrap_err(), GeoError::NothingToCover);
+    }
+
+    #[test]
+    fn a_tiny_radius_over_a_large_zone_is_refused_not_run() {
+        let zone = square(200.0);
+        let e = cover(&CoverRequest {
+            zones: std::slice::from_ref(&zone),
+            radius_km: 0.5,
+            hostile: &[],
+            threat_rings: &[],
+            standoff_km: 0.0,
+        })
+        .unwrap_err();
+        assert!(matches!(e, GeoError::TooManyStations { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn a_zone_too_far_across_for_the_projection_is_refused() {
+        let zone = Zone::from_pairs(&[
+            (40.0, 0.0),
+            (40.0, 40.0),
+            (60.0, 40.0),
+            (60.0, 0.0),
+            (40.0, 0.0),
+        ])
+        .unwrap();
+        let e = cover(&CoverRequest {
+            zones: std::slice::from_ref(&zone),
+            radius_km: 100.0,
+            hostile: &[],
+            threat_rings: &[],
+            standoff_km: 0.0,
+        })
+        .unwrap_err();
+        assert!(matches!(e, GeoError::TooLarge { .. }), "{e:?}");
     }
 
     #[test]

@@ -56,6 +56,11 @@ pub enum GeoError {
     )]
     TooLarge { extent_km: f64 },
 
+    #[error(
+        "about {estimate:.0} lattice cells would be needed (limit {limit}); the engagement radius is too small for the zone"
+    )]
+    TooManyStations { estimate: f64, limit: usize },
+
     #[error("basemap data is malformed: {0}")]
     Basemap(String),
 }

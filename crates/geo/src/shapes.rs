@@ -35,6 +35,15 @@ impl LatLon {
     }
 }
 
+/// Check points again: `LatLon`'s fields are public, so a point may have been
+/// built without [`LatLon::new`].
+fn recheck(points: &[LatLon]) -> Result<(), GeoError> {
+    for p in points {
+        LatLon::new(p.lat, p.lon)?;
+    }
+    Ok(())
+}
+
 /// Check a list of `(lat, lon)` pairs.
 pub fn points(pairs: &[(f64, f64)]) -> Result<Vec<LatLon>, GeoError> {
     pairs
@@ -51,6 +60,7 @@ pub struct Polyline {
 
 impl Polyline {
     pub fn new(points: Vec<LatLon>) -> Result<Self, GeoError> {
+        recheck(&points)?;
         if points.len() < 2 {
             return Err(GeoError::PolylineTooShort {
                 points: points.len(),
@@ -88,6 +98,7 @@ pub const CIRCLE_SIDES: usize = 72;
 
 impl Circle {
     pub fn new(centre: LatLon, radius_km: f64) -> Result<Self, GeoError> {
+        recheck(&[centre])?;
         positive("circle radius", "km", radius_km)?;
         Ok(Circle { centre, radius_km })
     }
@@ -128,6 +139,7 @@ pub struct Zone {
 impl Zone {
     /// Check and build a zone from a closed ring (first point repeated last).
     pub fn new(ring: Vec<LatLon>) -> Result<Self, GeoError> {
+        recheck(&ring)?;
         let (Some(first), Some(last)) = (ring.first(), ring.last()) else {
             return Err(GeoError::TooFewPoints { distinct: 0 });
         };
@@ -284,6 +296,27 @@ mod tests {
         assert!(matches!(
             LatLon::new(f64::NAN, 1.0),
             Err(GeoError::NotANumber { .. })
+        ));
+    }
+
+    #[test]
+    fn points_built_by_hand_are_checked_again() {
+        let bad = LatLon {
+            lat: 50.0,
+            lon: 200.0,
+        };
+        let ok = LatLon::new(50.0, 30.0).unwrap();
+        assert!(matches!(
+            Polyline::new(vec![ok, bad]),
+            Err(GeoError::CoordinateOutOfRange { .. })
+        ));
+        assert!(matches!(
+            Circle::new(bad, 10.0),
+            Err(GeoError::CoordinateOutOfRange { .. })
+        ));
+        assert!(matches!(
+            Zone::new(vec![ok, bad, ok]),
+            Err(GeoError::CoordinateOutOfRange { .. })
         ));
     }
 
