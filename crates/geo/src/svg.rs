@@ -308,7 +308,7 @@ pub fn render(map: &Map<'_>) -> String {
     for l in &map.lines {
         let (stroke, w, dash) = match l.kind {
             LineKind::Contact => ("#8b0000", 3.0, "none"),
-            LineKind::Monitored => ("#4b3b8f", 2.5, "7 4"),
+            LineKind::Monitored => ("#4b3b8f", 2.5, "10 3 2 3 2 3"),
             LineKind::Other => ("#333", 1.5, "2 3"),
         };
         let _ = write!(
@@ -560,7 +560,10 @@ fn legend(s: &mut String, map: &Map<'_>, x: f64, y: f64) -> f64 {
         ));
     }
     if has_line(LineKind::Monitored) {
-        rows.push((swatch_line("#4b3b8f", 2.5, "7 4"), "Monitored line".into()));
+        rows.push((
+            swatch_line("#4b3b8f", 2.5, "10 3 2 3 2 3"),
+            "Monitored line".into(),
+        ));
     }
     if has_line(LineKind::Other) {
         rows.push((swatch_line("#333", 1.5, "2 3"), "Other line".into()));

@@ -74,7 +74,7 @@ fn share(what: &'static str, value: f64) -> Result<f64, GeographySizingError> {
 
 /// Transit time, hours: distance from base to station ÷ cruise speed.
 ///
-/// Unit: km ÷ km/h = h. Source: definition; cruise speed 780 km/h [EST]
+/// Unit: km ÷ km/h = h. Source: definition; cruise speed 780 km/h `[EST]`
 /// (domain data §A5).
 ///
 /// Example: Rzeszów-Jasionka → Kyiv, 605 km at 780 km/h → 0.78 h each way.
@@ -87,9 +87,9 @@ pub fn transit_h(distance_km: f64, cruise_speed_kmh: f64) -> Result<f64, Geograp
 /// Sortie endurance with tanker support, hours: unrefuelled endurance +
 /// refuellings per sortie × hours each refuelling adds.
 ///
-/// Unit: h. Sources: F-16C/D ~2.5 h unrefuelled [src]; Rafale over Libya
+/// Unit: h. Sources: F-16C/D ~2.5 h unrefuelled `[src]`; Rafale over Libya
 /// 2011: more than 2 h without a tanker, 4-h sorties with 2 refuellings
-/// [src], so about 1 h added per refuelling [computed].
+/// `[src]`, so about 1 h added per refuelling `[computed]`.
 ///
 /// Example: 2.5 h + 1 refuelling × 1.0 h = 3.5 h.
 pub fn sortie_endurance_h(
@@ -119,8 +119,8 @@ pub fn time_on_station_h(sortie_endurance_h: f64, transit_h: f64) -> f64 {
 ///
 /// Unit: sorties per aircraft per day. Sources: RAND sortie-rate model
 /// SR = 24 h ÷ (flight time + turnaround + maintenance), F-15/F-16
-/// turnaround 180 min [src]; sustained cap 1.5 [EST] (RAF land-based:
-/// Suez 1.4, Gulf 1991 0.9 [src, weak]).
+/// turnaround 180 min `[src]`; sustained cap 1.5 `[EST]` (RAF land-based:
+/// Suez 1.4, Gulf 1991 0.9 `[src, weak]`).
 ///
 /// Example: 3.5-h sortie + 3 h turnaround → 24 ÷ 6.5 = 3.7, capped at 1.5.
 pub fn sorties_per_aircraft_day(
@@ -165,8 +165,8 @@ pub fn station_aircraft(sorties_per_day: f64, sorties_per_aircraft_day: f64) -> 
 /// Aircraft deployed for a patrol: the mission-ready aircraft of all
 /// stations ÷ availability, rounded up, + quick-reaction alert aircraft.
 ///
-/// Unit: aircraft. Sources: availability 0.6 [EST] (European peacetime
-/// readiness 40–70% [src]); QRA 4 per base [EST].
+/// Unit: aircraft. Sources: availability 0.6 `[EST]` (European peacetime
+/// readiness 40–70% `[src]`); QRA 4 per base `[EST]`.
 ///
 /// Example: 4 stations × 16.5 = 66 ready ÷ 0.6 = 110, + 8 QRA = 118.
 pub fn patrol_aircraft_deployed(
@@ -184,7 +184,7 @@ pub fn patrol_aircraft_deployed(
 /// on duty ÷ availability rounded up (no stations: a QRA posture).
 ///
 /// Unit: aircraft. Source: CSIS "safe skies": at least 24 on duty across 3
-/// bases at a conservative 50% readiness ⇒ 48 relocated [src].
+/// bases at a conservative 50% readiness ⇒ 48 relocated `[src]`.
 ///
 /// Example: 24 ÷ 0.5 = 48.
 pub fn air_policing_deployed(on_duty: f64, availability: f64) -> Result<f64, GeographySizingError> {
@@ -196,8 +196,8 @@ pub fn air_policing_deployed(on_duty: f64, availability: f64) -> Result<f64, Geo
 /// Fuel fighters take from tankers a day, tonnes: fighter sorties a day ×
 /// refuellings per sortie × fuel per refuelling.
 ///
-/// Unit: t/day. Source: fuel per refuelling 2.5 t [EST] (an F-16 carries
-/// about 3.2 t internally [RECALLED]; one refuelling adds about an hour).
+/// Unit: t/day. Source: fuel per refuelling 2.5 t `[EST]` (an F-16 carries
+/// about 3.2 t internally `[RECALLED]`; one refuelling adds about an hour).
 ///
 /// Example: 100 sorties × 1 × 2.5 t = 250 t a day.
 pub fn refuelling_fuel_t_per_day(
@@ -214,9 +214,9 @@ pub fn refuelling_fuel_t_per_day(
 /// Tanker orbits, whole: fuel needed a day ÷ what one orbit held for the
 /// day can give (offload per tanker sortie × hours ÷ hours on station).
 ///
-/// Unit: orbits. Sources: KC-135R up to 90.7 t of transferable fuel [src],
-/// 68 t offload at 1,500 mi [RECALLED]; 60 t per sortie near the theatre
-/// [EST]; 8 h on station per tanker sortie [EST].
+/// Unit: orbits. Sources: KC-135R up to 90.7 t of transferable fuel `[src]`,
+/// 68 t offload at 1,500 mi `[RECALLED]`; 60 t per sortie near the theatre
+/// `[EST]`; 8 h on station per tanker sortie `[EST]`.
 ///
 /// Example: 250 t a day ÷ (60 t × 24 h ÷ 8 h = 180 t per orbit-day) = 1.4
 /// → 2 orbits.
@@ -562,7 +562,7 @@ pub fn air_defence_batteries(
 /// Interceptors fired a year: threats engaged a year × interceptors per
 /// engagement.
 ///
-/// Unit: interceptors/year. Source: shots per engagement 2 [EST] (a
+/// Unit: interceptors/year. Source: shots per engagement 2 `[EST]` (a
 /// shoot-shoot doctrine against ballistic missiles).
 ///
 /// Example: 150 ballistic missiles engaged a year × 2 = 300 PAC-3 MSE.
@@ -578,7 +578,7 @@ pub fn interceptors_per_year(
 /// Share of a year's production that a requirement takes.
 ///
 /// Unit: share (1 = the whole year's output). Source: PAC-3 MSE: 620
-/// delivered in 2025, ~650 a year planned by 2027 [src].
+/// delivered in 2025, ~650 a year planned by 2027 `[src]`.
 ///
 /// Example: 300 a year ÷ 620 = 0.48 of 2025 production.
 pub fn share_of_production(
@@ -598,7 +598,7 @@ pub fn share_of_production(
 /// monitors per km.
 ///
 /// Unit: monitors. Source: OSCE SMM ~700 monitors for ~500 km of contact
-/// line (≈ 1.4 per km) [src].
+/// line (≈ 1.4 per km) `[src]`.
 ///
 /// Example: 500 km × 1.4 = 700 monitors.
 pub fn monitors_on_line(
@@ -613,7 +613,7 @@ pub fn monitors_on_line(
 /// brigade, rounded up.
 ///
 /// Unit: brigades. Source: ~10–25 km per brigade in a prepared defence
-/// [RECALLED]; Ukraine 2025: sections 5–10 km wide held by thin units [src].
+/// `[RECALLED]`; Ukraine 2025: sections 5–10 km wide held by thin units `[src]`.
 ///
 /// Example: 200 km ÷ 20 km = 10 brigades.
 pub fn brigades_for_sector(
