@@ -230,6 +230,13 @@ fn target_dir() -> PathBuf {
         .join("maps")
 }
 
+/// Print straight to stderr, past the test harness's capture, so that a
+/// skipped screenshot is visible in a passing run.
+fn notice(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
@@ -250,14 +257,10 @@ fn screenshot_of_the_fixture_map_with_headless_chromium() {
     let svg_path = dir.join("fixture.svg");
     std::fs::write(&svg_path, &svg).unwrap();
     let Some(browser) = chromium() else {
-        println!(
+        notice(&format!(
             "NOTICE: chromium not found; screenshot test skipped (SVG written to {})",
             svg_path.display()
-        );
-        eprintln!(
-            "NOTICE: chromium not found; screenshot test skipped (SVG written to {})",
-            svg_path.display()
-        );
+        ));
         return;
     };
     let png = dir.join("fixture.png");
