@@ -107,10 +107,11 @@ impl Covering {
 /// Cover the zones with circles of radius R on a hexagonal lattice clipped to
 /// the zones, keeping stand-off; see the module documentation.
 ///
-/// Example: a square of 200 × 200 km with R = 100 km needs 4 to 6 stations
-/// (π R² = 31,416 km² against 40,000 km², and a hexagonal cell holds 2.6 R²
-/// = 25,981 km², so at least ⌈40,000 ÷ 25,981⌉ = 2, and the clipping of
-/// whole cells to a square raises it).
+/// Example: a square of 200 × 200 km with R = 100 km needs 4 stations. By
+/// area a hexagonal cell holds 2.598 R² = 25,981 km², so at least
+/// ⌈40,000 ÷ 25,981⌉ = 2; but the square meets two of the lattice's rows
+/// (bands 150 km tall), and each band 200 km wide needs 2 cells of width
+/// √3 R = 173 km.
 pub fn cover(req: &CoverRequest<'_>) -> Result<Covering, GeoError> {
     let r = positive("engagement radius", "km", req.radius_km)?;
     let standoff = non_negative("stand-off distance", req.standoff_km)?;
@@ -489,11 +490,12 @@ mod tests {
     }
 
     #[test]
-    fn a_400_km_square_with_r_100_needs_between_area_bound_and_lattice_bound() {
-        // 400 × 400 km = 160,000 km². A hexagonal cell of R = 100 km holds
-        // 2.598 × 100² = 25,981 km², so at least ⌈160,000 ÷ 25,981⌉ = 7 cells;
-        // whole cells clipped to a square need more: rows 150 km apart need
-        // ⌈(400 + 100) ÷ 150⌉ ≈ 4 rows of ⌈400 ÷ 173⌉ + 1 = 4 cells.
+    fn a_400_km_square_with_r_100_needs_9_stations() {
+        // 400 × 400 km = 160,000 km². By area, ⌈160,000 ÷ 25,981⌉ = 7 cells
+        // of R = 100 km. On the lattice, rows are bands 150 km tall, so the
+        // square meets at least ⌈400 ÷ 150⌉ = 3 rows, and each band 400 km
+        // wide needs at least ⌈400 ÷ 173⌉ = 3 cells: 9, which the best phase
+        // reaches.
         let zone = square(200.0);
         let c = cover(&CoverRequest {
             zones: std::slice::from_ref(&zone),
@@ -504,7 +506,7 @@ mod tests {
         })
         .unwrap();
         let n = c.stations.len();
-        assert!((9..=16).contains(&n), "{n} stations");
+        assert_eq!(n, 9, "{n} stations");
         assert!(c.uncovered_area_km2 < 1.0, "{}", c.uncovered_area_km2);
         assert!((c.zone_area_km2 - 160_000.0).abs() / 160_000.0 < 0.01);
     }
@@ -592,6 +594,25 @@ mod tests {
         req.standoff_km = 0.0;
         req.zones = &[];
         assert_eq!(cover(&req).unwrap_err(), GeoError::NothingToCover);
+    }
+
+    #[test]
+    fn a_200_km_square_with_r_100_needs_4_stations() {
+        // By area, 40,000 ÷ 25,981 km² per cell ⇒ at least 2 cells. But
+        // the lattice's rows are bands 150 km tall, so a square 200 km tall
+        // meets two rows, and in each the band is 200 km wide while a cell is
+        // only √3 × 100 = 173 km wide: 2 cells a row, 4 in all.
+        let zone = square(100.0);
+        let c = cover(&CoverRequest {
+            zones: std::slice::from_ref(&zone),
+            radius_km: 100.0,
+            hostile: &[],
+            threat_rings: &[],
+            standoff_km: 0.0,
+        })
+        .unwrap();
+        assert!(c.uncovered_area_km2 < 1.0);
+        assert_eq!(c.stations.len(), 4);
     }
 
     #[test]
