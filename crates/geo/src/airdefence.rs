@@ -38,6 +38,13 @@ impl Site {
 /// Example: Kyiv (50.45, 30.52) and Zhytomyr (50.25, 28.66), 134 km apart,
 /// with a cruise-missile radius of 160 km → one site (at Kyiv); against
 /// ballistic missiles at 40 km → two sites.
+///
+/// ```
+/// use guarantor_geo::{airdefence::point_coverage, LatLon};
+/// let places = [LatLon::new(50.45, 30.52).unwrap(), LatLon::new(50.25, 28.66).unwrap()];
+/// assert_eq!(point_coverage(&places, 160.0).unwrap().len(), 1);
+/// assert_eq!(point_coverage(&places, 40.0).unwrap().len(), 2);
+/// ```
 pub fn point_coverage(places: &[LatLon], radius_km: f64) -> Result<Vec<Site>, GeoError> {
     positive("air-defence coverage radius", "km", radius_km)?;
     let n = places.len();

@@ -112,6 +112,25 @@ impl Covering {
 /// ⌈40,000 ÷ 25,981⌉ = 2; but the square meets two of the lattice's rows
 /// (bands 150 km tall), and each band 200 km wide needs 2 cells of width
 /// √3 R = 173 km.
+///
+/// ```
+/// use guarantor_geo::cover::{cover, CoverRequest};
+/// use guarantor_geo::{destination, LatLon, Zone};
+/// let c = LatLon::new(48.0, 31.0).unwrap();
+/// let (n, s) = (destination(c, 0.0, 100.0).lat, destination(c, 180.0, 100.0).lat);
+/// let (e, w) = (destination(c, 90.0, 100.0).lon, destination(c, 270.0, 100.0).lon);
+/// let square = Zone::from_pairs(&[(s, w), (s, e), (n, e), (n, w), (s, w)]).unwrap();
+/// let covering = cover(&CoverRequest {
+///     zones: &[square],
+///     radius_km: 100.0,
+///     hostile: &[],
+///     threat_rings: &[],
+///     standoff_km: 0.0,
+/// })
+/// .unwrap();
+/// assert_eq!(covering.stations.len(), 4);
+/// assert!(covering.uncovered_area_km2 < 1.0);
+/// ```
 pub fn cover(req: &CoverRequest<'_>) -> Result<Covering, GeoError> {
     let r = positive("engagement radius", "km", req.radius_km)?;
     let standoff = non_negative("stand-off distance", req.standoff_km)?;
@@ -439,6 +458,16 @@ fn multi_area_km2(proj: &LocalProjection, m: &MultiPolygon<f64>) -> f64 {
 ///
 /// Example: a station over Lviv (49.84, 24.03) with bases at
 /// Rzeszów-Jasionka (147 km) and Câmpia Turzii (372 km) → Rzeszów, 147 km.
+///
+/// ```
+/// use guarantor_geo::{cover::nearest_base, LatLon};
+/// let lviv = LatLon::new(49.84, 24.03).unwrap();
+/// let bases = [LatLon::new(46.50, 23.89).unwrap(), LatLon::new(50.11, 22.02).unwrap()];
+/// let (i, km) = nearest_base(lviv, &bases, 800.0).unwrap();
+/// assert_eq!(i, 1);
+/// assert!((km - 147.0).abs() < 2.0);
+/// assert_eq!(nearest_base(lviv, &bases, 100.0), None); // no base within reach
+/// ```
 pub fn nearest_base(station: LatLon, bases: &[LatLon], max_km: f64) -> Option<(usize, f64)> {
     bases
         .iter()

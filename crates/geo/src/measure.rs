@@ -7,6 +7,13 @@ use geo::{Bearing, Destination, Distance, Geodesic, GeodesicArea, LineString, Po
 ///
 /// Example: Rzeszów-Jasionka (50.11, 22.02) → Kyiv (50.45, 30.52) = 606 km
 /// (the reference note's haversine on a 6,371 km sphere gives 605).
+///
+/// ```
+/// use guarantor_geo::{distance_km, LatLon};
+/// let rzeszow = LatLon::new(50.11, 22.02).unwrap();
+/// let kyiv = LatLon::new(50.45, 30.52).unwrap();
+/// assert!((distance_km(rzeszow, kyiv) - 605.0).abs() < 3.0);
+/// ```
 pub fn distance_km(a: LatLon, b: LatLon) -> f64 {
     Geodesic.distance(a.point(), b.point()) / 1000.0
 }

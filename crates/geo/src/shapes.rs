@@ -77,6 +77,14 @@ impl Polyline {
     ///
     /// Example: Kyiv (50.45, 30.52) → Odesa (46.48, 30.72) is one segment of
     /// 441.9 km.
+    ///
+    /// ```
+    /// use guarantor_geo::{LatLon, Polyline};
+    /// let kyiv = LatLon::new(50.45, 30.52).unwrap();
+    /// let odesa = LatLon::new(46.48, 30.72).unwrap();
+    /// let line = Polyline::new(vec![kyiv, odesa]).unwrap();
+    /// assert!((line.length_km() - 441.9).abs() < 0.5);
+    /// ```
     pub fn length_km(&self) -> f64 {
         self.points
             .windows(2)

@@ -78,6 +78,12 @@ fn share(what: &'static str, value: f64) -> Result<f64, GeographySizingError> {
 /// (domain data §A5).
 ///
 /// Example: Rzeszów-Jasionka → Kyiv, 605 km at 780 km/h → 0.78 h each way.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::transit_h;
+/// let t = transit_h(605.0, 780.0).unwrap();
+/// assert!((t - 0.7756).abs() < 1e-4);
+/// ```
 pub fn transit_h(distance_km: f64, cruise_speed_kmh: f64) -> Result<f64, GeographySizingError> {
     non_negative("distance from base to station", distance_km)?;
     positive("cruise speed", "km/h", cruise_speed_kmh)?;
@@ -92,6 +98,11 @@ pub fn transit_h(distance_km: f64, cruise_speed_kmh: f64) -> Result<f64, Geograp
 /// `[src]`, so about 1 h added per refuelling `[computed]`.
 ///
 /// Example: 2.5 h + 1 refuelling × 1.0 h = 3.5 h.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::sortie_endurance_h;
+/// assert_eq!(sortie_endurance_h(2.5, 1.0, 1.0).unwrap(), 3.5);
+/// ```
 pub fn sortie_endurance_h(
     unrefuelled_endurance_h: f64,
     refuellings_per_sortie: f64,
@@ -110,6 +121,12 @@ pub fn sortie_endurance_h(
 /// a 4-h sortie gave 2 h 20 min on station, so 1 h 40 min went to transit).
 ///
 /// Example: 3.5 h − 2 × 0.78 h = 1.94 h on station over Kyiv from Rzeszów.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::time_on_station_h;
+/// let tos = time_on_station_h(3.5, 605.0 / 780.0);
+/// assert!((tos - 1.9487).abs() < 1e-4);
+/// ```
 pub fn time_on_station_h(sortie_endurance_h: f64, transit_h: f64) -> f64 {
     sortie_endurance_h - 2.0 * transit_h
 }
@@ -123,6 +140,11 @@ pub fn time_on_station_h(sortie_endurance_h: f64, transit_h: f64) -> f64 {
 /// Suez 1.4, Gulf 1991 0.9 `[src, weak]`).
 ///
 /// Example: 3.5-h sortie + 3 h turnaround → 24 ÷ 6.5 = 3.7, capped at 1.5.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::sorties_per_aircraft_day;
+/// assert_eq!(sorties_per_aircraft_day(3.5, 3.0, 1.5).unwrap(), 1.5);
+/// ```
 pub fn sorties_per_aircraft_day(
     sortie_h: f64,
     turnaround_h: f64,
@@ -143,6 +165,12 @@ pub fn sorties_per_aircraft_day(
 ///
 /// Unit: sorties/day. Example: a two-ship held 24 h with 1.94 h on station
 /// → 2 × 24 ÷ 1.94 = 24.7 sorties a day.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::station_sorties_per_day;
+/// let n = station_sorties_per_day(2.0, 24.0, 1.9487).unwrap();
+/// assert!((n - 24.632).abs() < 1e-3);
+/// ```
 pub fn station_sorties_per_day(
     aircraft_on_station: f64,
     hours_per_day: f64,
@@ -158,6 +186,11 @@ pub fn station_sorties_per_day(
 /// per aircraft per day (before availability).
 ///
 /// Unit: aircraft. Example: 24.7 sorties ÷ 1.5 = 16.5 aircraft.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::station_aircraft;
+/// assert!((station_aircraft(24.632, 1.5) - 16.42).abs() < 0.01);
+/// ```
 pub fn station_aircraft(sorties_per_day: f64, sorties_per_aircraft_day: f64) -> f64 {
     sorties_per_day / sorties_per_aircraft_day
 }
@@ -169,6 +202,12 @@ pub fn station_aircraft(sorties_per_day: f64, sorties_per_aircraft_day: f64) -> 
 /// readiness 40–70% `[src]`); QRA 4 per base `[EST]`.
 ///
 /// Example: 4 stations × 16.5 = 66 ready ÷ 0.6 = 110, + 8 QRA = 118.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::patrol_aircraft_deployed;
+/// // 4 × 16.42 = 65.69 ready ÷ 0.6 = 109.5 → 110, + 8 QRA.
+/// assert_eq!(patrol_aircraft_deployed(65.69, 0.6, 8.0).unwrap(), 118.0);
+/// ```
 pub fn patrol_aircraft_deployed(
     ready_aircraft: f64,
     availability: f64,
@@ -187,6 +226,11 @@ pub fn patrol_aircraft_deployed(
 /// bases at a conservative 50% readiness ⇒ 48 relocated `[src]`.
 ///
 /// Example: 24 ÷ 0.5 = 48.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::air_policing_deployed;
+/// assert_eq!(air_policing_deployed(24.0, 0.5).unwrap(), 48.0);
+/// ```
 pub fn air_policing_deployed(on_duty: f64, availability: f64) -> Result<f64, GeographySizingError> {
     non_negative("aircraft on duty", on_duty)?;
     share("availability", availability)?;
@@ -200,6 +244,11 @@ pub fn air_policing_deployed(on_duty: f64, availability: f64) -> Result<f64, Geo
 /// about 3.2 t internally `[RECALLED]`; one refuelling adds about an hour).
 ///
 /// Example: 100 sorties × 1 × 2.5 t = 250 t a day.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::refuelling_fuel_t_per_day;
+/// assert_eq!(refuelling_fuel_t_per_day(100.0, 1.0, 2.5).unwrap(), 250.0);
+/// ```
 pub fn refuelling_fuel_t_per_day(
     fighter_sorties_per_day: f64,
     refuellings_per_sortie: f64,
@@ -220,6 +269,11 @@ pub fn refuelling_fuel_t_per_day(
 ///
 /// Example: 250 t a day ÷ (60 t × 24 h ÷ 8 h = 180 t per orbit-day) = 1.4
 /// → 2 orbits.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::tanker_orbits;
+/// assert_eq!(tanker_orbits(250.0, 60.0, 24.0, 8.0).unwrap(), 2.0);
+/// ```
 pub fn tanker_orbits(
     fuel_t_per_day: f64,
     offload_per_tanker_sortie_t: f64,
@@ -529,6 +583,11 @@ pub const SYSTEM_COVERAGE: &[SystemCoverage] = &[
 /// A system's coverage radius against a threat class, km, if known.
 ///
 /// Example: Patriot PAC-3 MSE against ballistic missiles → 40 km.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::{coverage_radius_km, ThreatClass};
+/// assert_eq!(coverage_radius_km("Patriot PAC-3 MSE", ThreatClass::Ballistic), Some(40.0));
+/// ```
 pub fn coverage_radius_km(system: &str, threat: ThreatClass) -> Option<f64> {
     SYSTEM_COVERAGE
         .iter()
@@ -542,6 +601,14 @@ pub fn coverage_radius_km(system: &str, threat: ThreatClass) -> Option<f64> {
 ///
 /// Unit: sites. Example: Kyiv and Zhytomyr (134 km apart) → 1 Patriot site
 /// against cruise missiles (160 km), 2 against ballistic missiles (40 km).
+///
+/// ```
+/// use guarantor_engine::sizing::geography::air_defence_sites;
+/// use guarantor_geo::LatLon;
+/// let places = [LatLon::new(50.45, 30.52).unwrap(), LatLon::new(50.25, 28.66).unwrap()];
+/// assert_eq!(air_defence_sites(&places, 160.0).unwrap(), 1.0);
+/// assert_eq!(air_defence_sites(&places, 40.0).unwrap(), 2.0);
+/// ```
 pub fn air_defence_sites(places: &[LatLon], radius_km: f64) -> Result<f64, GeographySizingError> {
     Ok(guarantor_geo::airdefence::point_coverage(places, radius_km)?.len() as f64)
 }
@@ -550,6 +617,11 @@ pub fn air_defence_sites(places: &[LatLon], radius_km: f64) -> Result<f64, Geogr
 ///
 /// Unit: batteries. Example: 5 sites × 2 batteries (a battery in reload or
 /// maintenance) = 10.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::air_defence_batteries;
+/// assert_eq!(air_defence_batteries(5.0, 2.0).unwrap(), 10.0);
+/// ```
 pub fn air_defence_batteries(
     sites: f64,
     batteries_per_site: f64,
@@ -566,6 +638,11 @@ pub fn air_defence_batteries(
 /// shoot-shoot doctrine against ballistic missiles).
 ///
 /// Example: 150 ballistic missiles engaged a year × 2 = 300 PAC-3 MSE.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::interceptors_per_year;
+/// assert_eq!(interceptors_per_year(150.0, 2.0).unwrap(), 300.0);
+/// ```
 pub fn interceptors_per_year(
     engagements_per_year: f64,
     interceptors_per_engagement: f64,
@@ -581,6 +658,11 @@ pub fn interceptors_per_year(
 /// delivered in 2025, ~650 a year planned by 2027 `[src]`.
 ///
 /// Example: 300 a year ÷ 620 = 0.48 of 2025 production.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::share_of_production;
+/// assert!((share_of_production(300.0, 620.0).unwrap() - 0.4839).abs() < 1e-4);
+/// ```
 pub fn share_of_production(
     per_year: f64,
     production_per_year: f64,
@@ -601,6 +683,14 @@ pub fn share_of_production(
 /// line (≈ 1.4 per km) `[src]`.
 ///
 /// Example: 500 km × 1.4 = 700 monitors.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::monitors_on_line;
+/// use guarantor_geo::{destination, LatLon, Polyline};
+/// let a = LatLon::new(47.0, 37.5).unwrap();
+/// let line = Polyline::new(vec![a, destination(a, 0.0, 500.0)]).unwrap();
+/// assert!((monitors_on_line(&line, 1.4).unwrap() - 700.0).abs() < 1e-6);
+/// ```
 pub fn monitors_on_line(
     line: &Polyline,
     monitors_per_km: f64,
@@ -616,6 +706,11 @@ pub fn monitors_on_line(
 /// `[RECALLED]`; Ukraine 2025: sections 5–10 km wide held by thin units `[src]`.
 ///
 /// Example: 200 km ÷ 20 km = 10 brigades.
+///
+/// ```
+/// use guarantor_engine::sizing::geography::brigades_for_sector;
+/// assert_eq!(brigades_for_sector(200.0, 20.0).unwrap(), 10.0);
+/// ```
 pub fn brigades_for_sector(
     sector_km: f64,
     km_per_brigade: f64,
@@ -630,6 +725,12 @@ pub fn brigades_for_sector(
 ///
 /// Example: 4 brigades for 200 km at 20 km each → "4 brigades for 200 km
 /// hold 80 km at 20 km per brigade; force-to-space asks for 10".
+///
+/// ```
+/// use guarantor_engine::sizing::geography::force_to_space_warning;
+/// let w = force_to_space_warning(4.0, 200.0, 20.0).unwrap().unwrap();
+/// assert!(w.ends_with("force-to-space asks for 10"));
+/// ```
 pub fn force_to_space_warning(
     brigades: f64,
     sector_km: f64,
