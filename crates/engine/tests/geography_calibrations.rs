@@ -6,11 +6,11 @@
 //! to 0.08–0.12°, [computed]); the occupied mainland is an estimate of the
 //! line of contact in 2025 ([EST], Natural Earth has none).
 
-use guarantor_engine::sizing::geography::{
+use guarantor_engine::geography::{
     AircraftType, Base, PatrolPlan, TankerSupport, air_policing_deployed, monitors_on_line,
     size_patrol,
 };
-use guarantor_engine::sizing::rotation_pool;
+use guarantor_engine::rotation_pool;
 use guarantor_geo::cover::{CoverRequest, cover};
 use guarantor_geo::{LatLon, Polyline, Zone, distance_km};
 
@@ -206,7 +206,7 @@ struct SkyShield {
     aircraft: AircraftType,
     tanker: TankerSupport,
     plan: PatrolPlan,
-    derivation: guarantor_engine::sizing::geography::PatrolDerivation,
+    derivation: guarantor_engine::geography::PatrolDerivation,
 }
 
 /// The Sky Shield geometry and aircraft (see the test below).

@@ -9,8 +9,9 @@
 //! place in the list.
 
 use crate::error::{GeoError, positive};
+use crate::latlon::LatLon;
 use crate::measure::distance_km;
-use crate::shapes::{Circle, LatLon};
+use crate::shapes::Circle;
 use serde::Serialize;
 
 /// An air-defence site and the defended places it covers.

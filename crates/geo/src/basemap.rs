@@ -7,7 +7,7 @@
 //! show it as such. Nothing is downloaded at run time.
 
 use crate::error::GeoError;
-use crate::shapes::LatLon;
+use crate::latlon::LatLon;
 use serde_json::Value;
 
 /// The GeoJSON written by `tools/basemap/convert.py`.

@@ -28,9 +28,10 @@
 //!    (72-gons), measured geodesically after projecting back.
 
 use crate::error::{GeoError, non_negative, positive};
+use crate::latlon::LatLon;
 use crate::measure::{bearing_deg, destination, distance_km, ring_area_km2};
 use crate::projection::LocalProjection;
-use crate::shapes::{CIRCLE_SIDES, Circle, LatLon, Zone};
+use crate::shapes::{CIRCLE_SIDES, Circle, Zone};
 use geo::{
     BooleanOps, Centroid, Contains, Coord, Distance, Euclidean, Intersects, LineString,
     MultiPolygon, Point, Polygon,

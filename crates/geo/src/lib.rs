@@ -30,12 +30,14 @@ pub mod airdefence;
 pub mod basemap;
 pub mod cover;
 mod error;
+mod latlon;
 pub mod measure;
 pub mod projection;
 pub mod shapes;
 pub mod svg;
 
 pub use error::GeoError;
+pub use latlon::LatLon;
 pub use measure::{bearing_deg, destination, distance_km};
 pub use projection::LocalProjection;
-pub use shapes::{Circle, LatLon, Polyline, Zone};
+pub use shapes::{Circle, Polyline, Zone};

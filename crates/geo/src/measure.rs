@@ -1,6 +1,6 @@
 //! Geodesic measures on WGS84 (Karney 2013, through the `geo` crate).
 
-use crate::shapes::LatLon;
+use crate::latlon::LatLon;
 use geo::{Bearing, Destination, Distance, Geodesic, GeodesicArea, LineString, Polygon};
 
 /// Geodesic distance in km between two points on WGS84.

@@ -1,7 +1,7 @@
 //! A local azimuthal equidistant projection, in km.
 
+use crate::latlon::LatLon;
 use crate::measure::{bearing_deg, destination, distance_km};
-use crate::shapes::LatLon;
 
 /// Azimuthal equidistant projection about `centre`, in km: a point at
 /// geodesic distance ρ and bearing θ from the centre maps to

@@ -9,8 +9,9 @@
 //! scale bar is true at the centre (within 0.4% up to 1,000 km from it).
 
 use crate::basemap::Basemap;
+use crate::latlon::LatLon;
 use crate::projection::LocalProjection;
-use crate::shapes::{Circle, LatLon};
+use crate::shapes::Circle;
 use std::fmt::Write;
 
 /// What a zone on the map stands for.

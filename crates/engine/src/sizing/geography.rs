@@ -80,7 +80,7 @@ fn share(what: &'static str, value: f64) -> Result<f64, GeographySizingError> {
 /// Example: Rzeszów-Jasionka → Kyiv, 605 km at 780 km/h → 0.78 h each way.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::transit_h;
+/// use guarantor_engine::geography::transit_h;
 /// let t = transit_h(605.0, 780.0).unwrap();
 /// assert!((t - 0.7756).abs() < 1e-4);
 /// ```
@@ -100,7 +100,7 @@ pub fn transit_h(distance_km: f64, cruise_speed_kmh: f64) -> Result<f64, Geograp
 /// Example: 2.5 h + 1 refuelling × 1.0 h = 3.5 h.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::sortie_endurance_h;
+/// use guarantor_engine::geography::sortie_endurance_h;
 /// assert_eq!(sortie_endurance_h(2.5, 1.0, 1.0).unwrap(), 3.5);
 /// ```
 pub fn sortie_endurance_h(
@@ -123,7 +123,7 @@ pub fn sortie_endurance_h(
 /// Example: 3.5 h − 2 × 0.78 h = 1.94 h on station over Kyiv from Rzeszów.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::time_on_station_h;
+/// use guarantor_engine::geography::time_on_station_h;
 /// let tos = time_on_station_h(3.5, 605.0 / 780.0);
 /// assert!((tos - 1.9487).abs() < 1e-4);
 /// ```
@@ -142,7 +142,7 @@ pub fn time_on_station_h(sortie_endurance_h: f64, transit_h: f64) -> f64 {
 /// Example: 3.5-h sortie + 3 h turnaround → 24 ÷ 6.5 = 3.7, capped at 1.5.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::sorties_per_aircraft_day;
+/// use guarantor_engine::geography::sorties_per_aircraft_day;
 /// assert_eq!(sorties_per_aircraft_day(3.5, 3.0, 1.5).unwrap(), 1.5);
 /// ```
 pub fn sorties_per_aircraft_day(
@@ -167,7 +167,7 @@ pub fn sorties_per_aircraft_day(
 /// → 2 × 24 ÷ 1.94 = 24.7 sorties a day.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::station_sorties_per_day;
+/// use guarantor_engine::geography::station_sorties_per_day;
 /// let n = station_sorties_per_day(2.0, 24.0, 1.9487).unwrap();
 /// assert!((n - 24.632).abs() < 1e-3);
 /// ```
@@ -188,7 +188,7 @@ pub fn station_sorties_per_day(
 /// Unit: aircraft. Example: 24.7 sorties ÷ 1.5 = 16.5 aircraft.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::station_aircraft;
+/// use guarantor_engine::geography::station_aircraft;
 /// assert!((station_aircraft(24.632, 1.5) - 16.42).abs() < 0.01);
 /// ```
 pub fn station_aircraft(sorties_per_day: f64, sorties_per_aircraft_day: f64) -> f64 {
@@ -204,7 +204,7 @@ pub fn station_aircraft(sorties_per_day: f64, sorties_per_aircraft_day: f64) -> 
 /// Example: 4 stations × 16.5 = 66 ready ÷ 0.6 = 110, + 8 QRA = 118.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::patrol_aircraft_deployed;
+/// use guarantor_engine::geography::patrol_aircraft_deployed;
 /// // 4 × 16.42 = 65.69 ready ÷ 0.6 = 109.5 → 110, + 8 QRA.
 /// assert_eq!(patrol_aircraft_deployed(65.69, 0.6, 8.0).unwrap(), 118.0);
 /// ```
@@ -228,7 +228,7 @@ pub fn patrol_aircraft_deployed(
 /// Example: 24 ÷ 0.5 = 48.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::air_policing_deployed;
+/// use guarantor_engine::geography::air_policing_deployed;
 /// assert_eq!(air_policing_deployed(24.0, 0.5).unwrap(), 48.0);
 /// ```
 pub fn air_policing_deployed(on_duty: f64, availability: f64) -> Result<f64, GeographySizingError> {
@@ -246,7 +246,7 @@ pub fn air_policing_deployed(on_duty: f64, availability: f64) -> Result<f64, Geo
 /// Example: 100 sorties × 1 × 2.5 t = 250 t a day.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::refuelling_fuel_t_per_day;
+/// use guarantor_engine::geography::refuelling_fuel_t_per_day;
 /// assert_eq!(refuelling_fuel_t_per_day(100.0, 1.0, 2.5).unwrap(), 250.0);
 /// ```
 pub fn refuelling_fuel_t_per_day(
@@ -271,7 +271,7 @@ pub fn refuelling_fuel_t_per_day(
 /// → 2 orbits.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::tanker_orbits;
+/// use guarantor_engine::geography::tanker_orbits;
 /// assert_eq!(tanker_orbits(250.0, 60.0, 24.0, 8.0).unwrap(), 2.0);
 /// ```
 pub fn tanker_orbits(
@@ -585,7 +585,7 @@ pub const SYSTEM_COVERAGE: &[SystemCoverage] = &[
 /// Example: Patriot PAC-3 MSE against ballistic missiles → 40 km.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::{coverage_radius_km, ThreatClass};
+/// use guarantor_engine::geography::{coverage_radius_km, ThreatClass};
 /// assert_eq!(coverage_radius_km("Patriot PAC-3 MSE", ThreatClass::Ballistic), Some(40.0));
 /// ```
 pub fn coverage_radius_km(system: &str, threat: ThreatClass) -> Option<f64> {
@@ -603,7 +603,7 @@ pub fn coverage_radius_km(system: &str, threat: ThreatClass) -> Option<f64> {
 /// against cruise missiles (160 km), 2 against ballistic missiles (40 km).
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::air_defence_sites;
+/// use guarantor_engine::geography::air_defence_sites;
 /// use guarantor_geo::LatLon;
 /// let places = [LatLon::new(50.45, 30.52).unwrap(), LatLon::new(50.25, 28.66).unwrap()];
 /// assert_eq!(air_defence_sites(&places, 160.0).unwrap(), 1.0);
@@ -619,7 +619,7 @@ pub fn air_defence_sites(places: &[LatLon], radius_km: f64) -> Result<f64, Geogr
 /// maintenance) = 10.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::air_defence_batteries;
+/// use guarantor_engine::geography::air_defence_batteries;
 /// assert_eq!(air_defence_batteries(5.0, 2.0).unwrap(), 10.0);
 /// ```
 pub fn air_defence_batteries(
@@ -640,7 +640,7 @@ pub fn air_defence_batteries(
 /// Example: 150 ballistic missiles engaged a year × 2 = 300 PAC-3 MSE.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::interceptors_per_year;
+/// use guarantor_engine::geography::interceptors_per_year;
 /// assert_eq!(interceptors_per_year(150.0, 2.0).unwrap(), 300.0);
 /// ```
 pub fn interceptors_per_year(
@@ -660,7 +660,7 @@ pub fn interceptors_per_year(
 /// Example: 300 a year ÷ 620 = 0.48 of 2025 production.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::share_of_production;
+/// use guarantor_engine::geography::share_of_production;
 /// assert!((share_of_production(300.0, 620.0).unwrap() - 0.4839).abs() < 1e-4);
 /// ```
 pub fn share_of_production(
@@ -685,7 +685,7 @@ pub fn share_of_production(
 /// Example: 500 km × 1.4 = 700 monitors.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::monitors_on_line;
+/// use guarantor_engine::geography::monitors_on_line;
 /// use guarantor_geo::{destination, LatLon, Polyline};
 /// let a = LatLon::new(47.0, 37.5).unwrap();
 /// let line = Polyline::new(vec![a, destination(a, 0.0, 500.0)]).unwrap();
@@ -708,7 +708,7 @@ pub fn monitors_on_line(
 /// Example: 200 km ÷ 20 km = 10 brigades.
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::brigades_for_sector;
+/// use guarantor_engine::geography::brigades_for_sector;
 /// assert_eq!(brigades_for_sector(200.0, 20.0).unwrap(), 10.0);
 /// ```
 pub fn brigades_for_sector(
@@ -727,7 +727,7 @@ pub fn brigades_for_sector(
 /// hold 80 km at 20 km per brigade; force-to-space asks for 10".
 ///
 /// ```
-/// use guarantor_engine::sizing::geography::force_to_space_warning;
+/// use guarantor_engine::geography::force_to_space_warning;
 /// let w = force_to_space_warning(4.0, 200.0, 20.0).unwrap().unwrap();
 /// assert!(w.ends_with("force-to-space asks for 10"));
 /// ```
