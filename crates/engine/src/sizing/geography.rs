@@ -36,6 +36,8 @@ pub enum GeographySizingError {
     Negative { what: &'static str, value: f64 },
     #[error("{what} must be a share within 0 (excluded) and 1, got {value}")]
     NotAShare { what: &'static str, value: f64 },
+    #[error("unknown place \"{0}\" (a zone's centre or a base's place)")]
+    UnknownPlace(String),
     #[error(transparent)]
     Geo(#[from] GeoError),
 }
@@ -750,6 +752,111 @@ pub fn force_to_space_warning(
     }))
 }
 
+// ---------------------------------------------------------------------------
+// From the scenario's [geography] section to geometry
+// ---------------------------------------------------------------------------
+
+fn point(lat: f64, lon: f64) -> Result<LatLon, GeographySizingError> {
+    Ok(LatLon::new(lat, lon)?)
+}
+
+/// A scenario place as a checked point.
+pub fn place_point(p: &guarantor_model::geography::Place) -> Result<LatLon, GeographySizingError> {
+    point(p.lat, p.lon)
+}
+
+/// A scenario zone as a validated polygon: its `points`, or its circle
+/// (centre place, `radius_km`) as a 72-gon.
+///
+/// ```
+/// use guarantor_engine::geography::zone_polygon;
+/// use guarantor_model::geography::{Geography, Place, PlaceKind, Zone, ZoneKind};
+/// let kyiv = Place { id: "kyiv".into(), name: String::new(), kind: PlaceKind::City,
+///     lat: 50.45, lon: 30.52, source: String::new() };
+/// let g = Geography { places: vec![kyiv], ..Geography::default() };
+/// let ring = Zone { id: "ring".into(), name: String::new(), kind: ZoneKind::ThreatRing,
+///     points: vec![], centre: Some("kyiv".into()), radius_km: Some(40.0), source: String::new() };
+/// let z = zone_polygon(&ring, &g).unwrap();
+/// // π × 40² = 5,027 km², the 72-gon 0.13% less.
+/// assert!((z.area_km2() - 5_020.0).abs() < 10.0);
+/// ```
+pub fn zone_polygon(
+    z: &guarantor_model::geography::Zone,
+    g: &guarantor_model::Geography,
+) -> Result<guarantor_geo::Zone, GeographySizingError> {
+    match (&z.centre, z.radius_km) {
+        (Some(c), Some(r)) => {
+            let place = g
+                .place(c)
+                .ok_or_else(|| GeographySizingError::UnknownPlace(c.clone()))?;
+            Ok(guarantor_geo::Circle::new(place_point(place)?, r)?.zone())
+        }
+        _ => {
+            let ring = z
+                .points
+                .iter()
+                .map(|&[lat, lon]| point(lat, lon))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(guarantor_geo::Zone::new(ring)?)
+        }
+    }
+}
+
+/// A scenario line as a polyline.
+pub fn line_polyline(
+    l: &guarantor_model::geography::Line,
+) -> Result<Polyline, GeographySizingError> {
+    let pts = l
+        .points
+        .iter()
+        .map(|&[lat, lon]| point(lat, lon))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Polyline::new(pts)?)
+}
+
+/// The air bases a contributor may fly from (a base with no contributors
+/// listed is open to all), at their places.
+pub fn bases_for(
+    g: &guarantor_model::Geography,
+    contributor: Option<&str>,
+) -> Result<Vec<Base>, GeographySizingError> {
+    g.bases
+        .iter()
+        .filter(|b| {
+            b.contributors.is_empty()
+                || contributor.is_none_or(|c| b.contributors.iter().any(|x| x == c))
+        })
+        .map(|b| {
+            let place = g
+                .place(&b.place)
+                .ok_or_else(|| GeographySizingError::UnknownPlace(b.place.clone()))?;
+            Ok(Base {
+                name: if place.name.is_empty() {
+                    b.id.clone()
+                } else {
+                    place.name.clone()
+                },
+                at: place_point(place)?,
+            })
+        })
+        .collect()
+}
+
+/// A scenario aircraft type as the sizing rules take it.
+pub fn aircraft_type(a: &guarantor_model::geography::AircraftType) -> AircraftType {
+    AircraftType {
+        name: if a.name.is_empty() {
+            a.id.clone()
+        } else {
+            a.name.clone()
+        },
+        cruise_speed_kmh: a.cruise_speed_kmh,
+        endurance_h: a.endurance_h,
+        combat_radius_km: a.combat_radius_km,
+        turnaround_h: a.turnaround_h,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -943,6 +1050,85 @@ mod tests {
             size_patrol(&covering, &[], &f16(800.0), None, &plan),
             Err(GeographySizingError::NotAShare { .. })
         ));
+    }
+
+    fn scenario_geography() -> guarantor_model::Geography {
+        use guarantor_model::geography::*;
+        let place = |id: &str, name: &str, lat, lon| Place {
+            id: id.into(),
+            name: name.into(),
+            kind: PlaceKind::AirBase,
+            lat,
+            lon,
+            source: String::new(),
+        };
+        Geography {
+            places: vec![
+                place("rzeszow", "Rzeszów-Jasionka", 50.11, 22.02),
+                place("mk", "", 44.36, 28.49),
+            ],
+            bases: vec![
+                AirBase {
+                    id: "rzeszow_base".into(),
+                    place: "rzeszow".into(),
+                    contributors: vec!["pl".into()],
+                    source: String::new(),
+                },
+                AirBase {
+                    id: "mk_base".into(),
+                    place: "mk".into(),
+                    contributors: vec![],
+                    source: String::new(),
+                },
+            ],
+            ..Geography::default()
+        }
+    }
+
+    #[test]
+    fn bases_follow_their_contributors_and_places() {
+        let g = scenario_geography();
+        let all = bases_for(&g, None).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].name, "Rzeszów-Jasionka");
+        assert_eq!(all[1].name, "mk_base");
+        let fr = bases_for(&g, Some("fr")).unwrap();
+        assert_eq!(fr.len(), 1, "Rzeszów is for Poland only here");
+        let mut bad = g.clone();
+        bad.bases[1].place = "nowhere".into();
+        assert_eq!(
+            bases_for(&bad, None).unwrap_err(),
+            GeographySizingError::UnknownPlace("nowhere".into())
+        );
+    }
+
+    #[test]
+    fn scenario_zones_and_lines_become_checked_geometry() {
+        use guarantor_model::geography::{Line, LineKind, Zone, ZoneKind};
+        let g = scenario_geography();
+        let open = Zone {
+            id: "z".into(),
+            name: String::new(),
+            kind: ZoneKind::Cover,
+            points: vec![[48.0, 24.0], [48.0, 30.0], [51.0, 30.0]],
+            centre: None,
+            radius_km: None,
+            source: String::new(),
+        };
+        assert!(matches!(
+            zone_polygon(&open, &g),
+            Err(GeographySizingError::Geo(GeoError::NotClosed { .. }))
+        ));
+        let line = Line {
+            id: "l".into(),
+            name: String::new(),
+            kind: LineKind::Monitored,
+            points: vec![[47.0, 37.5], [47.0, 38.5]],
+            source: String::new(),
+        };
+        // 1° of longitude at 47 N ≈ 76 km.
+        let km = line_polyline(&line).unwrap().length_km();
+        assert!((km - 76.0).abs() < 1.0, "{km}");
     }
 
     #[test]
