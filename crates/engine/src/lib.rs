@@ -44,6 +44,7 @@ pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vect
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
 pub use prepare::available_units;
 pub use search::{SearchOptions, search};
+pub use sizing::geography;
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,
     garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,

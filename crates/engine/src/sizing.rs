@@ -3,6 +3,7 @@
 //! Every formula is one small pure function named after the concept, with its
 //! unit and source; docs/model.md explains each with a worked example.
 
+pub mod geography;
 use guarantor_model::number::fmt;
 use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
 use serde::Serialize;

@@ -9,6 +9,7 @@
 
 mod batch;
 mod default_scenario;
+mod geography_calibrations;
 mod hand_checked;
 mod invariants;
 mod properties;

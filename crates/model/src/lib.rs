@@ -12,6 +12,7 @@
 //! - This crate does no I/O: callers pass the file name and its text.
 
 pub mod diagnostic;
+pub mod geography;
 pub mod number;
 mod paths;
 mod read;
@@ -25,6 +26,7 @@ mod validate;
 use std::sync::Arc;
 
 pub use diagnostic::{LocatedProblem, Problem, ProblemKind, ScenarioError};
+pub use geography::Geography;
 pub use paths::{PathError, Target, apply, resolve};
 pub use types::*;
 

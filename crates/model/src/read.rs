@@ -13,6 +13,8 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod geography;
+
 use crate::diagnostic::{Problem, ProblemKind};
 use crate::rules::{FieldKind, RuleSpec, all_task_keys, rule_names, rule_spec};
 use crate::suggest::closest;
@@ -513,6 +515,14 @@ fn read_scenario(root: &mut Tbl<'_, '_>, cx: &mut Cx) -> Scenario {
     let components = root.tables("components", "component", cx, read_component);
     let synergies = root.tables("synergies", "synergy", cx, read_synergy);
     let uncertainty = root.tables("uncertainty", "uncertainty", cx, read_uncertainty);
+    let geography = match sub(root, "geography", "section", cx) {
+        Some(mut t) => {
+            let g = geography::read_geography(&mut t, cx);
+            t.finish(cx);
+            g
+        }
+        None => crate::geography::Geography::default(),
+    };
     Scenario {
         meta,
         parameters,
@@ -522,6 +532,7 @@ fn read_scenario(root: &mut Tbl<'_, '_>, cx: &mut Cx) -> Scenario {
         components,
         synergies,
         uncertainty,
+        geography,
     }
 }
 

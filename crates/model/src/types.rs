@@ -29,6 +29,9 @@ pub struct Scenario {
     /// Uncertain parameters and their distributions (see `uncertainty.rs`).
     #[serde(default)]
     pub uncertainty: Vec<crate::uncertainty::Uncertainty>,
+    /// Places, zones, lines, air bases and aircraft types (see `geography.rs`).
+    #[serde(default, skip_serializing_if = "crate::geography::Geography::is_empty")]
+    pub geography: crate::geography::Geography,
 }
 
 /// Identification, provenance and the disclaimer shown with every result.

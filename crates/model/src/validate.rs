@@ -176,6 +176,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     check_components(&mut ck, s, &known);
     check_synergies(&mut ck, s, &known);
     check_uncertainties(&mut ck, s);
+    check_geography(&mut ck, s, &known);
     ck.problems
 }
 
@@ -826,6 +827,57 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
                 "give the task a nonzero value first (the uncertainty may still reach 0)"
                     .to_string(),
             );
+        }
+    }
+}
+
+/// Geography: ids; a base's place and contributors; a circle's centre.
+fn check_geography(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
+    let g = &s.geography;
+    let places = ck.ids(
+        "place",
+        "geography.places",
+        g.places.iter().map(|x| x.id.as_str()),
+    );
+    ck.ids(
+        "zone",
+        "geography.zones",
+        g.zones.iter().map(|x| x.id.as_str()),
+    );
+    ck.ids(
+        "line",
+        "geography.lines",
+        g.lines.iter().map(|x| x.id.as_str()),
+    );
+    ck.ids(
+        "air base",
+        "geography.bases",
+        g.bases.iter().map(|x| x.id.as_str()),
+    );
+    ck.ids(
+        "aircraft type",
+        "geography.aircraft",
+        g.aircraft.iter().map(|x| x.id.as_str()),
+    );
+    for (i, b) in g.bases.iter().enumerate() {
+        ck.reference(
+            &format!("geography.bases[{i}].place"),
+            &b.place,
+            "place",
+            &places,
+        );
+        for (j, a) in b.contributors.iter().enumerate() {
+            ck.reference(
+                &format!("geography.bases[{i}].contributors[{j}]"),
+                a,
+                "actor",
+                &known.actors,
+            );
+        }
+    }
+    for (i, z) in g.zones.iter().enumerate() {
+        if let Some(c) = &z.centre {
+            ck.reference(&format!("geography.zones[{i}].centre"), c, "place", &places);
         }
     }
 }

@@ -7,4 +7,5 @@
     reason = "tests print skip notices and what they measured"
 )]
 
+mod geography;
 mod synth;
