@@ -195,21 +195,76 @@ pub fn forecast_text(out: &ForecastOutput) -> String {
     for (d, x) in f.dimensions.iter().zip(&f.final_state.outcome) {
         s.push_str(&format!("  {d} = {x:.2}\n"));
     }
-    s.push_str("Final positions:\n");
+    // Positions table: one column per dimension, each cell "final (±move)".
+    let width = f
+        .dimensions
+        .iter()
+        .map(|d| d.chars().count().max(15))
+        .collect::<Vec<_>>();
+    let name_width = f
+        .final_state
+        .positions
+        .iter()
+        .map(|p| p.0.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    s.push_str(&format!(
+        "Final positions (0–100), with the move from the input in brackets:\n  {:<name_width$}",
+        "actor"
+    ));
+    for (d, w) in f.dimensions.iter().zip(&width) {
+        s.push_str(&format!("  {d:>w$}"));
+    }
+    s.push('\n');
+    let first = f.turns.first();
+    let mut moves: Vec<(f64, &str)> = Vec::new();
     for p in &f.final_state.positions {
-        let vals: Vec<String> = p.1.iter().map(|x| format!("{x:.2}")).collect();
-        s.push_str(&format!("  {:<12} {}\n", p.0, vals.join("  ")));
+        let start = first.and_then(|t| t.positions.iter().find(|q| q.0 == p.0));
+        s.push_str(&format!("  {:<name_width$}", p.0));
+        let mut total = 0.0;
+        for (k, (x, w)) in p.1.iter().zip(&width).enumerate() {
+            let moved = start.map_or(0.0, |q| x - q.1[k]);
+            total += moved.abs();
+            let cell = if moved.abs() >= 0.005 {
+                format!("{x:.2} ({moved:+.2})")
+            } else {
+                format!("{x:.2}")
+            };
+            s.push_str(&format!("  {cell:>w$}"));
+        }
+        s.push('\n');
+        moves.push((total, p.0.as_str()));
+    }
+    moves.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let movers: Vec<String> = moves
+        .iter()
+        .filter(|m| m.0 >= 0.005)
+        .map(|(m, a)| format!("{a} {m:.2}"))
+        .collect();
+    if movers.is_empty() {
+        s.push_str("Nobody moved (this model does not move actors).\n");
+    } else {
+        s.push_str(&format!(
+            "Who moved (total distance over all dimensions, 0–100 scale): {}.\n",
+            movers.join(", ")
+        ));
     }
     if let Some(w) = &f.final_state.win_probabilities {
-        s.push_str("Win probabilities of the final positions:\n");
+        s.push_str(
+            "Win probabilities: for each actor, the probability that its final position prevails \
+             (a Probabilistic Condorcet Election among the distinct final positions, votes weighted \
+             by capability). Actors at the same position share that position's probability, so \
+             the column sums to more than 1 when positions coincide.\n",
+        );
         for (a, p) in w {
-            s.push_str(&format!("  {a:<12} {p:.4}\n"));
+            s.push_str(&format!("  {a:<name_width$} {p:.4}\n"));
         }
     }
     if let Some(p) = &out.package {
         s.push_str(&format!(
             "\nNearest package: {}\n  {} (feasible: {}, acceptable to required actors: {})\n  explain it: guarantor explain{}\n",
-            p.label,
+            p.title,
             if p.passes { "PASSES" } else { "FAILS" },
             p.feasible,
             p.acceptable_to_required,

@@ -13,6 +13,7 @@
 
 pub mod diagnostic;
 pub mod geography;
+pub mod idpaths;
 pub mod number;
 mod paths;
 mod read;
@@ -50,6 +51,12 @@ pub fn load(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
                     .into_iter()
                     .filter(|p| p.kind.reliable_on_a_half_read_file()),
             );
+        }
+    }
+    if let Some(s) = &scenario {
+        for p in &mut problems {
+            p.message = idpaths::by_id(&p.message, s);
+            p.help = p.help.as_ref().map(|h| idpaths::by_id(h, s));
         }
     }
     match scenario {
