@@ -143,10 +143,23 @@ pub fn run_diff(
     let mut inputs =
         input_changes(&sa.text, &sb.text).map_err(|e| Failure(format!("error: {e}")))?;
     inputs.extend(what_if_changes(&sa.what_ifs, &sb.what_ifs));
+    let b_name = if sb.what_ifs.is_empty() {
+        sb.name
+    } else {
+        format!(
+            "{} with what-ifs: {}",
+            sb.name,
+            sb.what_ifs
+                .iter()
+                .map(WhatIf::describe)
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
     Ok(DiffOutput {
         verdicts: verdict_changes(&sa.packages, &sb.packages),
         a: sa.name,
-        b: sb.name,
+        b: b_name,
         inputs,
     })
 }

@@ -8,6 +8,7 @@
 )]
 
 mod bad_inputs;
+mod briefing;
 mod browser;
 mod cli;
 mod history_cli;
