@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use guarantor_engine::{EvalOptions, evaluate};
 use guarantor_history::PackageRecord;
 use guarantor_history::diff::{
-    InputChange, VerdictChange, VerdictDiff, input_changes, verdict_changes,
+    Headline, InputChange, Ranked, VerdictChange, VerdictDiff, input_changes, verdict_changes,
 };
+use guarantor_model::number::grouped;
 use serde_json::json;
 
 use crate::common::{
@@ -211,6 +212,123 @@ fn change_text(c: &VerdictChange, out: &mut String) {
     }
 }
 
+fn ranked_text(r: &Ranked) -> String {
+    let mut s = format!(
+        "#{} {}: cost {}/yr, deterrence {:.2}",
+        r.rank,
+        r.title,
+        grouped(r.cost_per_year),
+        r.deterrence
+    );
+    if let Some(m) = r.min_margin {
+        s.push_str(&format!(", smallest margin {m:+.3}"));
+    }
+    if let Some(b) = r.max_share {
+        s.push_str(&format!(", largest share {:.0}%", b * 100.0));
+    }
+    s
+}
+
+/// The top package, the frontier's moves and the score changes, first.
+fn headline_text(h: &Headline, limit: usize) -> String {
+    let mut out = String::from("\n");
+    match (&h.top_before, &h.top_after) {
+        (Some(a), Some(b)) if a.label == b.label => out.push_str(&format!(
+            "Top package: unchanged, {}\n",
+            if moved_scores(a, b) {
+                format!("{}\n  now {}", ranked_text(a), ranked_text(b))
+            } else {
+                ranked_text(a)
+            }
+        )),
+        (a, b) => out.push_str(&format!(
+            "Top package:\n  A: {}\n  B: {}\n",
+            a.as_ref().map_or("nothing passes".into(), ranked_text),
+            b.as_ref().map_or("nothing passes".into(), ranked_text)
+        )),
+    }
+    if h.frontier_joined.is_empty() && h.frontier_left.is_empty() {
+        out.push_str("Frontier: unchanged.\n");
+    } else {
+        out.push_str(&format!(
+            "Frontier: {} joined, {} left\n",
+            h.frontier_joined.len(),
+            h.frontier_left.len()
+        ));
+        for r in h.frontier_joined.iter().take(limit) {
+            out.push_str(&format!("  + {}\n", ranked_text(r)));
+        }
+        for r in h.frontier_left.iter().take(limit) {
+            out.push_str(&format!("  − {}\n", ranked_text(r)));
+        }
+    }
+    if !h.scores.is_empty() {
+        out.push_str(&format!(
+            "Scores: {} packages passing in A or B changed cost, deterrence, burden or margin; largest cost changes first:\n",
+            h.scores.len()
+        ));
+        for c in h.scores.iter().take(limit) {
+            out.push_str(&format!(
+                "  {}\n      {}\n",
+                c.before.title,
+                score_moves(&c.before, &c.after)
+            ));
+        }
+    }
+    out
+}
+
+fn moved_scores(a: &Ranked, b: &Ranked) -> bool {
+    a.cost_per_year != b.cost_per_year
+        || a.deterrence != b.deterrence
+        || a.max_share != b.max_share
+        || a.min_margin != b.min_margin
+}
+
+/// "cost 20,000 → 7,704 (−12,296); largest share 100% → 60%".
+fn score_moves(a: &Ranked, b: &Ranked) -> String {
+    let mut parts = Vec::new();
+    if a.cost_per_year != b.cost_per_year {
+        parts.push(format!(
+            "cost {} → {} ({}{})",
+            grouped(a.cost_per_year),
+            grouped(b.cost_per_year),
+            if b.cost_per_year >= a.cost_per_year {
+                "+"
+            } else {
+                ""
+            },
+            grouped(b.cost_per_year - a.cost_per_year)
+        ));
+    }
+    if a.deterrence != b.deterrence {
+        parts.push(format!(
+            "deterrence {:.2} → {:.2}",
+            a.deterrence, b.deterrence
+        ));
+    }
+    if a.max_share != b.max_share {
+        let pct = |x: Option<f64>| x.map_or("n/a".into(), |x| format!("{:.0}%", x * 100.0));
+        parts.push(format!(
+            "largest share {} → {}",
+            pct(a.max_share),
+            pct(b.max_share)
+        ));
+    }
+    if a.min_margin != b.min_margin {
+        let m = |x: Option<f64>| x.map_or("n/a".into(), |x| format!("{x:+.3}"));
+        parts.push(format!(
+            "smallest margin {} → {}",
+            m(a.min_margin),
+            m(b.min_margin)
+        ));
+    }
+    if a.rank != b.rank {
+        parts.push(format!("rank #{} → #{}", a.rank, b.rank));
+    }
+    parts.join("; ")
+}
+
 pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
     let mut out = format!("A: {}\nB: {}\n\n", d.a, d.b);
     if d.inputs.is_empty() {
@@ -232,6 +350,7 @@ pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
             ));
         }
     }
+    out.push_str(&headline_text(&d.verdicts.headline, limit));
     let v = &d.verdicts;
     out.push_str(&format!(
         "\nVerdicts: {} packages compared; passing {} → {}; {} flipped pass/fail, {} changed otherwise",

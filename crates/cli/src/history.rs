@@ -47,6 +47,9 @@ pub fn package_record(p: &PackageVerdict) -> PackageRecord {
         deterrence: p.deterrence,
         cost_per_year: p.cost_per_year,
         reasons: guarantor_report::why::failure_reasons(p),
+        title: p.title.clone(),
+        max_share: Some(p.max_share),
+        min_margin: p.min_margin.as_ref().map(|m| m.margin),
     }
 }
 

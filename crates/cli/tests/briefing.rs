@@ -231,3 +231,30 @@ fn a_recorded_what_if_keeps_its_set_and_can_be_diffed_against_the_file() {
     assert_eq!(d["inputs"][0]["path"], "actors.ru.reservation (what-if)");
     assert_eq!(d["verdicts"]["passing_after"], 0);
 }
+
+#[test]
+fn diff_leads_with_the_top_package_the_frontier_and_score_changes() {
+    let file = format!(
+        "{}/../../scenarios/ukraine-2025-08.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    // A dearer US battery changes no verdict, but every passing package's cost.
+    let args = [
+        "diff",
+        file.as_str(),
+        "--set",
+        "actors.us.inventory.gbad_long.cost_per_unit_year=400",
+    ];
+    let out = guarantor().args(args).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Top package: unchanged"), "{text}");
+    assert!(text.contains("Frontier: unchanged."), "{text}");
+    assert!(text.contains("cost 31,810 → 35,685 (+3,875)"), "{text}");
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let v = json(&json_args);
+    let h = &v["verdicts"]["headline"];
+    assert_eq!(h["top_before"]["label"], h["top_after"]["label"]);
+    assert!(!h["scores"].as_array().unwrap().is_empty());
+    assert_eq!(v["verdicts"]["flipped"].as_array().unwrap().len(), 0);
+}

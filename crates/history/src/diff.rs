@@ -161,6 +161,139 @@ pub struct VerdictDiff {
     pub changed: Vec<VerdictChange>,
     pub passing_before: usize,
     pub passing_after: usize,
+    /// What matters first: the top package, the frontier, and how scores moved.
+    pub headline: Headline,
+}
+
+/// A package as a headline names it, with its rank in its own run (1 = best).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranked {
+    pub rank: usize,
+    pub label: String,
+    pub title: String,
+    pub passes: bool,
+    pub cost_per_year: f64,
+    pub deterrence: f64,
+    pub max_share: Option<f64>,
+    pub min_margin: Option<f64>,
+}
+
+impl Ranked {
+    fn of(rank: usize, p: &PackageRecord) -> Ranked {
+        Ranked {
+            rank: rank + 1,
+            label: p.label.clone(),
+            title: if p.title.is_empty() {
+                p.label.clone()
+            } else {
+                p.title.clone()
+            },
+            passes: p.passes,
+            cost_per_year: p.cost_per_year,
+            deterrence: p.deterrence,
+            max_share: p.max_share,
+            min_margin: p.min_margin,
+        }
+    }
+}
+
+/// One package's scores in A and in B.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreChange {
+    pub before: Ranked,
+    pub after: Ranked,
+}
+
+/// What a planner asks first of a what-if: did the best package change, did
+/// the frontier gain or lose packages (and at what cost), and how did cost,
+/// deterrence, burden and margins move for packages that pass in either run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headline {
+    /// The best passing package of each run (`None`: nothing passes).
+    pub top_before: Option<Ranked>,
+    pub top_after: Option<Ranked>,
+    /// On B's frontier, not on A's (B's ranks), best first.
+    pub frontier_joined: Vec<Ranked>,
+    /// On A's frontier, not on B's (A's ranks), best first.
+    pub frontier_left: Vec<Ranked>,
+    /// Packages passing in A or B whose cost, deterrence, burden or smallest
+    /// margin moved (by more than 1e-9), largest cost change first.
+    pub scores: Vec<ScoreChange>,
+}
+
+fn moved(a: f64, b: f64) -> bool {
+    (a - b).abs() > 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn moved_opt(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => moved(a, b),
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+fn frontier_labels(ps: &[PackageRecord]) -> BTreeSet<&str> {
+    ps.iter()
+        .filter(|p| p.frontier)
+        .map(|p| p.label.as_str())
+        .collect()
+}
+
+/// The [`Headline`] of two runs' package verdicts (each in rank order).
+pub fn headline(a: &[PackageRecord], b: &[PackageRecord]) -> Headline {
+    let top = |ps: &[PackageRecord]| {
+        ps.iter()
+            .enumerate()
+            .find(|(_, p)| p.passes)
+            .map(|(i, p)| Ranked::of(i, p))
+    };
+    let (fa, fb) = (frontier_labels(a), frontier_labels(b));
+    let frontier_joined = b
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.frontier && !fa.contains(p.label.as_str()))
+        .map(|(i, p)| Ranked::of(i, p))
+        .collect();
+    let frontier_left = a
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.frontier && !fb.contains(p.label.as_str()))
+        .map(|(i, p)| Ranked::of(i, p))
+        .collect();
+    let bmap: BTreeMap<&str, (usize, &PackageRecord)> = b
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.label.as_str(), (i, p)))
+        .collect();
+    let mut scores: Vec<ScoreChange> = a
+        .iter()
+        .enumerate()
+        .filter_map(|(i, pa)| {
+            let &(j, pb) = bmap.get(pa.label.as_str())?;
+            let relevant = pa.passes || pb.passes;
+            let changed = moved(pa.cost_per_year, pb.cost_per_year)
+                || moved(pa.deterrence, pb.deterrence)
+                || moved_opt(pa.max_share, pb.max_share)
+                || moved_opt(pa.min_margin, pb.min_margin);
+            (relevant && changed).then(|| ScoreChange {
+                before: Ranked::of(i, pa),
+                after: Ranked::of(j, pb),
+            })
+        })
+        .collect();
+    scores.sort_by(|x, y| {
+        let dx = (x.after.cost_per_year - x.before.cost_per_year).abs();
+        let dy = (y.after.cost_per_year - y.before.cost_per_year).abs();
+        dy.total_cmp(&dx).then(x.before.rank.cmp(&y.before.rank))
+    });
+    Headline {
+        top_before: top(a),
+        top_after: top(b),
+        frontier_joined,
+        frontier_left,
+        scores,
+    }
 }
 
 /// Compares two runs' package verdicts, matching packages by label.
@@ -215,6 +348,7 @@ pub fn verdict_changes(a: &[PackageRecord], b: &[PackageRecord]) -> VerdictDiff 
         changed,
         passing_before: a.iter().filter(|p| p.passes).count(),
         passing_after: b.iter().filter(|p| p.passes).count(),
+        headline: headline(a, b),
     }
 }
 
@@ -274,6 +408,9 @@ reservation = 0.5
             deterrence: 0.5,
             cost_per_year: 1.0,
             reasons: reasons.iter().map(|s| s.to_string()).collect(),
+            title: String::new(),
+            max_share: Some(0.5),
+            min_margin: Some(0.0),
         }
     }
 
@@ -296,5 +433,39 @@ reservation = 0.5
         assert_eq!(d.flipped[0].new_reasons, vec!["short of gbad".to_string()]);
         assert!(d.changed.is_empty());
         assert_eq!((d.passing_before, d.passing_after), (2, 0));
+    }
+
+    #[test]
+    fn the_headline_names_the_top_the_frontier_moves_and_the_cost_changes() {
+        let mut p = rec("p", true, &[]);
+        p.frontier = true;
+        p.cost_per_year = 31_810.0;
+        let mut q = rec("q", true, &[]);
+        q.cost_per_year = 20_000.0;
+        let r = rec("r", false, &["short"]);
+        let a = vec![p.clone(), q.clone(), r.clone()];
+        // B: q gets cheaper and joins the frontier, p leaves it, r is unchanged.
+        let mut q2 = q.clone();
+        q2.cost_per_year = 7_704.0;
+        q2.frontier = true;
+        let mut p2 = p.clone();
+        p2.frontier = false;
+        let b = vec![q2, p2, r];
+        let h = headline(&a, &b);
+        assert_eq!(h.top_before.as_ref().unwrap().label, "p");
+        assert_eq!(h.top_after.as_ref().unwrap().label, "q");
+        assert_eq!(h.frontier_joined.len(), 1);
+        assert_eq!(h.frontier_joined[0].label, "q");
+        assert_eq!(h.frontier_joined[0].rank, 1);
+        assert_eq!(h.frontier_joined[0].cost_per_year, 7_704.0);
+        assert_eq!(h.frontier_left[0].label, "p");
+        assert_eq!(h.scores.len(), 1, "only q's scores moved");
+        assert_eq!(h.scores[0].before.cost_per_year, 20_000.0);
+        assert_eq!(h.scores[0].after.cost_per_year, 7_704.0);
+        // Nothing changed: an empty headline but the same top.
+        let same = headline(&a, &a);
+        assert!(same.frontier_joined.is_empty() && same.frontier_left.is_empty());
+        assert!(same.scores.is_empty());
+        assert_eq!(same.top_before, same.top_after);
     }
 }

@@ -73,6 +73,10 @@ pub type Result<T> = std::result::Result<T, HistoryError>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackageRecord {
     pub label: String,
+    /// The package for people ("Ground force: none · …"); empty in runs
+    /// recorded before schema version 2.
+    #[serde(default)]
+    pub title: String,
     /// Component → option.
     pub options: BTreeMap<String, String>,
     pub feasible: bool,
@@ -83,6 +87,14 @@ pub struct PackageRecord {
     pub cost_per_year: f64,
     /// Why the package fails (empty when it passes), one sentence each.
     pub reasons: Vec<String>,
+    /// Largest share of any contributor's available force used (burden), in
+    /// [0, 1]; `None` in runs recorded before schema version 2.
+    #[serde(default)]
+    pub max_share: Option<f64>,
+    /// Smallest acceptance margin among required actors; `None` when there is
+    /// none or the run predates schema version 2.
+    #[serde(default)]
+    pub min_margin: Option<f64>,
 }
 
 /// A run to record.
@@ -181,6 +193,10 @@ const MIGRATIONS: &[&str] = &[
         reasons TEXT NOT NULL,
         PRIMARY KEY (run_id, label)
     );",
+    // 2: package titles, burden and smallest margin, for `diff`'s headline.
+    "ALTER TABLE package_verdicts ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE package_verdicts ADD COLUMN max_share REAL;
+    ALTER TABLE package_verdicts ADD COLUMN min_margin REAL;",
 ];
 
 /// The schema version this crate writes.
@@ -258,8 +274,9 @@ impl History {
             let mut stmt = tx
                 .prepare(
                     "INSERT INTO package_verdicts (run_id, label, options, feasible,
-                        acceptable_to_required, passes, frontier, deterrence, cost_per_year, reasons)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        acceptable_to_required, passes, frontier, deterrence, cost_per_year, reasons,
+                        title, max_share, min_margin)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .map_err(sql)?;
             for p in &run.packages {
@@ -274,6 +291,9 @@ impl History {
                     p.deterrence,
                     p.cost_per_year,
                     serde_json::to_string(&p.reasons).expect("strings serialise"),
+                    p.title,
+                    p.max_share,
+                    p.min_margin,
                 ])
                 .map_err(sql)?;
             }
@@ -317,7 +337,7 @@ impl History {
             .conn
             .prepare(
                 "SELECT label, options, feasible, acceptable_to_required, passes, frontier,
-                        deterrence, cost_per_year, reasons
+                        deterrence, cost_per_year, reasons, title, max_share, min_margin
                  FROM package_verdicts WHERE run_id = ?1 ORDER BY rowid",
             )
             .map_err(self.sql())?;
@@ -333,14 +353,29 @@ impl History {
                     r.get::<_, f64>(6)?,
                     r.get::<_, f64>(7)?,
                     r.get::<_, String>(8)?,
+                    (
+                        r.get::<_, String>(9)?,
+                        r.get::<_, Option<f64>>(10)?,
+                        r.get::<_, Option<f64>>(11)?,
+                    ),
                 ))
             })
             .map_err(self.sql())?
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(self.sql())?;
         let mut packages = Vec::with_capacity(raw_packages.len());
-        for (label, options, feasible, acc, passes, frontier, deterrence, cost, reasons) in
-            raw_packages
+        for (
+            label,
+            options,
+            feasible,
+            acc,
+            passes,
+            frontier,
+            deterrence,
+            cost,
+            reasons,
+            (title, max_share, min_margin),
+        ) in raw_packages
         {
             packages.push(PackageRecord {
                 options: json(&self.path, "package options", &options)?,
@@ -352,6 +387,9 @@ impl History {
                 frontier,
                 deterrence,
                 cost_per_year: cost,
+                title,
+                max_share,
+                min_margin,
             });
         }
         Ok(Some(StoredRun {

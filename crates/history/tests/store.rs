@@ -30,6 +30,9 @@ fn run(scenario: &str, passes: bool) -> NewRun {
                 } else {
                     vec!["ru rejects: red line".into()]
                 },
+                title: "C: a".into(),
+                max_share: Some(0.5),
+                min_margin: Some(if passes { 0.1 } else { -0.1 }),
             },
             PackageRecord {
                 label: "b · x".into(),
@@ -41,6 +44,9 @@ fn run(scenario: &str, passes: bool) -> NewRun {
                 deterrence: 0.2,
                 cost_per_year: 5.0,
                 reasons: vec!["infeasible: short".into()],
+                title: "C: b".into(),
+                max_share: Some(1.0),
+                min_margin: None,
             },
         ],
     }
@@ -138,4 +144,46 @@ fn a_file_that_is_not_a_database_is_an_error_not_a_panic() {
         std::fs::read(&path).unwrap(),
         b"this is not sqlite, and it must stay as it is"
     );
+}
+
+/// A history written by 0.1.0 (schema version 1) opens, is migrated in place,
+/// and its packages read back with no title, burden or margin.
+#[test]
+fn a_version_1_history_is_migrated_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE runs (
+                id INTEGER PRIMARY KEY, recorded_at TEXT NOT NULL, verb TEXT NOT NULL,
+                scenario_id TEXT NOT NULL, scenario_file TEXT NOT NULL,
+                scenario_hash TEXT NOT NULL, scenario_text TEXT NOT NULL,
+                engine_version TEXT NOT NULL, parameters TEXT NOT NULL, summary TEXT NOT NULL);
+            CREATE INDEX runs_by_hash ON runs(scenario_hash);
+            CREATE TABLE package_verdicts (
+                run_id INTEGER NOT NULL REFERENCES runs(id), label TEXT NOT NULL,
+                options TEXT NOT NULL, feasible INTEGER NOT NULL,
+                acceptable_to_required INTEGER NOT NULL, passes INTEGER NOT NULL,
+                frontier INTEGER NOT NULL, deterrence REAL NOT NULL,
+                cost_per_year REAL NOT NULL, reasons TEXT NOT NULL,
+                PRIMARY KEY (run_id, label));
+            INSERT INTO runs VALUES (1, '2026-11-01T00:00:00Z', 'run', 's', 's.toml', 'h', 'x',
+                '0.1.0', '{}', '{}');
+            INSERT INTO package_verdicts VALUES (1, 'a', '{}', 1, 1, 1, 1, 0.5, 10.0, '[]');
+            PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let h = History::open(&path).unwrap();
+    let run = h.get(1).unwrap().unwrap();
+    assert_eq!(run.packages.len(), 1);
+    assert_eq!(run.packages[0].title, "");
+    assert_eq!(run.packages[0].max_share, None);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+    assert_eq!(SCHEMA_VERSION, 2);
 }
