@@ -2,24 +2,9 @@
 //! `--set`, the same packages in every output, diagnostics that do not depend
 //! on the checkout's path, did-you-mean on options, the forecast's table.
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn guarantor() -> Command {
-    let mut c = Command::cargo_bin("guarantor").unwrap();
-    c.env("NO_COLOR", "1").env_remove("COLUMNS");
-    c
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = guarantor().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use crate::common::{guarantor, json, repo_file, success};
 
 fn stderr_of(args: &[&str]) -> String {
     let out = guarantor().args(args).output().unwrap();
@@ -106,10 +91,7 @@ fn set_refuses_unknown_paths_with_a_suggestion_and_values_outside_the_domain() {
 
 #[test]
 fn diff_compares_a_scenario_with_a_what_if_of_itself() {
-    let file = format!(
-        "{}/../../scenarios/ukraine-2025-08.toml",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let file = repo_file("scenarios/ukraine-2025-08.toml");
     let v = json(&[
         "diff",
         &file,
@@ -153,10 +135,7 @@ fn diagnostics_do_not_wrap_however_long_the_path() {
     std::fs::create_dir_all(&deep).unwrap();
     let file = deep.join("bad.toml");
     std::fs::copy(
-        format!(
-            "{}/../../tests/bad-inputs/scenario/several_errors_at_once.toml",
-            env!("CARGO_MANIFEST_DIR")
-        ),
+        repo_file("tests/bad-inputs/scenario/several_errors_at_once.toml"),
         &file,
     )
     .unwrap();
@@ -192,22 +171,13 @@ fn forecast_shows_dimensions_moves_and_what_win_probabilities_mean() {
 fn a_recorded_what_if_keeps_its_set_and_can_be_diffed_against_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("history.sqlite");
-    let out = guarantor()
-        .env("GUARANTOR_HISTORY", &db)
-        .args([
-            "run",
-            "--record",
-            "--quiet",
-            "--set",
-            "actors.ru.reservation=0.99",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    success(guarantor().env("GUARANTOR_HISTORY", &db).args([
+        "run",
+        "--record",
+        "--quiet",
+        "--set",
+        "actors.ru.reservation=0.99",
+    ]));
     let out = guarantor()
         .env("GUARANTOR_HISTORY", &db)
         .args(["history", "--json"])
@@ -218,10 +188,7 @@ fn a_recorded_what_if_keeps_its_set_and_can_be_diffed_against_the_file() {
         v["runs"][0]["parameters"]["set"][0],
         "actors.ru.reservation=0.99"
     );
-    let file = format!(
-        "{}/../../scenarios/ukraine-2025-08.toml",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let file = repo_file("scenarios/ukraine-2025-08.toml");
     let out = guarantor()
         .env("GUARANTOR_HISTORY", &db)
         .args(["diff", &file, "run:1", "--json"])
@@ -234,10 +201,7 @@ fn a_recorded_what_if_keeps_its_set_and_can_be_diffed_against_the_file() {
 
 #[test]
 fn diff_leads_with_the_top_package_the_frontier_and_score_changes() {
-    let file = format!(
-        "{}/../../scenarios/ukraine-2025-08.toml",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let file = repo_file("scenarios/ukraine-2025-08.toml");
     // A dearer US battery changes no verdict, but every passing package's cost.
     let args = [
         "diff",

@@ -6,18 +6,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
+use crate::common::json;
+
 fn guarantor() -> Command {
     Command::cargo_bin("guarantor").unwrap()
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = guarantor().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod bad_inputs;
 mod briefing;
 mod browser;
 mod cli;
+mod common;
 mod history_cli;
 mod report_cli;
 mod search;
