@@ -3,6 +3,12 @@
 //!
 //! `cargo bench -p guarantor-bargaining --bench smp`
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark or example reports on the terminal"
+)]
+
 use std::time::Instant;
 
 use guarantor_bargaining::{SmpOptions, read_ktab_csv, smp};

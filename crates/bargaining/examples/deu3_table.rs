@@ -3,6 +3,12 @@
 //! `cargo run --release -p guarantor-bargaining --example deu3_table [path/to/deu3.tsv]`
 //! (defaults to the copy bundled in `tests/data/deu3/`).
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark or example reports on the terminal"
+)]
+
 use guarantor_bargaining::Model;
 use guarantor_bargaining::deu3::{Capability, read_deu3, validate};
 

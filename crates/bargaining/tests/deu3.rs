@@ -1,6 +1,6 @@
 //! DEU III validation: the reader, the scoreable set and the compromise baseline.
 
-mod common;
+use crate::common;
 
 use guarantor_bargaining::Model;
 use guarantor_bargaining::deu3::{Capability, parse_deu3, read_deu3, validate};

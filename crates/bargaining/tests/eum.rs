@@ -3,7 +3,7 @@
 //! round by round; the `literal` mode and its switch variants reproduce all eight rows
 //! of the clean-room variants file (median and mean per round, 4 decimals).
 
-mod common;
+use crate::common;
 
 use common::csv_rows;
 use guarantor_bargaining::eum::{EumOptions, eum_mean, eum_median};

@@ -2,7 +2,7 @@
 //! exactly, every per-turn position within 1e-6 (0–100 scale), win probabilities
 //! within 1.5e-4 and risk attitudes within 1.5e-3 (KTAB logs them at 4 and 3 dp).
 
-mod common;
+use crate::common;
 
 use common::assert_matches_ktab;
 

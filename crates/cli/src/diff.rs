@@ -10,7 +10,9 @@ use guarantor_history::diff::{
 };
 use serde_json::json;
 
-use crate::Failure;
+use crate::common::{
+    Failure, HistoryArgs, ThreadsArgs, emit, read_scenario_text, render_diagnostics,
+};
 
 /// One side of a diff: its name, scenario text and package verdicts.
 pub struct Side {
@@ -38,8 +40,8 @@ pub fn side(arg: &str, history: Option<&Path>, threads: Option<usize>) -> Result
                 "error: \"{arg}\" is neither a scenario file nor a run id (a number from `guarantor history`, e.g. run:3)"
             )));
         }
-        let text = crate::read_scenario_text(&path)?;
-        let s = guarantor_model::load(arg, &text).map_err(|e| Failure(crate::render_report(&e)))?;
+        let text = read_scenario_text(&path)?;
+        let s = guarantor_model::load(arg, &text).map_err(|e| Failure(render_diagnostics(&e)))?;
         let e = evaluate(
             &s,
             &EvalOptions {
@@ -183,4 +185,33 @@ pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
         }
     }
     out
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A scenario file or a recorded run (run:3).
+    a: String,
+    /// A scenario file or a recorded run (run:3).
+    b: String,
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// How many changes of each kind to list (--json lists all).
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[command(flatten)]
+    threads: ThreadsArgs,
+    /// Print the differences as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
+    let threads = a.threads.get()?;
+    let d = run_diff(&a.a, &a.b, a.history.history.as_deref(), threads)?;
+    if a.json {
+        emit(&format!("{}\n", diff_json(&d)));
+    } else {
+        emit(&diff_text(&d, a.limit));
+    }
+    Ok(std::process::ExitCode::SUCCESS)
 }

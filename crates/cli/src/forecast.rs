@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use guarantor_bargaining as bargaining;
-use guarantor_engine::evaluate::{decode, package_levels};
 use guarantor_engine::{PackageVerdict, evaluate_package};
+use guarantor_engine::{decode, package_levels};
 use guarantor_model::Scenario;
 use serde_json::json;
+
+use crate::common::{Failure, ScenarioArgs, emit};
 
 /// The scenario's actors as a negotiation: positions and saliences on 0–100,
 /// saliences rescaled to sum to 100 per actor; actors without capability or
@@ -181,4 +183,51 @@ pub fn run_validate(
             v.test_n
         ))
     }
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Scenario file (default: the embedded scenario); ignored with --ktab-csv.
+    file: Option<std::path::PathBuf>,
+    /// compromise, median, smp, eum (= eum:scholz-code) or eum:literal.
+    #[arg(long, default_value = "smp")]
+    model: String,
+    /// Read a KTAB SMP input CSV instead of a scenario.
+    #[arg(long, value_name = "FILE")]
+    ktab_csv: Option<std::path::PathBuf>,
+    /// Model switch KEY=VALUE (e.g. VotingRule=Binary for smp); repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Print the forecast as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
+    let scenario = match &a.ktab_csv {
+        Some(_) => None,
+        None => Some(
+            ScenarioArgs {
+                file: a.file.clone(),
+            }
+            .load()?,
+        ),
+    };
+    let mut options = Vec::new();
+    for kv in &a.set {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(Failure(format!(
+                "error: --set \"{kv}\" must be KEY=VALUE, e.g. --set VotingRule=Binary"
+            )));
+        };
+        options.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let out = run_forecast(scenario.as_ref(), a.ktab_csv.as_deref(), &a.model, &options)
+        .map_err(Failure)?;
+    if a.json {
+        emit(&format!("{}\n", forecast_json(&out)));
+    } else {
+        emit(&forecast_text(&out));
+    }
+    Ok(std::process::ExitCode::SUCCESS)
 }

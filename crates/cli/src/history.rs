@@ -8,14 +8,14 @@ use guarantor_history::{History, NewRun, PackageRecord, RunInfo};
 use guarantor_model::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario};
 use serde_json::json;
 
-use crate::Failure;
+use crate::common::{Failure, HistoryArgs, emit, read_scenario_text};
 
 /// The history database: `--history PATH`, else the documented default.
 pub fn history_path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
     match flag {
         Some(p) => Ok(p.to_path_buf()),
         None => guarantor_history::default_path(|k| std::env::var_os(k))
-            .map_err(|e| Failure(format!("error: {e}"))),
+            .map_err(|e| Failure(format!("error: {e} (--history PATH)"))),
     }
 }
 
@@ -31,7 +31,7 @@ pub fn scenario_source(file: Option<&PathBuf>) -> Result<(String, String), Failu
             DEFAULT_SCENARIO_NAME.to_string(),
             DEFAULT_SCENARIO.to_string(),
         )),
-        Some(p) => Ok((p.display().to_string(), crate::read_scenario_text(p)?)),
+        Some(p) => Ok((p.display().to_string(), read_scenario_text(p)?)),
     }
 }
 
@@ -148,4 +148,21 @@ pub fn list(history: Option<&Path>, limit: usize, json_out: bool) -> Result<Stri
         out.push_str("(no runs recorded yet)\n");
     }
     Ok(out)
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// How many runs to list.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Print the runs as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
+    emit(&list(a.history.history.as_deref(), a.limit, a.json)?);
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -5,15 +5,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use guarantor_engine::{EvalOptions, evaluate};
+use guarantor_report::document::{ForecastInput, ReportInput, document_title};
 use guarantor_report::export::{self, Format};
-use guarantor_report::html::{self, ForecastInput, ReportInput};
 use guarantor_report::markdown;
+use guarantor_report::{html, sections::all_sections};
 use serde_json::json;
 
-use crate::Failure;
+use crate::common::{Failure, check_threads, emit};
 
 #[derive(clap::Args)]
-pub struct ReportArgs {
+pub struct Args {
     /// Scenario file (default: the embedded scenario).
     pub file: Option<PathBuf>,
     /// Output folder (created if missing; files in it are replaced).
@@ -77,7 +78,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     result.map_err(fail)
 }
 
-pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
+pub fn run_report(a: &Args) -> Result<String, Failure> {
     let formats = parse_formats(&a.formats)?;
     if a.forecast_model != "none" {
         guarantor_bargaining::Model::from_name(&a.forecast_model).map_err(|e| {
@@ -86,7 +87,7 @@ pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
             ))
         })?;
     }
-    let s = crate::load(a.file.as_ref())?;
+    let s = crate::common::load(a.file.as_ref())?;
     let e = evaluate(
         &s,
         &EvalOptions {
@@ -138,8 +139,8 @@ pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
         }),
         extra_sections: Vec::new(),
     };
-    let sections = html::all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
-    let title = html::document_title(&s);
+    let sections = all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
+    let title = document_title(&s);
     let page = html::render_document(&title, &s.meta.disclaimer, &sections);
     write_atomic(&a.out.join("report.html"), page.as_bytes())?;
     files.push("report.html".into());
@@ -187,4 +188,10 @@ pub fn run_report(a: &ReportArgs) -> Result<String, Failure> {
         ));
     }
     Ok(msg)
+}
+
+pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
+    check_threads(a.threads)?;
+    emit(&run_report(&a)?);
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use guarantor_exercise::{Codes, ServeError, open_with_hosts, serve, write_codes_file};
 use guarantor_model::Scenario;
 
-use crate::Failure;
+use crate::common::{Failure, ScenarioArgs};
 
 fn print_codes(codes: &Codes, to: Option<&Path>) -> Result<(), Failure> {
     if let Some(path) = to {
@@ -77,4 +77,36 @@ pub fn run_serve(
         .await
     })
     .map_err(|e| Failure(format!("error: {e}")))
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Scenario for a new exercise (default: the embedded scenario); ignored when the database already holds one.
+    file: Option<PathBuf>,
+    /// SQLite database holding the exercise's events; created if missing.
+    #[arg(long, default_value = "guarantor-exercise.db")]
+    db: PathBuf,
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Write the new exercise's invitation codes to this file (mode 0600) instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    codes_file: Option<PathBuf>,
+    /// Also answer requests for this host name (e.g. a TLS proxy's); loopback names always work. Repeatable.
+    #[arg(long = "public-host", value_name = "NAME")]
+    public_hosts: Vec<String>,
+}
+
+pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
+    let input = ScenarioArgs { file: a.file };
+    let scenario = (input.name(), input.load()?);
+    run_serve(
+        scenario,
+        input.file.is_some(),
+        &a.db,
+        a.bind,
+        a.codes_file.as_ref(),
+        a.public_hosts,
+    )?;
+    Ok(std::process::ExitCode::SUCCESS)
 }

@@ -8,16 +8,15 @@ use std::time::Duration;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
-use guarantor_engine::sizing::fmt;
 use guarantor_model::Scenario;
+use guarantor_model::number::fmt;
 use guarantor_uncertainty::{Options, PackageSet, Progress, Report, Sampler, analyse};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::{Failure, check_threads, emit, load, parse_choice};
+use crate::common::{Failure, check_threads, emit, load, parse_choice};
 
-#[derive(Args)]
-pub struct UncertaintyArgs {
+#[derive(clap::Args)]
+pub struct Args {
     /// Scenario file (default: the embedded scenario).
     file: Option<PathBuf>,
     /// Number of draws.
@@ -54,7 +53,7 @@ pub struct UncertaintyArgs {
 }
 
 /// The verb: check the options, load the scenario, analyse, print.
-pub fn run(a: UncertaintyArgs) -> Result<ExitCode, Failure> {
+pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let sampler = Sampler::parse(&a.sampler).ok_or_else(|| {
         Failure(format!(
             "error: --sampler \"{}\" must be mc (Monte Carlo) or lhs (Latin hypercube)",

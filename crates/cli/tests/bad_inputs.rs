@@ -67,7 +67,44 @@ fn check_one(kind: &str, path: &Path) -> String {
         out.stdout.is_empty() || kind != "scenario",
         "{name}: printed a result"
     );
+    if kind == "scenario" {
+        every_problem_has_a_line_and_a_hint(&rel);
+    }
     stderr
+}
+
+/// `check --json` lists each problem with its line, column and a hint (an
+/// empty or unreadable file has nothing to hint at beyond the message).
+fn every_problem_has_a_line_and_a_hint(rel: &Path) {
+    let out = guarantor()
+        .current_dir(corpus())
+        .args(["check", "--json"])
+        .arg(rel)
+        .output()
+        .unwrap();
+    let name = rel.display();
+    if out.stdout.is_empty() {
+        // Refused before parsing (not UTF-8, too large): the message says why.
+        return;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{name}: check --json is not JSON: {e}"));
+    assert_eq!(v["valid"], false, "{name}");
+    let errors = v["errors"].as_array().unwrap();
+    assert!(!errors.is_empty(), "{name}: no errors listed");
+    for e in errors {
+        assert!(
+            e["line"].as_u64().unwrap_or(0) >= 1,
+            "{name}: a problem without a line: {e}"
+        );
+        let text = std::fs::read_to_string(corpus().join(rel)).unwrap_or_default();
+        if !text.trim().lines().all(|l| l.starts_with('#')) {
+            assert!(
+                e["help"].is_string(),
+                "{name}: a problem without a hint: {e}"
+            );
+        }
+    }
 }
 
 #[test]

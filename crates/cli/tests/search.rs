@@ -153,7 +153,9 @@ fn synth_writes_a_valid_seeded_scenario_that_runs() {
         .args(["synth", "--options", "1"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("--options must be at least 2"));
+        .stderr(predicate::str::contains(
+            "synth: options must be at least 2",
+        ));
     std::fs::remove_dir_all(&dir).ok();
 }
 

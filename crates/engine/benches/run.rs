@@ -1,6 +1,12 @@
 //! Times a full `run` of the embedded scenario: every package sized, allocated
 //! and judged. `cargo bench -p guarantor-engine --bench run`.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark or example reports on the terminal"
+)]
+
 use std::time::Instant;
 
 use guarantor_engine::{EvalOptions, evaluate};

@@ -5,6 +5,12 @@
 //! `cargo bench -p guarantor-engine --bench search` (all sizes), or
 //! `cargo bench -p guarantor-engine --bench search -- 5 6` for 10⁵ and 10⁶ only.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark or example reports on the terminal"
+)]
+
 use std::time::Instant;
 
 use guarantor_engine::{SearchOptions, search};

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use guarantor_model::{Actor, RedLine, RedLineRule, Scenario};
 
 use crate::prepare::Prepared;
-use crate::sizing::fmt;
 use crate::verdict::{ActorVerdict, AllocationLine, Reason, ReasonKind};
+use guarantor_model::number::fmt;
 
 /// Spatial utility of a package to an actor: the salience-weighted mean of
 /// closeness `1 − |level − position|` over the dimensions the actor weighs,

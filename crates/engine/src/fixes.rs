@@ -20,10 +20,11 @@ use std::collections::BTreeMap;
 use guarantor_model::{Hardness, Scenario};
 use serde::Serialize;
 
-use crate::evaluate::{EngineError, evaluate_package};
+use crate::error::EngineError;
+use crate::evaluate::evaluate_package;
 use crate::prepare::available_units;
-use crate::sizing::fmt;
 use crate::verdict::PackageVerdict;
+use guarantor_model::number::fmt;
 
 /// One change to a package or its scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -13,19 +13,40 @@
 //! - A contributor's own caveats and red lines are never violated by an allocation;
 //!   what nobody may supply is a shortfall, never silently allocated.
 
-pub mod accept;
-pub mod allocate;
-pub mod evaluate;
-pub mod fixes;
-pub mod frontier;
-pub mod prepare;
-pub mod search;
-pub mod sizing;
-pub mod verdict;
+//!
+//! Layers, each importing only from those above it in this list:
+//! `verdict`, `sizing`, `frontier`, `allocate` (leaves) → `error`, `prepare`,
+//! `accept`, `tally` → `package` (the per-package core) → `evaluate`,
+//! `search`, `batch` (peers) → `fixes`. Every module is private; the API is
+//! the `pub use` list below.
 
-pub use evaluate::batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
-pub use evaluate::{EngineError, EvalOptions, evaluate, evaluate_package, resolve_choice};
+mod accept;
+mod allocate;
+mod batch;
+mod error;
+mod evaluate;
+mod fixes;
+mod frontier;
+mod package;
+mod prepare;
+mod search;
+mod sizing;
+mod tally;
+mod verdict;
+
+pub use accept::{acceptance_margin, spatial_utility};
+pub use allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
+pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
+pub use evaluate::{EvalOptions, evaluate, evaluate_package};
 pub use fixes::{Change, Fix, FixResult, nearest_fixes};
-pub use frontier::Objective;
+pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vector};
+pub use package::{Choice, decode, package_levels, rank, resolve_choice};
+pub use prepare::available_units;
 pub use search::{SearchOptions, search};
+pub use sizing::{
+    Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,
+    garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,
+    rotation_pool, size_task, whole_units,
+};
 pub use verdict::*;

@@ -10,10 +10,6 @@ use crate::sizing::{Requirement, size_task};
 /// A rule that keeps some forces of some contributors out of an allocation.
 #[derive(Debug, Clone)]
 pub struct Exclusion {
-    /// Actor whose caveat or red line this is.
-    pub actor: String,
-    /// Caveat or red-line id.
-    pub id: String,
     pub filter: ContributionFilter,
     /// Contributor indices it covers.
     pub contributors: Vec<u32>,
@@ -148,8 +144,6 @@ impl<'s> Prepared<'s> {
             if let Some(ci) = index_of(&a.id) {
                 for cv in &a.caveats {
                     caveats.push(Exclusion {
-                        actor: a.id.clone(),
-                        id: cv.id.clone(),
                         filter: cv.applies_to.clone(),
                         contributors: vec![ci],
                         lifted_when: cv.lifted_when.clone(),
@@ -170,8 +164,6 @@ impl<'s> Prepared<'s> {
                         .partition(|&c| contributors[c as usize].id == a.id);
                     if !own.is_empty() {
                         caveats.push(Exclusion {
-                            actor: a.id.clone(),
-                            id: rl.id.clone(),
                             filter: applies_to.clone(),
                             contributors: own,
                             lifted_when: None,
@@ -179,8 +171,6 @@ impl<'s> Prepared<'s> {
                     }
                     if required && !others.is_empty() {
                         honoured.push(Exclusion {
-                            actor: a.id.clone(),
-                            id: rl.id.clone(),
                             filter: applies_to.clone(),
                             contributors: others,
                             lifted_when: None,
@@ -212,13 +202,6 @@ impl<'s> Prepared<'s> {
 
     pub fn capability_index(&self, id: &str) -> Option<usize> {
         self.capabilities.iter().position(|k| k.id == id)
-    }
-
-    pub fn contributor_index(&self, id: &str) -> Option<u32> {
-        self.contributors
-            .iter()
-            .position(|c| c.id == id)
-            .map(|i| i as u32)
     }
 
     /// Does `filter` cover units of capability `k` on a line in or out of theatre?

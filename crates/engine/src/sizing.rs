@@ -3,6 +3,7 @@
 //! Every formula is one small pure function named after the concept, with its
 //! unit and source; docs/model.md explains each with a worked example.
 
+use guarantor_model::number::fmt;
 use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
 use serde::Serialize;
 
@@ -80,6 +81,20 @@ pub fn point_air_defence_batteries(sites: f64, batteries_per_site: f64) -> f64 {
 /// (OSCE SMM: ~700 monitors for ~500 km of contact line ≈ 1.4 per km).
 pub fn monitors_needed(line_km: f64, monitors_per_km: f64) -> f64 {
     line_km * monitors_per_km
+}
+
+/// Garrisons: personnel held at named sites (hubs, bases, headquarters) ×
+/// sites, in persons deployed. A German brigade garrisoned in Lithuania
+/// counts about 4,800 troops (defencereview.gr, 2023), so two such hubs:
+///
+/// ```
+/// use guarantor_engine::garrison_personnel;
+/// assert_eq!(garrison_personnel(2.0, 4_800.0), 9_600.0);
+/// ```
+///
+/// At a 3:1 land rotation the pool is 28,800 ([`rotation_pool`]).
+pub fn garrison_personnel(sites: f64, personnel_per_site: f64) -> f64 {
+    sites * personnel_per_site
 }
 
 /// One requirement of one task, in one capability.
@@ -300,6 +315,24 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
                 ),
             );
         }
+        SizingRule::Garrison {
+            sites,
+            personnel_per_site,
+            capability,
+        } => {
+            let n = garrison_personnel(*sites, *personnel_per_site);
+            push(
+                capability,
+                n,
+                true,
+                format!(
+                    "garrison: {} sites × {} personnel = {} deployed",
+                    fmt(*sites),
+                    fmt(*personnel_per_site),
+                    fmt(n)
+                ),
+            );
+        }
         SizingRule::MaterielSupply {
             value_per_year,
             capability,
@@ -362,16 +395,6 @@ impl CapGeometry {
     }
 }
 
-/// A number as people write it: integers without decimals, others to 2 places.
-pub fn fmt(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +422,34 @@ mod tests {
     fn two_tanker_orbits_of_eight_hours_need_ten_tankers_at_60_percent() {
         assert_eq!(orbit_aircraft_deployed(2.0, 24.0, 8.0, 0.6), 10.0);
         assert_eq!(orbit_aircraft_deployed(1.0, 24.0, 8.0, 0.6), 5.0);
+    }
+
+    #[test]
+    fn two_brigade_hubs_garrison_9600_and_rotate_on_land() {
+        let s = guarantor_model::default_scenario();
+        let task = guarantor_model::Task {
+            id: "hubs".into(),
+            rule: SizingRule::Garrison {
+                sites: 2.0,
+                personnel_per_site: 4_800.0,
+                capability: "ground_personnel".into(),
+            },
+            providers: Vec::new(),
+            in_theatre: true,
+        };
+        let reqs = size_task(&s, &task, "ground.hubs");
+        assert_eq!(reqs.len(), 1);
+        let r = &reqs[0];
+        assert_eq!(r.capability, "ground_personnel");
+        assert_eq!(r.deployed, 9_600.0);
+        let land = s.rotation_ratio("land");
+        assert_eq!(r.pool, 9_600.0 * land);
+        assert!(
+            r.working
+                .contains("2 sites × 4800 personnel = 9600 deployed"),
+            "{}",
+            r.working
+        );
     }
 
     #[test]

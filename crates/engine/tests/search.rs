@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use guarantor_engine::frontier::{Frontier, dominates};
 use guarantor_engine::{
     EvalOptions, Objective, SearchOptions, evaluate, evaluate_package, nearest_fixes, search,
 };
+use guarantor_engine::{Frontier, dominates};
 use guarantor_model::synth::{SynthParams, synth};
 use guarantor_model::{Scenario, load};
 use proptest::prelude::*;

@@ -4,6 +4,12 @@
 //! Run: `cargo bench -p guarantor-exercise --bench serve_load`
 //! Optional: `-- MOVES_PER_DELEGATION` (default 40).
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark or example reports on the terminal"
+)]
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

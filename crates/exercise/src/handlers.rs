@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 
 use crate::adjudicate::{Viewer, adjudicate};
+use crate::app::App;
 use crate::auth::{hash_code, new_code, verify_code};
 use crate::pages;
 use crate::routes::{COOKIE, Ctx, RouteSpec, Verb, deny};
-use crate::server::App;
 use crate::state::{Event, ExerciseState, Offer, Part, Principal, PrivateInputs};
 use crate::store::{AppendError, Store};
 use crate::views;

@@ -19,9 +19,12 @@
 //!   them for every viewer except their owner and the facilitator.
 
 pub mod adjudicate;
+pub mod app;
 pub mod auth;
 pub mod client;
 pub mod handlers;
+mod log;
+pub mod outcome;
 pub mod pages;
 pub mod routes;
 pub mod server;

@@ -12,8 +12,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::app::App;
 use crate::auth::{Session, constant_time_eq};
-use crate::server::App;
 use crate::state::Principal;
 
 /// Who may call a route.

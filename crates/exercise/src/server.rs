@@ -1,8 +1,8 @@
 //! Opening an exercise (create or replay), the handlers, and serving.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
@@ -12,6 +12,7 @@ use guarantor_model::Scenario;
 use serde::Serialize;
 
 use crate::adjudicate::adjudicate;
+use crate::app::App;
 use crate::auth::{RateLimiter, Sessions, hash_code, new_code};
 use crate::routes::{BODY_LIMIT, ROUTES, guard, security_headers};
 use crate::state::{Event, Principal};
@@ -31,7 +32,7 @@ pub enum ServeError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "database {0} holds no exercise and no scenario was given to create one; pass a scenario file or omit --db to use a new database"
+        "database {0} holds no exercise and no scenario was given to create one; pass a scenario to create one, or open another database"
     )]
     NoScenario(String),
     #[error("round {round} could not be adjudicated on start-up: {message}")]
@@ -48,21 +49,6 @@ pub enum ServeError {
 
 /// Argon2 verifications allowed at once (each takes 19 MiB and tens of milliseconds).
 pub const MAX_CONCURRENT_HASHES: usize = 4;
-
-pub struct App {
-    pub(crate) log: Log,
-    pub(crate) sessions: Sessions,
-    pub(crate) limiter: RateLimiter,
-    /// Bounds the argon2 verifications running at once (memory and CPU).
-    pub(crate) hashing: tokio::sync::Semaphore,
-    /// Principal key → argon2 hash of its code.
-    pub(crate) credentials: RwLock<HashMap<String, String>>,
-    /// Verified against when the principal is unknown, so a wrong name costs the same time.
-    pub(crate) dummy_hash: String,
-    pub(crate) db: PathBuf,
-    /// Host names answered besides loopback ones (see [`crate::routes::host_allowed`]).
-    pub(crate) public_hosts: Vec<String>,
-}
 
 /// An exercise opened from its database, ready to serve.
 pub struct Opened {
@@ -223,7 +209,9 @@ impl Running {
                     tokio::net::TcpListener::from_std(std_listener).expect("listener registers");
                 tokio::select! {
                     r = serve(listener, app, std::future::pending()) => {
-                        if let Err(e) = r { eprintln!("error: {e}"); }
+                        if let Err(e) = r {
+                            crate::log::log_error(&e);
+                        }
                     }
                     _ = stopped => {}
                 }

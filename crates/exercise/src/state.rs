@@ -12,7 +12,7 @@ use std::sync::Arc;
 use guarantor_model::{Actor, Scenario};
 use serde::{Deserialize, Serialize};
 
-use crate::adjudicate::Adjudication;
+use crate::outcome::Adjudication;
 
 /// Who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

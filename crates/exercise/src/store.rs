@@ -421,7 +421,7 @@ fn write_batch(
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::log::log_error(&e);
             for p in accepted {
                 let _ = p.reply.send(Err(AppendError::Storage(e.to_string())));
             }

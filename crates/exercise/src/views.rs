@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::adjudicate::{ShortfallOutcome, Viewer, VisibleVerdict, visible_verdicts};
+use crate::adjudicate::{Viewer, VisibleVerdict, visible_verdicts};
 use crate::auth::Session;
+use crate::outcome::ShortfallOutcome;
 use crate::state::{ExerciseState, Part, Principal, PrivateInputs};
 use crate::store::StoredEvent;
 

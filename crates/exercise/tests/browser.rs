@@ -6,7 +6,7 @@
 //!
 //! Skipped, with a notice, when Chromium is not installed.
 
-mod common;
+use crate::common;
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

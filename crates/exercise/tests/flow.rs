@@ -1,7 +1,7 @@
 //! Sign-in, role pages and a full round over real HTTP on 127.0.0.1; the
 //! published result equals a direct engine run on the same combined inputs.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use guarantor_engine::{EvalOptions, evaluate};
-use guarantor_exercise::adjudicate::Adjudication;
 use guarantor_exercise::client::Client;
+use guarantor_exercise::outcome::Adjudication;
 
 #[test]
 fn each_role_signs_in_and_lands_on_its_page() {

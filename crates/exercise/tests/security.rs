@@ -2,7 +2,7 @@
 //! delegations, CSRF and origin checks, session guessing, rate-limited sign-in,
 //! request size limits and response headers.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};

@@ -48,7 +48,7 @@ pub enum HistoryError {
         source: std::io::Error,
     },
     #[error(
-        "run history {path}: schema version {found} is newer than this guarantor understands ({known}); upgrade guarantor or use another file with --history"
+        "run history {path}: schema version {found} is newer than this guarantor understands ({known}); upgrade guarantor or use another history file"
     )]
     NewerSchema {
         path: String,
@@ -62,7 +62,7 @@ pub enum HistoryError {
         message: String,
     },
     #[error(
-        "no folder for the run history: set {HISTORY_ENV}, XDG_DATA_HOME or HOME, or pass --history PATH"
+        "no folder for the run history: set {HISTORY_ENV}, XDG_DATA_HOME or HOME, or name a history file"
     )]
     NoLocation,
 }

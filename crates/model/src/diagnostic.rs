@@ -3,13 +3,75 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
 use thiserror::Error;
+
+/// What kind of problem a [`Problem`] is. The kind, not the wording, decides
+/// which problems are still reported when the file could only be half read,
+/// and gives each problem its diagnostic code (`guarantor::scenario::<kind>`,
+/// also in `check --json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// Not TOML.
+    Syntax,
+    /// A value of the wrong type (a string where a number belongs).
+    WrongType,
+    /// A required key is absent.
+    MissingKey,
+    /// A key the format does not have (usually a typo).
+    UnknownKey,
+    /// A number outside its domain (negative, not finite, above 1, …).
+    OutOfRange,
+    /// A word that is not one of the allowed ones (a sizing rule, a distribution, …).
+    UnknownValue,
+    /// An id that is empty or malformed.
+    BadId,
+    /// Something defined or listed twice.
+    Duplicate,
+    /// A reference to an id (or path) the scenario does not define.
+    UnknownReference,
+    /// A set that must not be empty is.
+    Empty,
+    /// Values that each look right but contradict each other.
+    Inconsistent,
+    /// More problems than are listed.
+    Truncated,
+}
+
+impl ProblemKind {
+    /// The diagnostic code, e.g. `guarantor::scenario::unknown_reference`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProblemKind::Syntax => "guarantor::scenario::syntax",
+            ProblemKind::WrongType => "guarantor::scenario::wrong_type",
+            ProblemKind::MissingKey => "guarantor::scenario::missing_key",
+            ProblemKind::UnknownKey => "guarantor::scenario::unknown_key",
+            ProblemKind::OutOfRange => "guarantor::scenario::out_of_range",
+            ProblemKind::UnknownValue => "guarantor::scenario::unknown_value",
+            ProblemKind::BadId => "guarantor::scenario::bad_id",
+            ProblemKind::Duplicate => "guarantor::scenario::duplicate",
+            ProblemKind::UnknownReference => "guarantor::scenario::unknown_reference",
+            ProblemKind::Empty => "guarantor::scenario::empty",
+            ProblemKind::Inconsistent => "guarantor::scenario::inconsistent",
+            ProblemKind::Truncated => "guarantor::scenario::truncated",
+        }
+    }
+
+    /// Whether a semantic problem of this kind is still worth reporting when
+    /// the file has structural problems: duplicates and dangling references
+    /// do not depend on the parts that could not be read; the other checks
+    /// would mostly repeat the structural problems.
+    pub fn reliable_on_a_half_read_file(self) -> bool {
+        matches!(self, ProblemKind::Duplicate | ProblemKind::UnknownReference)
+    }
+}
 
 /// One problem at one place in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    pub kind: ProblemKind,
     pub message: String,
     /// Byte range in the source.
     pub span: Range<usize>,
@@ -20,18 +82,38 @@ pub struct Problem {
 }
 
 /// A problem rendered as miette diagnostic, carrying its own source.
-#[derive(Debug, Error, Diagnostic)]
+#[derive(Debug, Error)]
 #[error("{message}")]
-#[diagnostic(code(guarantor::scenario))]
 pub struct ProblemReport {
+    kind: ProblemKind,
     message: String,
-    #[source_code]
     src: NamedSource<Arc<String>>,
-    #[label("{label}")]
     span: SourceSpan,
     label: String,
-    #[help]
     help: Option<String>,
+}
+
+impl Diagnostic for ProblemReport {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.kind.code()))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.label.clone()),
+            self.span,
+        ))))
+    }
 }
 
 /// Every problem of one scenario file. A scenario with problems never yields a result.
@@ -65,6 +147,8 @@ pub struct LocatedProblem {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
+    /// What kind of problem it is (`syntax`, `unknown_reference`, …).
+    pub kind: ProblemKind,
     pub message: String,
     pub help: Option<String>,
 }
@@ -82,6 +166,7 @@ impl ScenarioError {
             problems.truncate(MAX_PROBLEMS_SHOWN);
             let at = problems.last().map_or(0..0, |p| p.span.clone());
             problems.push(Problem {
+                kind: ProblemKind::Truncated,
                 message: format!("… and {more} more problems after this one, not shown"),
                 span: at,
                 label: "the listing stops here".into(),
@@ -91,6 +176,7 @@ impl ScenarioError {
         let reports = problems
             .iter()
             .map(|p| ProblemReport {
+                kind: p.kind,
                 message: p.message.clone(),
                 src: NamedSource::new(file, source_text.clone()),
                 span: clamp(&p.span, source_text.len()).into(),
@@ -116,6 +202,7 @@ impl ScenarioError {
                     file: self.file.clone(),
                     line,
                     column,
+                    kind: p.kind,
                     message: p.message.clone(),
                     help: p.help.clone(),
                 }

@@ -12,7 +12,11 @@
 //! - This crate does no I/O: callers pass the file name and its text.
 
 pub mod diagnostic;
+pub mod number;
+mod paths;
 mod read;
+pub mod rules;
+pub mod suggest;
 pub mod synth;
 pub mod types;
 pub mod uncertainty;
@@ -20,7 +24,8 @@ mod validate;
 
 use std::sync::Arc;
 
-pub use diagnostic::{LocatedProblem, Problem, ScenarioError};
+pub use diagnostic::{LocatedProblem, Problem, ProblemKind, ScenarioError};
+pub use paths::{PathError, Target, apply, resolve};
 pub use types::*;
 
 /// The notional Ukraine (August 2025) scenario, embedded so that `guarantor run`
@@ -38,9 +43,11 @@ pub fn load(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         } else {
             // Structural problems first; semantic checks on a half-read file
             // would mostly repeat them.
-            problems.extend(validate::validate(s, &spans).into_iter().filter(|p| {
-                p.message.starts_with("duplicate") || p.message.starts_with("unknown")
-            }));
+            problems.extend(
+                validate::validate(s, &spans)
+                    .into_iter()
+                    .filter(|p| p.kind.reliable_on_a_half_read_file()),
+            );
         }
     }
     match scenario {

@@ -13,7 +13,9 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, ProblemKind};
+use crate::rules::{FieldKind, RuleSpec, all_task_keys, rule_names, rule_spec};
+use crate::suggest::closest;
 use crate::types::*;
 
 /// Source spans of every value read, keyed by index path.
@@ -93,8 +95,16 @@ struct Cx {
 }
 
 impl Cx {
-    fn error(&mut self, span: Range<usize>, message: String, label: &str, help: Option<String>) {
+    fn error(
+        &mut self,
+        kind: ProblemKind,
+        span: Range<usize>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
         self.problems.push(Problem {
+            kind,
             message,
             span,
             label: label.to_string(),
@@ -126,6 +136,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             }),
             other => {
                 cx.error(
+                    ProblemKind::WrongType,
                     v.span(),
                     format!(
                         "`{}` must be a table ({what}), found {}",
@@ -157,6 +168,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
 
     fn missing(&self, key: &str, cx: &mut Cx, hint: &str) {
         cx.error(
+            ProblemKind::MissingKey,
             self.span.clone(),
             format!(
                 "{} `{}` is missing the required key `{key}`",
@@ -183,6 +195,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             };
             let _ = v;
             cx.error(
+                ProblemKind::UnknownKey,
                 k.span(),
                 format!("unknown key `{name}` in {} `{}`", self.what, self.path),
                 "unknown key",
@@ -241,6 +254,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             DeValue::Boolean(b) => *b,
             other => {
                 cx.error(
+                    ProblemKind::WrongType,
                     v.span(),
                     format!("`{path}` must be true or false, found {}", other.type_str()),
                     "expected a boolean",
@@ -268,6 +282,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
         cx.spans.insert(&path, v.span());
         let DeValue::Table(t) = v.get_ref() else {
             cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!(
                     "`{path}` must be a table of numbers, found {}",
@@ -318,6 +333,7 @@ fn each<'a, 'i, T>(
     cx.spans.insert(path, v.span());
     let DeValue::Array(items) = v.get_ref() else {
         cx.error(
+            ProblemKind::WrongType,
             v.span(),
             format!(
                 "`{path}` must be an array, found {}",
@@ -345,6 +361,7 @@ fn read_str(v: &Val<'_>, path: &str, cx: &mut Cx) -> Option<String> {
         DeValue::Datetime(d) => Some(d.to_string()),
         other => {
             cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!("`{path}` must be a string, found {}", other.type_str()),
                 "expected a string",
@@ -364,6 +381,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
         DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
         other => {
             cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!("`{path}` must be a number, found {}", other.type_str()),
                 "expected a number",
@@ -374,6 +392,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     };
     let Some(x) = x else {
         cx.error(
+            ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` is not a representable number"),
             "out of range",
@@ -383,6 +402,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     };
     if !x.is_finite() {
         cx.error(
+            ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` must be a finite number, found {x}"),
             "not finite",
@@ -392,6 +412,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     }
     if x.abs() > MAX_MAGNITUDE {
         cx.error(
+    ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` is {x:e}, beyond any plausible planning figure"),
             "implausibly large",
@@ -403,6 +424,7 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
     }
     if let Err(expected) = range.check(x) {
         cx.error(
+            ProblemKind::OutOfRange,
             v.span(),
             format!("`{path}` must be {expected}, found {x}"),
             "out of range",
@@ -411,33 +433,6 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
         return None;
     }
     Some(x)
-}
-
-/// The known key closest to `name` by edit distance, if close enough to be a typo.
-pub(crate) fn closest<'k>(
-    name: &str,
-    known: impl IntoIterator<Item = &'k &'k str>,
-) -> Option<&'k str> {
-    known
-        .into_iter()
-        .map(|k| (edit_distance(name, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| k)
-}
-
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Read a scenario's structure. Returns the scenario (with defaults where
@@ -452,6 +447,7 @@ pub(crate) fn read(src: &str) -> (Option<Scenario>, Vec<Problem>, SpanMap) {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             cx.error(
+                ProblemKind::Syntax,
                 span,
                 format!("TOML syntax error: {}", e.message().trim()),
                 "here",
@@ -615,6 +611,7 @@ fn hours(t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx) -> Option<f64> {
     if h > 24.0 {
         let path = t.key_path(key);
         cx.error(
+            ProblemKind::OutOfRange,
             cx.spans.get(&path),
             format!("`{path}` must be at most 24 hours a day, found {h}"),
             "more than a day",
@@ -631,6 +628,7 @@ fn availability(t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx) -> Option<f
     if a == 0.0 {
         let path = t.key_path(key);
         cx.error(
+            ProblemKind::OutOfRange,
             cx.spans.get(&path),
             format!("`{path}` must be above 0: no aircraft would ever be available"),
             "zero availability",
@@ -749,6 +747,7 @@ fn read_op(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Comparison {
     Comparison::parse(&s).unwrap_or_else(|| {
         let path = t.key_path("op");
         cx.error(
+            ProblemKind::UnknownValue,
             cx.spans.get(&path),
             format!("`{path}` must be one of lt, le, gt, ge; found \"{s}\""),
             "unknown comparison",
@@ -775,6 +774,7 @@ fn read_red_line(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> RedLine {
         other => {
             let path = t.key_path("hardness");
             cx.error(
+                ProblemKind::UnknownValue,
                 cx.spans.get(&path),
                 format!("`{path}` must be \"stated\" or \"inferred\", found \"{other}\""),
                 "unknown hardness",
@@ -808,6 +808,7 @@ fn read_red_line(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> RedLine {
             if !other.is_empty() {
                 let path = t.key_path("kind");
                 cx.error(
+    ProblemKind::UnknownValue,
                     cx.spans.get(&path),
                     format!("`{path}` must be \"option\", \"level\" or \"contribution\", found \"{other}\""),
                     "unknown red-line kind",
@@ -870,94 +871,189 @@ fn read_option(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> OptionDef {
     }
 }
 
-const RULES: &[&str] = &[
-    "standing_ground_force",
-    "combat_air_patrol",
-    "air_policing",
-    "orbit",
-    "point_air_defence",
-    "monitoring",
-    "materiel_supply",
-    "fixed_units",
-];
+/// A task's keys as its rule's row in [`crate::rules::SIZING_RULES`] says:
+/// numbers checked against their domains, defaults filled in.
+struct RuleFields {
+    numbers: BTreeMap<&'static str, Option<f64>>,
+    capabilities: BTreeMap<&'static str, String>,
+    flags: BTreeMap<&'static str, bool>,
+}
+
+impl RuleFields {
+    fn num(&self, key: &str) -> f64 {
+        self.numbers.get(key).copied().flatten().unwrap_or(0.0)
+    }
+    fn opt(&self, key: &str) -> Option<f64> {
+        self.numbers.get(key).copied().flatten()
+    }
+    fn cap(&self, key: &str) -> String {
+        self.capabilities.get(key).cloned().unwrap_or_default()
+    }
+    fn flag(&self, key: &str) -> bool {
+        self.flags.get(key).copied().unwrap_or(false)
+    }
+}
+
+/// A number in `domain`, or `None` (reported) when it is outside.
+fn num_in(t: &mut Tbl<'_, '_>, key: &'static str, domain: Domain, cx: &mut Cx) -> Option<f64> {
+    match domain {
+        Domain::Hours => hours(t, key, cx),
+        Domain::UnitPositive => availability(t, key, cx),
+        Domain::Finite => t.opt_num(key, Range01::Finite, cx),
+        Domain::NonNegative => t.opt_num(key, Range01::NonNegative, cx),
+        Domain::Positive => t.opt_num(key, Range01::Positive, cx),
+        Domain::Unit | Domain::Binary => t.opt_num(key, Range01::Unit, cx),
+        Domain::AtLeastOne => t.opt_num(key, Range01::AtLeastOne, cx),
+    }
+}
+
+fn read_rule_fields(t: &mut Tbl<'_, '_>, spec: &RuleSpec, cx: &mut Cx) -> RuleFields {
+    let mut f = RuleFields {
+        numbers: BTreeMap::new(),
+        capabilities: BTreeMap::new(),
+        flags: BTreeMap::new(),
+    };
+    for field in spec.fields {
+        let key = field.key;
+        match field.kind {
+            FieldKind::Number {
+                domain,
+                default: None,
+            } => {
+                let present = t.get(key).is_some();
+                let v = if present {
+                    num_in(t, key, domain, cx)
+                } else {
+                    Some(t.req_num(key, Range01::Finite, cx))
+                };
+                f.numbers.insert(key, v);
+            }
+            FieldKind::Number {
+                domain,
+                default: Some(d),
+            } => {
+                let v = if t.get(key).is_some() {
+                    num_in(t, key, domain, cx)
+                } else {
+                    t.known.push(key);
+                    Some(d)
+                };
+                f.numbers.insert(key, v);
+            }
+            FieldKind::AirOverride(domain) => {
+                let v = num_in(t, key, domain, cx);
+                f.numbers.insert(key, v);
+            }
+            FieldKind::Capability { default: None } => {
+                f.capabilities.insert(key, t.req_str(key, cx));
+            }
+            FieldKind::Capability { default: Some(d) } => {
+                f.capabilities.insert(key, t.str_or(key, cx, d));
+            }
+            FieldKind::Flag { default } => {
+                f.flags.insert(key, t.bool_or(key, cx, default));
+            }
+        }
+    }
+    f
+}
+
+/// The rule of a task from its checked keys: the one place that maps a row of
+/// the table onto its [`SizingRule`] variant.
+fn build_rule(name: &str, f: &RuleFields) -> SizingRule {
+    match name {
+        "standing_ground_force" => SizingRule::StandingGroundForce {
+            personnel: f.num("personnel"),
+            units: f.num("units"),
+            personnel_capability: f.cap("personnel_capability"),
+            unit_capability: f.cap("unit_capability"),
+        },
+        "combat_air_patrol" => SizingRule::CombatAirPatrol {
+            stations: f.num("stations"),
+            tanker_orbits: f.num("tanker_orbits"),
+            aew_orbits: f.num("aew_orbits"),
+            overrides: AirOverrides {
+                aircraft_per_station: f.opt("aircraft_per_station"),
+                hours_per_day: f.opt("hours_per_day"),
+                time_on_station_h: f.opt("time_on_station_h"),
+                sorties_per_aircraft_day: f.opt("sorties_per_aircraft_day"),
+                availability: f.opt("availability"),
+                qra_aircraft: f.opt("qra_aircraft"),
+            },
+            fighter_capability: f.cap("fighter_capability"),
+            tanker_capability: f.cap("tanker_capability"),
+            aew_capability: f.cap("aew_capability"),
+        },
+        "air_policing" => SizingRule::AirPolicing {
+            aircraft_on_duty: f.num("aircraft_on_duty"),
+            availability: f.opt("availability"),
+            fighter_capability: f.cap("fighter_capability"),
+        },
+        "orbit" => SizingRule::Orbit {
+            capability: f.cap("capability"),
+            orbits: f.num("orbits"),
+            on_station_h: f.num("on_station_h"),
+            availability: f.opt("availability"),
+        },
+        "point_air_defence" => SizingRule::PointAirDefence {
+            sites: f.num("sites"),
+            batteries_per_site: f.num("batteries_per_site"),
+            capability: f.cap("capability"),
+            transfer: f.flag("transfer"),
+        },
+        "monitoring" => SizingRule::Monitoring {
+            line_km: f.num("line_km"),
+            monitors_per_km: f.num("monitors_per_km"),
+            capability: f.cap("capability"),
+        },
+        "garrison" => SizingRule::Garrison {
+            sites: f.num("sites"),
+            personnel_per_site: f.num("personnel_per_site"),
+            capability: f.cap("capability"),
+        },
+        "materiel_supply" => SizingRule::MaterielSupply {
+            value_per_year: f.num("value_per_year"),
+            capability: f.cap("capability"),
+        },
+        "fixed_units" => SizingRule::FixedUnits {
+            capability: f.cap("capability"),
+            units: f.num("units"),
+        },
+        other => unreachable!("rule \"{other}\" has a row in SIZING_RULES but no variant"),
+    }
+}
 
 fn read_task(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Task {
     let id = t.req_str("id", cx);
     let providers = t.str_list("providers", cx);
     let in_theatre = t.bool_or("in_theatre", cx, true);
     let rule_name = t.req_str("rule", cx);
-    use Range01::{NonNegative as NN, Positive as Pos};
-    let rule = match rule_name.as_str() {
-        "standing_ground_force" => SizingRule::StandingGroundForce {
-            personnel: t.req_num("personnel", NN, cx),
-            units: t.num_or("units", NN, cx, 0.0),
-            personnel_capability: t.str_or("personnel_capability", cx, "ground_personnel"),
-            unit_capability: t.str_or("unit_capability", cx, "brigades"),
-        },
-        "combat_air_patrol" => SizingRule::CombatAirPatrol {
-            stations: t.req_num("stations", NN, cx),
-            tanker_orbits: t.num_or("tanker_orbits", NN, cx, 0.0),
-            aew_orbits: t.num_or("aew_orbits", NN, cx, 0.0),
-            overrides: AirOverrides {
-                aircraft_per_station: t.opt_num("aircraft_per_station", Pos, cx),
-                hours_per_day: hours(t, "hours_per_day", cx),
-                time_on_station_h: t.opt_num("time_on_station_h", Pos, cx),
-                sorties_per_aircraft_day: t.opt_num("sorties_per_aircraft_day", Pos, cx),
-                availability: availability(t, "availability", cx),
-                qra_aircraft: t.opt_num("qra_aircraft", NN, cx),
-            },
-            fighter_capability: t.str_or("fighter_capability", cx, "fighters"),
-            tanker_capability: t.str_or("tanker_capability", cx, "tankers"),
-            aew_capability: t.str_or("aew_capability", cx, "aew"),
-        },
-        "air_policing" => SizingRule::AirPolicing {
-            aircraft_on_duty: t.req_num("aircraft_on_duty", NN, cx),
-            availability: availability(t, "availability", cx),
-            fighter_capability: t.str_or("fighter_capability", cx, "fighters"),
-        },
-        "orbit" => SizingRule::Orbit {
-            capability: t.req_str("capability", cx),
-            orbits: t.req_num("orbits", NN, cx),
-            on_station_h: t.req_num("on_station_h", Pos, cx),
-            availability: availability(t, "availability", cx),
-        },
-        "point_air_defence" => SizingRule::PointAirDefence {
-            sites: t.req_num("sites", NN, cx),
-            batteries_per_site: t.req_num("batteries_per_site", NN, cx),
-            capability: t.str_or("capability", cx, "gbad_long"),
-            transfer: t.bool_or("transfer", cx, false),
-        },
-        "monitoring" => SizingRule::Monitoring {
-            line_km: t.req_num("line_km", NN, cx),
-            monitors_per_km: t.req_num("monitors_per_km", NN, cx),
-            capability: t.str_or("capability", cx, "monitors"),
-        },
-        "materiel_supply" => SizingRule::MaterielSupply {
-            value_per_year: t.req_num("value_per_year", NN, cx),
-            capability: t.str_or("capability", cx, "materiel"),
-        },
-        "fixed_units" => SizingRule::FixedUnits {
-            capability: t.req_str("capability", cx),
-            units: t.req_num("units", NN, cx),
-        },
-        other => {
-            if !other.is_empty() {
+    let rule = match rule_spec(&rule_name) {
+        Some(spec) => {
+            let fields = read_rule_fields(t, spec, cx);
+            build_rule(spec.name, &fields)
+        }
+        None => {
+            let names = rule_names();
+            if !rule_name.is_empty() {
                 let path = t.key_path("rule");
-                let help = match closest(other, RULES) {
-                    Some(s) => format!("did you mean \"{s}\"? Sizing rules: {}", RULES.join(", ")),
-                    None => format!("sizing rules: {}", RULES.join(", ")),
+                let help = match closest(&rule_name, &names) {
+                    Some(s) => format!("did you mean \"{s}\"? Sizing rules: {}", names.join(", ")),
+                    None => format!("sizing rules: {}", names.join(", ")),
                 };
                 cx.error(
+                    ProblemKind::UnknownValue,
                     cx.spans.get(&path),
-                    format!("`{path}` names an unknown sizing rule \"{other}\""),
+                    format!("`{path}` names an unknown sizing rule \"{rule_name}\""),
                     "unknown sizing rule",
                     Some(help),
                 );
             }
             // The parameters cannot be checked without a known rule: accept any key.
+            let all = all_task_keys();
             let keys: Vec<&str> = t.t.keys().map(|k| k.get_ref().as_ref()).collect();
             for k in keys {
-                if let Some(known) = ALL_TASK_KEYS.iter().find(|x| **x == k) {
+                if let Some(known) = all.iter().find(|x| **x == k) {
                     t.known.push(known);
                 }
             }
@@ -975,35 +1071,6 @@ fn read_task(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Task {
     }
 }
 
-const ALL_TASK_KEYS: &[&str] = &[
-    "personnel",
-    "units",
-    "personnel_capability",
-    "unit_capability",
-    "stations",
-    "tanker_orbits",
-    "aew_orbits",
-    "aircraft_per_station",
-    "hours_per_day",
-    "time_on_station_h",
-    "sorties_per_aircraft_day",
-    "availability",
-    "qra_aircraft",
-    "fighter_capability",
-    "tanker_capability",
-    "aew_capability",
-    "aircraft_on_duty",
-    "capability",
-    "orbits",
-    "on_station_h",
-    "sites",
-    "batteries_per_site",
-    "transfer",
-    "line_km",
-    "monitors_per_km",
-    "value_per_year",
-];
-
 fn read_synergy(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Synergy {
     let id = t.req_str("id", cx);
     let mut when = BTreeMap::new();
@@ -1020,6 +1087,7 @@ fn read_synergy(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Synergy {
                 }
             }
             other => cx.error(
+                ProblemKind::WrongType,
                 v.span(),
                 format!(
                     "`{path}` must be a table of component = [options], found {}",
@@ -1064,6 +1132,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if ordered(t, cx, min, max) && !(min..=max).contains(&mode) {
                 let p = t.key_path("mode");
                 cx.error(
+                    ProblemKind::OutOfRange,
                     cx.spans.get(&p),
                     format!("`{p}` ({mode}) must lie between min ({min}) and max ({max})"),
                     "mode outside the range",
@@ -1084,6 +1153,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if ordered(t, cx, min, max) && !(min..=max).contains(&mean) {
                 let p = t.key_path("mean");
                 cx.error(
+                    ProblemKind::OutOfRange,
                     cx.spans.get(&p),
                     format!("`{p}` ({mean}) must lie between min ({min}) and max ({max})"),
                     "mean outside the truncation range",
@@ -1098,6 +1168,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if values.is_empty() && t.t.get("values").is_some() {
                 let p = t.key_path("values");
                 cx.error(
+                    ProblemKind::Empty,
                     cx.spans.get(&p),
                     format!("`{p}` must list at least one value"),
                     "no values",
@@ -1113,6 +1184,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
             if n_weights > 0 && n_weights != values.len() {
                 let p = t.key_path("weights");
                 cx.error(
+                    ProblemKind::Inconsistent,
                     cx.spans.get(&p),
                     format!("`{p}` has {n_weights} weights for {} values", values.len()),
                     "one weight per value",
@@ -1138,6 +1210,7 @@ fn read_uncertainty(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::uncertainty::Unc
                     None => format!("distributions: {}", DISTRIBUTIONS.join(", ")),
                 };
                 cx.error(
+                    ProblemKind::UnknownValue,
                     cx.spans.get(&p),
                     format!("`{p}` names an unknown distribution \"{other}\""),
                     "unknown distribution",
@@ -1167,6 +1240,7 @@ fn ordered(t: &mut Tbl<'_, '_>, cx: &mut Cx, min: f64, max: f64) -> bool {
     }
     let p = t.key_path("max");
     cx.error(
+        ProblemKind::OutOfRange,
         cx.spans.get(&p),
         format!("`{p}` ({max}) must be above `min` ({min})"),
         "empty range",

@@ -28,7 +28,7 @@ pub struct SynthParams {
 impl SynthParams {
     /// Check the shape; the message names the flag to change.
     pub fn check(&self) -> Result<(), String> {
-        let bad = |flag: &str, why: &str| Err(format!("--{flag} {why}"));
+        let bad = |field: &str, why: &str| Err(format!("{field} {why}"));
         if self.components == 0 {
             return bad("components", "must be at least 1");
         }
@@ -42,11 +42,11 @@ impl SynthParams {
             return bad("contributors", "must be at least 1");
         }
         if self.components > 64 || self.options > 64 {
-            return bad("components/--options", "must each be at most 64");
+            return bad("components and options", "must each be at most 64");
         }
         if self.contributors > 500 || self.actors > 500 || self.capabilities > 200 {
             return bad(
-                "contributors/--actors/--capabilities",
+                "contributors, actors and capabilities",
                 "are limited to 500, 500 and 200",
             );
         }

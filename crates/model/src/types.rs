@@ -525,6 +525,13 @@ pub enum SizingRule {
         #[serde(default = "cap_monitors")]
         capability: String,
     },
+    /// Personnel held at named sites (hubs, bases, headquarters).
+    Garrison {
+        sites: f64,
+        personnel_per_site: f64,
+        #[serde(default = "cap_ground_personnel")]
+        capability: String,
+    },
     /// Annual value of materiel delivered; no rotation.
     MaterielSupply {
         value_per_year: f64,
@@ -533,6 +540,127 @@ pub enum SizingRule {
     },
     /// A fixed number of units deployed continuously.
     FixedUnits { capability: String, units: f64 },
+}
+
+impl SizingRule {
+    /// The rule's name as written in a scenario (`rule = "…"`), the key of its
+    /// row in [`crate::rules::SIZING_RULES`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            SizingRule::StandingGroundForce { .. } => "standing_ground_force",
+            SizingRule::CombatAirPatrol { .. } => "combat_air_patrol",
+            SizingRule::AirPolicing { .. } => "air_policing",
+            SizingRule::Orbit { .. } => "orbit",
+            SizingRule::PointAirDefence { .. } => "point_air_defence",
+            SizingRule::Monitoring { .. } => "monitoring",
+            SizingRule::Garrison { .. } => "garrison",
+            SizingRule::MaterielSupply { .. } => "materiel_supply",
+            SizingRule::FixedUnits { .. } => "fixed_units",
+        }
+    }
+
+    /// The value of numeric parameter `f`, NaN when the rule has none of that
+    /// name or leaves it to `[parameters.air]`.
+    pub fn number(&self, f: &str) -> f64 {
+        match (self, f) {
+            (SizingRule::StandingGroundForce { personnel, .. }, "personnel") => *personnel,
+            (SizingRule::StandingGroundForce { units, .. }, "units")
+            | (SizingRule::FixedUnits { units, .. }, "units") => *units,
+            (SizingRule::CombatAirPatrol { stations, .. }, "stations") => *stations,
+            (SizingRule::CombatAirPatrol { tanker_orbits, .. }, "tanker_orbits") => *tanker_orbits,
+            (SizingRule::CombatAirPatrol { aew_orbits, .. }, "aew_orbits") => *aew_orbits,
+            (
+                SizingRule::AirPolicing {
+                    aircraft_on_duty, ..
+                },
+                "aircraft_on_duty",
+            ) => *aircraft_on_duty,
+            (SizingRule::Orbit { orbits, .. }, "orbits") => *orbits,
+            (SizingRule::Orbit { on_station_h, .. }, "on_station_h") => *on_station_h,
+            (SizingRule::PointAirDefence { sites, .. }, "sites") => *sites,
+            (
+                SizingRule::PointAirDefence {
+                    batteries_per_site, ..
+                },
+                "batteries_per_site",
+            ) => *batteries_per_site,
+            (SizingRule::Monitoring { line_km, .. }, "line_km") => *line_km,
+            (
+                SizingRule::Monitoring {
+                    monitors_per_km, ..
+                },
+                "monitors_per_km",
+            ) => *monitors_per_km,
+            (SizingRule::Garrison { sites, .. }, "sites") => *sites,
+            (
+                SizingRule::Garrison {
+                    personnel_per_site, ..
+                },
+                "personnel_per_site",
+            ) => *personnel_per_site,
+            (SizingRule::MaterielSupply { value_per_year, .. }, "value_per_year") => {
+                *value_per_year
+            }
+            // An unset availability falls back to the air default.
+            (SizingRule::AirPolicing { availability, .. }, "availability")
+            | (SizingRule::Orbit { availability, .. }, "availability") => {
+                availability.unwrap_or(f64::NAN)
+            }
+            (SizingRule::CombatAirPatrol { overrides, .. }, f) => {
+                overrides.slot(f).and_then(|x| *x).unwrap_or(f64::NAN)
+            }
+            _ => f64::NAN,
+        }
+    }
+
+    /// Where numeric parameter `f` is stored (an unset optional one is set to 0
+    /// first), or `None` when the rule has no such number.
+    pub fn number_mut(&mut self, f: &str) -> Option<&mut f64> {
+        Some(match (self, f) {
+            (SizingRule::StandingGroundForce { personnel, .. }, "personnel") => personnel,
+            (SizingRule::StandingGroundForce { units, .. }, "units")
+            | (SizingRule::FixedUnits { units, .. }, "units") => units,
+            (SizingRule::CombatAirPatrol { stations, .. }, "stations") => stations,
+            (SizingRule::CombatAirPatrol { tanker_orbits, .. }, "tanker_orbits") => tanker_orbits,
+            (SizingRule::CombatAirPatrol { aew_orbits, .. }, "aew_orbits") => aew_orbits,
+            (
+                SizingRule::AirPolicing {
+                    aircraft_on_duty, ..
+                },
+                "aircraft_on_duty",
+            ) => aircraft_on_duty,
+            (SizingRule::Orbit { orbits, .. }, "orbits") => orbits,
+            (SizingRule::Orbit { on_station_h, .. }, "on_station_h") => on_station_h,
+            (SizingRule::PointAirDefence { sites, .. }, "sites") => sites,
+            (
+                SizingRule::PointAirDefence {
+                    batteries_per_site, ..
+                },
+                "batteries_per_site",
+            ) => batteries_per_site,
+            (SizingRule::Monitoring { line_km, .. }, "line_km") => line_km,
+            (
+                SizingRule::Monitoring {
+                    monitors_per_km, ..
+                },
+                "monitors_per_km",
+            ) => monitors_per_km,
+            (SizingRule::Garrison { sites, .. }, "sites") => sites,
+            (
+                SizingRule::Garrison {
+                    personnel_per_site, ..
+                },
+                "personnel_per_site",
+            ) => personnel_per_site,
+            (SizingRule::MaterielSupply { value_per_year, .. }, "value_per_year") => value_per_year,
+            (SizingRule::AirPolicing { availability, .. }, "availability")
+            | (SizingRule::Orbit { availability, .. }, "availability") => availability.insert(0.0),
+            (SizingRule::CombatAirPatrol { overrides, .. }, f) => {
+                overrides.slot_mut(f)?.get_or_insert(0.0)
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// Per-task overrides of the CAP defaults in `parameters.air`.
@@ -544,6 +672,32 @@ pub struct AirOverrides {
     pub sorties_per_aircraft_day: Option<f64>,
     pub availability: Option<f64>,
     pub qra_aircraft: Option<f64>,
+}
+
+impl AirOverrides {
+    fn slot(&self, f: &str) -> Option<&Option<f64>> {
+        Some(match f {
+            "aircraft_per_station" => &self.aircraft_per_station,
+            "hours_per_day" => &self.hours_per_day,
+            "time_on_station_h" => &self.time_on_station_h,
+            "sorties_per_aircraft_day" => &self.sorties_per_aircraft_day,
+            "availability" => &self.availability,
+            "qra_aircraft" => &self.qra_aircraft,
+            _ => return None,
+        })
+    }
+
+    fn slot_mut(&mut self, f: &str) -> Option<&mut Option<f64>> {
+        Some(match f {
+            "aircraft_per_station" => &mut self.aircraft_per_station,
+            "hours_per_day" => &mut self.hours_per_day,
+            "time_on_station_h" => &mut self.time_on_station_h,
+            "sorties_per_aircraft_day" => &mut self.sorties_per_aircraft_day,
+            "availability" => &mut self.availability,
+            "qra_aircraft" => &mut self.qra_aircraft,
+            _ => return None,
+        })
+    }
 }
 
 fn cap_ground_personnel() -> String {
@@ -615,19 +769,6 @@ impl Scenario {
 }
 
 impl SizingRule {
-    pub fn name(&self) -> &'static str {
-        match self {
-            SizingRule::StandingGroundForce { .. } => "standing_ground_force",
-            SizingRule::CombatAirPatrol { .. } => "combat_air_patrol",
-            SizingRule::AirPolicing { .. } => "air_policing",
-            SizingRule::Orbit { .. } => "orbit",
-            SizingRule::PointAirDefence { .. } => "point_air_defence",
-            SizingRule::Monitoring { .. } => "monitoring",
-            SizingRule::MaterielSupply { .. } => "materiel_supply",
-            SizingRule::FixedUnits { .. } => "fixed_units",
-        }
-    }
-
     /// Capability ids this rule produces requirements in.
     pub fn capabilities(&self) -> Vec<&str> {
         match self {
@@ -666,8 +807,58 @@ impl SizingRule {
             SizingRule::Orbit { capability, .. }
             | SizingRule::PointAirDefence { capability, .. }
             | SizingRule::Monitoring { capability, .. }
+            | SizingRule::Garrison { capability, .. }
             | SizingRule::MaterielSupply { capability, .. }
             | SizingRule::FixedUnits { capability, .. } => vec![capability],
+        }
+    }
+}
+
+/// The values a parameter may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domain {
+    /// Any finite number.
+    Finite,
+    /// ≥ 0.
+    NonNegative,
+    /// > 0.
+    Positive,
+    /// [0, 1].
+    Unit,
+    /// (0, 1].
+    UnitPositive,
+    /// ≥ 1.
+    AtLeastOne,
+    /// (0, 24].
+    Hours,
+    /// 0 (does not hold) or 1 (holds).
+    Binary,
+}
+
+impl Domain {
+    pub fn contains(self, x: f64) -> bool {
+        match self {
+            Domain::Finite => x.is_finite(),
+            Domain::NonNegative => x >= 0.0,
+            Domain::Positive => x > 0.0,
+            Domain::Unit => (0.0..=1.0).contains(&x),
+            Domain::UnitPositive => x > 0.0 && x <= 1.0,
+            Domain::AtLeastOne => x >= 1.0,
+            Domain::Hours => x > 0.0 && x <= 24.0,
+            Domain::Binary => x == 0.0 || x == 1.0,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Domain::Finite => "any finite number",
+            Domain::NonNegative => "≥ 0",
+            Domain::Positive => "> 0",
+            Domain::Unit => "between 0 and 1",
+            Domain::UnitPositive => "above 0 and at most 1",
+            Domain::AtLeastOne => "≥ 1",
+            Domain::Hours => "above 0 and at most 24 (hours a day)",
+            Domain::Binary => "0 or 1 (holds or not)",
         }
     }
 }

@@ -14,9 +14,6 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-mod target;
-pub use target::{PathError, Target, apply, resolve};
-
 /// One uncertain parameter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 // No `deny_unknown_fields`: serde does not support it with `flatten`;
@@ -107,55 +104,6 @@ pub const DISTRIBUTIONS: &[&str] = &[
     "bernoulli",
 ];
 
-/// The values a parameter may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Domain {
-    /// Any finite number.
-    Finite,
-    /// ≥ 0.
-    NonNegative,
-    /// > 0.
-    Positive,
-    /// [0, 1].
-    Unit,
-    /// (0, 1].
-    UnitPositive,
-    /// ≥ 1.
-    AtLeastOne,
-    /// (0, 24].
-    Hours,
-    /// 0 (does not hold) or 1 (holds).
-    Binary,
-}
-
-impl Domain {
-    pub fn contains(self, x: f64) -> bool {
-        match self {
-            Domain::Finite => x.is_finite(),
-            Domain::NonNegative => x >= 0.0,
-            Domain::Positive => x > 0.0,
-            Domain::Unit => (0.0..=1.0).contains(&x),
-            Domain::UnitPositive => x > 0.0 && x <= 1.0,
-            Domain::AtLeastOne => x >= 1.0,
-            Domain::Hours => x > 0.0 && x <= 24.0,
-            Domain::Binary => x == 0.0 || x == 1.0,
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Domain::Finite => "any finite number",
-            Domain::NonNegative => "≥ 0",
-            Domain::Positive => "> 0",
-            Domain::Unit => "between 0 and 1",
-            Domain::UnitPositive => "above 0 and at most 1",
-            Domain::AtLeastOne => "≥ 1",
-            Domain::Hours => "above 0 and at most 24 (hours a day)",
-            Domain::Binary => "0 or 1 (holds or not)",
-        }
-    }
-}
-
 /// A readable name for a declaration: its label, or one made from the path
 /// ("actors.de.inventory.gbad_long.readiness" → "de gbad_long readiness").
 pub fn display_name(u: &Uncertainty) -> String {
@@ -181,91 +129,4 @@ pub fn display_name(u: &Uncertainty) -> String {
         _ => seg.clone(),
     };
     keep.join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::types::Scenario;
-
-    fn scenario() -> Scenario {
-        crate::default_scenario()
-    }
-
-    #[test]
-    fn paths_resolve_to_their_parameter_and_apply_writes_it() {
-        let s = scenario();
-        let paths = [
-            ("parameters.rotation.land", 4.0),
-            ("actors.de.inventory.gbad_long.readiness", 0.5),
-            ("actors.ru.reservation", 0.7),
-            ("components.air_cover.options.western_nfz.deterrence", 0.3),
-            (
-                "components.ground_force.options.reassurance_medium.tasks.land_component.personnel",
-                20000.0,
-            ),
-            ("parameters.air.availability", 0.5),
-            ("actors.us.position.us_role", 0.3),
-        ];
-        let targets: Vec<Target> = paths.iter().map(|(p, _)| resolve(&s, p).unwrap()).collect();
-        let values: Vec<f64> = paths.iter().map(|(_, v)| *v).collect();
-        let mut c = s.clone();
-        apply(&mut c, &targets, &values);
-        for (t, v) in targets.iter().zip(&values) {
-            assert_eq!(t.value(&c), *v);
-            assert_ne!(
-                t.value(&s),
-                *v,
-                "the test values differ from the scenario's"
-            );
-        }
-    }
-
-    #[test]
-    fn a_relaxed_red_line_is_removed_and_the_others_stay() {
-        let s = scenario();
-        let ru = s.actors.iter().position(|a| a.id == "ru").unwrap();
-        let n = s.actors[ru].red_lines.len();
-        let t1 = resolve(&s, "actors.ru.red_lines.no_nato_mission.holds").unwrap();
-        let t2 = resolve(
-            &s,
-            "actors.ru.red_lines.no_foreign_air_policing_over_ukraine.holds",
-        )
-        .unwrap();
-        let mut c = s.clone();
-        apply(&mut c, &[t1.clone(), t2.clone()], &[0.0, 0.0]);
-        assert_eq!(c.actors[ru].red_lines.len(), n - 2);
-        let mut c = s.clone();
-        apply(&mut c, &[t1, t2], &[1.0, 0.0]);
-        let ids: Vec<&str> = c.actors[ru]
-            .red_lines
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect();
-        assert!(ids.contains(&"no_nato_mission"));
-        assert!(!ids.contains(&"no_foreign_air_policing_over_ukraine"));
-    }
-
-    #[test]
-    fn a_typo_in_a_path_gets_a_did_you_mean() {
-        let s = scenario();
-        let e = resolve(&s, "actors.de.inventory.gbad_long.readines").unwrap_err();
-        assert!(e.help.contains("did you mean \"readiness\""), "{e:?}");
-        let e = resolve(&s, "actors.dee.reservation").unwrap_err();
-        assert!(e.help.contains("did you mean \"de\""), "{e:?}");
-        let e = resolve(&s, "parameters.rotation").unwrap_err();
-        assert!(e.message.contains("incomplete"), "{e:?}");
-    }
-
-    #[test]
-    fn names_are_made_from_paths() {
-        let u = Uncertainty {
-            path: "actors.de.inventory.gbad_long.readiness".into(),
-            dist: Distribution::Uniform { min: 0.5, max: 0.8 },
-            label: String::new(),
-            source: String::new(),
-            group: String::new(),
-        };
-        assert_eq!(display_name(&u), "de gbad_long readiness");
-    }
 }

@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::Problem;
-use crate::read::{SpanMap, closest};
+use crate::diagnostic::{Problem, ProblemKind};
+use crate::read::SpanMap;
+use crate::suggest::closest;
 use crate::types::*;
 
 struct Checker<'a> {
@@ -14,8 +15,16 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, path: &str, message: String, label: &str, help: impl Into<Option<String>>) {
+    fn error(
+        &mut self,
+        kind: ProblemKind,
+        path: &str,
+        message: String,
+        label: &str,
+        help: impl Into<Option<String>>,
+    ) {
         self.problems.push(Problem {
+            kind,
             message,
             span: self.spans.get(path),
             label: label.to_string(),
@@ -52,6 +61,7 @@ impl Checker<'_> {
             ));
         }
         self.error(
+            ProblemKind::UnknownReference,
             path,
             format!("unknown {what} \"{id}\""),
             &format!("no {what} with this id"),
@@ -72,6 +82,7 @@ impl Checker<'_> {
             let path = format!("{base}[{i}].id");
             if id.is_empty() {
                 self.error(
+                    ProblemKind::BadId,
                     &path,
                     format!("{what} id must not be empty"),
                     "empty id",
@@ -84,6 +95,7 @@ impl Checker<'_> {
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
             {
                 self.error(
+                    ProblemKind::BadId,
                     &path,
                     format!("{what} id \"{id}\" may only contain letters, digits, `_` and `-`"),
                     "malformed id",
@@ -92,6 +104,7 @@ impl Checker<'_> {
             }
             if let Some(first) = seen.insert(id, i) {
                 self.error(
+                    ProblemKind::Duplicate,
                     &path,
                     format!("duplicate {what} id \"{id}\" (first defined at {base}[{first}])"),
                     "defined again here",
@@ -139,12 +152,35 @@ fn sanitize(id: &str) -> String {
         .collect()
 }
 
-/// Check references and invariants the types cannot express.
+/// The ids each section may refer to, collected once.
+struct Known<'s> {
+    caps: BTreeSet<&'s str>,
+    dims: BTreeSet<&'s str>,
+    actors: BTreeSet<&'s str>,
+    comps: BTreeSet<&'s str>,
+    orgs: BTreeSet<&'s str>,
+}
+
+/// Check references and invariants the types cannot express: one `check_*`
+/// function per section of the file, each reporting and going on.
 pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     let mut ck = Checker {
         spans,
         problems: Vec::new(),
     };
+    let known = check_ids(&mut ck, s, spans);
+    check_not_empty(&mut ck, s);
+    check_parameters(&mut ck, s, &known);
+    check_dimensions(&mut ck, s);
+    check_actors(&mut ck, s, &known);
+    check_components(&mut ck, s, &known);
+    check_synergies(&mut ck, s, &known);
+    check_uncertainties(&mut ck, s);
+    ck.problems
+}
+
+/// Ids: empty, malformed or defined twice; the sets of known ids.
+fn check_ids<'s>(ck: &mut Checker<'_>, s: &'s Scenario, spans: &SpanMap) -> Known<'s> {
     ck.ids(
         "source",
         "meta.sources",
@@ -152,6 +188,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     );
     if s.meta.id.is_empty() && spans.get("meta.id") != (0..0) {
         ck.error(
+            ProblemKind::BadId,
             "meta.id",
             "scenario id must not be empty".into(),
             "empty id",
@@ -185,8 +222,20 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
         .flat_map(|a| a.member_of.iter().map(String::as_str))
         .collect();
 
+    Known {
+        caps,
+        dims,
+        actors,
+        comps,
+        orgs,
+    }
+}
+
+/// A scenario needs actors, components and dimensions.
+fn check_not_empty(ck: &mut Checker<'_>, s: &Scenario) {
     if s.actors.is_empty() {
         ck.error(
+            ProblemKind::Empty,
             "",
             "the scenario defines no actors".into(),
             "here",
@@ -195,6 +244,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     }
     if s.components.is_empty() {
         ck.error(
+            ProblemKind::Empty,
             "",
             "the scenario defines no components".into(),
             "here",
@@ -203,6 +253,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     }
     if s.dimensions.is_empty() {
         ck.error(
+            ProblemKind::Empty,
             "",
             "the scenario defines no dimensions".into(),
             "here",
@@ -210,17 +261,20 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
                 .to_string(),
         );
     }
+}
 
-    // Parameters.
+/// `[parameters]`: required actors and rotation ratios.
+fn check_parameters(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
     for (i, a) in s.parameters.required_acceptance.iter().enumerate() {
         ck.reference(
             &format!("parameters.required_acceptance[{i}]"),
             a,
             "actor",
-            &actors,
+            &known.actors,
         );
         if s.parameters.required_acceptance[..i].contains(a) {
             ck.error(
+                ProblemKind::Duplicate,
                 &format!("parameters.required_acceptance[{i}]"),
                 format!("duplicate actor \"{a}\" in required_acceptance"),
                 "listed twice",
@@ -236,6 +290,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     for (i, c) in s.capabilities.iter().enumerate() {
         if !c.force_type.is_empty() && !s.parameters.rotation.contains_key(&c.force_type) {
             ck.error(
+    ProblemKind::Inconsistent,
                 &format!("capabilities[{i}].force_type"),
                 format!("capability \"{}\" has force type \"{}\" but `parameters.rotation` gives no ratio for it", c.id, c.force_type),
                 "no rotation ratio",
@@ -248,6 +303,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             let path = format!("parameters.rotation.{k}#key");
             let near = closest(k, &force_types);
             ck.error(
+                ProblemKind::Inconsistent,
                 &path,
                 format!("rotation ratio for force type \"{k}\", which no capability has"),
                 "unused force type",
@@ -261,13 +317,16 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             );
         }
     }
+}
 
-    // Dimensions.
+/// `[[dimensions]]`: anchors and whether every package sets a level.
+fn check_dimensions(ck: &mut Checker<'_>, s: &Scenario) {
     for (i, d) in s.dimensions.iter().enumerate() {
         let mut ats = BTreeSet::new();
         for (j, a) in d.anchors.iter().enumerate() {
             if !ats.insert(a.at.to_bits()) {
                 ck.error(
+                    ProblemKind::Duplicate,
                     &format!("dimensions[{i}].anchors[{j}].at"),
                     format!("dimension \"{}\" has two anchors at {}", d.id, a.at),
                     "duplicate anchor",
@@ -292,6 +351,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
                     .take(4)
                     .collect();
                 ck.error(
+    ProblemKind::Inconsistent,
                     &format!("dimensions[{i}].id"),
                     format!("dimension \"{}\" has no `default` and some packages leave it unset (e.g. {})", d.id, unset.join(", ")),
                     "level undefined in some packages",
@@ -300,19 +360,31 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             }
         }
     }
+}
 
-    // Actors.
+/// `[[actors]]`: positions, saliences, inventories, caveats and red lines.
+fn check_actors(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
     for (i, a) in s.actors.iter().enumerate() {
         let base = format!("actors[{i}]");
         for d in a.position.keys() {
-            ck.reference(&format!("{base}.position.{d}#key"), d, "dimension", &dims);
+            ck.reference(
+                &format!("{base}.position.{d}#key"),
+                d,
+                "dimension",
+                &known.dims,
+            );
         }
         for (d, w) in &a.salience {
-            if ck.reference(&format!("{base}.salience.{d}#key"), d, "dimension", &dims)
-                && *w > 0.0
+            if ck.reference(
+                &format!("{base}.salience.{d}#key"),
+                d,
+                "dimension",
+                &known.dims,
+            ) && *w > 0.0
                 && !a.position.contains_key(d)
             {
                 ck.error(
+                    ProblemKind::Inconsistent,
                     &format!("{base}.salience.{d}"),
                     format!(
                         "actor \"{}\" has a salience on \"{d}\" but no position there",
@@ -325,6 +397,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
         }
         if !a.salience.values().any(|w| *w > 0.0) && !s.dimensions.is_empty() {
             ck.error(
+    ProblemKind::Inconsistent,
                 &format!("{base}.id"),
                 format!("actor \"{}\" has no positive salience on any dimension, so its utility is undefined", a.id),
                 "no salience",
@@ -336,7 +409,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
                 &format!("{base}.inventory.{cap}#key"),
                 cap,
                 "capability",
-                &caps,
+                &known.caps,
             );
         }
         ck.ids(
@@ -351,30 +424,31 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
         );
         for (j, rl) in a.red_lines.iter().enumerate() {
             check_red_line(
-                &mut ck,
+                ck,
                 s,
                 &format!("{base}.red_lines[{j}]"),
                 rl,
-                &comps,
-                &dims,
-                &caps,
-                &actors,
-                &orgs,
+                &known.comps,
+                &known.dims,
+                &known.caps,
+                &known.actors,
+                &known.orgs,
             );
         }
         for (j, cv) in a.caveats.iter().enumerate() {
             let p = format!("{base}.caveats[{j}]");
-            check_filter(&mut ck, &p, &cv.applies_to, &caps);
+            check_filter(ck, &p, &cv.applies_to, &known.caps);
             if let Some(c) = &cv.lifted_when {
                 ck.reference(
                     &format!("{p}.lifted_when.dimension"),
                     &c.dimension,
                     "dimension",
-                    &dims,
+                    &known.dims,
                 );
             }
             if a.inventory.is_empty() {
                 ck.error(
+                    ProblemKind::Inconsistent,
                     &format!("{p}.id"),
                     format!(
                         "actor \"{}\" has a caveat but no inventory to apply it to",
@@ -386,12 +460,14 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             }
         }
     }
+}
 
-    // Components and options.
+/// `[[components]]`: options, levels and tasks.
+fn check_components(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
     for (i, c) in s.components.iter().enumerate() {
         let base = format!("components[{i}]");
         if c.options.is_empty() {
-            ck.error(&format!("{base}.id"), format!("component \"{}\" has no options", c.id), "empty option list", Some("add at least one `[[components.options]]`; a package picks one option per component".into()));
+            ck.error(ProblemKind::Empty, &format!("{base}.id"), format!("component \"{}\" has no options", c.id), "empty option list", Some("add at least one `[[components.options]]`; a package picks one option per component".into()));
         }
         ck.ids(
             "option",
@@ -401,7 +477,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
         for (j, o) in c.options.iter().enumerate() {
             let ob = format!("{base}.options[{j}]");
             for d in o.levels.keys() {
-                ck.reference(&format!("{ob}.levels.{d}#key"), d, "dimension", &dims);
+                ck.reference(&format!("{ob}.levels.{d}#key"), d, "dimension", &known.dims);
             }
             ck.ids(
                 "task",
@@ -411,7 +487,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             for (k, t) in o.tasks.iter().enumerate() {
                 let tb = format!("{ob}.tasks[{k}]");
                 for cap in t.rule.capabilities() {
-                    if ck.reference(&format!("{tb}.rule"), cap, "capability", &caps)
+                    if ck.reference(&format!("{tb}.rule"), cap, "capability", &known.caps)
                         && !t.providers.is_empty()
                     {
                         let holders: Vec<&str> = t
@@ -425,9 +501,12 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
                             .map(String::as_str)
                             .collect();
                         if holders.is_empty()
-                            && t.providers.iter().all(|p| actors.contains(p.as_str()))
+                            && t.providers
+                                .iter()
+                                .all(|p| known.actors.contains(p.as_str()))
                         {
                             ck.error(
+    ProblemKind::Inconsistent,
                                 &format!("{tb}.providers"),
                                 format!("task \"{}\" of option \"{}.{}\" can only be supplied by {}, who hold no \"{cap}\"", t.id, c.id, o.id, t.providers.join(", ")),
                                 "impossible task",
@@ -439,8 +518,9 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
                 let mut seen = BTreeSet::new();
                 for (m, p) in t.providers.iter().enumerate() {
                     let pp = format!("{tb}.providers[{m}]");
-                    if ck.reference(&pp, p, "actor", &actors) && !seen.insert(p) {
+                    if ck.reference(&pp, p, "actor", &known.actors) && !seen.insert(p) {
                         ck.error(
+                            ProblemKind::Duplicate,
                             &pp,
                             format!("provider \"{p}\" listed twice"),
                             "duplicate",
@@ -451,12 +531,15 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             }
         }
     }
+}
 
-    // Synergies.
+/// `[[synergies]]`: conditions naming components and options.
+fn check_synergies(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
     for (i, sy) in s.synergies.iter().enumerate() {
         let base = format!("synergies[{i}]");
         if sy.when.is_empty() {
             ck.error(
+                ProblemKind::Empty,
                 &format!("{base}.when"),
                 format!("synergy \"{}\" has an empty `when`", sy.id),
                 "empty condition",
@@ -465,13 +548,14 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
         }
         for (cid, opts) in &sy.when {
             let cp = format!("{base}.when.{cid}");
-            if !ck.reference(&format!("{cp}#key"), cid, "component", &comps) {
+            if !ck.reference(&format!("{cp}#key"), cid, "component", &known.comps) {
                 continue;
             }
             let comp = s.component(cid).expect("checked above");
             let known: BTreeSet<&str> = comp.options.iter().map(|o| o.id.as_str()).collect();
             if opts.is_empty() {
                 ck.error(
+                    ProblemKind::Empty,
                     &cp,
                     format!(
                         "synergy \"{}\" lists no options for component \"{cid}\"",
@@ -486,8 +570,6 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
             }
         }
     }
-    check_uncertainties(&mut ck, s);
-    ck.problems
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -514,6 +596,7 @@ fn check_red_line(
             let known: BTreeSet<&str> = comp.options.iter().map(|o| o.id.as_str()).collect();
             if options.is_empty() {
                 ck.error(
+                    ProblemKind::Empty,
                     &format!("{base}.options"),
                     format!("red line \"{}\" forbids no option", rl.id),
                     "empty list",
@@ -525,6 +608,7 @@ fn check_red_line(
             }
             if !options.is_empty() && known.iter().all(|k| options.iter().any(|o| o == k)) {
                 ck.error(
+    ProblemKind::Inconsistent,
                     &format!("{base}.options"),
                     format!("red line \"{}\" forbids every option of \"{component}\", so no package could ever pass it", rl.id),
                     "forbids everything",
@@ -544,6 +628,7 @@ fn check_red_line(
             {
                 // `op` is monotone, so it holds at both ends only if it holds everywhere between.
                 ck.error(
+    ProblemKind::Inconsistent,
                     &format!("{base}.value"),
                     format!(
                         "red line \"{}\" forbids {dimension} {} {}, but every package's level is between {low} and {high}, so no package could ever pass it",
@@ -564,6 +649,7 @@ fn check_red_line(
             check_filter(ck, base, applies_to, caps);
             if from_actors.is_empty() && from_members_of.is_empty() {
                 ck.error(
+                    ProblemKind::Empty,
                     &format!("{base}.id"),
                     format!("contribution red line \"{}\" names no contributors", rl.id),
                     "no contributors",
@@ -633,7 +719,8 @@ fn check_filter(ck: &mut Checker<'_>, base: &str, f: &ContributionFilter, caps: 
 /// Declared uncertainties: the path names an existing number, the distribution
 /// stays inside that number's domain, no path is declared twice.
 fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
-    use crate::uncertainty::{Distribution, Target, resolve};
+    use crate::paths::{Target, resolve};
+    use crate::uncertainty::Distribution;
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, u) in s.uncertainty.iter().enumerate() {
         let base = format!("uncertainty[{i}]");
@@ -641,6 +728,7 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
             Ok(t) => t,
             Err(e) => {
                 ck.error(
+                    ProblemKind::UnknownReference,
                     &format!("{base}.path"),
                     e.message,
                     "no such parameter",
@@ -651,6 +739,7 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
         };
         if let Some(first) = seen.insert(u.path.as_str(), i) {
             ck.error(
+                ProblemKind::Duplicate,
                 &format!("{base}.path"),
                 format!(
                     "uncertainty \"{}\" is declared twice (first at uncertainty[{first}])",
@@ -679,6 +768,7 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
                 )
             };
             ck.error(
+                ProblemKind::Inconsistent,
                 &format!("{base}.dist"),
                 msg,
                 "wrong distribution for this parameter",
@@ -699,6 +789,7 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
                 _ => ("max", hi),
             };
             ck.error(
+                ProblemKind::OutOfRange,
                 &format!("{base}.{key}"),
                 format!(
                     "uncertainty \"{}\" reaches {x}, but the parameter must be {}",
@@ -725,6 +816,7 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
             )
         {
             ck.error(
+                ProblemKind::Inconsistent,
                 &format!("{base}.path"),
                 format!(
                     "`{}` is 0 in the scenario, so the capability it would need is not checked",

@@ -2,94 +2,16 @@
 //! charts, no scripts, no fonts, no network (a Content-Security-Policy of
 //! `default-src 'none'` makes the browser refuse any fetch).
 //!
-//! The document is a list of [`Section`]s. [`builtin_sections`] builds the
-//! sections every evaluation has; **extension point**: other crates (e.g. the
-//! uncertainty analysis: robustness P(both), tornado, PRIM boxes) build their
-//! own `Section`s — with charts from [`crate::charts`] and a [`DataTable`]
-//! behind each — and pass them in [`ReportInput::extra_sections`]; they are
-//! placed after the built-in analysis sections and before the sources.
+//! It renders the [`crate::document`] types; `markdown` renders the same
+//! sections as Markdown.
 
 use std::fmt::Write;
 
-use guarantor_bargaining::Forecast;
-use guarantor_engine::{Evaluation, PackageVerdict};
-use guarantor_model::Scenario;
-
 use crate::charts::ChartError;
-use crate::sections::builtin_sections;
-
-/// A table of strings with a caption: the data behind a chart, or a table of its own.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DataTable {
-    pub caption: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    /// Optional per-cell tooltip (`title`), same shape as `rows`; empty strings for none.
-    pub notes: Vec<Vec<String>>,
-    /// Optional per-cell class (one of [`CELL_CLASSES`]), same shape as `rows`.
-    pub marks: Vec<Vec<String>>,
-}
-
-/// Cell classes a [`DataTable`] may use, with their colours in the report's CSS.
-pub const CELL_CLASSES: [&str; 3] = ["accepts", "red-line", "utility"];
-
-/// A chart (inline SVG) with its title, a sentence on how to read it and the
-/// table of the data it shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    /// Unique within the document; used as the HTML id.
-    pub id: String,
-    pub title: String,
-    pub description: String,
-    /// One `<svg>` element from [`crate::charts`].
-    pub svg: String,
-    pub table: DataTable,
-}
-
-/// One section of the report.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Section {
-    /// Unique within the document; used as the HTML id and in the contents.
-    pub id: String,
-    pub heading: String,
-    /// Plain-text paragraphs (escaped when rendered).
-    pub paragraphs: Vec<String>,
-    pub tables: Vec<DataTable>,
-    pub figures: Vec<Figure>,
-    /// Lay the figures out side by side (small multiples).
-    pub grid: bool,
-}
-
-/// A negotiation forecast to show: the model's trajectories and the package
-/// nearest its forecast point.
-#[derive(Debug, Clone, Copy)]
-pub struct ForecastInput<'a> {
-    pub forecast: &'a Forecast,
-    pub nearest: Option<&'a PackageVerdict>,
-}
-
-/// Everything the report shows.
-pub struct ReportInput<'a> {
-    pub scenario: &'a Scenario,
-    pub evaluation: &'a Evaluation,
-    pub forecast: Option<ForecastInput<'a>>,
-    /// Sections added by other analyses (see the module documentation).
-    pub extra_sections: Vec<Section>,
-}
-
-/// Every section of the report: built-in ones, then the extra ones, then the sources.
-pub fn all_sections(input: &ReportInput) -> Result<Vec<Section>, ChartError> {
-    let mut sections = builtin_sections(input)?;
-    let sources = sections.pop();
-    sections.extend(input.extra_sections.iter().cloned());
-    sections.extend(sources);
-    Ok(sections)
-}
-
-/// The report's title: scenario id and title.
-pub fn document_title(s: &Scenario) -> String {
-    format!("{} — {}", s.meta.id, s.meta.title)
-}
+use crate::document::{
+    CELL_CLASSES, DataTable, Figure, LONG_TABLE_ROWS, ReportInput, Section, document_title,
+};
+use crate::sections::all_sections;
 
 /// The full HTML report.
 pub fn render_report_html(input: &ReportInput) -> Result<String, ChartError> {
@@ -203,9 +125,6 @@ pub fn table_html(t: &DataTable) -> String {
 
 /// Chart data tables longer than this are folded behind a `<details>` element.
 const FOLD_ROWS: usize = 12;
-/// Section tables longer than this are folded and placed after the charts
-/// (and left out of the Markdown summary).
-pub const LONG_TABLE_ROWS: usize = 40;
 
 fn figure_html(f: &Figure) -> String {
     let mut out = String::new();

@@ -7,6 +7,7 @@ mod text;
 
 pub use text::{Style, render_explain, render_fixes, render_run, render_run_styled};
 pub mod charts;
+pub mod document;
 pub mod export;
 pub mod html;
 pub mod markdown;

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::html::{DataTable, LONG_TABLE_ROWS, Section};
+use crate::document::{DataTable, LONG_TABLE_ROWS, Section};
 
 /// Figure tables longer than this are left to the HTML report and the exports,
 /// and so are the tables of small multiples (`Section::grid`).

@@ -11,9 +11,9 @@ use crate::charts::{
     self, BLUE, BarSeries, ChartError, GREY, HeatCell, Line, Marker, ORANGE, PointGroup,
     REDDISH_PURPLE, SKY_BLUE, VERMILLION,
 };
-use crate::html::{DataTable, Figure, ForecastInput, ReportInput, Section};
-use crate::text::money;
+use crate::document::{DataTable, Figure, ForecastInput, ReportInput, Section};
 use crate::why::{Stance, actor_reason, failure_reasons, stance};
+use guarantor_model::number::grouped as money;
 
 /// Packages (columns) in the acceptance heatmap.
 pub const HEATMAP_PACKAGES: usize = 12;
@@ -949,4 +949,13 @@ pub fn builtin_sections(input: &ReportInput) -> Result<Vec<Section>, ChartError>
     }
     out.push(sources_section(s));
     Ok(out)
+}
+
+/// Every section of the report: built-in ones, then the extra ones, then the sources.
+pub fn all_sections(input: &ReportInput) -> Result<Vec<Section>, ChartError> {
+    let mut sections = builtin_sections(input)?;
+    let sources = sections.pop();
+    sections.extend(input.extra_sections.iter().cloned());
+    sections.extend(sources);
+    Ok(sections)
 }

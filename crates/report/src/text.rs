@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
-use guarantor_engine::sizing::fmt;
 use guarantor_engine::{Evaluation, Failures, Fix, PackageVerdict};
+use guarantor_model::number::{fmt, grouped, percent};
 
 /// ANSI styling, on only when the caller says the output is a colour terminal.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,16 +33,7 @@ impl Style {
 
 /// Money in the scenario's unit (e.g. USD million), with thousands separators.
 pub fn money(x: f64) -> String {
-    let r = x.round() as i64;
-    let s = r.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if r < 0 { format!("-{out}") } else { out }
+    grouped(x)
 }
 
 fn table() -> Table {
@@ -147,11 +138,7 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
 
 /// A count with thousands separators.
 fn count(n: u64) -> String {
-    money(n as f64)
-}
-
-fn percent(n: u64, total: u64) -> String {
-    format!("{:.1}%", 100.0 * n as f64 / total.max(1) as f64)
+    grouped(n as f64)
 }
 
 /// The why-not counts: what fails, how often, and in which combinations.

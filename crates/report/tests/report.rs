@@ -4,9 +4,10 @@ use std::sync::OnceLock;
 
 use guarantor_engine::{EvalOptions, Evaluation, evaluate};
 use guarantor_model::{Scenario, default_scenario};
+use guarantor_report::document::{self, DataTable, ReportInput, Section};
 use guarantor_report::export::{self, Format};
-use guarantor_report::html::{self, DataTable, ReportInput, Section};
 use guarantor_report::{charts, markdown};
+use guarantor_report::{html, sections};
 
 fn fixture() -> &'static (Scenario, Evaluation) {
     static F: OnceLock<(Scenario, Evaluation)> = OnceLock::new();
@@ -142,9 +143,9 @@ fn extra_sections_go_before_the_sources() {
 #[test]
 fn summary_markdown() {
     let inp = input(Vec::new());
-    let sections = html::all_sections(&inp).unwrap();
+    let sections = sections::all_sections(&inp).unwrap();
     let md = markdown::render_markdown(
-        &html::document_title(inp.scenario),
+        &document::document_title(inp.scenario),
         &inp.scenario.meta.disclaimer,
         &sections,
         &["report.html".into(), "packages.csv".into()],

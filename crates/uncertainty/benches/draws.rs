@@ -2,6 +2,12 @@
 //! top 10 packages, then the whole analysis (draws, tornado, Sobol', PRIM).
 //! `cargo bench -p guarantor-uncertainty --bench draws`.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark or example reports on the terminal"
+)]
+
 use std::time::Instant;
 
 use guarantor_uncertainty::{Options, PackageSet, Sampler, analyse};

@@ -17,6 +17,7 @@
 //!   the wrong inputs.
 
 pub mod dist;
+mod error;
 pub mod prim;
 pub mod robust;
 pub mod sample;
@@ -26,45 +27,19 @@ pub mod tornado;
 
 use std::collections::BTreeMap;
 
-use guarantor_engine::evaluate::Choice;
+use guarantor_engine::Choice;
 use guarantor_engine::{
     EvalOptions, PackageVerdict, SolveCache, evaluate, evaluate_choices, evaluate_choices_cached,
     resolve_choice,
 };
 use guarantor_model::Scenario;
 use serde::Serialize;
-use thiserror::Error;
 
+pub use error::Error;
 pub use prim::PrimParams;
 pub use robust::{Estimate, PackageRobustness};
 pub use sample::{Plan, Sampler};
 pub use space::{Parameter, Space};
-
-#[derive(Debug, Error, PartialEq)]
-pub enum Error {
-    #[error(
-        "scenario \"{scenario}\" declares no uncertainties; add `[[uncertainty]]` entries (see docs/scenario-format.md)"
-    )]
-    NoUncertainty { scenario: String },
-    #[error("uncertainty path \"{path}\": {message}")]
-    BadPath { path: String, message: String },
-    #[error("{what}: {message}")]
-    Engine { what: String, message: String },
-    #[error("the deterministic run failed: {0}")]
-    Deterministic(String),
-    #[error(
-        "Sobol' analysis needs at least {min} base rows, got {n}: fewer give indices too noisy to mean anything (it costs rows × (factors + 2) runs); use 0 to skip it"
-    )]
-    SobolSampleSize { n: usize, min: usize },
-    #[error(
-        "the outcome does not vary across the Sobol' sample (it is {mean} in every run), so variance-based indices are undefined"
-    )]
-    NoVariance { mean: f64 },
-    #[error("{0}")]
-    Options(String),
-    #[error("could not start {threads} worker threads: {message}")]
-    Threads { threads: usize, message: String },
-}
 
 /// Which packages to study.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -381,7 +381,7 @@ pub fn binomial_tail(n: usize, k: usize, p: f64) -> f64 {
 /// and ru red line X holds; covers 71% of failures (12% of draws)".
 /// `binary[d]` marks yes/no parameters (red lines: 1 = holds).
 pub fn describe(b: &PrimBox, names: &[String], binary: &[bool], outcome: &str) -> String {
-    let fmt = guarantor_engine::sizing::fmt;
+    let fmt = guarantor_model::number::fmt;
     let parts: Vec<String> = b
         .restrictions
         .iter()

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use guarantor_engine::evaluate::Choice;
+use guarantor_engine::Choice;
 use guarantor_engine::{PackageVerdict, SolveCache, evaluate_choices_cached};
 use guarantor_model::Scenario;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::sample::Plan;
 use crate::space::Space;
 

@@ -16,7 +16,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::robust::quantile_sorted;
 use crate::sample::{Purpose, index_below, stream, uniform};
 

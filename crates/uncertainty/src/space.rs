@@ -3,11 +3,12 @@
 //! quantiles to a perturbed copy of the scenario.
 
 use guarantor_model::Scenario;
-use guarantor_model::uncertainty::{Distribution, Target, apply, display_name, resolve};
+use guarantor_model::uncertainty::{Distribution, display_name};
+use guarantor_model::{Target, apply, resolve};
 use serde::Serialize;
 
-use crate::Error;
 use crate::dist::quantile;
+use crate::error::Error;
 
 /// One declared uncertainty, resolved.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -10,7 +10,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::Error;
+use crate::error::Error;
 use crate::sample::Plan;
 
 /// Quantiles at which a numeric factor is pinned.

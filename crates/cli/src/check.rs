@@ -1,0 +1,46 @@
+//! `guarantor check`: validate a scenario file and list every problem.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::common::{Failure, emit, emit_json, read_scenario_text, render_diagnostics};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Scenario file to check.
+    file: PathBuf,
+    /// Print one JSON object: the file, whether it is valid, and every error with its line.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: Args) -> Result<ExitCode, Failure> {
+    let text = read_scenario_text(&a.file)?;
+    let name = a.file.display().to_string();
+    match guarantor_model::load(&name, &text) {
+        Ok(s) => {
+            if a.json {
+                emit_json(&serde_json::json!({ "file": name, "valid": true, "errors": [] }));
+            } else {
+                let packages = s.option_space_size();
+                emit(&format!(
+                    "{name}: valid — {} actors, {} dimensions, {} components, {packages} packages\n",
+                    s.actors.len(),
+                    s.dimensions.len(),
+                    s.components.len()
+                ));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if a.json {
+                emit_json(
+                    &serde_json::json!({ "file": name, "valid": false, "errors": e.located() }),
+                );
+            } else {
+                eprint!("{}", render_diagnostics(&e));
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}

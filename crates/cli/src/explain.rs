@@ -1,0 +1,52 @@
+//! `guarantor explain`: one package — requirements with their arithmetic,
+//! allocation, shortfalls, every actor's reasons, and the nearest fixes.
+
+use std::process::ExitCode;
+
+use guarantor_engine::{SearchOptions, evaluate_package, nearest_fixes, search};
+
+use crate::common::{Failure, ScenarioArgs, emit, emit_json, engine_failure, parse_choice};
+
+/// Largest option space for which `explain` searches everything to tell frontier membership.
+const EXPLAIN_FRONTIER_LIMIT: u128 = 2_000_000;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// COMPONENT=OPTION; components not named take their first option. Repeatable.
+    #[arg(long = "option", value_name = "COMPONENT=OPTION")]
+    options: Vec<String>,
+    /// Print the verdict and the nearest fixes as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: Args) -> Result<ExitCode, Failure> {
+    let s = a.scenario.load()?;
+    let chosen = parse_choice(&a.options)?;
+    let mut v = evaluate_package(&s, &chosen).map_err(engine_failure)?;
+    // Frontier membership needs the whole space; search it when that is quick.
+    if v.passes && s.option_space_size() <= EXPLAIN_FRONTIER_LIMIT {
+        let e = search(
+            &s,
+            &SearchOptions {
+                top: 0,
+                ..SearchOptions::default()
+            },
+        )
+        .map_err(engine_failure)?;
+        v.frontier = e.packages.iter().any(|p| p.label == v.label && p.frontier);
+    }
+    let fixes = nearest_fixes(&s, &chosen, &v).map_err(engine_failure)?;
+    if a.json {
+        emit_json(&guarantor_report::explain_json(&s.meta.id, &v, &fixes));
+    } else {
+        let mut text = guarantor_report::render_explain(&s.meta.id, &s.meta.currency, &v);
+        if !v.passes {
+            text.push_str(&guarantor_report::render_fixes(&fixes, &s.meta.currency));
+        }
+        emit(&text);
+    }
+    Ok(ExitCode::SUCCESS)
+}

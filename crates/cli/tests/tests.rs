@@ -1,0 +1,17 @@
+//! The integration tests of `guarantor-cli`, one module per file: one test
+//! binary per crate keeps link time down.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "tests print skip notices and what they measured"
+)]
+
+mod bad_inputs;
+mod browser;
+mod cli;
+mod history_cli;
+mod report_cli;
+mod search;
+mod serve_crash;
+mod uncertainty;

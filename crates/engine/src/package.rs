@@ -1,0 +1,518 @@
+//! The per-package core shared by `evaluate` and `search`: decoding package
+//! numbers, levels, requirement lines and their allocation sub-problems,
+//! solving sub-problems, judging one package in full, and the rank order.
+//! It depends on nothing above it; `evaluate`, `search`, `batch` and `fixes`
+//! are its peers and never import each other.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use guarantor_model::Scenario;
+use rayon::prelude::*;
+
+use crate::accept::judge_actor;
+use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+use crate::error::EngineError;
+use crate::frontier::Objective;
+use crate::prepare::Prepared;
+use crate::sizing::Requirement;
+use crate::verdict::*;
+use guarantor_model::number::fmt;
+
+/// A package: one option index per component, in the scenario's component order.
+pub type Choice = Vec<u16>;
+
+/// Where a requirement line may be supplied from: pinned providers (empty: anyone)
+/// and whether it is inside the theatre.
+pub(crate) type LineSite = (Vec<String>, bool);
+
+/// One capability's requirement lines in one package.
+pub(crate) struct CapPlan {
+    pub(crate) k: usize,
+    /// (providers, in theatre) of each line, parallel to the sub-problem's lines.
+    pub(crate) lines: Vec<LineSite>,
+    pub(crate) caveat_key: SubProblem,
+    pub(crate) honour_key: Option<SubProblem>,
+}
+
+pub(crate) struct Plan {
+    pub(crate) choice: Choice,
+    pub(crate) levels: Vec<f64>,
+    pub(crate) caps: Vec<CapPlan>,
+}
+
+pub(crate) fn in_pool<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, EngineError> {
+    match threads {
+        None => Ok(f()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| EngineError::Threads {
+                    threads: n,
+                    message: e.to_string(),
+                })?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+/// The result object, with the scenario's identification and the required actors.
+pub(crate) fn evaluation(
+    p: &Prepared<'_>,
+    counts: Counts,
+    failures: Failures,
+    objectives: &[Objective],
+    packages: Vec<PackageVerdict>,
+) -> Evaluation {
+    let s = p.scenario;
+    Evaluation {
+        scenario: s.meta.id.clone(),
+        title: s.meta.title.clone(),
+        disclaimer: s.meta.disclaimer.clone(),
+        currency: s.meta.currency.clone(),
+        required_acceptance: p.required.iter().map(|&i| s.actors[i].id.clone()).collect(),
+        counts,
+        failures,
+        objectives: objectives.iter().map(|o| o.name().to_string()).collect(),
+        packages,
+    }
+}
+
+/// Turn component → option ids into a choice, checking every name.
+pub fn resolve_choice(
+    s: &Scenario,
+    chosen: &BTreeMap<String, String>,
+) -> Result<Choice, EngineError> {
+    for c in chosen.keys() {
+        if s.component(c).is_none() {
+            let known: Vec<&str> = s.components.iter().map(|c| c.id.as_str()).collect();
+            return Err(EngineError::UnknownComponent {
+                component: c.clone(),
+                hint: format!("; components are: {}", known.join(", ")),
+            });
+        }
+    }
+    s.components
+        .iter()
+        .map(|comp| match chosen.get(&comp.id) {
+            None => Ok(0),
+            Some(o) => comp
+                .options
+                .iter()
+                .position(|x| &x.id == o)
+                .map(|i| i as u16)
+                .ok_or_else(|| EngineError::UnknownOption {
+                    component: comp.id.clone(),
+                    option: o.clone(),
+                    known: comp
+                        .options
+                        .iter()
+                        .map(|x| x.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }),
+        })
+        .collect()
+}
+
+/// Package number `i` in mixed radix, first component slowest.
+pub fn decode(mut i: u64, radices: &[usize]) -> Choice {
+    let mut out = vec![0u16; radices.len()];
+    for (slot, &r) in out.iter_mut().zip(radices).rev() {
+        *slot = (i % r as u64) as u16;
+        i /= r as u64;
+    }
+    out
+}
+
+/// Package level on every dimension: the largest level any chosen option sets,
+/// else the dimension's default.
+pub fn package_levels(s: &Scenario, choice: &[u16]) -> Vec<f64> {
+    s.dimensions
+        .iter()
+        .map(|d| {
+            s.components
+                .iter()
+                .zip(choice)
+                .filter_map(|(c, &o)| c.options[o as usize].levels.get(&d.id).copied())
+                .reduce(f64::max)
+                .or(d.default)
+                .unwrap_or(0.0)
+        })
+        .collect()
+}
+
+fn level_of(s: &Scenario, levels: &[f64], dim: &str) -> Option<f64> {
+    s.dimensions
+        .iter()
+        .position(|d| d.id == dim)
+        .map(|i| levels[i])
+}
+
+pub(crate) fn plan(p: &Prepared<'_>, choice: Choice) -> Plan {
+    let levels = package_levels(p.scenario, &choice);
+    let caps = cap_lines(p, &choice)
+        .into_iter()
+        .map(|(k, ls)| cap_plan(p, k, ls, &levels))
+        .collect();
+    Plan {
+        choice,
+        levels,
+        caps,
+    }
+}
+
+/// Requirement lines of a package grouped by capability: pools summed over
+/// lines with the same providers and site.
+pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Vec<(LineSite, f64)>> {
+    let mut lines: BTreeMap<(usize, Vec<String>, bool), f64> = BTreeMap::new();
+    for (ci, &o) in choice.iter().enumerate() {
+        for r in &p.requirements[ci][o as usize] {
+            let k = p
+                .capability_index(&r.capability)
+                .expect("validated capability");
+            let mut providers = r.providers.clone();
+            providers.sort();
+            *lines.entry((k, providers, r.in_theatre)).or_insert(0.0) += r.pool;
+        }
+    }
+    let mut by_cap: BTreeMap<usize, Vec<(LineSite, f64)>> = BTreeMap::new();
+    for ((k, prov, inth), pool) in lines {
+        by_cap.entry(k).or_default().push(((prov, inth), pool));
+    }
+    by_cap
+}
+
+/// One capability's allocation sub-problems in a package: with the required
+/// actors' contribution red lines honoured, and with caveats only.
+pub(crate) fn cap_plan(
+    p: &Prepared<'_>,
+    k: usize,
+    ls: Vec<(LineSite, f64)>,
+    levels: &[f64],
+) -> CapPlan {
+    let s = p.scenario;
+    let active = |lifted: &Option<guarantor_model::LevelCondition>| match lifted {
+        None => true,
+        Some(c) => !level_of(s, levels, &c.dimension).is_some_and(|x| c.op.holds(x, c.value)),
+    };
+    let eligible = |prov: &[String], inth: bool, honour: bool| -> Vec<u32> {
+        (0..p.contributors.len() as u32)
+            .filter(|&c| {
+                let cu = c as usize;
+                p.available[k][cu] > 0.0
+                    && (prov.is_empty() || prov.contains(&p.contributors[cu].id))
+                    && !p.caveats.iter().any(|x| {
+                        active(&x.lifted_when)
+                            && x.contributors.contains(&c)
+                            && p.filter_covers(&x.filter, k, inth)
+                    })
+                    && !(honour
+                        && p.honoured.iter().any(|x| {
+                            x.contributors.contains(&c) && p.filter_covers(&x.filter, k, inth)
+                        }))
+            })
+            .collect()
+    };
+    let key = |honour: bool| SubProblem {
+        capability: k as u32,
+        lines: ls
+            .iter()
+            .map(|((prov, inth), pool)| LineKey {
+                pool_bits: pool.to_bits(),
+                eligible: eligible(prov, *inth, honour),
+            })
+            .collect(),
+    };
+    let caveat_key = key(false);
+    let honour = key(true);
+    CapPlan {
+        k,
+        lines: ls.into_iter().map(|(l, _)| l).collect(),
+        honour_key: (honour != caveat_key).then_some(honour),
+        caveat_key,
+    }
+}
+
+/// The allocation a package gets for one capability: the one that honours the
+/// required actors' contribution red lines when it leaves no shortfall, else
+/// the one that honours caveats only.
+pub(crate) fn chosen_solution<'m>(
+    memo: &'m Memo,
+    cp: &'m CapPlan,
+) -> Result<(&'m SubProblem, &'m SubSolution), AllocationError> {
+    let caveat = memo[&cp.caveat_key].as_ref().map_err(Clone::clone)?;
+    Ok(match &cp.honour_key {
+        Some(h) => match &memo[h] {
+            Ok(hs) if hs.total_shortfall() <= 1e-9 => (h, hs),
+            _ => (&cp.caveat_key, caveat),
+        },
+        None => (&cp.caveat_key, caveat),
+    })
+}
+
+pub(crate) type Memo = BTreeMap<SubProblem, Result<SubSolution, AllocationError>>;
+
+pub(crate) fn solve_all<'a>(
+    p: &Prepared<'_>,
+    plans: impl Iterator<Item = &'a Plan>,
+) -> Result<Memo, EngineError> {
+    let mut keys: BTreeSet<&SubProblem> = BTreeSet::new();
+    for pl in plans {
+        for cp in &pl.caps {
+            keys.insert(&cp.caveat_key);
+            if let Some(h) = &cp.honour_key {
+                keys.insert(h);
+            }
+        }
+    }
+    let keys: Vec<SubProblem> = keys.into_iter().cloned().collect();
+    let solved = solve_keys(p, &keys);
+    Ok(keys.into_iter().zip(solved).collect())
+}
+
+/// Solve allocation sub-problems in parallel, in the order given.
+pub(crate) fn solve_keys(
+    p: &Prepared<'_>,
+    keys: &[SubProblem],
+) -> Vec<Result<SubSolution, AllocationError>> {
+    let limit = p.scenario.parameters.solver_time_limit_s;
+    keys.par_iter()
+        .map(|key| {
+            let k = key.capability as usize;
+            let data = CapabilityData {
+                name: &p.capabilities[k].id,
+                integer: p.capabilities[k].integer,
+                available: &p.available[k],
+                cost: &p.cost[k],
+            };
+            solve(key, &data, limit)
+        })
+        .collect()
+}
+
+pub(crate) fn label(s: &Scenario, choice: &[u16]) -> String {
+    s.components
+        .iter()
+        .zip(choice)
+        .map(|(c, &o)| c.options[o as usize].id.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+pub(crate) fn judge(
+    p: &Prepared<'_>,
+    pl: &Plan,
+    memo: &Memo,
+) -> Result<PackageVerdict, EngineError> {
+    let s = p.scenario;
+    let label = label(s, &pl.choice);
+    let mut allocation: BTreeMap<(String, String, bool), f64> = BTreeMap::new();
+    let mut shortfalls = Vec::new();
+    let mut op_cost = 0.0;
+    let mut max_share: f64 = 0.0;
+    for cp in &pl.caps {
+        let (key, sol) = chosen_solution(memo, cp).map_err(|e| EngineError::Allocation {
+            package: label.clone(),
+            source: e,
+        })?;
+        let cap = p.capabilities[cp.k];
+        for ((line, units), (_, inth)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
+            for (&c, &x) in line.eligible.iter().zip(units) {
+                if x > 0.0 {
+                    *allocation
+                        .entry((p.contributors[c as usize].id.clone(), cap.id.clone(), *inth))
+                        .or_insert(0.0) += x;
+                }
+            }
+        }
+        op_cost += sol.cost;
+        max_share = max_share.max(sol.max_share);
+        let short = sol.total_shortfall();
+        if short > 1e-9 {
+            shortfalls.push(describe_shortfall(p, cp, short));
+        }
+    }
+    let allocation: Vec<AllocationLine> = allocation
+        .into_iter()
+        .map(
+            |((contributor, capability, in_theatre), units)| AllocationLine {
+                contributor,
+                capability,
+                units,
+                in_theatre,
+            },
+        )
+        .collect();
+
+    let mut deterrence = 0.0;
+    let mut fixed_cost = 0.0;
+    let mut options = BTreeMap::new();
+    let mut requirements: Vec<Requirement> = Vec::new();
+    for (ci, (comp, &o)) in s.components.iter().zip(&pl.choice).enumerate() {
+        let opt = &comp.options[o as usize];
+        options.insert(comp.id.clone(), opt.id.clone());
+        deterrence += opt.deterrence;
+        fixed_cost += opt.cost_per_year + opt.one_off_cost / s.parameters.horizon_years;
+        requirements.extend(p.requirements[ci][o as usize].iter().cloned());
+    }
+    let mut synergies = Vec::new();
+    for sy in &s.synergies {
+        if sy
+            .when
+            .iter()
+            .all(|(c, opts)| options.get(c).is_some_and(|o| opts.contains(o)))
+        {
+            deterrence += sy.bonus;
+            synergies.push(sy.id.clone());
+        }
+    }
+    let feasible = shortfalls.is_empty();
+    let mut acceptance = BTreeMap::new();
+    for &ai in &p.actor_order {
+        let a = &s.actors[ai];
+        let required = p.required.contains(&ai);
+        acceptance.insert(
+            a.id.clone(),
+            judge_actor(p, a, required, &options, &pl.levels, &allocation),
+        );
+    }
+    let acceptable_to_required = p
+        .required
+        .iter()
+        .all(|&i| acceptance[&s.actors[i].id].accepts);
+    let min_margin = p
+        .required
+        .iter()
+        .map(|&i| Margin {
+            actor: s.actors[i].id.clone(),
+            margin: acceptance[&s.actors[i].id].margin,
+        })
+        .min_by(|a, b| a.margin.total_cmp(&b.margin));
+    Ok(PackageVerdict {
+        options,
+        label,
+        levels: s
+            .dimensions
+            .iter()
+            .map(|d| d.id.clone())
+            .zip(pl.levels.iter().copied())
+            .collect(),
+        requirements,
+        feasible,
+        shortfalls,
+        allocation,
+        acceptance,
+        acceptable_to_required,
+        passes: feasible && acceptable_to_required,
+        deterrence,
+        cost_per_year: op_cost + fixed_cost,
+        max_share,
+        min_margin,
+        frontier: false,
+        synergies,
+    })
+}
+
+fn describe_shortfall(p: &Prepared<'_>, cp: &CapPlan, short: f64) -> Shortfall {
+    let k = cp.k;
+    let cap = p.capabilities[k];
+    let need: f64 = cp.caveat_key.lines.iter().map(LineKey::pool).sum();
+    let eligible: BTreeSet<u32> = cp
+        .caveat_key
+        .lines
+        .iter()
+        .flat_map(|l| l.eligible.iter().copied())
+        .collect();
+    let available: f64 = eligible.iter().map(|&c| p.available[k][c as usize]).sum();
+    let mut by: Vec<(f64, &str)> = eligible
+        .iter()
+        .map(|&c| {
+            (
+                p.available[k][c as usize],
+                p.contributors[c as usize].id.as_str(),
+            )
+        })
+        .collect();
+    by.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let list = if by.is_empty() {
+        "none".to_string()
+    } else {
+        by.iter()
+            .map(|(u, c)| format!("{c} {}", fmt(*u)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let holders_excluded: Vec<&str> = (0..p.contributors.len())
+        .filter(|&c| p.available[k][c] > 0.0 && !eligible.contains(&(c as u32)))
+        .map(|c| p.contributors[c].id.as_str())
+        .collect();
+    let pinned: BTreeSet<&str> = cp
+        .lines
+        .iter()
+        .flat_map(|(prov, _)| prov.iter().map(String::as_str))
+        .collect();
+    let mut text = format!(
+        "{} short by {} (need {} in pool, available {}: {list})",
+        cap.name,
+        fmt(short),
+        fmt(need),
+        fmt(available)
+    );
+    if !pinned.is_empty() {
+        text.push_str(&format!(
+            "; only {} may supply",
+            pinned.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !holders_excluded.is_empty() {
+        text.push_str(&format!(
+            "; held but not usable here (caveat, red line or provider pin): {}",
+            holders_excluded.join(", ")
+        ));
+    }
+    Shortfall {
+        capability: cap.id.clone(),
+        short,
+        need,
+        available,
+        text,
+    }
+}
+
+/// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then the
+/// others by the number of tests failed, then the same keys; the label breaks ties.
+pub fn rank(vs: &mut [PackageVerdict]) {
+    let failures = |v: &PackageVerdict| {
+        u32::from(!v.feasible)
+            + v.acceptance
+                .values()
+                .filter(|a| a.required && !a.accepts)
+                .count() as u32
+    };
+    vs.sort_by(|a, b| {
+        b.passes
+            .cmp(&a.passes)
+            .then(failures(a).cmp(&failures(b)))
+            .then(b.deterrence.total_cmp(&a.deterrence))
+            .then(b.smallest_margin().total_cmp(&a.smallest_margin()))
+            .then(a.cost_per_year.total_cmp(&b.cost_per_year))
+            .then(a.label.cmp(&b.label))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_is_mixed_radix_with_the_first_component_slowest() {
+        assert_eq!(decode(0, &[2, 3]), vec![0, 0]);
+        assert_eq!(decode(1, &[2, 3]), vec![0, 1]);
+        assert_eq!(decode(3, &[2, 3]), vec![1, 0]);
+        assert_eq!(decode(5, &[2, 3]), vec![1, 2]);
+    }
+}

@@ -1,0 +1,251 @@
+//! The why-not tally: counts of packages by the tests they fail, per
+//! capability short, per required actor's red line and reservation, and the
+//! exact combinations of failed tests. `search` feeds it screens, `evaluate`
+//! full verdicts; both finish it into the same `Counts` and `Failures`.
+
+use rustc_hash::FxHashMap;
+
+use crate::prepare::Prepared;
+use crate::verdict::*;
+
+/// What the screen concludes about one package.
+pub(crate) struct Screen {
+    pub(crate) passes: bool,
+    pub(crate) feasible: bool,
+    pub(crate) deterrence: f64,
+    pub(crate) cost: f64,
+    pub(crate) max_share: f64,
+    pub(crate) margin: f64,
+    /// Bit 0: infeasible; bit r + 1: required actor r rejects.
+    pub(crate) fail_mask: u64,
+    /// Capability indices short.
+    pub(crate) short: Vec<usize>,
+    /// Per required actor: red line indices violated and whether utility is below reservation.
+    pub(crate) actors: Vec<(Vec<u16>, bool)>,
+}
+
+/// Why-not tally over the packages screened, indexed by capability, required
+/// actor and red line.
+#[derive(Debug, Clone)]
+pub(crate) struct Tally {
+    evaluated: u64,
+    feasible: u64,
+    acceptable: u64,
+    passing: u64,
+    short_of: Vec<u64>,
+    rejects: Vec<u64>,
+    red_lines: Vec<Vec<u64>>,
+    below: Vec<u64>,
+    utility_only: Vec<u64>,
+    combinations: FxHashMap<u64, u64>,
+    /// Packages cut unscreened, per reason (search with `prune` only).
+    pub(crate) pruned: Vec<u64>,
+    pruned_reasons: Vec<String>,
+}
+
+impl Tally {
+    pub(crate) fn new(p: &Prepared<'_>) -> Tally {
+        let s = p.scenario;
+        let nr = p.required.len();
+        Tally {
+            evaluated: 0,
+            feasible: 0,
+            acceptable: 0,
+            passing: 0,
+            short_of: vec![0; p.capabilities.len()],
+            rejects: vec![0; nr],
+            red_lines: p
+                .required
+                .iter()
+                .map(|&ai| vec![0; s.actors[ai].red_lines.len()])
+                .collect(),
+            below: vec![0; nr],
+            utility_only: vec![0; nr],
+            combinations: FxHashMap::default(),
+            pruned: Vec::new(),
+            pruned_reasons: Vec::new(),
+        }
+    }
+
+    pub(crate) fn with_cut_reasons(mut self, reasons: &[String]) -> Tally {
+        self.pruned = vec![0; reasons.len()];
+        self.pruned_reasons = reasons.to_vec();
+        self
+    }
+
+    pub(crate) fn add(&mut self, scr: &Screen) {
+        self.evaluated += 1;
+        self.feasible += u64::from(scr.feasible);
+        self.passing += u64::from(scr.passes);
+        self.acceptable += u64::from(scr.fail_mask >> 1 == 0);
+        for &k in &scr.short {
+            self.short_of[k] += 1;
+        }
+        for (r, (red, below)) in scr.actors.iter().enumerate() {
+            if red.is_empty() && !below {
+                continue;
+            }
+            self.rejects[r] += 1;
+            for &ri in red {
+                self.red_lines[r][ri as usize] += 1;
+            }
+            self.below[r] += u64::from(*below);
+            self.utility_only[r] += u64::from(red.is_empty());
+        }
+        if scr.fail_mask != 0 {
+            *self.combinations.entry(scr.fail_mask).or_insert(0) += 1;
+        }
+    }
+
+    /// Tally a fully judged verdict (the in-memory `evaluate` path).
+    pub(crate) fn add_verdict(&mut self, p: &Prepared<'_>, v: &PackageVerdict) {
+        let s = p.scenario;
+        let short = v
+            .shortfalls
+            .iter()
+            .filter_map(|sf| p.capability_index(&sf.capability))
+            .collect();
+        let mut fail_mask = u64::from(!v.feasible);
+        let actors = p
+            .required
+            .iter()
+            .enumerate()
+            .map(|(r, &ai)| {
+                let a = &s.actors[ai];
+                let av = &v.acceptance[&a.id];
+                if !av.accepts {
+                    fail_mask |= 1 << (r + 1);
+                }
+                let red = av
+                    .reasons
+                    .iter()
+                    .filter_map(|x| x.red_line.as_ref())
+                    .filter_map(|id| a.red_lines.iter().position(|rl| &rl.id == id))
+                    .map(|i| i as u16)
+                    .collect();
+                (red, av.margin < 0.0)
+            })
+            .collect();
+        self.add(&Screen {
+            passes: v.passes,
+            feasible: v.feasible,
+            deterrence: v.deterrence,
+            cost: v.cost_per_year,
+            max_share: v.max_share,
+            margin: v.smallest_margin(),
+            fail_mask,
+            short,
+            actors,
+        });
+    }
+
+    pub(crate) fn merge(mut self, o: Tally) -> Tally {
+        self.evaluated += o.evaluated;
+        self.feasible += o.feasible;
+        self.acceptable += o.acceptable;
+        self.passing += o.passing;
+        for (a, b) in self.short_of.iter_mut().zip(o.short_of) {
+            *a += b;
+        }
+        for r in 0..self.rejects.len() {
+            self.rejects[r] += o.rejects[r];
+            self.below[r] += o.below[r];
+            self.utility_only[r] += o.utility_only[r];
+            for (a, b) in self.red_lines[r].iter_mut().zip(&o.red_lines[r]) {
+                *a += b;
+            }
+        }
+        for (m, n) in o.combinations {
+            *self.combinations.entry(m).or_insert(0) += n;
+        }
+        for (a, b) in self.pruned.iter_mut().zip(o.pruned) {
+            *a += b;
+        }
+        self
+    }
+
+    pub(crate) fn finish(self, p: &Prepared<'_>, frontier: u64) -> (Counts, Failures) {
+        let s = p.scenario;
+        let counts = Counts {
+            evaluated: self.evaluated,
+            feasible: self.feasible,
+            infeasible: self.evaluated - self.feasible,
+            acceptable_to_required: self.acceptable,
+            passing: self.passing,
+            frontier,
+            pruned: self.pruned.iter().sum(),
+        };
+        let pruned_by = self
+            .pruned_reasons
+            .iter()
+            .zip(&self.pruned)
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
+        let short_of = p
+            .capabilities
+            .iter()
+            .zip(&self.short_of)
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.id.clone(), *n))
+            .collect();
+        let rejected_by = p
+            .required
+            .iter()
+            .enumerate()
+            .map(|(r, &ai)| {
+                let a = &s.actors[ai];
+                (
+                    a.id.clone(),
+                    ActorFailures {
+                        rejects: self.rejects[r],
+                        red_lines: a
+                            .red_lines
+                            .iter()
+                            .zip(&self.red_lines[r])
+                            .filter(|(_, n)| **n > 0)
+                            .map(|(rl, n)| (rl.id.clone(), *n))
+                            .collect(),
+                        below_reservation: self.below[r],
+                        utility_only: self.utility_only[r],
+                    },
+                )
+            })
+            .collect();
+        let name = |mask: u64| -> Vec<String> {
+            let mut v = Vec::new();
+            if mask & 1 != 0 {
+                v.push("infeasible".to_string());
+            }
+            for (r, &ai) in p.required.iter().enumerate() {
+                if mask & (1 << (r + 1)) != 0 {
+                    v.push(s.actors[ai].id.clone());
+                }
+            }
+            v
+        };
+        let total = self.evaluated.max(1) as f64;
+        let mut combinations: Vec<FailureCombination> = self
+            .combinations
+            .iter()
+            .map(|(&m, &n)| FailureCombination {
+                fails: name(m),
+                packages: n,
+                share: n as f64 / total,
+            })
+            .collect();
+        combinations.sort_by(|a, b| b.packages.cmp(&a.packages).then(a.fails.cmp(&b.fails)));
+        let failing = self.combinations.values().sum();
+        (
+            counts,
+            Failures {
+                failing,
+                infeasible: self.evaluated - self.feasible,
+                short_of,
+                rejected_by,
+                combinations,
+                pruned_by,
+            },
+        )
+    }
+}

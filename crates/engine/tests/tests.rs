@@ -1,0 +1,15 @@
+//! The integration tests of `guarantor-engine`, one module per file: one test
+//! binary per crate keeps link time down.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "tests print skip notices and what they measured"
+)]
+
+mod batch;
+mod default_scenario;
+mod hand_checked;
+mod invariants;
+mod properties;
+mod search;

@@ -1,0 +1,13 @@
+//! The integration tests of `guarantor-exercise`, one module per file: one test
+//! binary per crate keeps link time down.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "tests print skip notices and what they measured"
+)]
+
+mod browser;
+mod common;
+mod flow;
+mod security;
