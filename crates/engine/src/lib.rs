@@ -35,7 +35,10 @@ mod tally;
 mod verdict;
 
 pub use accept::{acceptance_margin, spatial_utility};
-pub use allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+pub use allocate::{
+    AllocationError, CapabilityData, LineKey, NEGLIGIBLE_REL, NEGLIGIBLE_UNITS, SubProblem,
+    SubSolution, line_demand, negligible_amount, solve,
+};
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
 pub use evaluate::{EvalOptions, evaluate, evaluate_package};

@@ -18,7 +18,7 @@
 //! eligible contributors, nothing negative, nothing below the negligible
 //! amount, whole units whole.
 
-use guarantor_engine::allocate::{
+use guarantor_engine::{
     CapabilityData, LineKey, SubProblem, SubSolution, line_demand, negligible_amount, solve,
 };
 

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use guarantor_engine::allocate::{CapabilityData, LineKey, SubProblem, SubSolution, solve};
-use guarantor_engine::evaluate_package;
-use guarantor_engine::prepare::available_units;
+use guarantor_engine::{
+    CapabilityData, LineKey, SubProblem, SubSolution, available_units, evaluate_package, solve,
+};
 
 fn line(pool: f64, eligible: &[u32]) -> LineKey {
     LineKey {
