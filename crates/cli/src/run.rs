@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use guarantor_engine::{EvalOptions, Objective, SearchOptions, evaluate, search};
+use guarantor_engine::{EvalOptions, Objective, SearchOptions, evaluate, search_with_stats};
 
 use crate::common::{
     Failure, HistoryArgs, ScenarioArgs, ThreadsArgs, emit, emit_json, engine_failure,
@@ -64,7 +64,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         !(a.json || a.quiet),
     );
     let tick = |done: u64| bar.set(done);
-    let e = search(
+    let (e, stats) = search_with_stats(
         &s,
         &SearchOptions {
             threads,
@@ -77,7 +77,9 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     .map_err(engine_failure)?;
     bar.finish();
     if a.json {
-        emit_json(&guarantor_report::run_json(&e, a.top));
+        let mut v = guarantor_report::run_json(&e, a.top);
+        v["stats"] = serde_json::to_value(&stats).expect("statistics are plain data");
+        emit_json(&v);
     } else {
         let style = guarantor_report::Style {
             color: progress::stdout_wants_color(),

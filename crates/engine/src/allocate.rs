@@ -64,11 +64,41 @@ pub struct SubSolution {
     pub cost: f64,
     /// Largest share of any contributor's available force used, in [0, 1].
     pub max_share: f64,
+    /// Why the allocation could not be computed (non-finite data): nothing is
+    /// then allocated and every line is short. The package carries the
+    /// reason; no other package is affected.
+    pub error: Option<String>,
 }
 
 impl SubSolution {
     pub fn total_shortfall(&self) -> f64 {
         self.shortfall.iter().sum()
+    }
+
+    /// Nothing allocated, every line short, and why.
+    fn failed(p: &SubProblem, error: String) -> Self {
+        SubSolution {
+            units: p
+                .lines
+                .iter()
+                .map(|l| vec![0.0; l.eligible.len()])
+                .collect(),
+            shortfall: p
+                .lines
+                .iter()
+                .map(|l| {
+                    let pool = l.pool();
+                    if pool.is_finite() && pool > 0.0 {
+                        pool
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            cost: 0.0,
+            max_share: 0.0,
+            error: Some(error),
+        }
     }
 }
 
@@ -78,8 +108,6 @@ pub enum AllocationError {
         "the allocation solver hit its time limit of {seconds} s on capability \"{capability}\""
     )]
     TimeLimit { capability: String, seconds: f64 },
-    #[error("the allocation of capability \"{capability}\" cannot be computed: {message}")]
-    Invalid { capability: String, message: String },
 }
 
 /// What the solver needs to know about one capability's contributors.
@@ -157,29 +185,27 @@ pub fn line_demand(pool: f64, integer: bool, negligible: f64) -> f64 {
 ///    is served by as few contributors as the optimum allows.
 ///
 /// Amounts below [`negligible_amount`] are never allocated or reported short.
-/// Returns an error only for non-finite or negative data (never produced by
-/// a validated scenario) or when the sub-problem outlasts `time_limit_s`.
+/// Non-finite or negative data (never produced by a validated scenario) give
+/// a solution with nothing allocated, every line short and the reason in
+/// `error`. The only error is a sub-problem outlasting `time_limit_s`.
 pub fn solve(
     p: &SubProblem,
     data: &CapabilityData<'_>,
     time_limit_s: f64,
 ) -> Result<SubSolution, AllocationError> {
     let started = Instant::now();
-    let invalid = |message: String| AllocationError::Invalid {
-        capability: data.name.to_string(),
-        message,
-    };
+    let invalid = |message: String| Ok(SubSolution::failed(p, message));
     let n = data.available.len();
     let mut touched = vec![false; n];
     for l in &p.lines {
         let pool = l.pool();
         if !pool.is_finite() || pool < 0.0 {
-            return Err(invalid(format!("a pool of {pool} units")));
+            return invalid(format!("a pool of {pool} units"));
         }
         for &c in &l.eligible {
             let c = c as usize;
             if c >= n || data.cost.len() <= c {
-                return Err(invalid(format!("contributor index {c} out of range")));
+                return invalid(format!("contributor index {c} out of range"));
             }
             touched[c] = true;
         }
@@ -187,9 +213,9 @@ pub fn solve(
     for c in (0..n).filter(|&c| touched[c]) {
         let (a, k) = (data.available[c], data.cost[c]);
         if !a.is_finite() || a < 0.0 || !k.is_finite() || k < 0.0 {
-            return Err(invalid(format!(
+            return invalid(format!(
                 "contributor {c} has {a} units available at {k} per unit-year"
-            )));
+            ));
         }
     }
     let scale = p
@@ -254,6 +280,7 @@ pub fn solve(
         shortfall,
         cost,
         max_share,
+        error: None,
     })
 }
 

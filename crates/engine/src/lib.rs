@@ -46,7 +46,7 @@ pub use fixes::{Change, Fix, FixResult, nearest_fixes};
 pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vector};
 pub use package::{Choice, decode, package_levels, rank, resolve_choice};
 pub use prepare::available_units;
-pub use search::{SearchOptions, search};
+pub use search::{SearchOptions, search, search_with_stats};
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,
     garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,

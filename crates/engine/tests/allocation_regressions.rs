@@ -264,3 +264,64 @@ fn the_worked_example_of_docs_model_section_3() {
         );
     }
 }
+
+#[test]
+fn shortfalls_are_reported_per_line() {
+    // Every shortfall names its short lines (pinned group, in or out of the
+    // theatre), and they add up to the capability's shortfall. US fighters
+    // cut to 10 so that the lines pinned to the US run short too.
+    let mut s = guarantor_model::default_scenario();
+    let us = s.actors.iter_mut().find(|a| a.id == "us").expect("us");
+    us.inventory.get_mut("fighters").expect("us fighters").count = 10.0;
+    let e = guarantor_engine::evaluate(&s, &guarantor_engine::EvalOptions::default())
+        .expect("evaluates");
+    let mut pinned = 0;
+    let mut seen = 0;
+    for v in &e.packages {
+        for sf in &v.shortfalls {
+            seen += 1;
+            assert!(!sf.lines.is_empty(), "{}: {}", v.label, sf.text);
+            let sum: f64 = sf.lines.iter().map(|l| l.short).sum();
+            assert!((sum - sf.short).abs() <= 1e-9 * sf.short, "{}", sf.text);
+            for l in &sf.lines {
+                assert!(l.short > 0.0 && l.short <= l.need, "{l:?}");
+                if !l.providers.is_empty() {
+                    pinned += 1;
+                    assert!(sf.text.contains("short on "), "{}", sf.text);
+                    assert!(
+                        sf.text
+                            .contains(&format!("only {}", l.providers.join(", "))),
+                        "{}",
+                        sf.text
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        seen > 0 && pinned > 0,
+        "{seen} shortfalls, {pinned} pinned lines"
+    );
+}
+
+#[test]
+fn search_reports_sub_problems_solved_and_where_the_time_went() {
+    let s = guarantor_model::default_scenario();
+    let opts = guarantor_engine::SearchOptions::default();
+    let (e, stats) = guarantor_engine::search_with_stats(&s, &opts).expect("searches");
+    assert_eq!(e, guarantor_engine::search(&s, &opts).expect("searches"));
+    assert!(stats.subproblems > 0);
+    assert!(stats.allocation_seconds >= 0.0 && stats.screening_seconds >= 0.0);
+}
+
+#[test]
+fn non_finite_data_gives_the_package_a_reason_instead_of_an_error() {
+    // A degenerate sub-problem never aborts a run: nothing is allocated,
+    // every line is short, and the reason travels with the package.
+    for (available, pool) in [([f64::NAN, 5.0], 10.0), ([1.0, 5.0], f64::INFINITY)] {
+        let s = run(vec![line(pool, &[0, 1])], false, &available, &[1.0, 1.0]);
+        assert!(s.error.is_some(), "{available:?} {pool}");
+        assert_eq!(s.units, vec![vec![0.0, 0.0]]);
+        assert_eq!(s.cost, 0.0);
+    }
+}
