@@ -45,7 +45,7 @@ pub use evaluate::{EvalOptions, evaluate, evaluate_package};
 pub use fixes::{Change, Fix, FixResult, nearest_fixes};
 pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vector};
 pub use package::{Choice, decode, package_levels, rank, resolve_choice};
-pub use prepare::available_units;
+pub use prepare::{WHOLE_NOISE_REL, available_units};
 pub use search::{SearchOptions, search, search_with_stats};
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,
