@@ -33,6 +33,19 @@ pub struct Deu3Issue {
     pub reference_point: Option<f64>,
     /// The legislative outcome, if given.
     pub outcome: Option<f64>,
+    /// The dossier (`prnr` column, e.g. `d00032`); empty when the file has no such
+    /// column or the cell is empty. Issues of one dossier are decided together, so
+    /// cross-validation keeps them in one fold.
+    #[serde(default)]
+    pub dossier: String,
+    /// The legislative procedure (`proc` column: `COD` co-decision, `CNS`
+    /// consultation), as written; empty when absent.
+    #[serde(default)]
+    pub procedure: String,
+    /// The Council's decision rule (`counvte` column: `QMV`, `QMV(10)`, `Unan`), as
+    /// written; empty when absent.
+    #[serde(default)]
+    pub rule: String,
 }
 
 /// The whole data set.
@@ -44,6 +57,21 @@ pub struct Deu3 {
     pub gdp: Vec<Option<f64>>,
     /// Every issue, in file order.
     pub issues: Vec<Deu3Issue>,
+    /// 1-based cell numbers of the optional columns `prnr`, `proc` and `counvte`
+    /// (`None` when the header lacks them), for located error messages.
+    #[serde(default)]
+    pub columns: Deu3Columns,
+}
+
+/// Where the optional descriptive columns are (1-based cell numbers).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deu3Columns {
+    /// The dossier id `prnr`.
+    pub dossier: Option<usize>,
+    /// The procedure `proc`.
+    pub procedure: Option<usize>,
+    /// The Council's decision rule `counvte`.
+    pub rule: Option<usize>,
 }
 
 /// How capabilities are set when a DEU III issue becomes a [`Scenario`].
@@ -57,9 +85,10 @@ pub enum Capability {
 }
 
 /// Reads `deu3.tsv` from disk. See [`parse_deu3`].
+/// Errors in the text name the file (see [`Error::in_file`]).
 pub fn read_deu3(path: impl AsRef<Path>) -> Result<Deu3> {
     let text = read_text(path.as_ref())?;
-    parse_deu3(&text)
+    parse_deu3(&text).map_err(|e| e.in_file(path.as_ref()))
 }
 
 fn optional(cell: Option<&String>, line: usize, column: usize, field: &str) -> Result<Option<f64>> {
@@ -147,13 +176,26 @@ pub fn parse_deu3(text: &str) -> Result<Deu3> {
         )
     })?;
     let gdp_cells = split_cells(gdp_line, '\t');
-    let gdp = cols
-        .iter()
-        .zip(&actors)
-        .map(|(&(p, _), a)| optional(gdp_cells.get(p), l2, p + 1, &format!("GDP of {a}")))
-        .collect::<Result<Vec<_>>>()?;
+    // The GDP line has no issue id. A file cut from DEU III without it (e.g. a
+    // training or test split) starts its issues on line 2; GDP is then unknown.
+    let first_issue = gdp_cells
+        .get(c_id)
+        .is_some_and(|id| !id.is_empty())
+        .then_some((l2, gdp_line));
+    let gdp = if first_issue.is_some() {
+        vec![None; actors.len()]
+    } else {
+        cols.iter()
+            .zip(&actors)
+            .map(|(&(p, _), a)| optional(gdp_cells.get(p), l2, p + 1, &format!("GDP of {a}")))
+            .collect::<Result<Vec<_>>>()?
+    };
+    let (c_dossier, c_proc, c_rule) = (col("prnr"), col("proc"), col("counvte"));
+    let text_cell = |cells: &[String], c: Option<usize>| {
+        c.and_then(|c| cells.get(c)).cloned().unwrap_or_default()
+    };
     let mut issues = Vec::new();
-    for (ln, line) in lines {
+    for (ln, line) in first_issue.into_iter().chain(lines) {
         let cells = split_cells(line, '\t');
         let mut positions = Vec::with_capacity(actors.len());
         let mut saliences = Vec::with_capacity(actors.len());
@@ -181,12 +223,20 @@ pub fn parse_deu3(text: &str) -> Result<Deu3> {
                 None => None,
             },
             outcome: optional(cells.get(c_out), ln, c_out + 1, "outcome")?,
+            dossier: text_cell(&cells, c_dossier),
+            procedure: text_cell(&cells, c_proc),
+            rule: text_cell(&cells, c_rule),
         });
     }
     Ok(Deu3 {
         actors,
         gdp,
         issues,
+        columns: Deu3Columns {
+            dossier: c_dossier.map(|c| c + 1),
+            procedure: c_proc.map(|c| c + 1),
+            rule: c_rule.map(|c| c + 1),
+        },
     })
 }
 
@@ -213,6 +263,7 @@ impl Deu3Issue {
             .flatten()
             .copied()
             .fold(f64::INFINITY, f64::min);
+        let min_gdp = if min_gdp.is_finite() { min_gdp } else { 1.0 };
         let actors = self
             .known_actors()
             .into_iter()
@@ -271,7 +322,7 @@ pub struct Validation {
 /// Forecast of one issue: the model's outcome point. SMP needs every actor to care,
 /// so actors with salience 0 are left out; with fewer than 2 left, the forecast is the
 /// remaining actor's position (the weighted mean).
-fn forecast_issue(model: &Model, scenario: &Scenario) -> Result<f64> {
+pub(crate) fn forecast_issue(model: &Model, scenario: &Scenario) -> Result<f64> {
     let mut sc = scenario.clone();
     if matches!(model, Model::Smp(_)) {
         sc.actors.retain(|a| a.saliences[0] > 0.0);
@@ -287,18 +338,7 @@ fn forecast_issue(model: &Model, scenario: &Scenario) -> Result<f64> {
 pub fn validate(data: &Deu3, model: &Model, capability: Capability) -> Result<Validation> {
     let scoreable: Vec<&Deu3Issue> = data.issues.iter().filter(|i| i.is_scoreable()).collect();
     if scoreable.is_empty() {
-        return Err(Error::InvalidScenario {
-            problem: match (data.issues.first(), data.issues.last()) {
-                (Some(a), Some(b)) => format!(
-                    "none of the {} issues (line {} to line {}) is scoreable: each needs an outcome in 0–100 and at least 3 actors with a position and a salience",
-                    data.issues.len(),
-                    a.line,
-                    b.line
-                ),
-                _ => "the file holds no issue after the header and GDP lines (line 3 onwards)".into(),
-            },
-            fix: "give each issue its outcome in the `out` column and the actors' positions and saliences".into(),
-        });
+        return Err(no_scoreable_issue(data));
     }
     let split = scoreable.len() * 7 / 10;
     let rows = scoreable
@@ -322,7 +362,36 @@ pub fn validate(data: &Deu3, model: &Model, capability: Capability) -> Result<Va
     };
     let (mae, _) = mae_of(&mut rows.iter());
     let (test_mae, test_n) = mae_of(&mut rows.iter().filter(|r| r.test));
-    let label = match model {
+    let label = model_label(model);
+    Ok(Validation {
+        model: label,
+        capability,
+        rows,
+        mae,
+        test_mae,
+        test_n,
+    })
+}
+
+/// The error for a file without any scoreable issue, naming its first and last line.
+pub(crate) fn no_scoreable_issue(data: &Deu3) -> Error {
+    Error::InvalidScenario {
+        problem: match (data.issues.first(), data.issues.last()) {
+            (Some(a), Some(b)) => format!(
+                "none of the {} issues (line {} to line {}) is scoreable: each needs an outcome in 0–100 and at least 3 actors with a position and a salience",
+                data.issues.len(),
+                a.line,
+                b.line
+            ),
+            _ => "the file holds no issue after the header and GDP lines (line 3 onwards)".into(),
+        },
+        fix: "give each issue its outcome in the `out` column and the actors' positions and saliences".into(),
+    }
+}
+
+/// A model's label in reports: `compromise`, `median`, `smp[:switches]`, `eum:<mode>`.
+pub fn model_label(model: &Model) -> String {
+    match model {
         Model::Compromise => "compromise".to_string(),
         Model::Median => "median".to_string(),
         Model::Smp(o) => {
@@ -334,13 +403,5 @@ pub fn validate(data: &Deu3, model: &Model, capability: Capability) -> Result<Va
             }
         }
         Model::Eum(o) => o.label(),
-    };
-    Ok(Validation {
-        model: label,
-        capability,
-        rows,
-        mae,
-        test_mae,
-        test_n,
-    })
+    }
 }

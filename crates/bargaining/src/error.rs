@@ -52,6 +52,14 @@ pub enum Error {
         /// The operating system's message.
         message: String,
     },
+    /// A problem inside a named input file (the inner error gives the line).
+    #[error("{path}: {inner}")]
+    InFile {
+        /// The path as given.
+        path: String,
+        /// The problem, with its line.
+        inner: Box<Error>,
+    },
     /// A model name or a model option (switch) is unknown or has an unknown value.
     #[error("unknown {what} \"{given}\"; expected one of: {allowed}")]
     UnknownName {
@@ -65,6 +73,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error, prefixed with the file it was found in (I/O errors and errors
+    /// already naming a file are returned unchanged).
+    pub fn in_file(self, path: &std::path::Path) -> Self {
+        match self {
+            Error::Io { .. } | Error::InFile { .. } => self,
+            inner => Error::InFile {
+                path: path.display().to_string(),
+                inner: Box::new(inner),
+            },
+        }
+    }
+
     pub(crate) fn parse(
         line: usize,
         column: usize,

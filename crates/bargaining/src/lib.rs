@@ -19,10 +19,14 @@
 //! the place and the fix); no I/O except the explicit `read_*` functions; results do
 //! not depend on the number of threads.
 
+pub mod cv;
 pub mod deu3;
 pub mod error;
 pub mod eum;
+pub mod fitted;
+mod folds;
 pub mod forecast;
+pub mod institutions;
 pub mod ktab_csv;
 mod names;
 mod rng;

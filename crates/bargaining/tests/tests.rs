@@ -10,6 +10,8 @@
 mod common;
 mod deu3;
 mod eum;
+mod fitted;
+mod institutions;
 mod ktab_csv_errors;
 mod ktab_smp;
 mod models;

@@ -7,16 +7,21 @@ use crate::common::{Failure, emit, emit_json, read_scenario_text, render_diagnos
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario file to check.
-    file: PathBuf,
+    /// Scenario file to check (default: the embedded scenario).
+    file: Option<PathBuf>,
     /// Print one JSON object: the file, whether it is valid, and every error with its line.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
-    let text = read_scenario_text(&a.file)?;
-    let name = a.file.display().to_string();
+    let (name, text) = match &a.file {
+        Some(file) => (file.display().to_string(), read_scenario_text(file)?),
+        None => (
+            guarantor_model::DEFAULT_SCENARIO_NAME.to_string(),
+            guarantor_model::DEFAULT_SCENARIO.to_string(),
+        ),
+    };
     match guarantor_model::load(&name, &text) {
         Ok(s) => {
             if a.json {

@@ -85,22 +85,56 @@ pub fn emit_json(value: &serde_json::Value) {
     emit(&format!("{value}\n"));
 }
 
-/// A scenario's problems as miette renders them: file, line, column, the
-/// source line and a hint; colour only on a terminal without `NO_COLOR`.
+/// A scenario's problems as miette renders them — file, line, column, the
+/// source line and a hint, each with its code — then one summary line after
+/// the list. Colour only on a terminal without `NO_COLOR`.
 pub fn render_diagnostics(e: &ScenarioError) -> String {
-    let mut out = String::new();
-    let theme = if std::env::var_os("NO_COLOR").is_some()
-        || !std::io::IsTerminal::is_terminal(&std::io::stderr())
-    {
+    use miette::Diagnostic;
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let theme = if std::env::var_os("NO_COLOR").is_some() || !terminal {
         GraphicalTheme::unicode_nocolor()
     } else {
         GraphicalTheme::unicode()
     };
-    GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .render_report(&mut out, e)
-        .expect("writing to a String cannot fail");
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(output_width(terminal));
+    let mut out = String::new();
+    for (i, problem) in e.related().into_iter().flatten().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        handler
+            .render_report(&mut out, problem)
+            .expect("writing to a String cannot fail");
+    }
+    let them = if e.problems.len() == 1 { "it" } else { "them" };
+    out.push_str(&format!(
+        "\n{e}: fix {them} and run `guarantor check {}` again.\n",
+        e.file
+    ));
     out
+}
+
+/// Width that text output wraps at when it is not a terminal: generous, so
+/// that a long file path never pushes a word onto the next line.
+pub const PIPE_WIDTH: usize = 1000;
+
+/// How wide to wrap text: `COLUMNS` when set (as shells export it), else the
+/// terminal's width, else [`PIPE_WIDTH`] when the output is a file or a pipe.
+pub fn output_width(is_terminal: bool) -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&n| n >= 20)
+    {
+        return n;
+    }
+    if is_terminal {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            return usize::from(w).max(20);
+        }
+        return 100;
+    }
+    PIPE_WIDTH
 }
 
 /// Largest scenario file read. Hand-written scenarios are tens of kilobytes; the

@@ -8,7 +8,6 @@ use guarantor_bargaining as bargaining;
 use guarantor_engine::{PackageVerdict, evaluate_package};
 use guarantor_engine::{decode, package_levels};
 use guarantor_model::Scenario;
-use serde_json::json;
 
 use crate::common::{Failure, ScenarioArgs, emit};
 
@@ -76,6 +75,56 @@ pub fn nearest_package(s: &Scenario, point: &[f64]) -> BTreeMap<String, String> 
 pub struct ForecastOutput {
     pub forecast: bargaining::Forecast,
     pub package: Option<PackageVerdict>,
+    /// The institutional switches' effect, when any is on.
+    pub institutions: Option<bargaining::institutions::Adjusted>,
+}
+
+/// Splits `--set` pairs into institutional switches (`status_quo.DIM`,
+/// `status_quo_pull`, `veto`, `agenda_setter`, `agenda_weight`) and model switches.
+/// Status-quo levels are on the input's scale (scenario: [0, 1]; KTAB CSV: 0–100);
+/// without one, a dimension's `default` level stands for its status quo, and
+/// `veto=required` means the scenario's `required_acceptance` actors.
+fn institutions(
+    s: Option<&Scenario>,
+    options: &[(String, String)],
+) -> Result<
+    (
+        bargaining::institutions::Institutions,
+        Vec<(String, String)>,
+    ),
+    String,
+> {
+    let scale = if s.is_some() { 100.0 } else { 1.0 };
+    let mut inst = bargaining::institutions::Institutions::default();
+    let mut rest = Vec::new();
+    for (k, v) in options {
+        let value = match (k.strip_prefix("status_quo."), v.trim().parse::<f64>()) {
+            (Some(_), Ok(x)) => (x * scale).to_string(),
+            _ => v.clone(),
+        };
+        if !inst
+            .set(k, &value)
+            .map_err(|e| format!("error: --set {k}: {e}"))?
+        {
+            rest.push((k.clone(), v.clone()));
+        }
+    }
+    if let Some(s) = s {
+        for d in &s.dimensions {
+            if let Some(level) = d.default
+                && !inst.status_quo.iter().any(|(n, _)| n == &d.id)
+            {
+                inst.status_quo.push((d.id.clone(), level * 100.0));
+            }
+        }
+        if inst.veto == bargaining::institutions::Veto::Required {
+            inst.veto =
+                bargaining::institutions::Veto::Actors(s.parameters.required_acceptance.clone());
+        }
+    } else if inst.veto == bargaining::institutions::Veto::Required {
+        return Err("error: --set veto=required needs a scenario file (a KTAB CSV declares no required actors); list the actors: --set veto=A,B".into());
+    }
+    Ok((inst, rest))
 }
 
 pub fn run_forecast(
@@ -89,20 +138,35 @@ pub fn run_forecast(
         (None, Some(s)) => negotiation(s),
         (None, None) => unreachable!("the CLI always passes a scenario or a KTAB file"),
     };
-    let pairs: Vec<(&str, &str)> = options
+    let scenario = if ktab.is_some() { None } else { s };
+    let (inst, model_options) = institutions(scenario, options)?;
+    let pairs: Vec<(&str, &str)> = model_options
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let m = bargaining::Model::with_options(model, &pairs).map_err(|e| format!("error: {e}"))?;
-    let forecast = m.run(&negotiation).map_err(|e| format!("error: {e}"))?;
-    let package = match (ktab, s) {
-        (None, Some(s)) => {
+    let mut forecast = m.run(&negotiation).map_err(|e| format!("error: {e}"))?;
+    let institutions = if inst.is_off() {
+        None
+    } else {
+        let adjusted = inst
+            .apply(&negotiation, &forecast.final_state.outcome)
+            .map_err(|e| format!("error: {e}"))?;
+        forecast.final_state.outcome = adjusted.outcome.clone();
+        Some(adjusted)
+    };
+    let package = match scenario {
+        Some(s) => {
             let chosen = nearest_package(s, &forecast.final_state.outcome);
             Some(evaluate_package(s, &chosen).map_err(|e| format!("error: {e}"))?)
         }
-        _ => None,
+        None => None,
     };
-    Ok(ForecastOutput { forecast, package })
+    Ok(ForecastOutput {
+        forecast,
+        package,
+        institutions,
+    })
 }
 
 pub fn forecast_json(out: &ForecastOutput) -> serde_json::Value {
@@ -110,12 +174,23 @@ pub fn forecast_json(out: &ForecastOutput) -> serde_json::Value {
     if let Some(p) = &out.package {
         v["nearest_package"] = serde_json::to_value(p).expect("plain data");
     }
+    if let Some(i) = &out.institutions {
+        v["institutions"] = serde_json::to_value(i).expect("plain data");
+    }
     v
 }
 
 pub fn forecast_text(out: &ForecastOutput) -> String {
     let f = &out.forecast;
     let mut s = format!("Model {}: {} steps.\n", f.model, f.steps);
+    if let Some(i) = &out.institutions {
+        let before: Vec<String> = i.model_outcome.iter().map(|x| format!("{x:.2}")).collect();
+        s.push_str(&format!(
+            "Model's own point (0–100): {}; then {}.\n",
+            before.join(", "),
+            i.steps.join("; ")
+        ));
+    }
     s.push_str("Forecast point (0–100):\n");
     for (d, x) in f.dimensions.iter().zip(&f.final_state.outcome) {
         s.push_str(&format!("  {d} = {x:.2}\n"));
@@ -144,14 +219,16 @@ pub fn forecast_text(out: &ForecastOutput) -> String {
     s
 }
 
+/// `guarantor validate deu3`: all the work is in `guarantor_bargaining::cv`.
 pub fn run_validate(
     path: &Path,
+    train: Option<&Path>,
     model: &str,
     capability: &str,
+    folds: usize,
+    seed: u64,
     json_out: bool,
 ) -> Result<String, String> {
-    let data = bargaining::deu3::read_deu3(path).map_err(|e| format!("error: {e}"))?;
-    let m = bargaining::Model::from_name(model).map_err(|e| format!("error: {e}"))?;
     let cap = match capability {
         "equal" => bargaining::deu3::Capability::Equal,
         "gdp" => bargaining::deu3::Capability::Gdp,
@@ -161,27 +238,18 @@ pub fn run_validate(
             ));
         }
     };
-    let v = bargaining::deu3::validate(&data, &m, cap).map_err(|e| format!("error: {e}"))?;
+    let options = bargaining::cv::RunOptions {
+        capability: cap,
+        folds,
+        seed,
+        ..Default::default()
+    };
+    let r = bargaining::cv::validate_files(path, train, model, options)
+        .map_err(|e| format!("error: {e}"))?;
     if json_out {
-        Ok(json!({
-            "model": v.model,
-            "capability": capability,
-            "issues": v.rows.len(),
-            "mae": v.mae,
-            "test_mae": v.test_mae,
-            "test_n": v.test_n,
-            "rows": v.rows.iter().map(|r| json!({"issue": r.issue, "forecast": r.forecast, "outcome": r.outcome, "test": r.test})).collect::<Vec<_>>(),
-        })
-        .to_string())
+        Ok(serde_json::to_string(&r).expect("plain data"))
     } else {
-        Ok(format!(
-            "DEU III, model {}, capability {capability}: {} scoreable issues, mean absolute error {:.2} (test split: {:.2} on {} issues). The salience-weighted mean's 23.64 is the bar to beat.\n",
-            v.model,
-            v.rows.len(),
-            v.mae,
-            v.test_mae,
-            v.test_n
-        ))
+        Ok(bargaining::cv::report_text(&r))
     }
 }
 
@@ -195,7 +263,7 @@ pub struct Args {
     /// Read a KTAB SMP input CSV instead of a scenario.
     #[arg(long, value_name = "FILE")]
     ktab_csv: Option<std::path::PathBuf>,
-    /// Model switch KEY=VALUE (e.g. VotingRule=Binary for smp); repeatable.
+    /// Model switch KEY=VALUE (e.g. VotingRule=Binary for smp), or an institutional one (status_quo_pull, status_quo.DIM, veto, agenda_setter, agenda_weight; see docs/forecast.md); repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     /// Print the forecast as one JSON object.

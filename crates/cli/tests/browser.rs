@@ -114,8 +114,8 @@ fn visit(browser: &Path, page: &Path, shot: &Path, work: &Path) -> Visit {
 #[test]
 fn report_renders_offline_in_chromium_without_errors() {
     let Some(browser) = chromium() else {
-        eprintln!(
-            "NOTICE: skipping the browser test: chromium not found (install Debian's `chromium`, or set CHROMIUM)"
+        skip_notice(
+            "the browser test is SKIPPED: chromium not found (install Debian's `chromium`, or set CHROMIUM)",
         );
         return;
     };
@@ -164,4 +164,11 @@ fn report_renders_offline_in_chromium_without_errors() {
         png.len()
     );
     eprintln!("screenshot: {}", shot.display());
+}
+
+/// A skip must show in `cargo test`'s output, which captures `eprintln!` of
+/// passing tests: write to the process's standard error directly.
+fn skip_notice(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "NOTICE: {what}");
 }

@@ -8,6 +8,14 @@ fn guarantor() -> Command {
     Command::cargo_bin("guarantor").unwrap()
 }
 
+/// A file of the bad-input corpus.
+fn bad(name: &str) -> String {
+    format!(
+        "{}/../../tests/bad-inputs/scenario/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
 fn data(path: &str) -> String {
     format!("{}/../model/tests/{path}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -122,28 +130,29 @@ fn check_accepts_a_valid_file_and_lists_every_error_of_a_bad_one() {
         .success()
         .stdout(predicate::str::contains("valid"));
     guarantor()
-        .args(["check", &data("bad/several_errors_at_once.toml")])
+        .args(["check", &bad("several_errors_at_once.toml")])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("4 errors"))
         .stderr(predicate::str::contains(
-            "several_errors_at_once.toml:23:15",
+            "several_errors_at_once.toml:24:15",
         ));
     let out = guarantor()
-        .args(["check", "--json", &data("bad/several_errors_at_once.toml")])
+        .args(["check", "--json", &bad("several_errors_at_once.toml")])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], false);
     assert_eq!(v["errors"].as_array().unwrap().len(), 4);
-    assert_eq!(v["errors"][0]["line"], 23);
+    assert_eq!(v["errors"][0]["line"], 24);
+    assert_eq!(v["errors"][0]["kind"], "out_of_range");
 }
 
 #[test]
 fn run_on_a_bad_file_fails_with_the_diagnostics_and_no_result() {
     guarantor()
-        .args(["run", &data("bad/negative_count.toml")])
+        .args(["run", &bad("negative_inventory_count.toml")])
         .assert()
         .code(1)
         .stdout(predicate::str::is_empty())
@@ -257,4 +266,136 @@ fn explain_tells_whether_a_passing_package_is_on_the_frontier() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["passes"], true);
     assert_eq!(v["frontier"], true);
+}
+
+/// DEU III cut into a training file (header, GDP line, first 250 issues) and a test
+/// file (header and GDP line, the rest), as the maintainers' own split would be.
+fn deu3_split(dir: &std::path::Path) -> (String, String) {
+    let tsv = format!(
+        "{}/../bargaining/tests/data/deu3/deu3.tsv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(tsv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::create_dir_all(dir).unwrap();
+    let train = dir.join("train.tsv");
+    let test = dir.join("test.tsv");
+    std::fs::write(&train, lines[..252].join("\n")).unwrap();
+    let mut t = lines[..2].to_vec();
+    t.extend(&lines[252..]);
+    std::fs::write(&test, t.join("\n")).unwrap();
+    (
+        train.to_str().unwrap().to_string(),
+        test.to_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn validate_deu3_fitted_learns_from_the_training_file_only() {
+    let dir = std::env::temp_dir().join(format!("guarantor-h21-cli-{}", std::process::id()));
+    let (train, test) = deu3_split(&dir);
+    let run = |args: &[&str]| {
+        let out = guarantor().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let v = run(&[
+        "validate", "deu3", &test, "--model", "fitted", "--train", &train, "--json",
+    ]);
+    assert_eq!(v["mode"], "train-test");
+    assert_eq!(v["fits"][0]["training_issues"], 241);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), v["issues"].as_u64().unwrap() as usize);
+    assert_eq!(rows.len(), 351 - 241);
+    let mae = rows
+        .iter()
+        .map(|r| (r["forecast"].as_f64().unwrap() - r["outcome"].as_f64().unwrap()).abs())
+        .sum::<f64>()
+        / rows.len() as f64;
+    assert!((mae - v["mae"].as_f64().unwrap()).abs() < 1e-9);
+    let d = &v["difference"];
+    assert!(d["low"].as_f64().unwrap() <= d["estimate"].as_f64().unwrap());
+    assert!(d["estimate"].as_f64().unwrap() <= d["high"].as_f64().unwrap());
+    // Same seed, same interval; the parameter-free models ignore --train.
+    let again = run(&[
+        "validate", "deu3", &test, "--model", "fitted", "--train", &train, "--json",
+    ]);
+    assert_eq!(v, again);
+    let c = run(&[
+        "validate",
+        "deu3",
+        &test,
+        "--model",
+        "compromise",
+        "--train",
+        &train,
+        "--json",
+    ]);
+    assert_eq!(c["mae"], c["baseline_mae"]);
+    // A malformed training file is named with its line.
+    let bad = dir.join("bad.tsv");
+    let text = std::fs::read_to_string(&train)
+        .unwrap()
+        .replacen("\t100\t", "\tx\t", 1);
+    std::fs::write(&bad, text).unwrap();
+    let out = guarantor()
+        .args(["validate", "deu3", &test, "--model", "fitted", "--train"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("bad.tsv") && e.contains("line 3"), "{e}");
+}
+
+#[test]
+fn forecast_institutional_switches_move_the_point_and_are_reported() {
+    let sq = [
+        "status_quo.foreign_ground_troops=0",
+        "status_quo.command_flag=0",
+        "status_quo.us_role=0",
+        "status_quo.air_policing=0",
+        "status_quo.commitment=0",
+        "status_quo.ukraine_armed_forces=0.5",
+    ];
+    let mut args = vec!["forecast", "--model", "compromise", "--json"];
+    let plain = guarantor().args(&args).output().unwrap();
+    let plain: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(plain.get("institutions").is_none(), "off by default");
+    for s in &sq {
+        args.extend(["--set", s]);
+    }
+    args.extend(["--set", "status_quo_pull=1"]);
+    let out = guarantor().args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // A full pull lands on the status quo (scenario scale 0–1 → 0–100).
+    assert_eq!(
+        v["final"]["outcome"],
+        serde_json::json!([0.0, 0.0, 0.0, 0.0, 0.0, 50.0])
+    );
+    assert_eq!(
+        v["institutions"]["model_outcome"],
+        plain["final"]["outcome"]
+    );
+    let out = guarantor()
+        .args([
+            "forecast",
+            "--model",
+            "compromise",
+            "--set",
+            "status_quo_pull=0.5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("status_quo.foreign_ground_troops"));
 }

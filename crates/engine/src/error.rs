@@ -15,10 +15,12 @@ pub enum EngineError {
     },
     #[error("unknown component \"{component}\"{hint}")]
     UnknownComponent { component: String, hint: String },
-    #[error("component \"{component}\" has no option \"{option}\"; its options are: {known}")]
+    #[error("component \"{component}\" has no option \"{option}\"{hint}; its options are: {known}")]
     UnknownOption {
         component: String,
         option: String,
+        /// "; did you mean \"x\"?" when one is close, else empty.
+        hint: String,
         known: String,
     },
     #[error(

@@ -17,6 +17,7 @@ use crate::prepare::Prepared;
 use crate::sizing::Requirement;
 use crate::verdict::*;
 use guarantor_model::number::fmt;
+use guarantor_model::suggest::closest;
 
 /// A package: one option index per component, in the scenario's component order.
 pub type Choice = Vec<u16>;
@@ -89,9 +90,12 @@ pub fn resolve_choice(
     for c in chosen.keys() {
         if s.component(c).is_none() {
             let known: Vec<&str> = s.components.iter().map(|c| c.id.as_str()).collect();
+            let near = closest(c, &known)
+                .map(|n| format!("; did you mean \"{n}\"?"))
+                .unwrap_or_default();
             return Err(EngineError::UnknownComponent {
                 component: c.clone(),
-                hint: format!("; components are: {}", known.join(", ")),
+                hint: format!("{near}; components are: {}", known.join(", ")),
             });
         }
     }
@@ -104,15 +108,16 @@ pub fn resolve_choice(
                 .iter()
                 .position(|x| &x.id == o)
                 .map(|i| i as u16)
-                .ok_or_else(|| EngineError::UnknownOption {
-                    component: comp.id.clone(),
-                    option: o.clone(),
-                    known: comp
-                        .options
-                        .iter()
-                        .map(|x| x.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                .ok_or_else(|| {
+                    let known: Vec<&str> = comp.options.iter().map(|x| x.id.as_str()).collect();
+                    EngineError::UnknownOption {
+                        component: comp.id.clone(),
+                        option: o.clone(),
+                        hint: closest(o, &known)
+                            .map(|n| format!("; did you mean \"{n}\"?"))
+                            .unwrap_or_default(),
+                        known: known.join(", "),
+                    }
                 }),
         })
         .collect()

@@ -11,6 +11,12 @@ use serde::Serialize;
 const ROUND_EPS: f64 = 1e-9;
 
 /// Round up to whole units, ignoring floating-point noise.
+///
+/// ```
+/// use guarantor_engine::whole_units;
+/// assert_eq!(whole_units(53.33), 54.0);
+/// assert_eq!(whole_units(48.000000000001), 48.0);
+/// ```
 pub fn whole_units(x: f64) -> f64 {
     (x - ROUND_EPS).ceil().max(0.0)
 }
@@ -19,7 +25,13 @@ pub fn whole_units(x: f64) -> f64 {
 /// deployed continuously, at `rotation_ratio` pool units per deployed unit
 /// (rule of thirds = 3: one deployed, one preparing, one recovering).
 ///
-/// Example: 25,000 personnel deployed at 3:1 → 75,000 in the pool.
+/// Unit: the capability's unit (personnel, aircraft, batteries). Worked
+/// example: 25,000 personnel deployed at 3:1 → 75,000 in the pool.
+///
+/// ```
+/// use guarantor_engine::rotation_pool;
+/// assert_eq!(rotation_pool(25_000.0, 3.0), 75_000.0);
+/// ```
 pub fn rotation_pool(deployed: f64, rotation_ratio: f64) -> f64 {
     deployed * rotation_ratio
 }
@@ -27,7 +39,13 @@ pub fn rotation_pool(deployed: f64, rotation_ratio: f64) -> f64 {
 /// Combat air patrol sorties per day: stations × aircraft per station × hours
 /// of coverage ÷ time on station per sortie (S·a·H/T).
 ///
-/// Example: 4 stations, two-ship, 24 h, 4 h on station → 48 sorties a day.
+/// Unit: sorties a day. Worked example: 4 stations, two-ship, 24 h, 4 h on
+/// station → 48 sorties a day.
+///
+/// ```
+/// use guarantor_engine::cap_sorties_per_day;
+/// assert_eq!(cap_sorties_per_day(4.0, 2.0, 24.0, 4.0), 48.0);
+/// ```
 pub fn cap_sorties_per_day(
     stations: f64,
     aircraft_per_station: f64,
@@ -40,7 +58,13 @@ pub fn cap_sorties_per_day(
 /// Fighters deployed to fly a CAP: sorties a day ÷ sustained sorties per
 /// aircraft a day ÷ availability, rounded up, plus quick-reaction alert.
 ///
-/// Example: 48 sorties ÷ 1.5 ÷ 0.6 = 53.3 → 54, + 8 QRA = 62 aircraft.
+/// Unit: aircraft deployed. Worked example: 48 sorties ÷ 1.5 ÷ 0.6 = 53.3 →
+/// 54, + 8 QRA = 62 aircraft.
+///
+/// ```
+/// use guarantor_engine::cap_fighters_deployed;
+/// assert_eq!(cap_fighters_deployed(48.0, 1.5, 0.6, 8.0), 62.0);
+/// ```
 pub fn cap_fighters_deployed(
     sorties_per_day: f64,
     sorties_per_aircraft_day: f64,
@@ -57,6 +81,11 @@ pub fn cap_fighters_deployed(
 ///
 /// Example: 2 tanker orbits, 24 h, 8 h on station, availability 0.6 →
 /// 2 × 3 ÷ 0.6 = 10 tankers.
+///
+/// ```
+/// use guarantor_engine::orbit_aircraft_deployed;
+/// assert_eq!(orbit_aircraft_deployed(2.0, 24.0, 8.0, 0.6), 10.0);
+/// ```
 pub fn orbit_aircraft_deployed(
     orbits: f64,
     hours_per_day: f64,
@@ -67,18 +96,36 @@ pub fn orbit_aircraft_deployed(
 }
 
 /// Air policing: fighters deployed to keep `on_duty` aircraft on duty at a
-/// given availability (CSIS "safe skies": 24 on duty at 50% → 48 deployed).
+/// given availability. Unit: aircraft deployed. Calibration: CSIS "safe
+/// skies", 24 on duty at 50% readiness → 48 deployed.
+///
+/// ```
+/// use guarantor_engine::air_policing_aircraft_deployed;
+/// assert_eq!(air_policing_aircraft_deployed(24.0, 0.5), 48.0);
+/// ```
 pub fn air_policing_aircraft_deployed(on_duty: f64, availability: f64) -> f64 {
     whole_units(on_duty / availability)
 }
 
 /// Point air defence: protected sites × batteries per site, rounded up.
+/// Unit: batteries deployed. Worked example: 5 sites × 2 batteries = 10.
+///
+/// ```
+/// use guarantor_engine::point_air_defence_batteries;
+/// assert_eq!(point_air_defence_batteries(5.0, 2.0), 10.0);
+/// ```
 pub fn point_air_defence_batteries(sites: f64, batteries_per_site: f64) -> f64 {
     whole_units(sites * batteries_per_site)
 }
 
 /// Ceasefire monitors: km of line × monitors per km
 /// (OSCE SMM: ~700 monitors for ~500 km of contact line ≈ 1.4 per km).
+/// Unit: monitors (persons) deployed.
+///
+/// ```
+/// use guarantor_engine::monitors_needed;
+/// assert!((monitors_needed(500.0, 1.4) - 700.0).abs() < 1e-9);
+/// ```
 pub fn monitors_needed(line_km: f64, monitors_per_km: f64) -> f64 {
     line_km * monitors_per_km
 }

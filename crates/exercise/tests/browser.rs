@@ -214,7 +214,9 @@ fn launch(exe: &Path) -> (Browser, Cdp) {
 #[test]
 fn two_delegations_play_a_round_in_chromium_and_see_only_their_own_inputs() {
     let Some(exe) = chromium() else {
-        eprintln!("NOTICE: chromium is not installed; the browser end-to-end test is skipped");
+        skip_notice(
+            "the browser test is SKIPPED: chromium not found (install Debian's `chromium`, or set CHROMIUM)",
+        );
         return;
     };
     let s = start("browser");
@@ -357,4 +359,11 @@ fn two_delegations_play_a_round_in_chromium_and_see_only_their_own_inputs() {
     };
     assert!(passing(&ru_html).is_some());
     assert_eq!(passing(&ru_html), passing(&uk_html));
+}
+
+/// A skip must show in `cargo test`'s output, which captures `eprintln!` of
+/// passing tests: write to the process's standard error directly.
+fn skip_notice(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "NOTICE: {what}");
 }

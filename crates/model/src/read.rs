@@ -258,7 +258,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
                     v.span(),
                     format!("`{path}` must be true or false, found {}", other.type_str()),
                     "expected a boolean",
-                    None,
+                    Some("write true or false, without quotes".into()),
                 );
                 default
             }
@@ -396,7 +396,9 @@ fn read_num(v: &Val<'_>, path: &str, range: Range01, cx: &mut Cx) -> Option<f64>
             v.span(),
             format!("`{path}` is not a representable number"),
             "out of range",
-            None,
+            Some(
+                "write a number between -1e308 and 1e308; planning figures are far smaller".into(),
+            ),
         );
         return None;
     };

@@ -192,7 +192,7 @@ fn check_ids<'s>(ck: &mut Checker<'_>, s: &'s Scenario, spans: &SpanMap) -> Know
             "meta.id",
             "scenario id must not be empty".into(),
             "empty id",
-            None,
+            Some("give the scenario a short snake_case id, e.g. \"ukraine-2025-08\"".into()),
         );
     }
     let caps = ck.ids(

@@ -37,7 +37,7 @@ fn every_shape_loads_and_the_seed_fixes_the_text() {
 }
 
 #[test]
-fn impossible_shapes_are_refused_with_the_flag_to_change() {
+fn impossible_shapes_are_refused_naming_the_parameter_to_change() {
     let base = SynthParams {
         components: 3,
         options: 3,
@@ -51,8 +51,14 @@ fn impossible_shapes_are_refused_with_the_flag_to_change() {
         f(&mut p);
         p.check().unwrap_err()
     };
-    assert!(msg(|p| p.components = 0).contains("--components"));
-    assert!(msg(|p| p.options = 1).contains("--options"));
-    assert!(msg(|p| p.capabilities = 0).contains("--capabilities"));
-    assert!(msg(|p| p.contributors = 0).contains("--contributors"));
+    assert_eq!(msg(|p| p.components = 0), "components must be at least 1");
+    assert!(msg(|p| p.options = 1).starts_with("options must be at least 2"));
+    assert_eq!(
+        msg(|p| p.capabilities = 0),
+        "capabilities must be at least 1"
+    );
+    assert_eq!(
+        msg(|p| p.contributors = 0),
+        "contributors must be at least 1"
+    );
 }

@@ -16,6 +16,11 @@
 //! - Sampling and analysis are one call, so outputs can never be matched to
 //!   the wrong inputs.
 
+/// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod dist;
 mod error;
 pub mod prim;
