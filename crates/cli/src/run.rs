@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use guarantor_engine::{EvalOptions, Objective, SearchOptions, evaluate, search};
+use guarantor_engine::{EvalOptions, Objective, SearchOptions, evaluate, search_with_stats};
 
 use crate::common::{
     Failure, HistoryArgs, ScenarioArgs, ThreadsArgs, emit, emit_json, engine_failure,
@@ -65,7 +65,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         !(a.json || a.quiet),
     );
     let tick = |done: u64| bar.set(done);
-    let e = search(
+    let (e, stats) = search_with_stats(
         &s,
         &SearchOptions {
             threads,
@@ -80,6 +80,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     if a.json {
         let mut out = guarantor_report::run_json(&e, a.top);
         out["what_if"] = serde_json::json!(what_ifs);
+        out["stats"] = serde_json::to_value(&stats).expect("statistics are plain data");
         emit_json(&out);
     } else {
         let style = guarantor_report::Style {

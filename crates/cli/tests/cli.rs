@@ -41,6 +41,10 @@ fn run_json_has_the_documented_fields() {
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["evaluated"], 2160);
+    // How many distinct allocation sub-problems were solved, and where the time went.
+    assert!(v["stats"]["subproblems"].as_u64().unwrap() > 0);
+    assert!(v["stats"]["allocation_seconds"].as_f64().unwrap() >= 0.0);
+    assert!(v["stats"]["screening_seconds"].as_f64().unwrap() >= 0.0);
     let packages = v["packages"].as_array().unwrap();
     assert_eq!(packages.len(), 3);
     for p in packages {

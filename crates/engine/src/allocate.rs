@@ -1,27 +1,35 @@
 //! Allocation: who supplies how much of each requirement.
 //!
-//! The model is a mixed-integer programme written once against `good_lp`
-//! (pure-Rust `microlp` by default, HiGHS behind the `highs` feature). It is
-//! transportation-like — no fixed charges — so the LP relaxation is nearly
-//! integral and solves stay fast and bounded.
+//! One capability's allocation is a transportation problem: lines (pools to
+//! fill) on one side, contributors (available units, a cost per unit-year) on
+//! the other, an arc wherever a contributor is eligible for a line. It is
+//! solved lexicographically — (1) the smallest shortfall share, (2) the
+//! smallest cost, (3) the smallest largest share of any contributor's
+//! available force — and among the allocations optimal on all three, one
+//! deterministic allocation is reported (the tie rule in [`solve`]).
+//!
+//! There is no LP solver and no stage tolerance: every stage is a sequence of
+//! maximum flows on a small network (Edmonds–Karp), because both earlier
+//! objectives are linear functions over a polymatroid — the set of line totals
+//! a transportation network can deliver, and the set of contributor totals —
+//! and a linear function with ordered weights is optimised over a polymatroid
+//! by the greedy algorithm (Edmonds 1970; Fujishige, *Submodular Functions and
+//! Optimization*, 2005, §3.2). The greedy only compares inputs (pools with
+//! pools, costs with costs), never sums of them, so near-ties such as costs 1
+//! and 1.000000005 are decided exactly. The burden stage is a parametric
+//! maximum flow solved by Newton's method on the minimum cut (exact for
+//! continuous capabilities, exact rational breakpoints for whole units).
+//! docs/model.md §3 states every tolerance, rounding and tie rule.
 //!
 //! Capabilities never compete for the same constraint, so the programme
 //! separates into one small sub-problem per capability; the lexicographic
-//! objective (shortfall, then cost, then the largest share of any
-//! contributor's available force) separates too, because the largest share
-//! over all capabilities is minimised by minimising it in each. Sub-problems
-//! are keyed by their exact data and memoised across packages.
+//! objective separates too, because the largest share over all capabilities
+//! is minimised by minimising it in each. Sub-problems are keyed by their
+//! exact data and memoised across packages.
 
-use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, Variable, WithTimeLimit, constraint,
-    variable,
-};
+use std::time::Instant;
+
 use thiserror::Error;
-
-#[cfg(feature = "highs")]
-use good_lp::highs as solver;
-#[cfg(not(feature = "highs"))]
-use good_lp::microlp as solver;
 
 /// One requirement line of a sub-problem: a pool to fill from eligible contributors.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,11 +64,41 @@ pub struct SubSolution {
     pub cost: f64,
     /// Largest share of any contributor's available force used, in [0, 1].
     pub max_share: f64,
+    /// Why the allocation could not be computed (non-finite data): nothing is
+    /// then allocated and every line is short. The package carries the
+    /// reason; no other package is affected.
+    pub error: Option<String>,
 }
 
 impl SubSolution {
     pub fn total_shortfall(&self) -> f64 {
         self.shortfall.iter().sum()
+    }
+
+    /// Nothing allocated, every line short, and why.
+    fn failed(p: &SubProblem, error: String) -> Self {
+        SubSolution {
+            units: p
+                .lines
+                .iter()
+                .map(|l| vec![0.0; l.eligible.len()])
+                .collect(),
+            shortfall: p
+                .lines
+                .iter()
+                .map(|l| {
+                    let pool = l.pool();
+                    if pool.is_finite() && pool > 0.0 {
+                        pool
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            cost: 0.0,
+            max_share: 0.0,
+            error: Some(error),
+        }
     }
 }
 
@@ -70,8 +108,6 @@ pub enum AllocationError {
         "the allocation solver hit its time limit of {seconds} s on capability \"{capability}\""
     )]
     TimeLimit { capability: String, seconds: f64 },
-    #[error("the allocation solver failed on capability \"{capability}\": {message}")]
-    Solver { capability: String, message: String },
 }
 
 /// What the solver needs to know about one capability's contributors.
@@ -84,62 +120,149 @@ pub struct CapabilityData<'a> {
     pub cost: &'a [f64],
 }
 
-/// Above this many breakpoints `m / available` of the burden stage, the
-/// bisection runs on the share itself instead of the listed breakpoints.
-const MAX_BREAKPOINTS: f64 = 100_000.0;
+/// Smallest amount of a continuous capability that counts, in units
+/// (personnel, monitors, tonnes of materiel): one millionth of a unit.
+pub const NEGLIGIBLE_UNITS: f64 = 1e-6;
 
-/// Relative tolerance used to hold an earlier stage's optimum in later stages.
-const STAGE_TOL: f64 = 1e-7;
+/// Relative floor of the negligible amount: a millionth of a millionth of the
+/// largest pool or availability of the sub-problem (binary floating point
+/// resolves about 1e-16 of a magnitude; sums of a few dozen terms stay well
+/// within 1e-12).
+pub const NEGLIGIBLE_REL: f64 = 1e-12;
 
-/// Solve one capability's allocation: minimise the shortfall (as a share of
-/// each line's pool), then the cost, then the largest share of any
-/// contributor's available force used.
+/// Whole-unit quantities are exact in binary floating point up to 2^53; a
+/// whole-unit sub-problem with larger numbers is solved as a continuous one.
+const EXACT_WHOLE: f64 = 4_503_599_627_370_496.0; // 2^52
+
+/// Negligible amount of one sub-problem, in the capability's units: below it a
+/// pool needs nothing, a contributor has nothing to give, an allocation is not
+/// made and a shortfall is not reported.
+///
+/// Continuous capabilities: `max(1e-6, 1e-12 × scale)` with `scale` the
+/// largest pool or availability in the sub-problem. Whole units: 0.5 (every
+/// whole unit counts). Example: personnel pools of 10^6 → 10^-6 personnel;
+/// pools of 10^9 → 10^-3 personnel.
+pub fn negligible_amount(integer: bool, scale: f64) -> f64 {
+    if integer {
+        0.5
+    } else {
+        NEGLIGIBLE_UNITS.max(NEGLIGIBLE_REL * scale)
+    }
+}
+
+/// Units a line must be given (its **demand**): whole units ⌈pool⌉ (for whole
+/// x, Σx ≥ pool ⇔ Σx ≥ ⌈pool⌉, with the sizing's 1e-9 noise guard), the pool
+/// itself for continuous capabilities, and nothing when the pool is
+/// negligible. Example: pool 4.2 brigades → demand 5; pool 10^-8 personnel → 0.
+pub fn line_demand(pool: f64, integer: bool, negligible: f64) -> f64 {
+    if integer {
+        crate::sizing::whole_units(pool)
+    } else if pool <= negligible {
+        0.0
+    } else {
+        pool
+    }
+}
+
+/// Solve one capability's allocation, exactly and deterministically.
+///
+/// Stages (each holds the earlier ones' optima exactly):
+/// 1. **Shortfall share** Σ_l s_l / pool_l, minimised by filling lines in
+///    order of increasing pool (largest weight 1/pool first; lines with equal
+///    pools together), each as far as the network allows without taking
+///    units from lines already filled.
+/// 2. **Cost** Σ cost_c · x_cl, minimised by opening contributors in order of
+///    increasing cost per unit (equal costs together) with every line group's
+///    stage-1 total fixed.
+/// 3. **Largest share** z = max_c Σ_l x_cl / available_c: the smallest z for
+///    which a flow with capacities available_c · z (⌊available_c · z⌋ for
+///    whole units) still delivers every stage-1 line group's total from every
+///    stage-2 cost group's total; Newton's method on the minimum cut.
+/// 4. **Tie rule** among allocations optimal on all three: contributors with
+///    the most available units first (then contributor order, which is id
+///    order), each giving as much as possible to the first line, then the next
+///    — lexicographically largest (contributor, line) units, so that each line
+///    is served by as few contributors as the optimum allows.
+///
+/// Amounts below [`negligible_amount`] are never allocated or reported short.
+/// Non-finite or negative data (never produced by a validated scenario) give
+/// a solution with nothing allocated, every line short and the reason in
+/// `error`. The only error is a sub-problem outlasting `time_limit_s`.
 pub fn solve(
     p: &SubProblem,
     data: &CapabilityData<'_>,
     time_limit_s: f64,
 ) -> Result<SubSolution, AllocationError> {
-    let has_supply = p
-        .lines
-        .iter()
-        .any(|l| l.eligible.iter().any(|&c| data.available[c as usize] > 0.0));
-    if !has_supply {
-        return Ok(SubSolution {
-            units: p
-                .lines
-                .iter()
-                .map(|l| vec![0.0; l.eligible.len()])
-                .collect(),
-            shortfall: p.lines.iter().map(LineKey::pool).collect(),
-            cost: 0.0,
-            max_share: 0.0,
-        });
+    let started = Instant::now();
+    let invalid = |message: String| Ok(SubSolution::failed(p, message));
+    let n = data.available.len();
+    let mut touched = vec![false; n];
+    for l in &p.lines {
+        let pool = l.pool();
+        if !pool.is_finite() || pool < 0.0 {
+            return invalid(format!("a pool of {pool} units"));
+        }
+        for &c in &l.eligible {
+            let c = c as usize;
+            if c >= n || data.cost.len() <= c {
+                return invalid(format!("contributor index {c} out of range"));
+            }
+            touched[c] = true;
+        }
     }
-    let integral = if data.integer {
-        solve_integer_by_flows(p, data, time_limit_s)?
-    } else {
-        None
-    };
-    let units = match integral {
-        Some(units) => units,
-        None => solve_by_stages(p, data, time_limit_s)?,
-    };
-    let shortfall: Vec<f64> = p
+    for c in (0..n).filter(|&c| touched[c]) {
+        let (a, k) = (data.available[c], data.cost[c]);
+        if !a.is_finite() || a < 0.0 || !k.is_finite() || k < 0.0 {
+            return invalid(format!(
+                "contributor {c} has {a} units available at {k} per unit-year"
+            ));
+        }
+    }
+    let scale = p
         .lines
         .iter()
-        .zip(&units)
-        .map(|(l, u)| {
-            let short = l.pool() - u.iter().sum::<f64>();
-            // Solver noise on large continuous pools is relative, not absolute.
-            if short <= 1e-6 * l.pool().max(1.0) {
-                0.0
-            } else {
-                clean(short)
+        .map(LineKey::pool)
+        .chain((0..n).filter(|&c| touched[c]).map(|c| data.available[c]))
+        .fold(0.0, f64::max);
+    let integer = data.integer && scale < EXACT_WHOLE;
+    let neg = negligible_amount(integer, scale);
+    let demand: Vec<f64> = p
+        .lines
+        .iter()
+        .map(|l| line_demand(l.pool(), integer, neg))
+        .collect();
+    let caps: Vec<f64> = (0..n)
+        .map(|c| {
+            let a = data.available[c];
+            match (touched[c], integer) {
+                (false, _) => 0.0,
+                (true, true) => a.floor(),
+                (true, false) if a <= neg => 0.0,
+                (true, false) => a,
             }
         })
         .collect();
+    let check_time = || {
+        if started.elapsed().as_secs_f64() > time_limit_s {
+            Err(AllocationError::TimeLimit {
+                capability: data.name.to_string(),
+                seconds: time_limit_s,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    let g = Graph::new(p, &caps, &demand, integer, neg);
+    let units = g.solve(p, data.cost, &caps, &demand, &check_time)?;
+
+    let mut shortfall = Vec::with_capacity(p.lines.len());
+    for ((l, u), d) in p.lines.iter().zip(&units).zip(&demand) {
+        let given: f64 = u.iter().sum();
+        let short = if given >= *d { 0.0 } else { l.pool() - given };
+        shortfall.push(if short <= neg { 0.0 } else { short });
+    }
     let mut cost = 0.0;
-    let mut used = vec![0.0; data.available.len()];
+    let mut used = vec![0.0; n];
     for (l, u) in p.lines.iter().zip(&units) {
         for (&c, &x) in l.eligible.iter().zip(u) {
             cost += x * data.cost[c as usize];
@@ -149,432 +272,555 @@ pub fn solve(
     let max_share = used
         .iter()
         .zip(data.available)
-        .filter(|(_, a)| **a > 0.0)
-        .map(|(u, a)| u / a)
+        .filter(|(u, a)| **a > 0.0 && **u > 0.0)
+        .map(|(u, a)| (u / a).min(1.0))
         .fold(0.0, f64::max);
     Ok(SubSolution {
         units,
         shortfall,
         cost,
         max_share,
+        error: None,
     })
 }
 
-/// The three lexicographic stages as (mixed-integer) programmes.
-fn solve_by_stages(
-    p: &SubProblem,
-    data: &CapabilityData<'_>,
-    time_limit_s: f64,
-) -> Result<Vec<Vec<f64>>, AllocationError> {
-    let shortfall_share = run_stage(p, data, time_limit_s, Stage::Shortfall)?.objective;
-    let cost = if p
-        .lines
-        .iter()
-        .any(|l| l.eligible.iter().any(|&c| data.cost[c as usize] > 0.0))
-    {
-        Some(run_stage(p, data, time_limit_s, Stage::Cost { shortfall_share })?.objective)
-    } else {
+/// A flow network with paired arcs (arc `e` and its reverse `e ^ 1`).
+struct Net {
+    adj: Vec<Vec<usize>>,
+    to: Vec<usize>,
+    cap: Vec<f64>,
+    flow: Vec<f64>,
+}
+
+const S: usize = 0;
+const T: usize = 1;
+
+impl Net {
+    fn new(nodes: usize) -> Self {
+        Net {
+            adj: vec![Vec::new(); nodes],
+            to: Vec::new(),
+            cap: Vec::new(),
+            flow: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, u: usize, v: usize, cap: f64) -> usize {
+        let e = self.to.len();
+        self.adj[u].push(e);
+        self.to.push(v);
+        self.cap.push(cap);
+        self.flow.push(0.0);
+        self.adj[v].push(e + 1);
+        self.to.push(u);
+        self.cap.push(0.0);
+        self.flow.push(0.0);
+        e
+    }
+
+    fn res(&self, e: usize) -> f64 {
+        self.cap[e] - self.flow[e]
+    }
+
+    fn push(&mut self, e: usize, x: f64) {
+        self.flow[e] += x;
+        self.flow[e ^ 1] -= x;
+    }
+
+    /// Shortest path (fewest arcs) from `from` to `to` through arcs with
+    /// residual capacity above `eps`, avoiding `skip_node`s and `fixed` arcs.
+    fn path(
+        &self,
+        from: usize,
+        to: usize,
+        eps: f64,
+        skip_node: &[bool],
+        fixed: &[bool],
+    ) -> Option<Vec<usize>> {
+        let mut via = vec![usize::MAX; self.adj.len()];
+        let mut seen = vec![false; self.adj.len()];
+        seen[from] = true;
+        let mut queue = std::collections::VecDeque::from([from]);
+        while let Some(u) = queue.pop_front() {
+            for &e in &self.adj[u] {
+                let v = self.to[e];
+                if seen[v] || skip_node[v] || fixed[e >> 1] || self.res(e) <= eps {
+                    continue;
+                }
+                seen[v] = true;
+                via[v] = e;
+                if v == to {
+                    let mut arcs = Vec::new();
+                    let mut w = to;
+                    while w != from {
+                        arcs.push(via[w]);
+                        w = self.to[via[w] ^ 1];
+                    }
+                    arcs.reverse();
+                    return Some(arcs);
+                }
+                queue.push_back(v);
+            }
+        }
         None
-    };
-    Ok(run_stage(
-        p,
-        data,
-        time_limit_s,
-        Stage::Share {
-            shortfall_share,
-            cost,
-        },
-    )?
-    .units)
-}
+    }
 
-/// Whole-unit allocation by linear programmes only.
-///
-/// With whole-unit demands `ceil(pool)` and whole-unit capacities, the
-/// allocation is a transportation problem: its constraint matrix is totally
-/// unimodular, so the simplex method's vertex solutions are already whole.
-/// Stage 1 minimises the shortfall share and fixes each line's shortfall;
-/// stage 2 minimises cost; stage 3 finds the smallest share `z` of available
-/// force such that capacities `floor(available × z)` still meet the demand at
-/// the stage-2 cost, by bisection over the breakpoints `m / available`
-/// (feasibility only grows with `z`). Returns `None` if a vertex is not whole
-/// (degenerate cases), and the caller falls back to branch and bound.
-fn solve_integer_by_flows(
-    p: &SubProblem,
-    data: &CapabilityData<'_>,
-    time_limit_s: f64,
-) -> Result<Option<Vec<Vec<f64>>>, AllocationError> {
-    let demand: Vec<f64> = p
-        .lines
-        .iter()
-        .map(|l| crate::sizing::whole_units(l.pool()))
-        .collect();
-    let full: Vec<f64> = data.available.to_vec();
-    let Some((_, stage1)) = flow_lp(p, data, &demand, &full, None, false, time_limit_s)? else {
-        return Ok(None);
-    };
-    if !whole(&stage1) {
-        return Ok(None);
-    }
-    let short: Vec<f64> = demand
-        .iter()
-        .zip(&stage1)
-        .map(|(d, u)| (d - u.iter().sum::<f64>()).max(0.0))
-        .collect();
-    let Some((best_cost, stage2)) =
-        flow_lp(p, data, &demand, &full, Some(&short), true, time_limit_s)?
-    else {
-        return Ok(None);
-    };
-    if !whole(&stage2) {
-        return Ok(None);
-    }
-    let limit = best_cost * (1.0 + STAGE_TOL) + 1e-6;
-    // Breakpoints of the largest share: m / a for every contributor that can supply.
-    let mut touched = vec![false; data.available.len()];
-    for l in &p.lines {
-        for &c in &l.eligible {
-            touched[c as usize] = true;
-        }
-    }
-    let breakpoints: f64 = data
-        .available
-        .iter()
-        .zip(&touched)
-        .filter(|(a, t)| **t && **a > 0.0)
-        .map(|(a, _)| a + 1.0)
-        .sum();
-    let caps_at = |z: f64| -> Vec<f64> {
-        data.available
-            .iter()
-            .map(|&a| (a * z + 1e-9).floor().min(a))
-            .collect()
-    };
-    let try_z = |z: f64| -> Result<Option<Vec<Vec<f64>>>, AllocationError> {
-        Ok(flow_lp(
-            p,
-            data,
-            &demand,
-            &caps_at(z),
-            Some(&short),
-            true,
-            time_limit_s,
-        )?
-        .filter(|(cost, _)| *cost <= limit)
-        .map(|(_, u)| u))
-    };
-    let mut best = stage2;
-    if let Some(u) = try_z(0.0)? {
-        return Ok(whole(&u).then_some(u));
-    }
-    if breakpoints <= MAX_BREAKPOINTS {
-        // Exact: bisection over the sorted breakpoints; the last is 1.0, where
-        // the stage-2 allocation is feasible, and the first (0.0) is not.
-        let mut zs: Vec<f64> = Vec::new();
-        for (c, &a) in data.available.iter().enumerate() {
-            if touched[c] && a > 0.0 {
-                let n = a.round() as u64;
-                zs.extend((0..=n).map(|m| m as f64 / a));
+    /// Augment from S to T along shortest paths until none is left
+    /// (Edmonds–Karp); returns the amount added.
+    fn max_flow(&mut self, eps: f64) -> f64 {
+        let none = vec![false; self.adj.len()];
+        let fixed = vec![false; self.to.len() / 2];
+        let mut total = 0.0;
+        while let Some(arcs) = self.path(S, T, eps, &none, &fixed) {
+            let x = arcs
+                .iter()
+                .map(|&e| self.res(e))
+                .fold(f64::INFINITY, f64::min);
+            for &e in &arcs {
+                self.push(e, x);
             }
+            total += x;
         }
-        zs.sort_by(f64::total_cmp);
-        zs.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
-        let (mut lo, mut hi) = (0usize, zs.len() - 1);
-        while hi > lo + 1 {
-            let mid = (lo + hi) / 2;
-            match try_z(zs[mid])? {
-                Some(u) => {
-                    hi = mid;
-                    best = u;
+        total
+    }
+
+    /// Nodes reachable from S in the residual network (the source side of a
+    /// minimum cut once the flow is maximum).
+    fn source_side(&self, eps: f64) -> Vec<bool> {
+        let mut seen = vec![false; self.adj.len()];
+        seen[S] = true;
+        let mut stack = vec![S];
+        while let Some(u) = stack.pop() {
+            for &e in &self.adj[u] {
+                let v = self.to[e];
+                if !seen[v] && self.res(e) > eps {
+                    seen[v] = true;
+                    stack.push(v);
                 }
-                None => lo = mid,
             }
         }
-    } else {
-        // Huge availabilities: bisection on z itself, to within 1e-9 of the
-        // smallest feasible share (feasibility only grows with z).
-        let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-        while hi - lo > 1e-9 {
-            let mid = 0.5 * (lo + hi);
-            match try_z(mid)? {
-                Some(u) => {
-                    hi = mid;
-                    best = u;
-                }
-                None => lo = mid,
-            }
-        }
+        seen
     }
-    Ok(whole(&best).then_some(best))
 }
 
-/// Every value is a whole number (within solver noise).
-fn whole(units: &[Vec<f64>]) -> bool {
-    units
-        .iter()
-        .flatten()
-        .all(|&x| (x - x.round()).abs() < 1e-6)
+/// The sub-problem's arcs in a compact index: contributors that can supply
+/// (capacity above the negligible amount) and lines with a demand.
+struct Graph {
+    /// Contributors with something to give, ascending.
+    contributors: Vec<usize>,
+    /// Per line, per eligible position: index into `contributors`, if it can supply.
+    arcs: Vec<Vec<Option<usize>>>,
+    /// Lines with a demand, grouped by equal demand (whole units) or pool,
+    /// smallest first: the stage-1 order.
+    line_groups: Vec<Vec<usize>>,
+    integer: bool,
+    /// Residual capacities at or below this count as zero.
+    eps: f64,
 }
 
-/// Objective value and units per line and eligible contributor.
-type FlowSolution = (f64, Vec<Vec<f64>>);
+/// Rational z = num / den for whole-unit burden breakpoints.
+#[derive(Clone, Copy)]
+struct Ratio {
+    num: u128,
+    den: u128,
+}
 
-/// One linear programme over the transportation structure: lines with
-/// demands, contributors with capacities, optional per-line shortfall caps.
-/// Minimises the shortfall share (`cost = false`) or the cost. `None` when
-/// infeasible.
-fn flow_lp(
-    p: &SubProblem,
-    data: &CapabilityData<'_>,
-    demand: &[f64],
-    caps: &[f64],
-    short_max: Option<&[f64]>,
-    cost: bool,
-    time_limit_s: f64,
-) -> Result<Option<FlowSolution>, AllocationError> {
-    let mut vars = ProblemVariables::new();
-    let mut x: Vec<Vec<Variable>> = Vec::with_capacity(p.lines.len());
-    let mut short: Vec<Variable> = Vec::with_capacity(p.lines.len());
-    for (li, l) in p.lines.iter().enumerate() {
-        let row = l
-            .eligible
+impl Ratio {
+    fn lt(self, o: Ratio) -> bool {
+        self.num * o.den < o.num * self.den
+    }
+    /// ⌊a · z⌋ for a whole a.
+    fn floor_of(self, a: f64) -> f64 {
+        ((a as u128 * self.num) / self.den) as f64
+    }
+}
+
+impl Graph {
+    fn new(p: &SubProblem, caps: &[f64], demand: &[f64], integer: bool, neg: f64) -> Self {
+        let mut contributors: Vec<usize> = p
+            .lines
             .iter()
-            .map(|&c| {
-                vars.add(
-                    variable()
-                        .min(0.0)
-                        .max(caps[c as usize].min(demand[li]).max(0.0)),
-                )
+            .flat_map(|l| l.eligible.iter().map(|&c| c as usize))
+            .filter(|&c| caps[c] > 0.0)
+            .collect();
+        contributors.sort_unstable();
+        contributors.dedup();
+        let arcs = p
+            .lines
+            .iter()
+            .map(|l| {
+                l.eligible
+                    .iter()
+                    .map(|&c| contributors.binary_search(&(c as usize)).ok())
+                    .collect()
             })
             .collect();
-        x.push(row);
-        let smax = short_max.map_or(demand[li], |m| m[li]);
-        short.push(vars.add(variable().min(0.0).max(smax)));
-    }
-    let (cost_expr, used, touched) = usage(p, data, &x);
-    let objective: Expression = if cost {
-        cost_expr
-    } else {
-        short
-            .iter()
-            .zip(demand)
-            .map(|(s, d)| *s * (1.0 / d.max(1.0)))
-            .sum()
-    };
-    let mut model = vars
-        .minimise(objective.clone())
-        .using(solver)
-        .with_time_limit(time_limit_s);
-    for ((row, s), d) in x.iter().zip(&short).zip(demand) {
-        let supplied: Expression = row.iter().copied().sum();
-        model = model.with(constraint!(supplied + *s >= *d));
-    }
-    for (c, u) in used.iter().enumerate() {
-        if touched[c] {
-            model = model.with(constraint!(u.clone() <= caps[c]));
-        }
-    }
-    let sol = match model.solve() {
-        Ok(sol) => sol,
-        Err(good_lp::ResolutionError::Infeasible) => return Ok(None),
-        Err(e) => return Err(solver_error(data, time_limit_s, e)),
-    };
-    check_time_limit(&sol, data, time_limit_s)?;
-    let units = x
-        .iter()
-        .map(|row| row.iter().map(|v| clean(sol.value(*v))).collect())
-        .collect();
-    Ok(Some((sol.eval(&objective), units)))
-}
-
-/// The cost, the units used per contributor (summed over lines) and which
-/// contributors appear at all, as expressions over the allocation variables.
-fn usage(
-    p: &SubProblem,
-    data: &CapabilityData<'_>,
-    x: &[Vec<Variable>],
-) -> (Expression, Vec<Expression>, Vec<bool>) {
-    let n_contrib = data.available.len();
-    let mut cost_expr = Expression::from(0.0);
-    let mut used: Vec<Expression> = vec![Expression::from(0.0); n_contrib];
-    let mut touched = vec![false; n_contrib];
-    for (l, row) in p.lines.iter().zip(x) {
-        for (&c, v) in l.eligible.iter().zip(row) {
-            cost_expr += *v * data.cost[c as usize];
-            used[c as usize] += *v;
-            touched[c as usize] = true;
-        }
-    }
-    (cost_expr, used, touched)
-}
-
-/// A solve that stopped at its time limit is an error, never a result.
-fn check_time_limit(
-    sol: &impl Solution,
-    data: &CapabilityData<'_>,
-    time_limit_s: f64,
-) -> Result<(), AllocationError> {
-    if matches!(sol.status(), good_lp::SolutionStatus::TimeLimit) {
-        return Err(AllocationError::TimeLimit {
-            capability: data.name.to_string(),
-            seconds: time_limit_s,
-        });
-    }
-    Ok(())
-}
-
-fn solver_error(
-    data: &CapabilityData<'_>,
-    time_limit_s: f64,
-    e: good_lp::ResolutionError,
-) -> AllocationError {
-    match e {
-        good_lp::ResolutionError::Other(m) if m.contains("Time limit") => {
-            AllocationError::TimeLimit {
-                capability: data.name.to_string(),
-                seconds: time_limit_s,
-            }
-        }
-        other => AllocationError::Solver {
-            capability: data.name.to_string(),
-            message: other.to_string(),
-        },
-    }
-}
-
-enum Stage {
-    Shortfall,
-    Cost {
-        shortfall_share: f64,
-    },
-    Share {
-        shortfall_share: f64,
-        cost: Option<f64>,
-    },
-}
-
-struct StageResult {
-    objective: f64,
-    units: Vec<Vec<f64>>,
-}
-
-fn run_stage(
-    p: &SubProblem,
-    data: &CapabilityData<'_>,
-    time_limit_s: f64,
-    stage: Stage,
-) -> Result<StageResult, AllocationError> {
-    let mut vars = ProblemVariables::new();
-    let mut x: Vec<Vec<Variable>> = Vec::with_capacity(p.lines.len());
-    let mut short: Vec<Variable> = Vec::with_capacity(p.lines.len());
-    for l in &p.lines {
-        let row = l
-            .eligible
-            .iter()
-            .map(|&c| {
-                let a = data.available[c as usize];
-                let v = variable().min(0.0).max(a.min(l.pool()).max(0.0));
-                vars.add(if data.integer { v.integer() } else { v })
-            })
-            .collect();
-        x.push(row);
-        short.push(vars.add(variable().min(0.0).max(l.pool())));
-    }
-    let z = vars.add(variable().min(0.0).max(1.0));
-
-    let shortfall_share: Expression = p
-        .lines
-        .iter()
-        .zip(&short)
-        .map(|(l, s)| *s * (1.0 / l.pool()))
-        .sum();
-    let (cost_expr, used, touched) = usage(p, data, &x);
-    let objective = match &stage {
-        Stage::Shortfall => shortfall_share.clone(),
-        Stage::Cost { .. } => cost_expr.clone(),
-        Stage::Share { .. } => Expression::from(z),
-    };
-    let mut model = vars
-        .minimise(objective.clone())
-        .using(solver)
-        .with_time_limit(time_limit_s);
-    for ((l, row), s) in p.lines.iter().zip(&x).zip(&short) {
-        let supplied: Expression = row.iter().copied().sum();
-        model = model.with(constraint!(supplied + *s >= l.pool()));
-    }
-    for (c, u) in used.iter().enumerate() {
-        if touched[c] {
-            model = model.with(constraint!(u.clone() <= data.available[c]));
-        }
-    }
-    match stage {
-        Stage::Shortfall => {}
-        Stage::Cost {
-            shortfall_share: best,
-        } => {
-            // Hold the first stage's optimum: exactly no shortfall when none
-            // was needed, otherwise within a small tolerance.
-            if best <= 1e-9 {
-                for s in &short {
-                    model = model.with(constraint!(*s <= 0.0));
-                }
+        let mut order: Vec<usize> = (0..p.lines.len()).filter(|&l| demand[l] > 0.0).collect();
+        // Weight 1/pool (1/⌈pool⌉ for whole units): the smallest pool first.
+        let weight_key = |l: usize| {
+            if integer {
+                demand[l]
             } else {
-                model = model.with(constraint!(shortfall_share.clone() <= best + STAGE_TOL));
+                p.lines[l].pool()
+            }
+        };
+        order.sort_by(|&a, &b| weight_key(a).total_cmp(&weight_key(b)).then(a.cmp(&b)));
+        let mut line_groups: Vec<Vec<usize>> = Vec::new();
+        for l in order {
+            match line_groups.last_mut() {
+                Some(g) if weight_key(g[0]) == weight_key(l) => g.push(l),
+                _ => line_groups.push(vec![l]),
             }
         }
-        Stage::Share {
-            shortfall_share: best,
-            cost,
-        } => {
-            // Hold the first stage's optimum: exactly no shortfall when none
-            // was needed, otherwise within a small tolerance.
-            if best <= 1e-9 {
-                for s in &short {
-                    model = model.with(constraint!(*s <= 0.0));
-                }
-            } else {
-                model = model.with(constraint!(shortfall_share.clone() <= best + STAGE_TOL));
-            }
-            if let Some(c) = cost {
-                model = model.with(constraint!(cost_expr <= c * (1.0 + STAGE_TOL) + 1e-6));
-            }
-            for (c, u) in used.iter().enumerate() {
-                let a = data.available[c];
-                if touched[c] && a > 0.0 {
-                    model = model.with(constraint!(u.clone() <= a * z));
-                }
-            }
+        Graph {
+            contributors,
+            arcs,
+            line_groups,
+            integer,
+            eps: if integer { 0.5 } else { neg * 1e-3 },
         }
     }
-    let sol = model
-        .solve()
-        .map_err(|e| solver_error(data, time_limit_s, e))?;
-    check_time_limit(&sol, data, time_limit_s)?;
-    let units = x
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|v| {
-                    let val = clean(sol.value(*v));
-                    if data.integer { val.round() } else { val }
-                })
+
+    fn solve(
+        &self,
+        p: &SubProblem,
+        cost: &[f64],
+        caps: &[f64],
+        demand: &[f64],
+        check_time: &dyn Fn() -> Result<(), AllocationError>,
+    ) -> Result<Vec<Vec<f64>>, AllocationError> {
+        let zero = || {
+            p.lines
+                .iter()
+                .map(|l| vec![0.0; l.eligible.len()])
                 .collect()
-        })
-        .collect();
-    Ok(StageResult {
-        objective: sol.eval(&objective),
-        units,
-    })
-}
+        };
+        if self.contributors.is_empty() || self.line_groups.is_empty() {
+            return Ok(zero());
+        }
+        let group_totals = self.stage_shortfall(caps, demand);
+        check_time()?;
+        let (cost_groups, cost_totals) = self.stage_cost(cost, caps, demand, &group_totals);
+        check_time()?;
+        let total: f64 = group_totals.iter().sum();
+        if total <= self.eps {
+            return Ok(zero());
+        }
+        let caps_at = self.stage_burden(caps, demand, &group_totals, &cost_groups, &cost_totals);
+        check_time()?;
+        let (mut net, arc_ids) =
+            self.burden_net(&caps_at, demand, &group_totals, &cost_groups, &cost_totals);
+        net.max_flow(self.eps);
+        self.tie_break(&mut net, &arc_ids, caps);
+        check_time()?;
+        Ok(arc_ids
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|e| match e {
+                        Some(e) => self.clean(net.flow[*e]),
+                        None => 0.0,
+                    })
+                    .collect()
+            })
+            .collect())
+    }
 
-/// Drop solver noise around zero and whole numbers.
-fn clean(x: f64) -> f64 {
-    if x.abs() < 1e-6 {
-        0.0
-    } else if (x - x.round()).abs() < 1e-6 {
-        x.round()
-    } else {
-        x
+    /// A flow value as an allocation: whole units rounded (flows on whole
+    /// capacities are whole; this only removes the binary representation),
+    /// continuous amounts at or below the negligible amount dropped.
+    fn clean(&self, x: f64) -> f64 {
+        if self.integer {
+            x.round()
+        } else if x <= self.eps * 1e3 {
+            0.0
+        } else {
+            x
+        }
+    }
+
+    fn node_c(&self, i: usize) -> usize {
+        2 + i
+    }
+
+    fn node_l(&self, l: usize) -> usize {
+        2 + self.contributors.len() + l
+    }
+
+    /// Contributor → line arcs of a network whose contributor and line nodes
+    /// are at `node_c` and `node_l`.
+    fn add_line_arcs(&self, net: &mut Net) -> Vec<Vec<Option<usize>>> {
+        self.arcs
+            .iter()
+            .enumerate()
+            .map(|(l, row)| {
+                row.iter()
+                    .map(|ci| ci.map(|ci| net.add(self.node_c(ci), self.node_l(l), f64::INFINITY)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Stage 1: the total delivered to each line group, filling groups in
+    /// order of decreasing weight (polymatroid greedy; augmenting paths never
+    /// take flow away from a line's arc to the sink).
+    fn stage_shortfall(&self, caps: &[f64], demand: &[f64]) -> Vec<f64> {
+        let nl = self.arcs.len();
+        let mut net = Net::new(2 + self.contributors.len() + nl);
+        for (i, &c) in self.contributors.iter().enumerate() {
+            net.add(S, self.node_c(i), caps[c]);
+        }
+        self.add_line_arcs(&mut net);
+        let to_sink: Vec<usize> = (0..nl).map(|l| net.add(self.node_l(l), T, 0.0)).collect();
+        self.line_groups
+            .iter()
+            .map(|g| {
+                for &l in g {
+                    net.cap[to_sink[l]] = demand[l];
+                }
+                net.max_flow(self.eps);
+                g.iter().map(|&l| net.flow[to_sink[l]]).sum()
+            })
+            .collect()
+    }
+
+    /// Stage 2: contributors grouped by equal cost, cheapest first, and the
+    /// total each group gives in the cheapest allocation that delivers the
+    /// stage-1 group totals (greedy over the contributors' polymatroid).
+    fn stage_cost(
+        &self,
+        cost: &[f64],
+        caps: &[f64],
+        demand: &[f64],
+        group_totals: &[f64],
+    ) -> (Vec<Vec<usize>>, Vec<f64>) {
+        let mut order: Vec<usize> = (0..self.contributors.len()).collect();
+        let cost_of = |i: usize| cost[self.contributors[i]];
+        order.sort_by(|&a, &b| cost_of(a).total_cmp(&cost_of(b)).then(a.cmp(&b)));
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in order {
+            match groups.last_mut() {
+                Some(g) if cost_of(g[0]) == cost_of(i) => g.push(i),
+                _ => groups.push(vec![i]),
+            }
+        }
+        let (mut net, _) = self.delivery_net(demand, group_totals, 0, |net, i| {
+            net.add(S, self.node_c(i), 0.0)
+        });
+        // Source arcs were added first, one per contributor, in index order.
+        let totals = groups
+            .iter()
+            .map(|g| {
+                for &i in g {
+                    net.cap[2 * i] = caps[self.contributors[i]];
+                }
+                net.max_flow(self.eps);
+                g.iter().map(|&i| net.flow[2 * i]).sum()
+            })
+            .collect();
+        (groups, totals)
+    }
+
+    /// A network delivering exactly the stage-1 group totals: source arcs made
+    /// by `source_arc` (called once per contributor, first), contributor →
+    /// line arcs, line → group arcs of the line's demand, group → sink arcs of
+    /// the group's total; `extra` further nodes after the line groups'.
+    fn delivery_net(
+        &self,
+        demand: &[f64],
+        group_totals: &[f64],
+        extra: usize,
+        mut source_arc: impl FnMut(&mut Net, usize) -> usize,
+    ) -> (Net, Vec<Vec<Option<usize>>>) {
+        let nc = self.contributors.len();
+        let nl = self.arcs.len();
+        let ng = self.line_groups.len();
+        let mut net = Net::new(2 + nc + nl + ng + extra);
+        for i in 0..nc {
+            source_arc(&mut net, i);
+        }
+        let arc_ids = self.add_line_arcs(&mut net);
+        for (gi, g) in self.line_groups.iter().enumerate() {
+            let gn = 2 + nc + nl + gi;
+            for &l in g {
+                net.add(self.node_l(l), gn, demand[l]);
+            }
+            net.add(gn, T, group_totals[gi]);
+        }
+        (net, arc_ids)
+    }
+
+    /// The stage-3 network for contributor capacities `caps_at`: source → cost
+    /// group (its stage-2 total) → contributor (`caps_at`) → line → line group
+    /// (its stage-1 total) → sink. Returns the net and the contributor → line arcs.
+    fn burden_net(
+        &self,
+        caps_at: &[f64],
+        demand: &[f64],
+        group_totals: &[f64],
+        cost_groups: &[Vec<usize>],
+        cost_totals: &[f64],
+    ) -> (Net, Vec<Vec<Option<usize>>>) {
+        let nc = self.contributors.len();
+        let nl = self.arcs.len();
+        let ng = self.line_groups.len();
+        let mut group_of = vec![0; nc];
+        for (j, g) in cost_groups.iter().enumerate() {
+            for &i in g {
+                group_of[i] = j;
+            }
+        }
+        let (mut net, arc_ids) =
+            self.delivery_net(demand, group_totals, cost_groups.len(), |net, i| {
+                net.add(2 + nc + nl + ng + group_of[i], self.node_c(i), caps_at[i])
+            });
+        for (j, &u) in cost_totals.iter().enumerate() {
+            net.add(S, 2 + nc + nl + ng + j, u);
+        }
+        (net, arc_ids)
+    }
+
+    /// Stage 3: per contributor (in `contributors` order), the capacity at the
+    /// smallest feasible largest share z.
+    fn stage_burden(
+        &self,
+        caps: &[f64],
+        demand: &[f64],
+        group_totals: &[f64],
+        cost_groups: &[Vec<usize>],
+        cost_totals: &[f64],
+    ) -> Vec<f64> {
+        let full: Vec<f64> = self.contributors.iter().map(|&c| caps[c]).collect();
+        let total: f64 = group_totals.iter().sum();
+        // A flow within this of the total delivers it: half a unit for whole
+        // units, for continuous ones the residual threshold once per line.
+        let tol = if self.integer {
+            0.5
+        } else {
+            self.eps * (1 + self.arcs.len()) as f64
+        };
+        let mut z_cont = 0.0_f64;
+        let mut z_whole = Ratio { num: 0, den: 1 };
+        // Newton's method on the minimum cut: each step moves z to where the
+        // current minimum cut would carry the total; z never overshoots the
+        // optimum (the cut function is concave) and no cut is used twice.
+        for _ in 0..(4 * self.contributors.len() + 16) {
+            let caps_at: Vec<f64> = if self.integer {
+                full.iter().map(|&a| z_whole.floor_of(a)).collect()
+            } else {
+                full.iter().map(|&a| a * z_cont).collect()
+            };
+            let (mut net, _) =
+                self.burden_net(&caps_at, demand, group_totals, cost_groups, cost_totals);
+            if net.max_flow(self.eps) >= total - tol {
+                return caps_at;
+            }
+            let side = net.source_side(self.eps);
+            // Cut arcs: contributor capacities scale with z; the others are fixed.
+            let mut fixed = 0.0;
+            let mut cut: Vec<usize> = Vec::new();
+            for e in (0..net.to.len()).step_by(2) {
+                let (u, v) = (net.to[e ^ 1], net.to[e]);
+                if side[u] && !side[v] {
+                    if (2..2 + self.contributors.len()).contains(&v) {
+                        cut.push(v - 2);
+                    } else {
+                        fixed += net.cap[e];
+                    }
+                }
+            }
+            let slope: f64 = cut.iter().map(|&i| full[i]).sum();
+            let need = total - fixed;
+            if slope <= 0.0 || need > slope + tol {
+                break;
+            }
+            if self.integer {
+                let need = need.round() as u128;
+                let mut z = Ratio {
+                    num: need,
+                    den: slope as u128,
+                };
+                if z.lt(z_whole) {
+                    z = z_whole;
+                }
+                // Step to the next breakpoint m / a until the cut carries the need.
+                loop {
+                    let have: u128 = cut.iter().map(|&i| z.floor_of(full[i]) as u128).sum();
+                    if have >= need {
+                        break;
+                    }
+                    let next = cut
+                        .iter()
+                        .filter(|&&i| z.floor_of(full[i]) < full[i])
+                        .map(|&i| Ratio {
+                            num: z.floor_of(full[i]) as u128 + 1,
+                            den: full[i] as u128,
+                        })
+                        .reduce(|a, b| if b.lt(a) { b } else { a });
+                    match next {
+                        Some(n) => z = n,
+                        None => break,
+                    }
+                }
+                if !z_whole.lt(z) {
+                    break;
+                }
+                z_whole = z;
+            } else {
+                // Rounding can leave the new z at the old one: step past it.
+                let z = (need / slope).max(z_cont * (1.0 + 4.0 * f64::EPSILON) + f64::MIN_POSITIVE);
+                z_cont = z.min(1.0);
+            }
+        }
+        // Not reached for consistent data (z = 1 is the stage-2 allocation);
+        // kept so that rounding can never lose the stage-2 optimum.
+        full
+    }
+
+    /// Stage 4, the tie rule: contributors with the most units first (then in
+    /// index order), lines in order; each (contributor, line) arc in turn takes
+    /// as much as cycles through it allow while the arcs before it keep their
+    /// units. Cycles avoid source and sink, so every stage total is kept.
+    fn tie_break(&self, net: &mut Net, arc_ids: &[Vec<Option<usize>>], caps: &[f64]) {
+        let mut order: Vec<usize> = (0..self.contributors.len()).collect();
+        order.sort_by(|&a, &b| {
+            caps[self.contributors[b]]
+                .total_cmp(&caps[self.contributors[a]])
+                .then(a.cmp(&b))
+        });
+        let mut skip = vec![false; net.adj.len()];
+        skip[S] = true;
+        skip[T] = true;
+        let mut fixed = vec![false; net.to.len() / 2];
+        for &i in &order {
+            for (l, row) in self.arcs.iter().enumerate() {
+                for (pos, ci) in row.iter().enumerate() {
+                    if *ci != Some(i) {
+                        continue;
+                    }
+                    let Some(arc) = arc_ids[l][pos] else { continue };
+                    fixed[arc >> 1] = true;
+                    for _ in 0..1000 {
+                        let Some(path) =
+                            net.path(self.node_l(l), self.node_c(i), self.eps, &skip, &fixed)
+                        else {
+                            break;
+                        };
+                        let x = path
+                            .iter()
+                            .map(|&e| net.res(e))
+                            .fold(net.res(arc), f64::min);
+                        if x <= self.eps {
+                            break;
+                        }
+                        for &e in &path {
+                            net.push(e, x);
+                        }
+                        net.push(arc, x);
+                    }
+                }
+            }
+        }
     }
 }
 

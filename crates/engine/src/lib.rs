@@ -35,15 +35,18 @@ mod tally;
 mod verdict;
 
 pub use accept::{acceptance_margin, spatial_utility};
-pub use allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+pub use allocate::{
+    AllocationError, CapabilityData, LineKey, NEGLIGIBLE_REL, NEGLIGIBLE_UNITS, SubProblem,
+    SubSolution, line_demand, negligible_amount, solve,
+};
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
 pub use evaluate::{EvalOptions, evaluate, evaluate_package};
 pub use fixes::{Change, Fix, FixResult, nearest_fixes};
 pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vector};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
-pub use prepare::available_units;
-pub use search::{SearchOptions, search};
+pub use prepare::{WHOLE_NOISE_REL, available_units};
+pub use search::{SearchOptions, search, search_with_stats};
 pub use sizing::geography;
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,

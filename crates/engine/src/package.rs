@@ -252,7 +252,7 @@ pub(crate) fn chosen_solution<'m>(
     let caveat = memo[&cp.caveat_key].as_ref().map_err(Clone::clone)?;
     Ok(match &cp.honour_key {
         Some(h) => match &memo[h] {
-            Ok(hs) if hs.total_shortfall() <= 1e-9 => (h, hs),
+            Ok(hs) if hs.total_shortfall() <= 1e-9 && hs.error.is_none() => (h, hs),
             _ => (&cp.caveat_key, caveat),
         },
         None => (&cp.caveat_key, caveat),
@@ -348,8 +348,8 @@ pub(crate) fn judge(
         op_cost += sol.cost;
         max_share = max_share.max(sol.max_share);
         let short = sol.total_shortfall();
-        if short > 1e-9 {
-            shortfalls.push(describe_shortfall(p, cp, short));
+        if short > 1e-9 || sol.error.is_some() {
+            shortfalls.push(describe_shortfall(p, cp, key, sol));
         }
     }
     let allocation: Vec<AllocationLine> = allocation
@@ -434,7 +434,49 @@ pub(crate) fn judge(
     })
 }
 
-fn describe_shortfall(p: &Prepared<'_>, cp: &CapPlan, short: f64) -> Shortfall {
+/// The lines of a capability's allocation that are short, in line order.
+fn short_lines(cp: &CapPlan, key: &SubProblem, sol: &SubSolution) -> Vec<LineShortfall> {
+    key.lines
+        .iter()
+        .zip(&sol.shortfall)
+        .zip(&cp.lines)
+        .filter(|((_, short), _)| **short > 0.0)
+        .map(|((line, &short), (providers, in_theatre))| LineShortfall {
+            providers: providers.clone(),
+            in_theatre: *in_theatre,
+            need: line.pool(),
+            short,
+        })
+        .collect()
+}
+
+/// "in theatre, only us: 30 of 186" — where a short line is and how short.
+fn describe_line(l: &LineShortfall) -> String {
+    format!(
+        "{}, {}: {} of {}",
+        if l.in_theatre {
+            "in theatre"
+        } else {
+            "out of theatre"
+        },
+        if l.providers.is_empty() {
+            "any eligible contributor".to_string()
+        } else {
+            format!("only {}", l.providers.join(", "))
+        },
+        fmt(l.short),
+        fmt(l.need)
+    )
+}
+
+fn describe_shortfall(
+    p: &Prepared<'_>,
+    cp: &CapPlan,
+    key: &SubProblem,
+    sol: &SubSolution,
+) -> Shortfall {
+    let short = sol.total_shortfall();
+    let lines = short_lines(cp, key, sol);
     let k = cp.k;
     let cap = p.capabilities[k];
     let need: f64 = cp.caveat_key.lines.iter().map(LineKey::pool).sum();
@@ -491,12 +533,26 @@ fn describe_shortfall(p: &Prepared<'_>, cp: &CapPlan, short: f64) -> Shortfall {
             holders_excluded.join(", ")
         ));
     }
+    if let Some(e) = &sol.error {
+        text.push_str(&format!("; the allocation could not be computed: {e}"));
+    }
+    if cp.lines.len() > 1 || lines.iter().any(|l| !l.providers.is_empty()) {
+        text.push_str(&format!(
+            "; short on {}",
+            lines
+                .iter()
+                .map(describe_line)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
     Shortfall {
         capability: cap.id.clone(),
         short,
         need,
         available,
         text,
+        lines,
     }
 }
 

@@ -41,11 +41,29 @@ pub struct Prepared<'s> {
     pub actor_order: Vec<usize>,
 }
 
-/// Units a contributor can put in a mission's pool: inventory × readiness ×
-/// deployable share, rounded down to whole units for unit capabilities.
+/// Relative distance below a whole number within which a product of inputs is
+/// that whole number: 64 ulp (64 · 2⁻⁵²), far above the ≤ 2 ulp error of two
+/// multiplications and far below any real difference in a scenario's inputs.
+pub const WHOLE_NOISE_REL: f64 = 64.0 * f64::EPSILON;
+
+/// Units a contributor can put in a mission's pool (units): inventory ×
+/// readiness × deployable share, rounded down to whole units for unit
+/// capabilities — ⌊x⌋, unless x is within [`WHOLE_NOISE_REL`] below a whole
+/// number, which is binary noise and gives that number.
+///
+/// Examples: 120 × 0.75 × 0.7 = 62.99999999999999 → 63 units;
+/// 7 × 0.99999999993 = 6.99999999951 → 6 units; 10 × 0.65 × 0.5 = 3.25 → 3.
 pub fn available_units(count: f64, readiness: f64, deployable_share: f64, integer: bool) -> f64 {
     let x = count * readiness * deployable_share;
-    if integer { (x + 1e-9).floor() } else { x }
+    if !integer {
+        return x;
+    }
+    let up = x.ceil();
+    if up - x <= WHOLE_NOISE_REL * up.abs() {
+        up
+    } else {
+        x.floor()
+    }
 }
 
 impl<'s> Prepared<'s> {

@@ -21,6 +21,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use guarantor_model::{Comparison, RedLineRule, Scenario};
 use rayon::prelude::*;
@@ -77,10 +78,24 @@ impl Default for SearchOptions<'_> {
 /// frontier and the why-not counts. `Evaluation::packages` holds the kept
 /// packages, ranked.
 pub fn search(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, EngineError> {
+    Ok(search_with_stats(s, opts)?.0)
+}
+
+/// [`search`], with how much work the search did and where the time went
+/// (what `run --json` reports as `stats`). The statistics are measurements,
+/// not results: the evaluation is the same as [`search`]'s.
+pub fn search_with_stats(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+) -> Result<(Evaluation, SearchStats), EngineError> {
     in_pool(opts.threads, || search_inner(s, opts))?
 }
 
-fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, EngineError> {
+fn search_inner(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+) -> Result<(Evaluation, SearchStats), EngineError> {
+    let mut stats = SearchStats::default();
     let p = Prepared::new(s);
     let size = s.option_space_size();
     let size = u64::try_from(size).map_err(|_| EngineError::TooLarge {
@@ -96,6 +111,7 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
     while start < size {
         let end = (start + CHUNK).min(size);
         // Phase 1: projections not yet in the tables, with a package showing each.
+        let t = Instant::now();
         let missing: BTreeMap<(usize, u64), u64> = (0..(end - start).div_ceil(SLICE) as usize)
             .into_par_iter()
             .map(|j| start + j as u64 * SLICE)
@@ -118,7 +134,9 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
                 }
                 a
             });
+        stats.screening_seconds += t.elapsed().as_secs_f64();
         // Phase 2: solve what they need, once per distinct sub-problem.
+        let t = Instant::now();
         if !missing.is_empty() {
             let plans: Vec<((usize, u64), CapPlan)> = missing
                 .par_iter()
@@ -136,6 +154,7 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
                 .filter(|k| !memo.contains_key(*k))
                 .collect();
             let need: Vec<SubProblem> = need.into_iter().cloned().collect();
+            stats.subproblems += need.len() as u64;
             let solved = solve_keys(&p, &need);
             memo.extend(need.into_iter().zip(solved));
             for ((j, key), cp) in &plans {
@@ -144,7 +163,9 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
                 outcomes.push(out);
             }
         }
+        stats.allocation_seconds += t.elapsed().as_secs_f64();
         // Phase 3: screen the chunk.
+        let t = Instant::now();
         let part = (0..(end - start).div_ceil(SLICE) as usize)
             .into_par_iter()
             .map(|j| start + j as u64 * SLICE)
@@ -172,6 +193,7 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
             )
             .try_reduce(|| Acc::new(&sc, opts.top), |a, b| Ok(a.merge(&sc, b)))?;
         acc = acc.merge(&sc, part);
+        stats.screening_seconds += t.elapsed().as_secs_f64();
         if let Some(f) = opts.progress {
             f(end);
         }
@@ -197,8 +219,11 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
         .filter(|k| !memo.contains_key(*k))
         .collect();
     let need: Vec<SubProblem> = need.into_iter().cloned().collect();
+    let t = Instant::now();
+    stats.subproblems += need.len() as u64;
     let solved = solve_keys(&p, &need);
     memo.extend(need.into_iter().zip(solved));
+    stats.allocation_seconds += t.elapsed().as_secs_f64();
     let mut packages: Vec<PackageVerdict> = plans
         .par_iter()
         .map(|pl| judge(&p, pl, &memo))
@@ -208,7 +233,10 @@ fn search_inner(s: &Scenario, opts: &SearchOptions<'_>) -> Result<Evaluation, En
     }
     rank(&mut packages);
     let (counts, failures) = acc.tally.finish(sc.p, on_frontier.len() as u64);
-    Ok(evaluation(&p, counts, failures, &opts.objectives, packages))
+    Ok((
+        evaluation(&p, counts, failures, &opts.objectives, packages),
+        stats,
+    ))
 }
 
 /// The memoised outcome of one capability under one projection.
@@ -580,7 +608,12 @@ impl<'p, 's> Screener<'p, 's> {
             }
         }
         CapOutcome {
-            short: sol.total_shortfall(),
+            // An allocation that could not be computed counts as short, as in `judge`.
+            short: if sol.error.is_some() {
+                sol.total_shortfall().max(1.0)
+            } else {
+                sol.total_shortfall()
+            },
             cost: sol.cost,
             max_share: sol.max_share,
             violates: violates.into_iter().collect(),

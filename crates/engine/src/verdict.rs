@@ -57,10 +57,14 @@ impl PackageVerdict {
             && self.requirements.iter().all(|r| {
                 r.deployed.is_finite() && r.pool.is_finite() && r.rotation_ratio.is_finite()
             })
-            && self
-                .shortfalls
-                .iter()
-                .all(|s| s.short.is_finite() && s.need.is_finite() && s.available.is_finite())
+            && self.shortfalls.iter().all(|s| {
+                s.short.is_finite()
+                    && s.need.is_finite()
+                    && s.available.is_finite()
+                    && s.lines
+                        .iter()
+                        .all(|l| l.need.is_finite() && l.short.is_finite())
+            })
             && self.allocation.iter().all(|a| a.units.is_finite())
             && self
                 .acceptance
@@ -90,8 +94,25 @@ pub struct Shortfall {
     pub need: f64,
     /// Units the eligible contributors have available in total.
     pub available: f64,
-    /// The reason in words, with the availability by contributor.
+    /// The reason in words, with the availability by contributor and the
+    /// lines that are short.
     pub text: String,
+    /// The requirement lines that are short: which pinned group, in or out
+    /// of the theatre, and by how much.
+    pub lines: Vec<LineShortfall>,
+}
+
+/// What nobody could supply on one requirement line of a capability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineShortfall {
+    /// Providers the line is pinned to (empty: any eligible contributor).
+    pub providers: Vec<String>,
+    /// The line's units are deployed inside the theatre.
+    pub in_theatre: bool,
+    /// Units the line needs in the pool.
+    pub need: f64,
+    /// Units short on this line.
+    pub short: f64,
 }
 
 /// Units of one capability from one contributor.
@@ -202,4 +223,17 @@ pub struct Evaluation {
     /// cost ↑), then the rest by how close they come to passing. `evaluate`
     /// keeps every package; `search` keeps the top N and the frontier.
     pub packages: Vec<PackageVerdict>,
+}
+
+/// What a search did and where its time went (`run --json` → `stats`):
+/// measurements, which vary from run to run, never part of the results.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchStats {
+    /// Distinct allocation sub-problems solved (one per capability and
+    /// distinct set of lines and eligible contributors).
+    pub subproblems: u64,
+    /// Wall time spent planning and solving allocations, in seconds.
+    pub allocation_seconds: f64,
+    /// Wall time spent finding projections and screening packages, in seconds.
+    pub screening_seconds: f64,
 }

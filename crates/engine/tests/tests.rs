@@ -7,6 +7,9 @@
     reason = "tests print skip notices and what they measured"
 )]
 
+mod allocation_oracle;
+mod allocation_properties;
+mod allocation_regressions;
 mod batch;
 mod default_scenario;
 mod geography_calibrations;
