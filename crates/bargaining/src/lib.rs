@@ -37,6 +37,11 @@ mod text;
 
 use serde::{Deserialize, Serialize};
 
+/// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use error::{Error, Result};
 pub use eum::{EumOptions, eum};
 pub use forecast::{ActorPosition, FinalState, Forecast, Turn};
