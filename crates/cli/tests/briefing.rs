@@ -222,3 +222,43 @@ fn diff_leads_with_the_top_package_the_frontier_and_score_changes() {
     assert!(!h["scores"].as_array().unwrap().is_empty());
     assert_eq!(v["verdicts"]["flipped"].as_array().unwrap().len(), 0);
 }
+
+/// With Russia's reservation at 0.8 nothing passes; the closest packages are
+/// those with the smallest gap to passing, not the fewest failed tests.
+#[test]
+fn closest_packages_are_ranked_by_their_gap_to_passing() {
+    let v = json(&[
+        "run",
+        "--json",
+        "--top",
+        "3000",
+        "--set",
+        "actors.ru.reservation=0.8",
+    ]);
+    assert_eq!(v["listed"], "closest");
+    let ps = v["packages"].as_array().unwrap();
+    let gaps: Vec<f64> = ps
+        .iter()
+        .map(|p| p["gap_to_passing"].as_f64().unwrap())
+        .collect();
+    assert!(gaps.windows(2).all(|w| w[0] <= w[1]), "sorted by gap");
+    assert!(gaps[0] > 0.0 && gaps[0] < 0.2, "{}", gaps[0]);
+    let first = &ps[0];
+    let red_lines = first["acceptance"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|a| a["reasons"].as_array().unwrap().iter())
+        .filter(|r| r["kind"] == "red_line")
+        .count();
+    assert_eq!(red_lines, 0, "the closest package breaks no red line");
+    // Passing packages have no gap.
+    let base = json(&["run", "--json"]);
+    assert!(
+        base["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["gap_to_passing"] == 0.0)
+    );
+}

@@ -13,6 +13,7 @@ use crate::accept::judge_actor;
 use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
 use crate::error::EngineError;
 use crate::frontier::Objective;
+use crate::gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 use crate::prepare::Prepared;
 use crate::sizing::Requirement;
 use crate::verdict::*;
@@ -330,6 +331,8 @@ pub(crate) fn judge(
     let mut shortfalls = Vec::new();
     let mut op_cost = 0.0;
     let mut max_share: f64 = 0.0;
+    // Gap terms of the capabilities short, by capability index.
+    let mut short_terms: Vec<(usize, f64)> = Vec::new();
     for cp in &pl.caps {
         let (key, sol) = chosen_solution(memo, cp).map_err(|e| EngineError::Allocation {
             package: label.clone(),
@@ -349,7 +352,9 @@ pub(crate) fn judge(
         max_share = max_share.max(sol.max_share);
         let short = sol.total_shortfall();
         if short > 1e-9 || sol.error.is_some() {
-            shortfalls.push(describe_shortfall(p, cp, key, sol));
+            let sf = describe_shortfall(p, cp, key, sol);
+            short_terms.push((cp.k, shortfall_share(short, sf.need, sol.error.is_some())));
+            shortfalls.push(sf);
         }
     }
     let allocation: Vec<AllocationLine> = allocation
@@ -396,6 +401,26 @@ pub(crate) fn judge(
             judge_actor(p, a, required, &options, &pl.levels, &allocation),
         );
     }
+    // Gap to passing: shortfall shares by capability, then each rejecting
+    // required actor's margin deficit and broken red lines (the `gap` module).
+    short_terms.sort_by_key(|t| t.0);
+    let mut gap_terms: Vec<f64> = short_terms.into_iter().map(|t| t.1).collect();
+    for &ai in &p.required {
+        let a = &s.actors[ai];
+        let v = &acceptance[&a.id];
+        if v.accepts {
+            continue;
+        }
+        gap_terms.push(margin_deficit(v.margin));
+        for rl in &a.red_lines {
+            let broken = v.reasons.iter().any(|r| {
+                r.kind == ReasonKind::RedLine && r.red_line.as_deref() == Some(rl.id.as_str())
+            });
+            if broken {
+                gap_terms.push(red_line_weight(rl.flexibility));
+            }
+        }
+    }
     let acceptable_to_required = p
         .required
         .iter()
@@ -431,6 +456,7 @@ pub(crate) fn judge(
         min_margin,
         frontier: false,
         synergies,
+        gap_to_passing: gap_to_passing(&gap_terms),
     })
 }
 
@@ -557,19 +583,13 @@ fn describe_shortfall(
 }
 
 /// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then the
-/// others by the number of tests failed, then the same keys; the label breaks ties.
+/// others by their gap to passing (closest first), then the same keys; the
+/// label breaks ties.
 pub fn rank(vs: &mut [PackageVerdict]) {
-    let failures = |v: &PackageVerdict| {
-        u32::from(!v.feasible)
-            + v.acceptance
-                .values()
-                .filter(|a| a.required && !a.accepts)
-                .count() as u32
-    };
     vs.sort_by(|a, b| {
         b.passes
             .cmp(&a.passes)
-            .then(failures(a).cmp(&failures(b)))
+            .then(a.gap_to_passing.total_cmp(&b.gap_to_passing))
             .then(b.deterrence.total_cmp(&a.deterrence))
             .then(b.smallest_margin().total_cmp(&a.smallest_margin()))
             .then(a.cost_per_year.total_cmp(&b.cost_per_year))

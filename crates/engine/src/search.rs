@@ -27,9 +27,10 @@ use guarantor_model::{Comparison, RedLineRule, Scenario};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::allocate::{AllocationError, SubProblem};
+use crate::allocate::{AllocationError, LineKey, SubProblem};
 use crate::error::EngineError;
 use crate::frontier::{Frontier, Objective};
+use crate::gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 use crate::package::{
     CapPlan, Memo, cap_lines, cap_plan, chosen_solution, decode, evaluation, in_pool, judge, label,
     package_levels, plan, rank, solve_keys,
@@ -243,6 +244,8 @@ fn search_inner(
 #[derive(Debug, Clone)]
 pub(crate) struct CapOutcome {
     short: f64,
+    /// Shortfall share of the capability's need (the gap's term).
+    share: f64,
     cost: f64,
     max_share: f64,
     /// (required actor, red line index) of contribution red lines the allocation violates.
@@ -279,6 +282,8 @@ struct RequiredActor {
     weights: Vec<(usize, f64, f64)>,
     reservation: f64,
     checks: Vec<Check>,
+    /// Per red line (as `checks`): its weight in the gap to passing.
+    red_line_weights: Vec<f64>,
 }
 
 /// Precomputed, index-based form of the scenario for the per-package screen.
@@ -476,6 +481,11 @@ impl<'p, 's> Screener<'p, 's> {
                     weights,
                     reservation: a.reservation,
                     checks,
+                    red_line_weights: a
+                        .red_lines
+                        .iter()
+                        .map(|rl| red_line_weight(rl.flexibility))
+                        .collect(),
                 }
             })
             .collect();
@@ -607,7 +617,9 @@ impl<'p, 's> Screener<'p, 's> {
                 }
             }
         }
+        let need: f64 = cp.caveat_key.lines.iter().map(LineKey::pool).sum();
         CapOutcome {
+            share: shortfall_share(sol.total_shortfall(), need, sol.error.is_some()),
             // An allocation that could not be computed counts as short, as in `judge`.
             short: if sol.error.is_some() {
                 sol.total_shortfall().max(1.0)
@@ -635,6 +647,7 @@ impl<'p, 's> Screener<'p, 's> {
         let mut op_cost = 0.0;
         let mut max_share: f64 = 0.0;
         let mut violated: Vec<(u16, u16)> = Vec::new();
+        let mut short_terms: Vec<(usize, f64)> = Vec::new();
         for (j, pr) in self.projs.iter().enumerate() {
             let key = self.key(pr, choice, &levels);
             let out = &outcomes[tables[j][&key] as usize];
@@ -646,6 +659,7 @@ impl<'p, 's> Screener<'p, 's> {
             max_share = max_share.max(out.max_share);
             if out.short > 1e-9 {
                 short.push(pr.k);
+                short_terms.push((pr.k, out.share));
             }
             violated.extend_from_slice(&out.violates);
         }
@@ -667,6 +681,8 @@ impl<'p, 's> Screener<'p, 's> {
         let mut fail_mask = u64::from(!feasible);
         let mut margin = f64::INFINITY;
         let mut actors = Vec::with_capacity(self.required.len());
+        short_terms.sort_by_key(|t| t.0);
+        let mut gap_terms: Vec<f64> = short_terms.into_iter().map(|t| t.1).collect();
         for (r, ra) in self.required.iter().enumerate() {
             let mut red = Vec::new();
             for (ri, check) in ra.checks.iter().enumerate() {
@@ -695,6 +711,8 @@ impl<'p, 's> Screener<'p, 's> {
             let below = m < 0.0;
             if below || !red.is_empty() {
                 fail_mask |= 1 << (r + 1);
+                gap_terms.push(margin_deficit(m));
+                gap_terms.extend(red.iter().map(|&ri| ra.red_line_weights[ri as usize]));
             }
             actors.push((red, below));
         }
@@ -711,6 +729,7 @@ impl<'p, 's> Screener<'p, 's> {
             fail_mask,
             short,
             actors,
+            gap: gap_to_passing(&gap_terms),
         })
     }
 }
@@ -786,12 +805,12 @@ fn dead_options(p: &Prepared<'_>) -> (Vec<Vec<Option<usize>>>, Vec<String>) {
     (dead, reasons)
 }
 
-/// Rank order of `rank`, on screened values: passing first, fewer failed
-/// tests, deterrence ↓, smallest margin ↓, cost ↑, then the label.
+/// Rank order of `rank`, on screened values: passing first, smaller gap to
+/// passing, deterrence ↓, smallest margin ↓, cost ↑, then the label.
 #[derive(Debug, Clone)]
 struct RankKey {
     passes: bool,
-    failures: u32,
+    gap: f64,
     deterrence: f64,
     margin: f64,
     cost: f64,
@@ -801,7 +820,7 @@ fn cmp_rank(sc: &Screener<'_, '_>, a: &(RankKey, u64), b: &(RankKey, u64)) -> Or
     let (x, y) = (&a.0, &b.0);
     y.passes
         .cmp(&x.passes)
-        .then(x.failures.cmp(&y.failures))
+        .then(x.gap.total_cmp(&y.gap))
         .then(y.deterrence.total_cmp(&x.deterrence))
         .then(y.margin.total_cmp(&x.margin))
         .then(x.cost.total_cmp(&y.cost))
@@ -846,7 +865,7 @@ impl Acc {
             let key = (
                 RankKey {
                     passes: scr.passes,
-                    failures: scr.fail_mask.count_ones(),
+                    gap: scr.gap,
                     deterrence: scr.deterrence,
                     margin: scr.margin,
                     cost: scr.cost,

@@ -22,6 +22,8 @@ pub(crate) struct Screen {
     pub(crate) short: Vec<usize>,
     /// Per required actor: red line indices violated and whether utility is below reservation.
     pub(crate) actors: Vec<(Vec<u16>, bool)>,
+    /// Gap to passing (0 when it passes).
+    pub(crate) gap: f64,
 }
 
 /// Why-not tally over the packages screened, indexed by capability, required
@@ -136,6 +138,7 @@ impl Tally {
             fail_mask,
             short,
             actors,
+            gap: v.gap_to_passing,
         });
     }
 

@@ -40,6 +40,10 @@ pub struct PackageVerdict {
     pub frontier: bool,
     /// Synergies that apply.
     pub synergies: Vec<String>,
+    /// How far the package is from passing (0 when it passes): shortfall
+    /// shares, margin deficits and the weights of broken red lines (`gap`
+    /// module, docs/model.md §6). Failing packages rank by it.
+    pub gap_to_passing: f64,
 }
 
 impl PackageVerdict {
@@ -51,6 +55,7 @@ impl PackageVerdict {
             self.cost_per_year,
             self.max_share,
             self.smallest_margin(),
+            self.gap_to_passing,
         ];
         scores.iter().all(|x| x.is_finite())
             && self.levels.values().all(|x| x.is_finite())

@@ -88,7 +88,7 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
             )
         } else {
             format!(
-                "No package passes; the closest packages and why they fail. Cost in {} per year.",
+                "No package passes; the closest packages (smallest gap to passing: shortfall shares + margin deficits + weights of broken red lines) and why they fail. Cost in {} per year.",
                 e.currency
             )
         },
@@ -105,6 +105,7 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
         ..DataTable::default()
     };
     if !any_pass {
+        t.headers.push("gap to passing".into());
         t.headers.push("why it fails".into());
     }
     for (i, p) in e
@@ -123,6 +124,7 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
             money(p.cost_per_year),
         ];
         if !any_pass {
+            r.push(format!("{:.3}", p.gap_to_passing));
             r.push(failure_reasons(p).join(" | "));
         }
         t.rows.push(r);

@@ -268,6 +268,7 @@ fn package_table(ps: &[&PackageVerdict], currency: &str, passing: bool) -> Table
         format!("cost/yr ({currency})"),
     ];
     if !passing {
+        header.push("gap to passing".into());
         header.push("fails".into());
     }
     t.set_header(header);
@@ -281,6 +282,9 @@ fn package_table(ps: &[&PackageVerdict], currency: &str, passing: bool) -> Table
             Cell::new(money(p.cost_per_year)).set_alignment(CellAlignment::Right),
         ];
         if !passing {
+            row.push(
+                Cell::new(format!("{:.3}", p.gap_to_passing)).set_alignment(CellAlignment::Right),
+            );
             row.push(Cell::new(failures(p)));
         }
         t.add_row(row);
