@@ -179,7 +179,7 @@ fn ranked_section(e: &Evaluation) -> Section {
         id: "ranked".into(),
         heading: "Ranked packages".into(),
         paragraphs: vec![format!(
-            "{what} (at most {RANKED_ROWS} are listed; `guarantor run --top N` lists as many). Every evaluated package, with its options, verdicts and scores, is in the exported packages file."
+            "{what} (at most {RANKED_ROWS} are listed here; guarantor run --top N lists as many). Every evaluated package, with its options, verdicts and scores, is in the exported packages file."
         )],
         tables: vec![table],
         ..Section::default()
