@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::common::{Failure, emit, emit_json, read_scenario_text, render_diagnostics};
+use crate::common::{Failure, emit, emit_json, render_diagnostics, scenario_source};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -15,13 +15,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
-    let (name, text) = match &a.file {
-        Some(file) => (file.display().to_string(), read_scenario_text(file)?),
-        None => (
-            guarantor_model::DEFAULT_SCENARIO_NAME.to_string(),
-            guarantor_model::DEFAULT_SCENARIO.to_string(),
-        ),
-    };
+    let (name, text) = scenario_source(a.file.as_ref())?;
     match guarantor_model::load(&name, &text) {
         Ok(s) => {
             if a.json {

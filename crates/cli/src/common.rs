@@ -51,19 +51,21 @@ impl WhatIf {
     }
 }
 
+/// The what-ifs in words, separated by "; ".
+pub fn describe_what_ifs(what_ifs: &[WhatIf]) -> String {
+    what_ifs
+        .iter()
+        .map(WhatIf::describe)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The what-ifs as a header line for text output, empty without any.
 pub fn what_if_header(what_ifs: &[WhatIf]) -> String {
     if what_ifs.is_empty() {
         return String::new();
     }
-    format!(
-        "What-if: {}\n",
-        what_ifs
-            .iter()
-            .map(WhatIf::describe)
-            .collect::<Vec<_>>()
-            .join("; ")
-    )
+    format!("What-if: {}\n", describe_what_ifs(what_ifs))
 }
 
 /// Apply `PATH=VALUE` what-ifs to a scenario: each path resolved with
@@ -288,15 +290,20 @@ pub fn check_threads(threads: Option<usize>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Read a scenario file (or the embedded one) and validate it.
-pub fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
-    let (name, text) = match file {
-        None => (
+/// The scenario's name and text as the user gave it (or the embedded one).
+pub fn scenario_source(file: Option<&PathBuf>) -> Result<(String, String), Failure> {
+    match file {
+        None => Ok((
             DEFAULT_SCENARIO_NAME.to_string(),
             DEFAULT_SCENARIO.to_string(),
-        ),
-        Some(p) => (p.display().to_string(), read_scenario_text(p)?),
-    };
+        )),
+        Some(p) => Ok((p.display().to_string(), read_scenario_text(p)?)),
+    }
+}
+
+/// Read a scenario file (or the embedded one) and validate it.
+pub fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
+    let (name, text) = scenario_source(file)?;
     guarantor_model::load(&name, &text).map_err(|e| Failure(render_diagnostics(&e)))
 }
 

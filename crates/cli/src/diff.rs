@@ -12,8 +12,8 @@ use guarantor_model::number::grouped;
 use serde_json::json;
 
 use crate::common::{
-    Failure, HistoryArgs, ThreadsArgs, WhatIf, apply_what_ifs, emit, read_scenario_text,
-    render_diagnostics,
+    Failure, HistoryArgs, ThreadsArgs, WhatIf, apply_what_ifs, describe_what_ifs, emit,
+    read_scenario_text, render_diagnostics,
 };
 
 /// One side of a diff: its name, scenario text, the what-ifs applied to it,
@@ -150,11 +150,7 @@ pub fn run_diff(
         format!(
             "{} with what-ifs: {}",
             sb.name,
-            sb.what_ifs
-                .iter()
-                .map(WhatIf::describe)
-                .collect::<Vec<_>>()
-                .join("; ")
+            describe_what_ifs(&sb.what_ifs)
         )
     };
     Ok(DiffOutput {

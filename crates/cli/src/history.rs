@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use guarantor_engine::{Evaluation, PackageVerdict};
 use guarantor_history::{History, NewRun, PackageRecord, RunInfo};
-use guarantor_model::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario};
+use guarantor_model::Scenario;
 use serde_json::json;
 
-use crate::common::{Failure, HistoryArgs, ScenarioArgs, apply_what_ifs, emit, read_scenario_text};
+use crate::common::{Failure, HistoryArgs, ScenarioArgs, apply_what_ifs, emit, scenario_source};
 
 /// The history database: `--history PATH`, else the documented default.
 pub fn history_path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
@@ -22,17 +22,6 @@ pub fn history_path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
 pub fn open(flag: Option<&Path>) -> Result<History, Failure> {
     let path = history_path(flag)?;
     History::open(&path).map_err(|e| Failure(format!("error: {e}")))
-}
-
-/// The scenario's name and text as the user gave it (or the embedded one).
-pub fn scenario_source(file: Option<&PathBuf>) -> Result<(String, String), Failure> {
-    match file {
-        None => Ok((
-            DEFAULT_SCENARIO_NAME.to_string(),
-            DEFAULT_SCENARIO.to_string(),
-        )),
-        Some(p) => Ok((p.display().to_string(), read_scenario_text(p)?)),
-    }
 }
 
 /// What the history keeps of one package.

@@ -295,55 +295,39 @@ fn a_bad_experiments_path_fails_at_once_with_a_clear_error() {
 
 #[test]
 fn metric_and_prim_options_are_checked() {
-    guarantor()
-        .args(["uncertainty", "--regret-outcome", "utility"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["uncertainty", "--regret-outcome", "utility"],
             "--regret-outcome \"utility\" is not an outcome",
-        ));
-    guarantor()
-        .args(["uncertainty", "--satisfice", "cost>=5"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("must be an upper bound"));
-    guarantor()
-        .args(["uncertainty", "--prim-alpha", "0.9"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--prim-alpha"));
-    guarantor()
-        .args(["uncertainty", "--prim-mass-min", "0"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--prim-mass-min"));
-    guarantor()
-        .args(["uncertainty", "--prim-boxes", "0"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--prim-boxes"));
-    guarantor()
-        .args(["uncertainty", "--replicates", "600"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
+        ),
+        (
+            &["uncertainty", "--satisfice", "cost>=5"],
+            "must be an upper bound",
+        ),
+        (&["uncertainty", "--prim-alpha", "0.9"], "--prim-alpha"),
+        (&["uncertainty", "--prim-mass-min", "0"], "--prim-mass-min"),
+        (&["uncertainty", "--prim-boxes", "0"], "--prim-boxes"),
+        (
+            &["uncertainty", "--replicates", "600"],
             "--replicates must be between 1 and half the draws",
-        ));
-    guarantor()
-        .args(["uncertainty", "--morris", "1"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--morris needs at least 2"));
-    guarantor()
-        .args(["uncertainty", "--sobol-rows", "halton"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--sobol-rows \"halton\""));
-    guarantor()
-        .args(["uncertainty", "--packages", "adaptive:0"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("adaptive:K"));
+        ),
+        (
+            &["uncertainty", "--morris", "1"],
+            "--morris needs at least 2",
+        ),
+        (
+            &["uncertainty", "--sobol-rows", "halton"],
+            "--sobol-rows \"halton\"",
+        ),
+        (&["uncertainty", "--packages", "adaptive:0"], "adaptive:K"),
+    ];
+    for (args, expected) in cases {
+        guarantor()
+            .args(*args)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(*expected));
+    }
 }
 
 #[test]

@@ -430,10 +430,7 @@ pub struct Component {
 impl Component {
     /// The name used in package titles: `short`, else `name`, else the id.
     pub fn title(&self) -> &str {
-        [&self.short, &self.name, &self.id]
-            .into_iter()
-            .find(|x| !x.is_empty())
-            .map_or("", String::as_str)
+        first_given(&[&self.short, &self.name, &self.id])
     }
 }
 
@@ -468,10 +465,7 @@ pub struct OptionDef {
 impl OptionDef {
     /// The name used in package titles: `short`, else `name`, else the id.
     pub fn title(&self) -> &str {
-        [&self.short, &self.name, &self.id]
-            .into_iter()
-            .find(|x| !x.is_empty())
-            .map_or("", String::as_str)
+        first_given(&[&self.short, &self.name, &self.id])
     }
 }
 
@@ -890,4 +884,12 @@ impl Domain {
             Domain::Binary => "0 or 1 (holds or not)",
         }
     }
+}
+
+/// The first of `names` that is not empty ("" when all are).
+fn first_given<'a>(names: &[&'a String]) -> &'a str {
+    names
+        .iter()
+        .find(|x| !x.is_empty())
+        .map_or("", |x| x.as_str())
 }

@@ -108,14 +108,13 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
         t.headers.push("gap to passing".into());
         t.headers.push("why it fails".into());
     }
-    for (i, p) in e
+    // The packages `run` lists; passing ones rank first, so a listed
+    // package's position is its rank.
+    for (i, p) in crate::listing::listing(e, rows)
         .packages
-        .iter()
+        .into_iter()
         .enumerate()
-        .filter(|(_, p)| p.passes || !any_pass)
-        .take(rows)
     {
-        // The same packages as `crate::listing`, with their ranks.
         let mut r = vec![
             format!("{}{}", i + 1, if p.frontier { " ★" } else { "" }),
             p.title.clone(),
