@@ -193,18 +193,68 @@ fn value(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("(absent)")
 }
 
-fn change_text(c: &VerdictChange, out: &mut String) {
+/// Red-line statements quoted in a diff, each printed once at the end and
+/// referred to by number in the reasons (a statement repeated under every
+/// flipped package would drown the list).
+#[derive(Default)]
+struct Quotes {
+    statements: Vec<String>,
+}
+
+impl Quotes {
+    /// The reason with each quoted statement (the engine's ` — "…"` after a
+    /// red line, closed by `"` at the end or before `; `) replaced by a
+    /// reference `[n]`.
+    fn cite(&mut self, reason: &str) -> String {
+        let mut out = String::new();
+        let mut rest = reason;
+        while let Some(at) = rest.find(" — \"") {
+            let body = &rest[at + " — \"".len()..];
+            let close = body
+                .match_indices('"')
+                .map(|(i, _)| i)
+                .find(|&i| body[i + 1..].is_empty() || body[i + 1..].starts_with("; "));
+            let Some(close) = close else { break };
+            let quote = format!("\"{}\"", &body[..close]);
+            let n = match self.statements.iter().position(|q| *q == quote) {
+                Some(i) => i + 1,
+                None => {
+                    self.statements.push(quote);
+                    self.statements.len()
+                }
+            };
+            out.push_str(&rest[..at]);
+            out.push_str(&format!(" [{n}]"));
+            rest = &body[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn text(&self) -> String {
+        if self.statements.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("\nRed-line statements quoted above:\n");
+        for (i, q) in self.statements.iter().enumerate() {
+            out.push_str(&format!("  [{}] {q}\n", i + 1));
+        }
+        out
+    }
+}
+
+fn change_text(c: &VerdictChange, quotes: &mut Quotes, out: &mut String) {
     out.push_str(&format!(
         "  {}\n      {} → {}\n",
-        c.label,
+        c.title,
         c.before.word(),
         c.after.word()
     ));
     for r in &c.new_reasons {
-        out.push_str(&format!("      + {r}\n"));
+        out.push_str(&format!("      + {}\n", quotes.cite(r)));
     }
     for r in &c.gone_reasons {
-        out.push_str(&format!("      − {r}\n"));
+        out.push_str(&format!("      − {}\n", quotes.cite(r)));
     }
 }
 
@@ -327,6 +377,7 @@ fn score_moves(a: &Ranked, b: &Ranked) -> String {
 
 pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
     let mut out = format!("A: {}\nB: {}\n\n", d.a, d.b);
+    let mut quotes = Quotes::default();
     if d.inputs.is_empty() {
         out.push_str("Inputs: identical.\n");
     } else {
@@ -366,7 +417,7 @@ pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
     if !v.flipped.is_empty() {
         out.push_str("\nFlipped (+ new reason, − reason gone):\n");
         for c in v.flipped.iter().take(limit) {
-            change_text(c, &mut out);
+            change_text(c, &mut quotes, &mut out);
         }
         if v.flipped.len() > limit {
             out.push_str(&format!("  … and {} more\n", v.flipped.len() - limit));
@@ -379,9 +430,10 @@ pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
             v.changed.len()
         ));
         for c in v.changed.iter().take(n) {
-            change_text(c, &mut out);
+            change_text(c, &mut quotes, &mut out);
         }
     }
+    out.push_str(&quotes.text());
     out
 }
 
@@ -422,4 +474,36 @@ pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
         emit(&diff_text(&d, a.limit));
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Quotes;
+
+    #[test]
+    fn each_statement_is_quoted_once_and_cited_by_number() {
+        let mut q = Quotes::default();
+        let a = q.cite(
+            "ru rejects: red line \"x\" violated: forbids y — \"Said 'no' (2025).\"; utility 0.5 is below 0.6",
+        );
+        assert_eq!(
+            a,
+            "ru rejects: red line \"x\" violated: forbids y [1]; utility 0.5 is below 0.6"
+        );
+        let b = q.cite("ru rejects: red line \"x\" violated: forbids z — \"Said 'no' (2025).\"");
+        assert_eq!(b, "ru rejects: red line \"x\" violated: forbids z [1]");
+        let c = q.cite("ua rejects: red line \"w\" violated — \"Other.\"; red line \"v\" — \"Said 'no' (2025).\"");
+        assert_eq!(
+            c,
+            "ua rejects: red line \"w\" violated [2]; red line \"v\" [1]"
+        );
+        assert_eq!(
+            q.cite("infeasible: short of 3 fighters"),
+            "infeasible: short of 3 fighters"
+        );
+        assert_eq!(
+            q.text(),
+            "\nRed-line statements quoted above:\n  [1] \"Said 'no' (2025).\"\n  [2] \"Other.\"\n"
+        );
+    }
 }

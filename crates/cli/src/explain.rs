@@ -3,7 +3,8 @@
 
 use std::process::ExitCode;
 
-use guarantor_engine::{SearchOptions, evaluate_package, nearest_fixes, search};
+use guarantor_engine::{SearchOptions, evaluate_package, nearest_fixes, search, two_change_fixes};
+use guarantor_report::Fixes;
 
 use crate::common::{
     Failure, ScenarioArgs, emit, emit_json, engine_failure, parse_choice, what_if_header,
@@ -11,6 +12,9 @@ use crate::common::{
 
 /// Largest option space for which `explain` searches everything to tell frontier membership.
 const EXPLAIN_FRONTIER_LIMIT: u128 = 2_000_000;
+
+/// How many two-change fixes `explain` shows when no single change is enough.
+const TWO_CHANGE_FIXES_SHOWN: usize = 5;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -40,7 +44,17 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         .map_err(engine_failure)?;
         v.frontier = e.packages.iter().any(|p| p.label == v.label && p.frontier);
     }
-    let fixes = nearest_fixes(&s, &chosen, &v).map_err(engine_failure)?;
+    let single = nearest_fixes(&s, &chosen, &v).map_err(engine_failure)?;
+    let (pairs, pairs_truncated) = if single.is_empty() && !v.passes {
+        two_change_fixes(&s, &chosen, &v, TWO_CHANGE_FIXES_SHOWN).map_err(engine_failure)?
+    } else {
+        (Vec::new(), false)
+    };
+    let fixes = Fixes {
+        single,
+        pairs,
+        pairs_truncated,
+    };
     if a.json {
         let mut out = guarantor_report::explain_json(&s.meta.id, &v, &fixes);
         out["what_if"] = serde_json::json!(what_ifs);

@@ -9,6 +9,10 @@
 //!   share — the smallest number of whole units that works, found by bisection;
 //! - **relax one red line** of any actor (named with its hardness and flexibility).
 //!
+//! When no single change is enough, [`two_change_fixes`] tries every pair of
+//! such changes (docs/model.md §6b) and keeps the pairs that make the package
+//! pass, ranked the same way.
+//!
 //! Ranking: swaps first (they are in the planners' hands), then added units
 //! (they need a contributor's consent), then relaxed red lines (they need a
 //! government to move). Within a kind: swaps by the smallest loss of deterrence
@@ -142,8 +146,8 @@ pub fn nearest_fixes(
             };
             if let Some(result) = try_change(change.clone())? {
                 fixes.push(Fix {
-                    kind: "swap_option",
-                    change: format!("{}: {} → {}", comp.id, current, o.id),
+                    kind: change.kind(),
+                    change: change.describe(),
                     detail: change,
                     result,
                 });
@@ -193,24 +197,10 @@ pub fn nearest_fixes(
                 }
             }
             let change = change_for(hi);
-            let Change::AddUnits {
-                deployable_share_to,
-                ..
-            } = &change
-            else {
-                unreachable!("built as AddUnits")
-            };
             fixes.push(Fix {
-                kind: "add_units",
-                change: format!(
-                    "{} adds {} {} (deployable share {} → {})",
-                    a.id,
-                    fmt(hi),
-                    cap.id,
-                    fmt(it.deployable_share),
-                    fmt(*deployable_share_to)
-                ),
-                detail: change.clone(),
+                kind: change.kind(),
+                change: change.describe(),
+                detail: change,
                 result: best,
             });
         }
@@ -227,14 +217,8 @@ pub fn nearest_fixes(
             };
             if let Some(result) = try_change(change.clone())? {
                 fixes.push(Fix {
-                    kind: "relax_red_line",
-                    change: format!(
-                        "{} relaxes its red line \"{}\" ({}, flexibility {})",
-                        a.id,
-                        rl.id,
-                        rl.hardness.as_str(),
-                        fmt(rl.flexibility)
-                    ),
+                    kind: change.kind(),
+                    change: change.describe(),
                     detail: change,
                     result,
                 });
@@ -273,4 +257,359 @@ pub fn nearest_fixes(
             .then(a.change.cmp(&b.change))
     });
     Ok(fixes)
+}
+
+/// Two changes that together make a failing package pass (neither alone does).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixPair {
+    /// The kinds of the two changes, in the order of `changes`.
+    pub kinds: [&'static str; 2],
+    /// The two changes in words.
+    pub change: [String; 2],
+    /// The two changes in machine-applicable form; apply both.
+    pub detail: [Change; 2],
+    pub result: FixResult,
+}
+
+impl FixPair {
+    /// Apply both changes to a scenario and a package choice.
+    pub fn apply(&self, s: &mut Scenario, chosen: &mut BTreeMap<String, String>) {
+        for c in &self.detail {
+            c.apply(s, chosen);
+        }
+    }
+}
+
+/// Most pairs of changes [`two_change_fixes`] re-evaluates before it stops
+/// (the default scenario needs about 2,000).
+pub const PAIR_EVALUATION_LIMIT: usize = 20_000;
+
+/// The best pairs of changes that make the package `chosen` (judged as `v`)
+/// pass when no single change does, ranked as single fixes are (by the sum of
+/// the kinds' ranks: swap 0, add units 1, relax a red line 2; then the
+/// smaller loss of deterrence, the lower cost) and cut to `limit`.
+///
+/// Candidates are the single changes [`nearest_fixes`] tries: every option
+/// swap, every red line relaxed, and every contributor's whole headroom of a
+/// capability that is short after the first change. A pair that passes with
+/// added units keeps only the fewest units that still work (bisection, as
+/// for single fixes). Pairs whose one change alone already passes are not
+/// listed (they are single fixes). Stops after [`PAIR_EVALUATION_LIMIT`]
+/// re-evaluations; the second element of the result says whether it did.
+pub fn two_change_fixes(
+    s: &Scenario,
+    chosen: &BTreeMap<String, String>,
+    v: &PackageVerdict,
+    limit: usize,
+) -> Result<(Vec<FixPair>, bool), EngineError> {
+    if v.passes {
+        return Ok((Vec::new(), false));
+    }
+    let evaluations = std::cell::Cell::new(0usize);
+    let mut truncated = false;
+    let mut eval = |s2: &Scenario, c2: &BTreeMap<String, String>| {
+        evaluations.set(evaluations.get() + 1);
+        evaluate_package(s2, c2)
+    };
+    let mut seen: std::collections::BTreeSet<[String; 2]> = Default::default();
+    let mut pairs: Vec<FixPair> = Vec::new();
+    let firsts = candidate_changes(s, chosen, v);
+    'outer: for first in &firsts {
+        let mut s1 = s.clone();
+        let mut c1 = chosen.clone();
+        first.apply(&mut s1, &mut c1);
+        let w1 = eval(&s1, &c1)?;
+        if w1.passes {
+            continue; // a single fix
+        }
+        for second in candidate_changes(&s1, &c1, &w1) {
+            if evaluations.get() >= PAIR_EVALUATION_LIMIT {
+                truncated = true;
+                break 'outer;
+            }
+            if second.touches_same(first) {
+                continue;
+            }
+            let key = {
+                let (a, b) = (first.key(), second.key());
+                if a <= b { [a, b] } else { [b, a] }
+            };
+            if !seen.insert(key) {
+                continue;
+            }
+            let mut s2 = s1.clone();
+            let mut c2 = c1.clone();
+            second.apply(&mut s2, &mut c2);
+            let w2 = eval(&s2, &c2)?;
+            if !w2.passes {
+                continue;
+            }
+            // Neither change alone may pass: the first was checked; check the second.
+            let mut s_b = s.clone();
+            let mut c_b = chosen.clone();
+            second.apply(&mut s_b, &mut c_b);
+            if eval(&s_b, &c_b)?.passes {
+                continue;
+            }
+            let mut detail = [first.clone(), second.clone()];
+            let mut result = w2;
+            // Fewest added units per AddUnits change, the other held.
+            for i in 0..2 {
+                if let Some((smaller, w)) = fewest_units(s, chosen, &detail, i, &mut eval)? {
+                    detail[i] = smaller;
+                    result = w;
+                }
+            }
+            pairs.push(FixPair {
+                kinds: [detail[0].kind(), detail[1].kind()],
+                change: [detail[0].describe(), detail[1].describe()],
+                detail,
+                result: FixResult {
+                    passes: true,
+                    deterrence: result.deterrence,
+                    cost_per_year: result.cost_per_year,
+                    smallest_margin: result.smallest_margin(),
+                },
+            });
+        }
+    }
+    let order = |p: &FixPair| -> (u8, f64, f64, f64) {
+        let rank: u8 = p.detail.iter().map(Change::rank).sum();
+        let flexibility: f64 = p
+            .detail
+            .iter()
+            .map(|c| match c {
+                Change::RelaxRedLine { flexibility, .. } => -flexibility,
+                _ => 0.0,
+            })
+            .sum();
+        (
+            rank,
+            (v.deterrence - p.result.deterrence).max(0.0),
+            flexibility,
+            p.result.cost_per_year,
+        )
+    };
+    pairs.sort_by(|a, b| {
+        let (x, y) = (order(a), order(b));
+        x.0.cmp(&y.0)
+            .then(x.1.total_cmp(&y.1))
+            .then(x.2.total_cmp(&y.2))
+            .then(x.3.total_cmp(&y.3))
+            .then(a.change.cmp(&b.change))
+    });
+    pairs.truncate(limit);
+    Ok((pairs, truncated))
+}
+
+/// Lower the units of `detail[i]` (when it adds units) to the fewest that
+/// still make the pair pass, by bisection; `None` when it adds no units or
+/// cannot go lower.
+fn fewest_units(
+    s: &Scenario,
+    chosen: &BTreeMap<String, String>,
+    detail: &[Change; 2],
+    i: usize,
+    eval: &mut impl FnMut(&Scenario, &BTreeMap<String, String>) -> Result<PackageVerdict, EngineError>,
+) -> Result<Option<(Change, PackageVerdict)>, EngineError> {
+    let Change::AddUnits {
+        contributor,
+        capability,
+        units,
+        deployable_share_from,
+        ..
+    } = &detail[i]
+    else {
+        return Ok(None);
+    };
+    let Some((now, ready)) = headroom_basis(s, contributor, capability) else {
+        return Ok(None);
+    };
+    let with_units = |u: f64| Change::AddUnits {
+        contributor: contributor.clone(),
+        capability: capability.clone(),
+        units: u,
+        deployable_share_from: *deployable_share_from,
+        deployable_share_to: ((now + u) / ready).min(1.0),
+    };
+    let mut best = None;
+    let (mut lo, mut hi) = (0.0_f64, *units);
+    while hi - lo > 1.0 {
+        let mid = ((lo + hi) / 2.0).floor();
+        let mut d = detail.clone();
+        d[i] = with_units(mid);
+        let mut s2 = s.clone();
+        let mut c2 = chosen.clone();
+        for c in &d {
+            c.apply(&mut s2, &mut c2);
+        }
+        let w = eval(&s2, &c2)?;
+        if w.passes {
+            hi = mid;
+            best = Some((d[i].clone(), w));
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(best)
+}
+
+/// Units of `capability` contributor `contributor` holds available now, and
+/// its ready units (inventory × readiness); `None` when it has none ready.
+fn headroom_basis(s: &Scenario, contributor: &str, capability: &str) -> Option<(f64, f64)> {
+    let cap = s.capability(capability)?;
+    let it = s
+        .actors
+        .iter()
+        .find(|a| a.id == contributor)?
+        .inventory
+        .get(capability)?;
+    let ready = it.count * it.readiness;
+    (ready > 0.0).then(|| {
+        (
+            available_units(it.count, it.readiness, it.deployable_share, cap.integer),
+            ready,
+        )
+    })
+}
+
+/// Every single change worth trying on `chosen` (judged as `v`): each option
+/// swap, each contributor's whole headroom of each capability short, each
+/// red line relaxed.
+fn candidate_changes(
+    s: &Scenario,
+    chosen: &BTreeMap<String, String>,
+    v: &PackageVerdict,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    for comp in &s.components {
+        let current = chosen
+            .get(&comp.id)
+            .cloned()
+            .unwrap_or_else(|| comp.options[0].id.clone());
+        for o in comp.options.iter().filter(|o| o.id != current) {
+            out.push(Change::SwapOption {
+                component: comp.id.clone(),
+                from: current.clone(),
+                to: o.id.clone(),
+            });
+        }
+    }
+    for sf in &v.shortfalls {
+        let Some(cap) = s.capability(&sf.capability) else {
+            continue;
+        };
+        for a in &s.actors {
+            let Some(it) = a.inventory.get(&cap.id) else {
+                continue;
+            };
+            let Some((now, ready)) = headroom_basis(s, &a.id, &cap.id) else {
+                continue;
+            };
+            let most = available_units(it.count, it.readiness, 1.0, cap.integer);
+            let headroom = (most - now).floor();
+            if headroom >= 1.0 {
+                out.push(Change::AddUnits {
+                    contributor: a.id.clone(),
+                    capability: cap.id.clone(),
+                    units: headroom,
+                    deployable_share_from: it.deployable_share,
+                    deployable_share_to: ((now + headroom) / ready).min(1.0),
+                });
+            }
+        }
+    }
+    for a in &s.actors {
+        for rl in &a.red_lines {
+            out.push(Change::RelaxRedLine {
+                actor: a.id.clone(),
+                red_line: rl.id.clone(),
+                hardness: rl.hardness,
+                flexibility: rl.flexibility,
+            });
+        }
+    }
+    out
+}
+
+impl Change {
+    /// "swap_option", "add_units" or "relax_red_line".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::SwapOption { .. } => "swap_option",
+            Change::AddUnits { .. } => "add_units",
+            Change::RelaxRedLine { .. } => "relax_red_line",
+        }
+    }
+
+    /// Rank of the kind: swaps 0, added units 1, relaxed red lines 2.
+    fn rank(&self) -> u8 {
+        match self {
+            Change::SwapOption { .. } => 0,
+            Change::AddUnits { .. } => 1,
+            Change::RelaxRedLine { .. } => 2,
+        }
+    }
+
+    /// What the change acts on: one component, one contributor's capability, one red line.
+    fn target(&self) -> String {
+        match self {
+            Change::SwapOption { component, .. } => format!("option {component}"),
+            Change::AddUnits {
+                contributor,
+                capability,
+                ..
+            } => format!("units {contributor} {capability}"),
+            Change::RelaxRedLine {
+                actor, red_line, ..
+            } => format!("red line {actor} {red_line}"),
+        }
+    }
+
+    /// A key that tells changes apart (for pairs counted once).
+    fn key(&self) -> String {
+        match self {
+            Change::SwapOption { component, to, .. } => format!("option {component} {to}"),
+            _ => self.target(),
+        }
+    }
+
+    /// Both changes act on the same thing (two swaps of one component…).
+    fn touches_same(&self, other: &Change) -> bool {
+        self.target() == other.target()
+    }
+
+    /// The change in words, as single fixes say it.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::SwapOption {
+                component,
+                from,
+                to,
+                ..
+            } => format!("{component}: {from} → {to}"),
+            Change::AddUnits {
+                contributor,
+                capability,
+                units,
+                deployable_share_from,
+                deployable_share_to,
+            } => format!(
+                "{contributor} adds {} {capability} (deployable share {} → {})",
+                fmt(*units),
+                fmt(*deployable_share_from),
+                fmt(*deployable_share_to)
+            ),
+            Change::RelaxRedLine {
+                actor,
+                red_line,
+                hardness,
+                flexibility,
+            } => format!(
+                "{actor} relaxes its red line \"{red_line}\" ({}, flexibility {})",
+                hardness.as_str(),
+                fmt(*flexibility)
+            ),
+        }
+    }
 }

@@ -43,7 +43,9 @@ pub use allocate::{
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
 pub use evaluate::{EvalOptions, evaluate, evaluate_package};
-pub use fixes::{Change, Fix, FixResult, nearest_fixes};
+pub use fixes::{
+    Change, Fix, FixPair, FixResult, PAIR_EVALUATION_LIMIT, nearest_fixes, two_change_fixes,
+};
 pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vector};
 pub use gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};

@@ -331,6 +331,7 @@ pub(crate) fn judge(
     let mut shortfalls = Vec::new();
     let mut op_cost = 0.0;
     let mut max_share: f64 = 0.0;
+    let mut max_share_of: Option<(f64, ShareHolder)> = None;
     // Gap terms of the capabilities short, by capability index.
     let mut short_terms: Vec<(usize, f64)> = Vec::new();
     for cp in &pl.caps {
@@ -350,6 +351,23 @@ pub(crate) fn judge(
         }
         op_cost += sol.cost;
         max_share = max_share.max(sol.max_share);
+        // Who holds the largest share: the same quotient as the allocator's,
+        // per contributor of this capability, the first in id order on ties.
+        for (c, used) in units_by_contributor(key, sol) {
+            let available = p.available[cp.k][c];
+            if available > 0.0 && used > 0.0 {
+                let share = (used / available).min(1.0);
+                if max_share_of.as_ref().is_none_or(|(best, _)| share > *best) {
+                    max_share_of = Some((
+                        share,
+                        ShareHolder {
+                            contributor: p.contributors[c].id.clone(),
+                            capability: cap.id.clone(),
+                        },
+                    ));
+                }
+            }
+        }
         let short = sol.total_shortfall();
         if short > 1e-9 || sol.error.is_some() {
             let sf = describe_shortfall(p, cp, key, sol);
@@ -453,11 +471,23 @@ pub(crate) fn judge(
         deterrence,
         cost_per_year: op_cost + fixed_cost,
         max_share,
+        max_share_of: max_share_of.map(|(_, holder)| holder),
         min_margin,
         frontier: false,
         synergies,
         gap_to_passing: gap_to_passing(&gap_terms),
     })
+}
+
+/// Units of one capability's allocation by contributor index, in index order.
+fn units_by_contributor(key: &SubProblem, sol: &SubSolution) -> BTreeMap<usize, f64> {
+    let mut used = BTreeMap::new();
+    for (line, units) in key.lines.iter().zip(&sol.units) {
+        for (&c, &x) in line.eligible.iter().zip(units) {
+            *used.entry(c as usize).or_insert(0.0) += x;
+        }
+    }
+    used
 }
 
 /// The lines of a capability's allocation that are short, in line order.

@@ -33,6 +33,8 @@ pub struct PackageVerdict {
     pub cost_per_year: f64,
     /// Largest share of any contributor's available force (of one capability) used, in [0, 1].
     pub max_share: f64,
+    /// Whose force, of which capability, `max_share` is (none when nothing is allocated).
+    pub max_share_of: Option<ShareHolder>,
     /// Smallest acceptance margin among required actors, and whose it is.
     pub min_margin: Option<Margin>,
     /// Non-dominated among passing packages on the chosen objectives
@@ -75,6 +77,16 @@ impl PackageVerdict {
                 .acceptance
                 .values()
                 .all(|a| a.utility.is_finite() && a.reservation.is_finite() && a.margin.is_finite())
+    }
+
+    /// The largest share in words: "100% (pl, brigades)", or "0%" when
+    /// nothing is allocated.
+    pub fn largest_share_text(&self) -> String {
+        let pct = format!("{:.0}%", self.max_share * 100.0);
+        match &self.max_share_of {
+            Some(h) => format!("{pct} ({}, {})", h.contributor, h.capability),
+            None => pct,
+        }
     }
 
     /// The smallest acceptance margin among required actors (0 when none is required).
@@ -128,6 +140,13 @@ pub struct AllocationLine {
     pub units: f64,
     /// Deployed inside the theatre.
     pub in_theatre: bool,
+}
+
+/// A contributor's force of one capability.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShareHolder {
+    pub contributor: String,
+    pub capability: String,
 }
 
 /// One actor's judgment of a package.

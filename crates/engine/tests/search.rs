@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use guarantor_engine::{
     EvalOptions, Objective, SearchOptions, evaluate, evaluate_package, nearest_fixes, search,
+    two_change_fixes,
 };
 use guarantor_engine::{Frontier, dominates};
 use guarantor_model::synth::{SynthParams, synth};
@@ -252,4 +253,79 @@ fn synthetic_fixes_flip_the_verdict() {
         checked += check_fixes(&s, &v.options);
     }
     assert!(checked > 0, "no fix found for the 15 closest misses");
+}
+
+#[test]
+fn two_change_fixes_when_no_single_change_is_enough() {
+    // Russia bans the top package's command option and its air-defence
+    // option: one swap or one relaxed red line leaves the other breach, so
+    // no single change works; pairs do, and every pair listed really works.
+    let mut s = guarantor_model::default_scenario();
+    let e = evaluate(&s, &EvalOptions::default()).unwrap();
+    let top = e
+        .packages
+        .iter()
+        .find(|p| p.passes)
+        .unwrap()
+        .options
+        .clone();
+    let ru = s.actors.iter_mut().find(|a| a.id == "ru").unwrap();
+    for (id, component) in [
+        ("no_this_command", "command"),
+        ("no_this_air_defence", "air_defence"),
+    ] {
+        ru.red_lines.push(guarantor_model::RedLine {
+            id: id.into(),
+            hardness: guarantor_model::Hardness::Inferred,
+            flexibility: 0.4,
+            statement: String::new(),
+            source: String::new(),
+            rule: guarantor_model::RedLineRule::Option {
+                component: component.into(),
+                options: vec![top[component].clone()],
+            },
+        });
+    }
+    let v = evaluate_package(&s, &top).unwrap();
+    assert!(!v.passes);
+    assert!(nearest_fixes(&s, &top, &v).unwrap().is_empty());
+    let (pairs, truncated) = two_change_fixes(&s, &top, &v, usize::MAX).unwrap();
+    assert!(!truncated);
+    assert!(!pairs.is_empty());
+    // Relaxing both new red lines restores the original, passing package.
+    assert!(
+        pairs
+            .iter()
+            .any(|p| p.change.iter().all(|c| c.contains("no_this_"))),
+        "{pairs:#?}"
+    );
+    for p in &pairs {
+        let mut s2 = s.clone();
+        let mut c2 = top.clone();
+        p.apply(&mut s2, &mut c2);
+        let w = evaluate_package(&s2, &c2).unwrap();
+        assert!(w.passes, "pair {:?} does not make it pass", p.change);
+        assert_eq!(w.cost_per_year, p.result.cost_per_year);
+        // Neither change alone passes.
+        for d in &p.detail {
+            let mut s1 = s.clone();
+            let mut c1 = top.clone();
+            d.apply(&mut s1, &mut c1);
+            assert!(
+                !evaluate_package(&s1, &c1).unwrap().passes,
+                "{d:?} alone passes"
+            );
+        }
+    }
+    // Ranked: no pair with a lower sum of kind ranks follows a higher one.
+    let rank = |k: &str| match k {
+        "swap_option" => 0,
+        "add_units" => 1,
+        _ => 2,
+    };
+    let sums: Vec<u8> = pairs
+        .iter()
+        .map(|p| rank(p.kinds[0]) + rank(p.kinds[1]))
+        .collect();
+    assert!(sums.windows(2).all(|w| w[0] <= w[1]), "{sums:?}");
 }

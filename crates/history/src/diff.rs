@@ -109,6 +109,8 @@ fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerdictChange {
     pub label: String,
+    /// The package for people (the label in runs recorded before schema 2).
+    pub title: String,
     pub before: Verdict,
     pub after: Verdict,
     /// Failure reasons in B that A did not have.
@@ -183,11 +185,7 @@ impl Ranked {
         Ranked {
             rank: rank + 1,
             label: p.label.clone(),
-            title: if p.title.is_empty() {
-                p.label.clone()
-            } else {
-                p.title.clone()
-            },
+            title: p.display_title().to_string(),
             passes: p.passes,
             cost_per_year: p.cost_per_year,
             deterrence: p.deterrence,
@@ -316,6 +314,7 @@ pub fn verdict_changes(a: &[PackageRecord], b: &[PackageRecord]) -> VerdictDiff 
         let rb: BTreeSet<&String> = pb.reasons.iter().collect();
         let c = VerdictChange {
             label: pa.label.clone(),
+            title: pb.display_title().to_string(),
             before: va,
             after: vb,
             new_reasons: pb

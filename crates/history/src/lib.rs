@@ -97,6 +97,18 @@ pub struct PackageRecord {
     pub min_margin: Option<f64>,
 }
 
+impl PackageRecord {
+    /// The package for people: its title, or its label in runs recorded
+    /// before schema version 2.
+    pub fn display_title(&self) -> &str {
+        if self.title.is_empty() {
+            &self.label
+        } else {
+            &self.title
+        }
+    }
+}
+
 /// A run to record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewRun {

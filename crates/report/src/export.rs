@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
-use guarantor_engine::{Evaluation, PackageVerdict};
+use guarantor_engine::{Evaluation, PackageVerdict, ShareHolder};
 use serde_json::{Map, Value};
 
 use crate::why::rejecting_actors;
@@ -201,6 +201,7 @@ pub enum ExportError {
 /// A boolean / numeric column's value for one package.
 type BoolOf = fn(&PackageVerdict) -> bool;
 type NumOf = fn(&PackageVerdict) -> Option<f64>;
+type HolderOf = fn(&ShareHolder) -> String;
 
 fn str_col<'a>(ps: &[&'a PackageVerdict], f: impl Fn(&'a PackageVerdict) -> String) -> Column {
     Column::Str(ps.iter().map(|p| Some(f(p))).collect())
@@ -211,7 +212,8 @@ fn str_col<'a>(ps: &[&'a PackageVerdict], f: impl Fn(&'a PackageVerdict) -> Stri
 /// Columns: `rank`, `title` (the package for people), `label` (option ids),
 /// `option.<component>` per component, `feasible`,
 /// `acceptable_to_required`, `passes`, `frontier`, `deterrence`,
-/// `cost_per_year`, `max_share`, `min_margin`, `min_margin_actor`,
+/// `cost_per_year`, `max_share`, `min_margin`, `max_share_contributor` and
+/// `max_share_capability` (whose force the largest share is), `min_margin_actor`,
 /// `short_of` (capabilities short, `;`-separated), `shortfall_units`,
 /// `rejected_by` (required actors that reject, `;`-separated), `synergies`,
 /// `level.<dimension>` per dimension, and per actor `accepts.<actor>` and
@@ -250,6 +252,16 @@ pub fn packages_frame(e: &Evaluation) -> Frame {
     ];
     for (n, f) in nums {
         cols.push((n.into(), Column::F64(ps.iter().map(|p| f(p)).collect())));
+    }
+    let holders: [(&str, HolderOf); 2] = [
+        ("max_share_contributor", |h| h.contributor.clone()),
+        ("max_share_capability", |h| h.capability.clone()),
+    ];
+    for (n, f) in holders {
+        cols.push((
+            n.into(),
+            Column::Str(ps.iter().map(|p| p.max_share_of.as_ref().map(f)).collect()),
+        ));
     }
     cols.push((
         "min_margin_actor".into(),

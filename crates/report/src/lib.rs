@@ -7,7 +7,7 @@ mod listing;
 mod text;
 
 pub use listing::{Listing, listing};
-pub use text::{Style, render_explain, render_fixes, render_run, render_run_styled};
+pub use text::{Fixes, Style, render_explain, render_fixes, render_run, render_run_styled};
 pub mod charts;
 pub mod document;
 pub mod export;
@@ -16,7 +16,7 @@ pub mod markdown;
 pub mod sections;
 pub mod why;
 
-use guarantor_engine::{Evaluation, Fix, PackageVerdict};
+use guarantor_engine::{Evaluation, PackageVerdict};
 use serde_json::{Value, json};
 
 /// `run --json`: one object with the scenario, the counts, the listed
@@ -40,10 +40,14 @@ pub fn run_json(e: &Evaluation, top: usize) -> Value {
     })
 }
 
-/// `explain --json`: the package's full verdict and its nearest fixes.
-pub fn explain_json(scenario: &str, v: &PackageVerdict, fixes: &[Fix]) -> Value {
+/// `explain --json`: the package's full verdict, its nearest fixes and,
+/// when no single change is enough, its best two-change fixes
+/// (`two_change_fixes`, with `two_change_search_truncated`).
+pub fn explain_json(scenario: &str, v: &PackageVerdict, fixes: &Fixes) -> Value {
     let mut out = serde_json::to_value(v).expect("verdicts are plain data");
     out["scenario"] = json!(scenario);
-    out["nearest_fixes"] = serde_json::to_value(fixes).expect("fixes are plain data");
+    out["nearest_fixes"] = serde_json::to_value(&fixes.single).expect("fixes are plain data");
+    out["two_change_fixes"] = serde_json::to_value(&fixes.pairs).expect("fixes are plain data");
+    out["two_change_search_truncated"] = json!(fixes.pairs_truncated);
     out
 }

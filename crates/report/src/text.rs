@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use comfy_table::{Cell, CellAlignment, Table, presets};
-use guarantor_engine::{Evaluation, Failures, Fix, PackageVerdict};
+use guarantor_engine::{Evaluation, Failures, Fix, FixPair, PackageVerdict};
 use guarantor_model::number::{fmt, grouped, percent};
 
 /// ANSI styling, on only when the caller says the output is a colour terminal.
@@ -115,14 +115,14 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
         for p in frontier {
             writeln!(
                 out,
-                "  {} {}\n     deterrence {:.2}, smallest margin {}, cost {} {}/yr, largest share {:.0}%",
+                "  {} {}\n     deterrence {:.2}, smallest margin {}, cost {} {}/yr, largest share {}",
                 st.good("★"),
                 p.title,
                 p.deterrence,
                 margin_text(p),
                 money(p.cost_per_year),
                 e.currency,
-                p.max_share * 100.0
+                p.largest_share_text()
             )
             .unwrap();
         }
@@ -224,29 +224,82 @@ fn render_failures(f: &Failures, total: u64, st: Style) -> String {
     out
 }
 
-/// The nearest fixes of a failing package, ranked.
-pub fn render_fixes(fixes: &[Fix], currency: &str) -> String {
+/// What `explain` found to make a failing package pass.
+#[derive(Debug, Clone, Default)]
+pub struct Fixes {
+    /// Single changes that make it pass, ranked.
+    pub single: Vec<Fix>,
+    /// Pairs of changes, searched only when no single change is enough.
+    pub pairs: Vec<FixPair>,
+    /// The pair search stopped at its evaluation limit.
+    pub pairs_truncated: bool,
+}
+
+/// The nearest fixes of a failing package, ranked; then, when no single
+/// change is enough, the best two-change fixes.
+pub fn render_fixes(fixes: &Fixes, currency: &str) -> String {
     let mut out = String::new();
     writeln!(out, "\nNearest fixes (single changes that make it pass):").unwrap();
-    if fixes.is_empty() {
+    if fixes.single.is_empty() {
         writeln!(
             out,
             "  none: no single option swap, added contribution or relaxed red line is enough"
         )
         .unwrap();
     }
-    for (i, f) in fixes.iter().enumerate() {
+    let result = |r: &guarantor_engine::FixResult| {
+        format!(
+            "passes; deterrence {:.2}, smallest margin {:+.3}, cost {} {currency}/yr",
+            r.deterrence,
+            r.smallest_margin,
+            money(r.cost_per_year)
+        )
+    };
+    for (i, f) in fixes.single.iter().enumerate() {
         writeln!(
             out,
-            "  {}. [{}] {} → passes; deterrence {:.2}, smallest margin {:+.3}, cost {} {currency}/yr",
+            "  {}. [{}] {} → {}",
             i + 1,
             f.kind,
             f.change,
-            f.result.deterrence,
-            f.result.smallest_margin,
-            money(f.result.cost_per_year)
+            result(&f.result)
         )
         .unwrap();
+    }
+    if fixes.single.is_empty() {
+        writeln!(out, "\nBest two-change fixes (both changes together):").unwrap();
+        if fixes.pairs.is_empty() {
+            writeln!(
+                out,
+                "  none: no pair of such changes is enough{}",
+                if fixes.pairs_truncated {
+                    " among the pairs tried (the search stopped at its limit)"
+                } else {
+                    ""
+                }
+            )
+            .unwrap();
+        }
+        for (i, p) in fixes.pairs.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. [{}] {}\n     and [{}] {}\n     → {}",
+                i + 1,
+                p.kinds[0],
+                p.change[0],
+                p.kinds[1],
+                p.change[1],
+                result(&p.result)
+            )
+            .unwrap();
+        }
+        if fixes.pairs_truncated && !fixes.pairs.is_empty() {
+            writeln!(
+                out,
+                "  (the pair search stopped at its limit; better pairs may exist)"
+            )
+            .unwrap();
+        }
     }
     out
 }
@@ -340,11 +393,11 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     writeln!(out, "\nVerdict ({scenario}): {verdict}").unwrap();
     writeln!(
         out,
-        "Deterrence {:.2}{}; cost {} {currency}/yr; largest share of a contributor's available force used {:.0}%{}",
+        "Deterrence {:.2}{}; cost {} {currency}/yr; largest share of a contributor's available force used {}{}",
         p.deterrence,
         if p.synergies.is_empty() { String::new() } else { format!(" (synergies: {})", p.synergies.join(", ")) },
         money(p.cost_per_year),
-        p.max_share * 100.0,
+        p.largest_share_text(),
         if p.frontier { "; on the frontier" } else { "" }
     )
     .unwrap();

@@ -315,3 +315,94 @@ fn the_report_does_not_depend_on_the_thread_count() {
         "1 and 2 threads give different reports"
     );
 }
+
+#[test]
+fn explain_names_whose_force_the_largest_share_is() {
+    let (s, e) = fixture();
+    let top = e.packages.iter().find(|p| p.passes).unwrap();
+    let holder = top
+        .max_share_of
+        .as_ref()
+        .expect("the top package allocates forces");
+    // The holder's share is the package's largest share, recomputed from the
+    // allocation and the holder's available units.
+    let it = &s
+        .actors
+        .iter()
+        .find(|a| a.id == holder.contributor)
+        .unwrap()
+        .inventory[&holder.capability];
+    let available = (it.count * it.readiness * it.deployable_share).floor();
+    let used: f64 = top
+        .allocation
+        .iter()
+        .filter(|l| l.contributor == holder.contributor && l.capability == holder.capability)
+        .map(|l| l.units)
+        .sum();
+    assert!(
+        (used / available - top.max_share).abs() < 1e-9,
+        "{used} / {available}"
+    );
+    let text = guarantor_report::render_explain(&s.meta.id, &s.meta.currency, top);
+    let expected = format!(
+        "largest share of a contributor's available force used {:.0}% ({}, {})",
+        top.max_share * 100.0,
+        holder.contributor,
+        holder.capability
+    );
+    assert!(text.contains(&expected), "{text}");
+}
+
+#[test]
+fn two_change_fixes_are_printed_when_no_single_change_is_enough() {
+    use guarantor_engine::{Change, FixPair, FixResult};
+    let pair = FixPair {
+        kinds: ["swap_option", "relax_red_line"],
+        change: [
+            "command: a → b".into(),
+            "ru relaxes its red line \"x\" (inferred, flexibility 0.3)".into(),
+        ],
+        detail: [
+            Change::SwapOption {
+                component: "command".into(),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Change::RelaxRedLine {
+                actor: "ru".into(),
+                red_line: "x".into(),
+                hardness: guarantor_model::Hardness::Inferred,
+                flexibility: 0.3,
+            },
+        ],
+        result: FixResult {
+            passes: true,
+            deterrence: 0.5,
+            cost_per_year: 12_345.0,
+            smallest_margin: 0.04,
+        },
+    };
+    let fixes = guarantor_report::Fixes {
+        single: Vec::new(),
+        pairs: vec![pair],
+        pairs_truncated: false,
+    };
+    let text = guarantor_report::render_fixes(&fixes, "USD million");
+    assert_eq!(
+        text,
+        "\nNearest fixes (single changes that make it pass):\n  \
+         none: no single option swap, added contribution or relaxed red line is enough\n\
+         \nBest two-change fixes (both changes together):\n  \
+         1. [swap_option] command: a → b\n     \
+         and [relax_red_line] ru relaxes its red line \"x\" (inferred, flexibility 0.3)\n     \
+         → passes; deterrence 0.50, smallest margin +0.040, cost 12,345 USD million/yr\n"
+    );
+    let none = guarantor_report::Fixes {
+        pairs_truncated: true,
+        ..Default::default()
+    };
+    assert!(
+        guarantor_report::render_fixes(&none, "USD million")
+            .contains("none: no pair of such changes is enough among the pairs tried (the search stopped at its limit)")
+    );
+}
