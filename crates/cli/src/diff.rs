@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use guarantor_engine::{EvalOptions, evaluate};
 use guarantor_history::PackageRecord;
 use guarantor_history::diff::{
-    Headline, InputChange, Ranked, VerdictChange, VerdictDiff, input_changes, verdict_changes,
+    Headline, InputChange, Ranked, VerdictChange, VerdictDiff, input_changes, moved, moved_opt,
+    verdict_changes,
 };
 use guarantor_model::number::grouped;
 use serde_json::json;
@@ -325,16 +326,16 @@ fn headline_text(h: &Headline, limit: usize) -> String {
 }
 
 fn moved_scores(a: &Ranked, b: &Ranked) -> bool {
-    a.cost_per_year != b.cost_per_year
-        || a.deterrence != b.deterrence
-        || a.max_share != b.max_share
-        || a.min_margin != b.min_margin
+    moved(a.cost_per_year, b.cost_per_year)
+        || moved(a.deterrence, b.deterrence)
+        || moved_opt(a.max_share, b.max_share)
+        || moved_opt(a.min_margin, b.min_margin)
 }
 
 /// "cost 20,000 → 7,704 (−12,296); largest share 100% → 60%".
 fn score_moves(a: &Ranked, b: &Ranked) -> String {
     let mut parts = Vec::new();
-    if a.cost_per_year != b.cost_per_year {
+    if moved(a.cost_per_year, b.cost_per_year) {
         parts.push(format!(
             "cost {} → {} ({}{})",
             grouped(a.cost_per_year),
@@ -347,13 +348,13 @@ fn score_moves(a: &Ranked, b: &Ranked) -> String {
             grouped(b.cost_per_year - a.cost_per_year)
         ));
     }
-    if a.deterrence != b.deterrence {
+    if moved(a.deterrence, b.deterrence) {
         parts.push(format!(
             "deterrence {:.2} → {:.2}",
             a.deterrence, b.deterrence
         ));
     }
-    if a.max_share != b.max_share {
+    if moved_opt(a.max_share, b.max_share) {
         let pct = |x: Option<f64>| x.map_or("n/a".into(), |x| format!("{:.0}%", x * 100.0));
         parts.push(format!(
             "largest share {} → {}",
@@ -361,7 +362,7 @@ fn score_moves(a: &Ranked, b: &Ranked) -> String {
             pct(b.max_share)
         ));
     }
-    if a.min_margin != b.min_margin {
+    if moved_opt(a.min_margin, b.min_margin) {
         let m = |x: Option<f64>| x.map_or("n/a".into(), |x| format!("{x:+.3}"));
         parts.push(format!(
             "smallest margin {} → {}",

@@ -219,11 +219,14 @@ pub struct Headline {
     pub scores: Vec<ScoreChange>,
 }
 
-fn moved(a: f64, b: f64) -> bool {
+/// The two numbers differ by more than binary noise (a relative 1e-9): the
+/// one test of "changed" that the diff's lists and its text share.
+pub fn moved(a: f64, b: f64) -> bool {
     (a - b).abs() > 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-fn moved_opt(a: Option<f64>, b: Option<f64>) -> bool {
+/// [`moved`] for numbers a run may lack (`None` vs a number counts as moved).
+pub fn moved_opt(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => moved(a, b),
         (None, None) => false,
