@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use crate::auth::{RateLimiter, Sessions};
 use crate::store::Log;
@@ -13,8 +13,9 @@ pub struct App {
     pub(crate) log: Log,
     pub(crate) sessions: Sessions,
     pub(crate) limiter: RateLimiter,
-    /// Bounds the argon2 verifications running at once (memory and CPU).
-    pub(crate) hashing: tokio::sync::Semaphore,
+    /// Bounds the argon2 verifications running at once (memory and CPU);
+    /// a permit is held by the blocking hash itself (`auth::verify_bounded`).
+    pub(crate) hashing: Arc<tokio::sync::Semaphore>,
     /// Principal key → argon2 hash of its code.
     pub(crate) credentials: RwLock<HashMap<String, String>>,
     /// Verified against when the principal is unknown, so a wrong name costs the same time.

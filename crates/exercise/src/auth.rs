@@ -126,6 +126,36 @@ impl Sessions {
     }
 }
 
+/// The limiter's name for a sign-in: the principal's key when the name is a
+/// known principal, else one shared bucket, so that the names of failed
+/// sign-ins (up to the form's size limit each) are never stored.
+pub fn limiter_bucket(known: Option<&crate::state::Principal>) -> String {
+    known.map_or_else(|| UNKNOWN_PRINCIPAL.to_string(), |p| p.key())
+}
+
+/// The limiter bucket of every name that is not a known principal.
+pub const UNKNOWN_PRINCIPAL: &str = "(unknown)";
+
+/// Verify `code` against `hash` with one of `permits` held until the hash is
+/// done. The permit moves into the blocking task, so a client that
+/// disconnects (dropping this future) does not release it while argon2 still
+/// runs; otherwise a flood of abandoned sign-ins runs unbounded hashes.
+pub async fn verify_bounded(
+    permits: &std::sync::Arc<tokio::sync::Semaphore>,
+    code: String,
+    hash: String,
+) -> bool {
+    let Ok(permit) = permits.clone().acquire_owned().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || {
+        let _held = permit;
+        verify_code(&code, &hash)
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// Failed sign-ins allowed before a lock-out starts.
 pub const FREE_FAILURES: u32 = 5;
 /// Longest lock-out.
@@ -194,10 +224,12 @@ fn lock_wait(map: &HashMap<String, Failures>, ip: IpAddr, who: &str) -> Option<D
 }
 
 fn record_failure(map: &mut HashMap<String, Failures>, ip: IpAddr, who: &str) {
-    // Bound the memory a flood of addresses or names can take: forget the ones not locked.
+    // Bound the memory a flood of addresses can take: forget the addresses not
+    // locked. Principals' counters stay (there are few, and a flood must not
+    // reset a principal's escalating lock-out).
     if map.len() >= MAX_TRACKED {
         let now = Instant::now();
-        map.retain(|_, f| f.locked_until.is_some_and(|t| t > now));
+        map.retain(|k, f| k.starts_with("who:") || f.locked_until.is_some_and(|t| t > now));
     }
     for k in keys(ip, who) {
         let f = map.entry(k).or_insert(Failures {
@@ -216,6 +248,72 @@ fn record_failure(map: &mut HashMap<String, Failures>, ip: IpAddr, who: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flood_from_many_addresses_does_not_reset_a_principals_lock_out() {
+        // Reproduction (#17): 10,000 junk sign-ins evicted every unlocked
+        // counter, the facilitator's included, so its escalation restarted.
+        let l = RateLimiter::default();
+        let attacker: IpAddr = "10.0.0.1".parse().unwrap();
+        for _ in 0..FREE_FAILURES - 1 {
+            l.failed(attacker, "facilitator");
+        }
+        for i in 0..(MAX_TRACKED as u32 + 100) {
+            let ip = IpAddr::from(std::net::Ipv4Addr::from(0x0B00_0000 + i));
+            l.failed(ip, UNKNOWN_PRINCIPAL);
+        }
+        // One more failure for the facilitator from a fresh address locks it.
+        let fresh: IpAddr = "192.0.2.7".parse().unwrap();
+        l.failed(fresh, "facilitator");
+        assert!(l.locked(fresh, "facilitator").is_some());
+        assert!(l.map.lock().unwrap().len() <= MAX_TRACKED + 3);
+    }
+
+    #[test]
+    fn unknown_names_share_one_bucket_and_are_not_stored() {
+        use crate::state::Principal;
+        assert_eq!(limiter_bucket(None), UNKNOWN_PRINCIPAL);
+        assert_eq!(limiter_bucket(Some(&Principal::Facilitator)), "facilitator");
+        let l = RateLimiter::default();
+        let ip: IpAddr = "10.0.0.2".parse().unwrap();
+        l.failed(ip, &limiter_bucket(None));
+        assert!(
+            l.map
+                .lock()
+                .unwrap()
+                .keys()
+                .all(|k| k == "ip:10.0.0.2" || k == "who:(unknown)")
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_abandoned_sign_in_keeps_its_hashing_permit_until_the_hash_ends() {
+        // Reproduction (#17): the permit was released when the client
+        // disconnected, while the blocking argon2 hash went on running.
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+        let hash = hash_code("some-code");
+        let task = tokio::spawn({
+            let permits = permits.clone();
+            async move { verify_bounded(&permits, "wrong".into(), hash).await }
+        });
+        // Wait until the verification holds the permit, then drop the client.
+        while permits.available_permits() == 1 {
+            tokio::task::yield_now().await;
+        }
+        task.abort();
+        let _ = task.await;
+        assert_eq!(
+            permits.available_permits(),
+            0,
+            "the permit went back while argon2 still ran"
+        );
+        // It comes back when the hash ends.
+        let start = std::time::Instant::now();
+        while permits.available_permits() == 0 {
+            assert!(start.elapsed() < Duration::from_secs(60), "never released");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
 
     #[test]
     fn a_code_verifies_against_its_hash_whatever_the_case_and_dashes() {

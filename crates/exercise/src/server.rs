@@ -119,7 +119,7 @@ pub fn open_with_hosts(
             log,
             sessions: Sessions::default(),
             limiter: RateLimiter::default(),
-            hashing: tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES),
+            hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             credentials: RwLock::new(credentials),
             dummy_hash: hash_code("not a code"),
             db: db.to_path_buf(),
