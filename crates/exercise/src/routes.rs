@@ -184,6 +184,17 @@ pub fn deny(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// The request's `Content-Length`, when it declares one that parses.
+fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Decode `application/x-www-form-urlencoded`.
 pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
     fn decode(s: &str) -> String {
@@ -260,6 +271,10 @@ pub async fn guard(
     let body = if spec.verb == Verb::Post {
         if !same_origin(&parts.headers) {
             return deny(StatusCode::FORBIDDEN, "cross-site request refused");
+        }
+        // A declared length above the limit is refused at once, not waited for.
+        if declared_length(&parts.headers).is_some_and(|n| n > BODY_LIMIT as u64) {
+            return deny(StatusCode::PAYLOAD_TOO_LARGE, "request body too large");
         }
         let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
             Ok(b) => b,

@@ -449,3 +449,28 @@ fn wrong_codes_sent_all_at_once_are_still_limited_to_five_checks() {
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!((checked, refused), (5, 15), "{statuses:?}");
 }
+
+#[test]
+fn a_declared_length_above_the_limit_is_refused_before_the_body_arrives() {
+    // Reproduction (#17): a Content-Length of 10 GB was waited for. The
+    // request below sends its head and a few bytes, then waits for the answer
+    // without closing: it must be 413 at once (the read times out otherwise).
+    let s = start("declared-length");
+    let fac = s.sign_in("facilitator");
+    let mut c = TcpStream::connect(s.running.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /facilitator/open HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\nCookie: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000000\r\n\r\ncsrf={}",
+        s.running.addr,
+        s.running.addr,
+        fac.cookie.as_deref().unwrap(),
+        fac.csrf.as_deref().unwrap()
+    );
+    c.write_all(head.as_bytes()).unwrap();
+    let mut line = String::new();
+    BufReader::new(c)
+        .read_line(&mut line)
+        .expect("an answer before the body is sent");
+    assert_eq!(line.split_whitespace().nth(1), Some("413"), "{line}");
+}
