@@ -323,6 +323,25 @@ impl ExerciseState {
         self.inputs.contains_key(actor)
     }
 
+    /// The event would change nothing: a move equal to the one the delegation
+    /// already submitted in the open round (a double click, a resent form).
+    /// Such a move is acknowledged but not logged again.
+    pub fn is_repeat(&self, e: &Event) -> bool {
+        match e {
+            Event::MoveSubmitted {
+                round,
+                actor,
+                inputs,
+            } => {
+                self.phase == Phase::Open
+                    && *round == self.round
+                    && self.submitted.get(actor) == Some(round)
+                    && self.inputs.get(actor) == Some(inputs)
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the event may follow the current state.
     pub fn check(&self, e: &Event) -> Result<(), Rejected> {
         let created = self.scenario.is_some();

@@ -382,7 +382,14 @@ fn write_batch(
     let current = shared.read().expect("state lock").clone();
     let mut staged = ExerciseState::clone(&current);
     let mut accepted = Vec::new();
+    // Moves equal to the delegation's move already in: acknowledged with the
+    // sequence number the log stands at once the batch is written, never logged twice.
+    let mut repeats = Vec::new();
     for p in batch {
+        if staged.is_repeat(&p.event) {
+            repeats.push(p);
+            continue;
+        }
         match staged.check(&p.event) {
             Ok(()) => {
                 staged.apply(p.event.clone());
@@ -394,6 +401,9 @@ fn write_batch(
         }
     }
     if accepted.is_empty() {
+        for p in repeats {
+            let _ = p.reply.send(Ok(current.events));
+        }
         return;
     }
     let events: Vec<&Event> = accepted.iter().map(|p| &p.event).collect();
@@ -401,6 +411,7 @@ fn write_batch(
         .iter()
         .filter_map(|p| p.credential.clone())
         .collect();
+    let events_written = events.len() as u64;
     match store.append_with_credentials(current.events, &events, &credentials) {
         Ok(()) => {
             let round = staged.round;
@@ -419,10 +430,14 @@ fn write_batch(
                 });
                 let _ = p.reply.send(Ok(seq));
             }
+            let last = current.events + events_written;
+            for p in repeats {
+                let _ = p.reply.send(Ok(last));
+            }
         }
         Err(e) => {
             crate::log::log_error(&e);
-            for p in accepted {
+            for p in accepted.into_iter().chain(repeats) {
                 let _ = p.reply.send(Err(AppendError::Storage(e.to_string())));
             }
         }

@@ -284,6 +284,15 @@ fn a_delegation_can_neither_read_nor_change_another_delegations_inputs() {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     assert_eq!(ru.post_form("/delegation/move", &refs).unwrap().status, 303);
+    // The same move sent again is acknowledged but not logged twice (#17).
+    let moves = state(&fac)["moves"].clone();
+    let again = ru.post_form("/delegation/move", &refs).unwrap();
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        state(&fac)["moves"],
+        moves,
+        "a repeated move was logged again"
+    );
     let after = state(&fac);
     assert_eq!(after["inputs"]["uk"], before, "uk's inputs changed");
     assert_eq!(after["inputs"]["ru"]["reservation"], 0.0987654);
