@@ -208,6 +208,26 @@ pub fn public(st: &ExerciseState, s: &Session, viewer: Viewer<'_>) -> Markup {
     )
 }
 
+/// Who sees a delegation's inputs, as its form says it: the facilitator
+/// may have disclosed some parts to everyone.
+pub fn privacy_notice(st: &ExerciseState, actor: &str) -> String {
+    let disclosed: Vec<&str> = st
+        .disclosed
+        .get(actor)
+        .map(|parts| parts.iter().map(|p| p.as_str()).collect())
+        .unwrap_or_default();
+    if disclosed.is_empty() {
+        "Only your delegation and the facilitator see these values.".into()
+    } else if disclosed.len() == crate::state::Part::ALL.len() {
+        "The facilitator has disclosed all of these values to every participant.".into()
+    } else {
+        format!(
+            "The facilitator has disclosed your {} to every participant; only your delegation and the facilitator see the rest.",
+            disclosed.join(", ").replace('_', " ")
+        )
+    }
+}
+
 pub fn delegation(st: &ExerciseState, s: &Session, actor: &str, error: Option<&str>) -> Markup {
     let scenario = st.scenario.as_ref().expect("created");
     let a = scenario.actor(actor).expect("a delegation is an actor");
@@ -218,7 +238,7 @@ pub fn delegation(st: &ExerciseState, s: &Session, actor: &str, error: Option<&s
         @if let Some(e) = error { p.error role="alert" { (e) } }
         section {
             h2 { "Your private inputs" }
-            p.small { "Only your delegation and the facilitator see these values. "
+            p.small { (privacy_notice(st, actor)) " "
                 @if st.submitted.get(actor) == Some(&st.round) && st.phase != Phase::Setup { "You have moved in round " (st.round) "; a new move replaces it." } }
             form #move-form.card method="post" action="/delegation/move" data-dirty-watch="1" {
                 input type="hidden" name="csrf" value=(s.csrf);

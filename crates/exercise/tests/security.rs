@@ -352,12 +352,21 @@ fn a_delegation_can_neither_read_nor_change_another_delegations_inputs() {
     guess.cookie = Some(format!("gx_session={}", "0".repeat(64)));
     assert_eq!(guess.get("/api/state").unwrap().status, 401);
 
-    // After disclosure, everyone sees ru's red lines (they were hidden above).
+    // After disclosure, everyone sees ru's red lines (they were hidden above),
+    // and ru's form no longer promises that only ru and the facilitator see them (#17).
+    let promise = "Only your delegation and the facilitator see these values.";
+    assert!(ru.get("/delegation").unwrap().body.contains(promise));
     fac.post_form(
         "/facilitator/disclose",
         &[("actor", "ru"), ("part", "red_lines")],
     )
     .unwrap();
+    let form = ru.get("/delegation").unwrap().body;
+    assert!(!form.contains(promise), "the form still promises privacy");
+    assert!(
+        form.contains("The facilitator has disclosed your red lines to every participant"),
+        "{form}"
+    );
     assert!(everything_visible_to(&uk).contains("no_nato_country_ground_troops"));
     assert!(
         !everything_visible_to(&uk).contains("0.0987654"),
