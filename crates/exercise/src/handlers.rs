@@ -383,27 +383,44 @@ async fn export(State(app): State<Arc<App>>) -> Response {
     }
 }
 
-async fn events(State(app): State<Arc<App>>) -> Response {
+/// How often an open event stream checks that its session still holds,
+/// when no event arrives in between.
+const STREAM_SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn events(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
     // Subscribe before reading the state: an event committed in between arrives through
     // the subscription, so a page that compares sequence numbers misses nothing.
     let rx = app.log.subscribe();
     let seq = app.log.state().events;
+    let token = ctx
+        .session
+        .as_ref()
+        .map(|(t, _)| t.clone())
+        .expect("the guard checked the session");
     let sync = SseEvent::default()
         .event("sync")
         .data(serde_json::json!({ "seq": seq }).to_string());
     let first = futures_util::stream::once(async move { Ok::<_, Infallible>(sync) });
-    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+    // The stream ends once its session does (sign-out, code reissued, expiry):
+    // checked before every event and every few seconds in between.
+    let rest = futures_util::stream::unfold((rx, app, token), |(mut rx, app, token)| async move {
         loop {
-            match rx.recv().await {
-                Ok(n) => {
+            let next = tokio::select! {
+                r = rx.recv() => Some(r),
+                _ = tokio::time::sleep(STREAM_SESSION_CHECK) => None,
+            };
+            app.sessions.get(&token)?;
+            match next {
+                None => continue,
+                Some(Ok(n)) => {
                     let data = serde_json::json!({
                         "seq": n.seq, "kind": n.kind, "round": n.round, "actor": n.actor
                     });
                     let ev = SseEvent::default().event(n.kind).data(data.to_string());
-                    return Some((Ok::<_, Infallible>(ev), rx));
+                    return Some((Ok::<_, Infallible>(ev), (rx, app, token)));
                 }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                Some(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => continue,
+                Some(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
             }
         }
     });

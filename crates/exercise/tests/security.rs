@@ -492,3 +492,42 @@ fn a_declared_length_above_the_limit_is_refused_before_the_body_arrives() {
         .expect("an answer before the body is sent");
     assert_eq!(line.split_whitespace().nth(1), Some("413"), "{line}");
 }
+
+#[test]
+fn an_event_stream_ends_when_its_session_does() {
+    // Reproduction (#17): an open /events stream kept delivering after its
+    // delegation signed out.
+    let s = start("stream-sign-out");
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    let mut c = TcpStream::connect(s.running.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "GET /events HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: {}\r\n\r\n",
+        s.running.addr,
+        ru.cookie.as_deref().unwrap()
+    );
+    c.write_all(head.as_bytes()).unwrap();
+    let mut reader = BufReader::new(c);
+    let mut line = String::new();
+    while !line.starts_with("event: sync") {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "stream closed early"
+        );
+    }
+    assert_eq!(ru.post_form("/signout", &[]).unwrap().status, 303);
+    fac.post_form("/facilitator/open", &[]).unwrap();
+    // Whatever is read now, the round's event is not, and the stream ends.
+    let mut rest = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => rest.push_str(&line),
+            Err(e) => panic!("the stream stayed open after sign-out: {e}; read {rest:?}"),
+        }
+    }
+    assert!(!rest.contains("round_opened"), "{rest}");
+}
