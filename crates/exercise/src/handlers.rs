@@ -85,7 +85,7 @@ async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
     let ip = ctx.peer.ip();
     let known = Principal::from_key(&who).and_then(|p| {
         let creds = app.credentials.read().expect("credentials lock");
-        creds.get(&p.key()).map(|h| (p, h.clone()))
+        creds.get(&p.key()).map(|c| (p, c.hash.clone()))
     });
     // Failures count against the principal named, or against one bucket for
     // every unknown name: a junk name is never stored (`auth::limiter_bucket`).
@@ -340,11 +340,8 @@ async fn reissue(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
         .append_with_credential(ev, Some((principal.key(), hash.clone())))
         .await
     {
-        Ok(_) => {
-            app.credentials
-                .write()
-                .expect("credentials lock")
-                .insert(principal.key(), hash);
+        Ok(seq) => {
+            app.store_credential(principal.key(), seq, hash);
             app.sessions.remove_principal(&principal);
             let st = app.log.state();
             match app.sessions.get(&ctx.session.as_ref().expect("guarded").0) {

@@ -112,7 +112,11 @@ pub fn open_with_hosts(
         store.append(state.events, &[&ev])?;
         state.apply(ev);
     }
-    let credentials = store.credentials()?.into_iter().collect();
+    let credentials = store
+        .credentials()?
+        .into_iter()
+        .map(|(principal, hash)| (principal, crate::app::Credential { seq: 0, hash }))
+        .collect();
     let log = Log::start(store, state);
     Ok(Opened {
         app: Arc::new(App {
