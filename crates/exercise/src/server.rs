@@ -35,6 +35,14 @@ pub enum ServeError {
         "database {0} holds no exercise and no scenario was given to create one; pass a scenario to create one, or open another database"
     )]
     NoScenario(String),
+    #[error(
+        "database {path} holds sign-in codes but no events: its event log was deleted or emptied; restore the database from a backup (a new exercise is not created over it)"
+    )]
+    EventsMissing { path: String },
+    #[error(
+        "database {path} holds an exercise but no sign-in code for {missing}: its credentials table was emptied or edited; restore the database from a backup"
+    )]
+    CredentialsMissing { path: String, missing: String },
     #[error("round {round} could not be adjudicated on start-up: {message}")]
     Adjudication { round: u32, message: String },
     #[error("cannot listen on {bind}: {source}")]
@@ -57,6 +65,46 @@ pub struct Opened {
     pub new_codes: Option<Codes>,
 }
 
+/// The event log and the credentials must agree: codes without events mean
+/// the log was lost (never create a new exercise over it); events without a
+/// code for the facilitator or a delegation mean nobody could sign in.
+fn check_credentials(
+    db: &Path,
+    events: &[crate::store::StoredEvent],
+    state: &crate::state::ExerciseState,
+    credentials: &[(String, String)],
+) -> Result<(), ServeError> {
+    let path = db.display().to_string();
+    if events.is_empty() {
+        return if credentials.is_empty() {
+            Ok(())
+        } else {
+            Err(ServeError::EventsMissing { path })
+        };
+    }
+    let have: std::collections::BTreeSet<&str> =
+        credentials.iter().map(|(p, _)| p.as_str()).collect();
+    let mut needed = vec![Principal::Facilitator.key(), Principal::Observer.key()];
+    needed.extend(
+        state
+            .inputs
+            .keys()
+            .map(|a| Principal::Delegation(a.clone()).key()),
+    );
+    let missing: Vec<String> = needed
+        .into_iter()
+        .filter(|k| !have.contains(k.as_str()))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ServeError::CredentialsMissing {
+            path,
+            missing: missing.join(", "),
+        })
+    }
+}
+
 /// Open the exercise in `db`, creating it on `scenario` when the database is new.
 /// A round closed but not yet adjudicated (the server stopped during adjudication)
 /// is adjudicated now, so the log always ends in a consistent state.
@@ -73,6 +121,7 @@ pub fn open_with_hosts(
 ) -> Result<Opened, ServeError> {
     let mut store = Store::open(db)?;
     let (events, mut state) = store.replay()?;
+    check_credentials(db, &events, &state, &store.credentials()?)?;
     let mut new_codes = None;
     if events.is_empty() {
         let Some((name, scenario)) = scenario else {

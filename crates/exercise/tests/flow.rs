@@ -323,3 +323,41 @@ fn the_facilitator_replaces_a_lost_code_and_the_old_one_stops_working() {
         .unwrap();
     assert_eq!(r.status, 409);
 }
+
+#[test]
+fn a_lost_event_log_or_emptied_credentials_are_refused_at_start_with_a_clear_message() {
+    // Reproduction (#17): both gave unclear start-up errors; a dropped events
+    // table was even recreated empty under the old codes.
+    for (tag, damage, expected) in [
+        (
+            "emptied-credentials",
+            "DELETE FROM credentials",
+            "holds an exercise but no sign-in code for facilitator, observer",
+        ),
+        (
+            "dropped-events",
+            "DROP TABLE events",
+            "holds sign-in codes but no events",
+        ),
+    ] {
+        let s = start(tag);
+        let db = s.db.clone();
+        drop(s.running);
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(damage).unwrap();
+        drop(conn);
+        let err = match guarantor_exercise::Running::start(
+            &db,
+            Some(("default".into(), guarantor_model::default_scenario())),
+            "127.0.0.1:0".parse().unwrap(),
+        ) {
+            Ok(_) => panic!("{tag}: the damaged database was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains(expected), "{tag}: {err}");
+        assert!(
+            err.contains("restore the database from a backup"),
+            "{tag}: {err}"
+        );
+    }
+}
