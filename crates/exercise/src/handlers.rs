@@ -362,7 +362,7 @@ async fn reissue(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
 async fn export(State(app): State<Arc<App>>) -> Response {
     let db = app.db.clone();
     // A second connection reads while the writer goes on (WAL allows it).
-    let events = tokio::task::spawn_blocking(move || Store::open(&db).and_then(|s| s.events()))
+    let events = tokio::task::spawn_blocking(move || Store::open(&db).and_then(|mut s| s.events()))
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r.map_err(|e| e.to_string()));

@@ -4,6 +4,15 @@
 //! each against the state, writes a batch in one transaction, commits, and only
 //! then publishes the new state and answers every proposer. An answer of `Ok`
 //! therefore means the event is on disk.
+//!
+//! Tamper evidence: every event row carries `chain`, the SHA-256 of the
+//! previous row's chain and this row's fields ([`chain_hash`]), and the table
+//! `chain_head` holds the last sequence number and chain, written in the same
+//! transaction. Opening the store recomputes the chain: an edited, deleted or
+//! inserted row, or a log cut short, is refused with the first event at fault.
+//! (Someone who recomputes every hash is not stopped: that would need a key
+//! kept outside the database.) Rows written before the chain existed (NULL
+//! `chain`) are accepted as a prefix and chained over.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -31,6 +40,10 @@ pub enum StoreError {
     },
     #[error("database {path}: {message}")]
     Replay { path: String, message: String },
+    #[error(
+        "database {path}: the event log was changed outside Guarantor: {message}; restore the database from a backup"
+    )]
+    Tampered { path: String, message: String },
 }
 
 /// A stored event with its sequence number and time.
@@ -45,6 +58,31 @@ pub struct StoredEvent {
 pub struct Store {
     conn: Connection,
     path: String,
+    /// The chain of the last event (64 zeros before the first), set by
+    /// [`Store::events`] and carried forward by every append.
+    head: String,
+}
+
+/// The chain value before the first event.
+pub const CHAIN_START: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The chain value of one event row: SHA-256 (hex) of the previous chain,
+/// the sequence number, the commit time, the kind and the JSON body, each
+/// followed by a newline.
+pub fn chain_hash(previous: &str, seq: u64, recorded_at_ms: u64, kind: &str, body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        previous,
+        &seq.to_string(),
+        &recorded_at_ms.to_string(),
+        kind,
+        body,
+    ] {
+        h.update(part.as_bytes());
+        h.update(b"\n");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn now_ms() -> u64 {
@@ -103,13 +141,35 @@ impl Store {
                  principal TEXT PRIMARY KEY,
                  hash TEXT NOT NULL
              );
+             CREATE TABLE IF NOT EXISTS chain_head (
+                 id INTEGER PRIMARY KEY CHECK (id = 1),
+                 seq INTEGER NOT NULL,
+                 hash TEXT NOT NULL
+             );
              CREATE TRIGGER IF NOT EXISTS events_append_only_update
                  BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
              CREATE TRIGGER IF NOT EXISTS events_append_only_delete
                  BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
         )
         .map_err(err)?;
-        Ok(Store { conn, path: p })
+        // Databases from before the chain gain the column (their rows stay NULL).
+        let has_chain: bool = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'chain'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(err)?
+            > 0;
+        if !has_chain {
+            conn.execute_batch("ALTER TABLE events ADD COLUMN chain TEXT")
+                .map_err(err)?;
+        }
+        Ok(Store {
+            conn,
+            path: p,
+            head: CHAIN_START.to_string(),
+        })
     }
 
     /// The journal mode and `synchronous` level in force on this connection.
@@ -132,11 +192,17 @@ impl Store {
         }
     }
 
-    /// Every event in order. Gaps or unreadable rows are errors, never skipped.
-    pub fn events(&self) -> Result<Vec<StoredEvent>, StoreError> {
-        let mut stmt = self
+    /// Every event in order, checked against the hash chain. Gaps, unreadable
+    /// rows and rows that do not match the chain are errors, never skipped.
+    pub fn events(&mut self) -> Result<Vec<StoredEvent>, StoreError> {
+        // One read transaction: the rows and the head come from one snapshot,
+        // even while the writer appends on another connection.
+        let tx = self
             .conn
-            .prepare("SELECT seq, recorded_at_ms, body FROM events ORDER BY seq")
+            .unchecked_transaction()
+            .map_err(|e| self.sqlite(e))?;
+        let mut stmt = tx
+            .prepare("SELECT seq, recorded_at_ms, kind, body, chain FROM events ORDER BY seq")
             .map_err(|e| self.sqlite(e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -144,18 +210,35 @@ impl Store {
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
                 ))
             })
             .map_err(|e| self.sqlite(e))?;
         let mut out = Vec::new();
+        let mut chain = CHAIN_START.to_string();
+        let mut chained = false;
         for row in rows {
-            let (seq, at, body) = row.map_err(|e| self.sqlite(e))?;
+            let (seq, at, kind, body, stored) = row.map_err(|e| self.sqlite(e))?;
             if seq != out.len() as i64 + 1 {
                 return Err(StoreError::Corrupt {
                     path: self.path.clone(),
                     seq,
                     message: format!("expected sequence number {}", out.len() + 1),
                 });
+            }
+            chain = chain_hash(&chain, seq as u64, at as u64, &kind, &body);
+            match stored {
+                Some(h) if h == chain => chained = true,
+                Some(_) => {
+                    return Err(self.tampered(format!(
+                        "event {seq} does not match its hash chain (edited, inserted or an earlier event removed)"
+                    )));
+                }
+                None if chained => {
+                    return Err(self.tampered(format!("event {seq} has lost its chain value")));
+                }
+                None => {}
             }
             let event = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt {
                 path: self.path.clone(),
@@ -168,7 +251,50 @@ impl Store {
                 event,
             });
         }
+        drop(stmt);
+        let head: Option<(i64, String)> = tx
+            .query_row("SELECT seq, hash FROM chain_head WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| self.sqlite(e))?;
+        drop(tx);
+        let last = out.len() as i64;
+        match head {
+            Some((seq, hash)) if seq == last && hash == chain => {}
+            Some((seq, _)) if seq > last => {
+                let removed = if seq == last + 1 {
+                    format!("event {seq} was removed")
+                } else {
+                    format!("events {}–{seq} were removed", last + 1)
+                };
+                return Err(self.tampered(format!(
+                    "the log ends at event {last} but event {seq} was committed: {removed}"
+                )));
+            }
+            Some((seq, _)) => {
+                return Err(self.tampered(format!(
+                    "the recorded head (event {seq}) does not match the log's last event {last}"
+                )));
+            }
+            None if chained => {
+                return Err(self.tampered("the chain's head record is missing".into()));
+            }
+            None => {}
+        }
+        self.head = chain;
         Ok(out)
+    }
+
+    fn tampered(&self, message: String) -> StoreError {
+        StoreError::Tampered {
+            path: self.path.clone(),
+            message,
+        }
     }
 
     /// Append events after `last_seq` in one transaction; returns when it is committed.
@@ -189,22 +315,23 @@ impl Store {
             path: path.clone(),
             source,
         };
+        let mut chain = self.head.clone();
         let tx = self.conn.transaction().map_err(err)?;
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO events (seq, recorded_at_ms, kind, body) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO events (seq, recorded_at_ms, kind, body, chain) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(err)?;
             for (i, e) in events.iter().enumerate() {
                 let body = serde_json::to_string(e).expect("events always serialise");
-                stmt.execute(params![
-                    (last_seq + 1 + i as u64) as i64,
-                    at,
-                    e.kind(),
-                    body
-                ])
-                .map_err(err)?;
+                let seq = last_seq + 1 + i as u64;
+                chain = chain_hash(&chain, seq, at as u64, e.kind(), &body);
+                stmt.execute(params![seq as i64, at, e.kind(), body, chain])
+                    .map_err(err)?;
+            }
+            if !events.is_empty() {
+                set_head(&tx, last_seq + events.len() as u64, &chain).map_err(err)?;
             }
             for (principal, hash) in credentials {
                 tx.execute(
@@ -215,7 +342,9 @@ impl Store {
                 .map_err(err)?;
             }
         }
-        tx.commit().map_err(err)
+        tx.commit().map_err(err)?;
+        self.head = chain;
+        Ok(())
     }
 
     /// Store the code hashes together with the creation event (one transaction).
@@ -237,16 +366,18 @@ impl Store {
             )
             .map_err(err)?;
         }
+        let at = now_ms();
+        let body = serde_json::to_string(created).expect("events always serialise");
+        let chain = chain_hash(CHAIN_START, 1, at, created.kind(), &body);
         tx.execute(
-            "INSERT INTO events (seq, recorded_at_ms, kind, body) VALUES (1, ?1, ?2, ?3)",
-            params![
-                now_ms() as i64,
-                created.kind(),
-                serde_json::to_string(created).expect("events always serialise")
-            ],
+            "INSERT INTO events (seq, recorded_at_ms, kind, body, chain) VALUES (1, ?1, ?2, ?3, ?4)",
+            params![at as i64, created.kind(), body, chain],
         )
         .map_err(err)?;
-        tx.commit().map_err(err)
+        set_head(&tx, 1, &chain).map_err(err)?;
+        tx.commit().map_err(err)?;
+        self.head = chain;
+        Ok(())
     }
 
     /// Principal key → argon2 hash of its code.
@@ -262,7 +393,7 @@ impl Store {
     }
 
     /// Rebuild the state from the log.
-    pub fn replay(&self) -> Result<(Vec<StoredEvent>, ExerciseState), StoreError> {
+    pub fn replay(&mut self) -> Result<(Vec<StoredEvent>, ExerciseState), StoreError> {
         let events = self.events()?;
         let state =
             fold(events.iter().map(|e| &e.event)).map_err(|message| StoreError::Replay {
@@ -271,6 +402,15 @@ impl Store {
             })?;
         Ok((events, state))
     }
+}
+
+/// Record the chain's head (last sequence number and chain) in the transaction.
+fn set_head(tx: &rusqlite::Transaction<'_>, seq: u64, chain: &str) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO chain_head (id, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![seq as i64, chain],
+    )
 }
 
 /// Why an append failed.
@@ -492,6 +632,121 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    /// A store with the creation event and `rounds` pairs of events after it
+    /// (the chain does not check that events fit; `replay` does).
+    fn store_with_events(tag: &str, rounds: u32) -> (std::path::PathBuf, Store) {
+        let path = temp_db(tag);
+        let mut store = Store::open(&path).unwrap();
+        let created = Event::ExerciseCreated {
+            scenario_name: "default".into(),
+            scenario: Box::new(guarantor_model::default_scenario()),
+        };
+        store
+            .create(&created, &[("facilitator".into(), "h".into())])
+            .unwrap();
+        let mut last = 1;
+        for round in 1..=rounds {
+            store
+                .append(
+                    last,
+                    &[&Event::RoundOpened { round }, &Event::RoundClosed { round }],
+                )
+                .unwrap();
+            last += 2;
+        }
+        (path, store)
+    }
+
+    fn tamper(path: &Path, sql: &str) -> String {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;",
+        )
+        .unwrap();
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        match Store::open(path).unwrap().events() {
+            Ok(_) => panic!("the edited log was accepted: {sql}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_edited_or_cut_log_is_refused_at_start() {
+        // Reproduction (#17): after dropping the triggers, deleting the last
+        // events or editing one was accepted silently on restart.
+        let (path, store) = store_with_events("tamper-edit", 3);
+        drop(store);
+        let err = tamper(
+            &path,
+            "UPDATE events SET body = replace(body, '\"round\":2', '\"round\":2 ') WHERE seq = 4",
+        );
+        assert!(
+            err.contains("event 4 does not match its hash chain"),
+            "{err}"
+        );
+        assert!(err.contains("restore the database from a backup"), "{err}");
+
+        let (path, store) = store_with_events("tamper-cut", 3);
+        drop(store);
+        let err = tamper(&path, "DELETE FROM events WHERE seq > 4");
+        assert!(
+            err.contains(
+                "the log ends at event 4 but event 7 was committed: events 5–7 were removed"
+            ),
+            "{err}"
+        );
+
+        let (path, store) = store_with_events("tamper-head", 2);
+        drop(store);
+        let err = tamper(
+            &path,
+            "DELETE FROM events WHERE seq = 5; UPDATE chain_head SET seq = 4",
+        );
+        assert!(
+            err.contains("the recorded head (event 4) does not match"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn an_intact_log_reopens_and_a_log_from_before_the_chain_is_chained_over() {
+        let (path, store) = store_with_events("chain-ok", 2);
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        let events = store.events().unwrap();
+        assert_eq!(events.len(), 5);
+        // Appends after reopening continue the chain.
+        store
+            .append(5, &[&Event::RoundOpened { round: 3 }])
+            .unwrap();
+        drop(store);
+        assert_eq!(Store::open(&path).unwrap().events().unwrap().len(), 6);
+
+        // A database written before the chain: no chain values, no head.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER events_append_only_update; UPDATE events SET chain = NULL; DELETE FROM chain_head;",
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.events().unwrap().len(), 6);
+        store
+            .append(6, &[&Event::RoundClosed { round: 3 }])
+            .unwrap();
+        drop(store);
+        // The new row is chained over the old ones; editing an old one now shows.
+        assert_eq!(Store::open(&path).unwrap().events().unwrap().len(), 7);
+        let err = tamper(&path, "UPDATE events SET recorded_at_ms = 1 WHERE seq = 2");
+        assert!(
+            err.contains("event 7 does not match its hash chain"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }

@@ -337,6 +337,13 @@ fn a_lost_event_log_or_emptied_credentials_are_refused_at_start_with_a_clear_mes
         (
             "dropped-events",
             "DROP TABLE events",
+            // The hash chain's head names the events that were lost.
+            "the log ends at event 0 but event 1 was committed: event 1 was removed",
+        ),
+        (
+            // A database from before the hash chain: codes, no events, no head.
+            "dropped-events-no-head",
+            "DROP TABLE events; DELETE FROM chain_head",
             "holds sign-in codes but no events",
         ),
     ] {
@@ -345,6 +352,7 @@ fn a_lost_event_log_or_emptied_credentials_are_refused_at_start_with_a_clear_mes
         drop(s.running);
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(damage).unwrap();
+
         drop(conn);
         let err = match guarantor_exercise::Running::start(
             &db,
