@@ -12,7 +12,7 @@ use guarantor_model::Scenario;
 use guarantor_model::number::fmt;
 use guarantor_report::export::{Column, Format, Frame};
 use guarantor_uncertainty::{
-    Cells, Experiments, Options, PackageSet, Progress, Report, Sampler, analyse,
+    Cells, Error, Experiments, Options, PackageSet, Progress, Report, Sampler, Setting, analyse,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -98,7 +98,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             a.sampler
         ))
     })?;
-    let packages = PackageSet::parse(&a.packages).map_err(|e| Failure(format!("error: {e}")))?;
+    let packages = PackageSet::parse(&a.packages).map_err(|e| Failure(error_message(&e)))?;
     check_threads(a.threads)?;
     let focus = if a.options.is_empty() {
         None
@@ -106,13 +106,13 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         Some(parse_choice(&a.options)?)
     };
     let regret_outcome = guarantor_uncertainty::RegretOutcome::parse(&a.regret_outcome)
-        .map_err(|e| Failure(format!("error: {e}")))?;
+        .map_err(|e| Failure(error_message(&e)))?;
     let thresholds = a
         .satisfice
         .as_deref()
         .map(guarantor_uncertainty::Thresholds::parse)
         .transpose()
-        .map_err(|e| Failure(format!("error: {e}")))?;
+        .map_err(|e| Failure(error_message(&e)))?;
     let sobol_sampling = match a.sobol_rows.as_str() {
         "sobol" => guarantor_uncertainty::sobol::Rows::ScrambledSobol,
         "mc" => guarantor_uncertainty::sobol::Rows::MonteCarlo,
@@ -152,7 +152,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         },
         ..Options::default()
     };
-    guarantor_uncertainty::check_options(&o).map_err(|e| Failure(format!("error: {e}")))?;
+    guarantor_uncertainty::check_options(&o).map_err(|e| Failure(error_message(&e)))?;
     let (mut s, what_ifs) = a.scenario.load_with_what_ifs()?;
     if a.all_red_lines {
         s = guarantor_uncertainty::with_all_red_lines(&s);
@@ -271,6 +271,44 @@ fn experiments_frame(x: &Experiments) -> Frame {
     }
 }
 
+/// The flag that sets an analysis setting.
+pub fn flag(s: Setting) -> &'static str {
+    match s {
+        Setting::Draws => "--draws",
+        Setting::Packages => "--packages",
+        Setting::Replicates => "--replicates",
+        Setting::ScreenDraws => "--screen-draws",
+        Setting::SobolRows => "--sobol-rows",
+        Setting::Morris => "--morris",
+        Setting::Threads => "--threads",
+        Setting::PrimAlpha => "--prim-alpha",
+        Setting::PrimMassMin => "--prim-mass-min",
+        Setting::PrimBoxes => "--prim-boxes",
+        // Not a flag: the CLI keeps PRIM's default of 3.
+        Setting::PrimRestrictions => "PRIM's restrictions per box",
+        Setting::RegretOutcome => "--regret-outcome",
+        Setting::Thresholds => "--satisfice",
+        Setting::Focus => "--option",
+    }
+}
+
+/// An analysis error in the CLI's words: settings named by their flags, and
+/// the flags that fix it.
+pub fn error_message(e: &Error) -> String {
+    match e {
+        Error::Setting {
+            setting: Setting::Focus,
+            message,
+        } => format!("error: --option: {message}"),
+        Error::Setting { setting, message } => format!("error: {} {message}", flag(*setting)),
+        Error::TooManyOutcomes { .. } => format!(
+            "error: {e}: lower --draws or study fewer packages (--packages top:K or adaptive:K)"
+        ),
+        Error::SobolSampleSize { .. } => format!("error: --sobol: {e}"),
+        other => format!("error: {other}"),
+    }
+}
+
 /// Draws above which a terminal gets a progress bar.
 const BAR_FROM_DRAWS: usize = 500;
 
@@ -321,7 +359,7 @@ pub fn run_uncertainty(s: &Scenario, o: &Options, json: bool) -> Result<Report, 
     } else {
         analyse(s, o, &())
     };
-    result.map_err(|e| format!("error: {e}"))
+    result.map_err(|e| error_message(&e))
 }
 
 fn pct(p: f64) -> String {

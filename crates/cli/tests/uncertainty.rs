@@ -148,7 +148,7 @@ fn option_chooses_the_package_to_study_and_joins_it_to_the_ranking() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let label = v["sensitivity"]["package"].as_str().unwrap();
     assert!(label.starts_with("reassurance_small · "), "{label}");
-    assert_eq!(v["sensitivity"]["chosen_as"], "chosen with --option");
+    assert_eq!(v["sensitivity"]["chosen_as"], "chosen by the user");
     assert_eq!(v["discovery"]["package"], label);
     let ranking = v["ranking"].as_array().unwrap();
     assert_eq!(ranking.len(), 2);

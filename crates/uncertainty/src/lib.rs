@@ -47,7 +47,7 @@ use serde::Serialize;
 
 pub use adaptive::Screening;
 pub use compare::{Comparison, RegretOutcome, Thresholds};
-pub use error::Error;
+pub use error::{Error, Setting};
 pub use experiments::{Cells, Experiments};
 pub use prim::PrimParams;
 pub use robust::{Estimate, PackageRobustness};
@@ -84,9 +84,12 @@ impl PackageSet {
             .map(PackageSet::Top)
             .or_else(|| k("adaptive:").map(PackageSet::Adaptive))
             .ok_or_else(|| {
-                Error::Options(format!(
-                    "--packages \"{s}\" must be adaptive:K or top:K with K ≥ 1 (e.g. adaptive:10), or all"
-                ))
+                Error::setting(
+                    Setting::Packages,
+                    format!(
+                        "\"{s}\" must be adaptive:K or top:K with K ≥ 1 (e.g. adaptive:10), or all"
+                    ),
+                )
             })
     }
 }
@@ -174,7 +177,7 @@ impl Progress for () {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sensitivity {
     pub package: String,
-    /// "robust top package" or "chosen with --option".
+    /// "robust top package" or "chosen by the user" ([`Options::focus`]).
     pub chosen_as: String,
     pub outcome: String,
     pub tornado: Option<tornado::Tornado>,
@@ -344,41 +347,45 @@ pub struct Report {
 /// Check options that would otherwise fail after minutes of work.
 pub fn check_options(o: &Options) -> Result<(), Error> {
     if o.draws < 2 {
-        return Err(Error::Options(format!(
-            "--draws must be at least 2, got {}",
-            o.draws
-        )));
+        return Err(Error::setting(
+            Setting::Draws,
+            format!("must be at least 2, got {}", o.draws),
+        ));
     }
     if o.sobol_rows > 0 {
         sobol::check_base_rows(o.sobol_rows)?;
     }
     if o.morris_trajectories == 1 {
-        return Err(Error::Options(
-            "--morris needs at least 2 trajectories (σ needs two effects per factor); use 0 to skip it".into(),
+        return Err(Error::setting(
+            Setting::Morris,
+            "needs at least 2 trajectories (σ needs two effects per factor); use 0 to skip it",
         ));
     }
     if o.threads == Some(0) {
-        return Err(Error::Options("--threads must be at least 1".into()));
+        return Err(Error::setting(Setting::Threads, "must be at least 1"));
     }
     prim::check_params(&o.prim)?;
     if o.replicates == 0 || (o.replicates > 1 && o.replicates > o.draws / 2) {
-        return Err(Error::Options(format!(
-            "--replicates must be between 1 and half the draws ({}), got {}",
-            o.draws / 2,
-            o.replicates
-        )));
+        return Err(Error::setting(
+            Setting::Replicates,
+            format!(
+                "must be between 1 and half the draws ({}), got {}",
+                o.draws / 2,
+                o.replicates
+            ),
+        ));
     }
     if o.replicates > 1 && o.sampler != Sampler::Lhs {
-        return Err(Error::Options(
-            "--replicates splits a Latin hypercube; Monte Carlo draws need none (use --sampler lhs)"
-                .into(),
+        return Err(Error::setting(
+            Setting::Replicates,
+            "splits a Latin hypercube; Monte Carlo draws need none (use the Latin hypercube sampler)",
         ));
     }
     if matches!(o.packages, PackageSet::Adaptive(_)) && o.screen_draws < 2 {
-        return Err(Error::Options(format!(
-            "--screen-draws must be at least 2, got {}",
-            o.screen_draws
-        )));
+        return Err(Error::setting(
+            Setting::ScreenDraws,
+            format!("must be at least 2, got {}", o.screen_draws),
+        ));
     }
     Ok(())
 }
@@ -401,7 +408,7 @@ pub fn with_all_red_lines(s: &Scenario) -> Scenario {
                     dist: Distribution::Bernoulli { p: None },
                     label: String::new(),
                     source: format!(
-                        "{} red line, flexibility {} (--all-red-lines)",
+                        "{} red line, flexibility {} (every red line declared uncertain)",
                         r.hardness.as_str(),
                         r.flexibility
                     ),
@@ -467,11 +474,11 @@ fn analyse_inner(
         _ => choices.len(),
     };
     if final_count.saturating_mul(o.draws) > MAX_OUTCOMES {
-        return Err(Error::Options(format!(
-            "{final_count} packages × {} draws is more than the {MAX_OUTCOMES} package outcomes one run keeps in memory; \
-             lower --draws or study fewer packages (--packages top:K or adaptive:K)",
-            o.draws
-        )));
+        return Err(Error::TooManyOutcomes {
+            packages: final_count,
+            draws: o.draws,
+            max: MAX_OUTCOMES,
+        });
     }
     let plan = Plan::replicated(o.sampler, o.seed, o.draws, space.n_factors(), o.replicates);
     progress.phase("draws", o.draws);
@@ -613,7 +620,11 @@ fn analyse_inner(
                     .collect::<Result<Vec<_>, Error>>()?;
                 (first, note, others)
             } else {
-                (None, Some("skipped (--sobol 0)".to_string()), Vec::new())
+                (
+                    None,
+                    Some("skipped (no Sobol' base rows asked for)".to_string()),
+                    Vec::new(),
+                )
             };
             let morris = if o.morris_trajectories > 0 {
                 progress.phase("morris", o.morris_trajectories * (space.n_factors() + 1));
@@ -631,7 +642,7 @@ fn analyse_inner(
             let sens = Sensitivity {
                 package: label.clone(),
                 chosen_as: if focus.is_some() {
-                    "chosen with --option".into()
+                    "chosen by the user".into()
                 } else {
                     "robust top package".into()
                 },
@@ -705,7 +716,7 @@ fn studied_packages(
     let Some(f) = &o.focus else {
         return Ok((choices, None));
     };
-    let fc = resolve_choice(s, f).map_err(|e| Error::Options(format!("--option: {e}")))?;
+    let fc = resolve_choice(s, f).map_err(|e| Error::setting(Setting::Focus, e.to_string()))?;
     if !choices.iter().any(|c| c.0 == fc) {
         let v = evaluate_choices(s, std::slice::from_ref(&fc))
             .map_err(|e| Error::Deterministic(e.to_string()))?

@@ -270,8 +270,8 @@ impl<'a> Study<'a> {
             .iter()
             .find(|&&k| self.candidates[k].draws.len() != from)
         {
-            return Err(Error::Options(format!(
-                "internal: package {} has seen {} draws, not {from}",
+            return Err(Error::Internal(format!(
+                "package {} has seen {} draws, not {from}",
                 self.candidates[k].verdict.label,
                 self.candidates[k].draws.len()
             )));
