@@ -9,5 +9,6 @@
 
 mod determinism;
 mod samplers;
+mod screen;
 mod sensitivity;
 mod space;
