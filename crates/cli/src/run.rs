@@ -19,10 +19,7 @@ pub const THIN_MARGIN: f64 = 0.05;
 
 /// The passing packages among the first `top` listed whose smallest margin
 /// is below [`THIN_MARGIN`]: (label, actor, margin), thinnest first.
-pub fn thin_margins(
-    e: &guarantor_engine::Evaluation,
-    top: usize,
-) -> Vec<(String, String, f64)> {
+pub fn thin_margins(e: &guarantor_engine::Evaluation, top: usize) -> Vec<(String, String, f64)> {
     let mut thin: Vec<(String, String, f64)> = e
         .packages
         .iter()
@@ -48,7 +45,11 @@ pub fn thin_margin_note(thin: &[(String, String, f64)]) -> Option<String> {
          `guarantor uncertainty`.\n",
         if n == 1 { "" } else { "s" },
         if n == 1 { "passes" } else { "pass" },
-        if n == 1 { "its verdict" } else { "their verdicts" },
+        if n == 1 {
+            "its verdict"
+        } else {
+            "their verdicts"
+        },
     ))
 }
 

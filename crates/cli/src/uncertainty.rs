@@ -253,7 +253,7 @@ impl Drop for ExperimentsFile {
 }
 
 /// The experiments table as a report frame (CSV, JSON or Parquet writer).
-fn experiments_frame(x: &Experiments) -> Frame {
+pub fn experiments_frame(x: &Experiments) -> Frame {
     Frame {
         name: "experiments",
         columns: x

@@ -415,7 +415,10 @@ fn run_flags_listed_packages_that_pass_on_thin_margins() {
         .iter()
         .filter(|p| p["passes"] == true && p["min_margin"]["margin"].as_f64().unwrap() < threshold)
         .collect();
-    assert!(!expected.is_empty(), "the default scenario has thin margins");
+    assert!(
+        !expected.is_empty(),
+        "the default scenario has thin margins"
+    );
     assert_eq!(thin.len(), expected.len());
     for p in &expected {
         let t = thin.iter().find(|t| t["label"] == p["label"]).unwrap();

@@ -929,7 +929,11 @@ pub fn screen_choices_cached(
 ) -> Result<(Vec<String>, Vec<ScreenedPackage>), EngineError> {
     let p = Prepared::new(s);
     let sc = Screener::new(&p)?;
-    let required: Vec<String> = p.required.iter().map(|&ai| s.actors[ai].id.clone()).collect();
+    let required: Vec<String> = p
+        .required
+        .iter()
+        .map(|&ai| s.actors[ai].id.clone())
+        .collect();
     let mut tables: Vec<FxHashMap<u64, u32>> = vec![FxHashMap::default(); sc.projs.len()];
     let mut outcomes: Vec<Result<CapOutcome, AllocationError>> = Vec::new();
     let mut memo: Memo = BTreeMap::new();
