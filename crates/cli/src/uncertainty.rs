@@ -69,6 +69,12 @@ pub struct Args {
     /// PRIM: most boxes to find.
     #[arg(long, default_value_t = 3)]
     prim_boxes: usize,
+    /// Classification tree (CART): most splits from the root to a leaf (0: no tree).
+    #[arg(long, default_value_t = 3)]
+    cart_depth: usize,
+    /// Classification tree: fewest draws in a leaf.
+    #[arg(long, default_value_t = 20)]
+    cart_min_leaf: usize,
     /// Morris elementary effects of P(pass) over R trajectories (R·(factors + 1) runs; 0: skip).
     #[arg(long, default_value_t = 0, value_name = "R")]
     morris: usize,
@@ -149,6 +155,10 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             mass_min: a.prim_mass_min,
             max_boxes: a.prim_boxes,
             ..guarantor_uncertainty::PrimParams::default()
+        },
+        cart: guarantor_uncertainty::cart::CartParams {
+            max_depth: a.cart_depth,
+            min_leaf: a.cart_min_leaf,
         },
         ..Options::default()
     };
@@ -286,6 +296,7 @@ pub fn flag(s: Setting) -> &'static str {
         Setting::PrimBoxes => "--prim-boxes",
         // Not a flag: the CLI keeps PRIM's default of 3.
         Setting::PrimRestrictions => "PRIM's restrictions per box",
+        Setting::CartMinLeaf => "--cart-min-leaf",
         Setting::RegretOutcome => "--regret-outcome",
         Setting::Thresholds => "--satisfice",
         Setting::Focus => "--option",
@@ -611,6 +622,15 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
 
     if let Some(d) = &r.discovery {
         o.push_str(&discovery_text(d));
+    }
+    if let Some(t) = &r.tree {
+        o.push_str(&format!(
+            "\nClassification tree of where {} fails (CART, Gini; depth ≤ {}, leaves ≥ {} draws)\n",
+            t.package, t.params.max_depth, t.params.min_leaf
+        ));
+        for line in t.text.lines() {
+            o.push_str(&format!("  {line}\n"));
+        }
     }
     if !r.failure_modes.is_empty() {
         o.push_str(&format!(

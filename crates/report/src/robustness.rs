@@ -518,8 +518,22 @@ fn box_figure(
         .iter()
         .map(|x| r.uncertainties.iter().find(|p| p.name == x.parameter))
         .collect();
-    let cats: Vec<String> = b.restrictions.iter().map(|x| x.parameter.clone()).collect();
+    let red = |p: Option<&Parameter>| p.is_some_and(Parameter::is_red_line);
+    let cats: Vec<String> = b
+        .restrictions
+        .iter()
+        .zip(&params)
+        .map(|(x, p)| {
+            if red(*p) {
+                format!("{} (left half: relaxed, right: holds)", x.parameter)
+            } else {
+                x.parameter.clone()
+            }
+        })
+        .collect();
     let share = |p: Option<&Parameter>, v: Option<f64>, dflt: f64| match (p, v) {
+        // A red line (0 or 1): relaxed is the left half, holding the right.
+        (Some(p), Some(_)) if p.is_red_line() => 0.5,
         (Some(p), Some(v)) => {
             let (a, z) = param_range(p);
             if z > a {
@@ -585,7 +599,11 @@ fn box_figure(
                 x.parameter.clone(),
                 bound(x.lower, true),
                 bound(x.upper, false),
-                format!("{} to {}", short(a), short(z)),
+                format!(
+                    "{} to {}",
+                    guarantor_uncertainty::prim::limit_text(a, true),
+                    guarantor_uncertainty::prim::limit_text(z, false)
+                ),
                 format!("{:.3}", x.quasi_p),
             ]
         })
@@ -594,7 +612,7 @@ fn box_figure(
         id: id.into(),
         title: format!("Box {}", k + 1),
         description: format!(
-            "The package {} ({} of the {} draws in the box). Limits are rounded outward to four significant digits, so the printed box contains the box found.",
+            "The package {}; {} of the {} draws in the box fail. Limits are rounded outward to four significant digits, so the printed box contains the box found.",
             b.text, b.failures, b.draws
         ),
         svg,
@@ -803,6 +821,37 @@ pub fn uncertainty_section(r: &Report) -> Result<Section, ChartError> {
             figures.push(tradeoff_figure(b, "fig-prim-tradeoff")?);
         }
     }
+    let mut tables = Vec::new();
+    if let Some(t) = &r.tree {
+        let worst: Vec<&str> = t
+            .rules
+            .iter()
+            .filter(|x| x.density >= 0.5)
+            .map(|x| x.text.as_str())
+            .collect();
+        if !worst.is_empty() {
+            paragraphs.push(format!(
+                "A classification tree (CART, depth ≤ {}) splits the same draws: the package {}.",
+                t.params.max_depth,
+                worst.join("; it ")
+            ));
+        }
+        tables.push(table(
+            "Classification tree (CART): every leaf",
+            &["Leaf", "Draws", "Failures", "Share failing"],
+            t.rules
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.text.clone(),
+                        x.draws.to_string(),
+                        x.failures.to_string(),
+                        pct(x.density),
+                    ]
+                })
+                .collect(),
+        ));
+    }
     for m in &r.failure_modes {
         if let Some(b) = m.boxes.first() {
             paragraphs.push(format!(
@@ -815,7 +864,7 @@ pub fn uncertainty_section(r: &Report) -> Result<Section, ChartError> {
         id: "uncertainty".into(),
         heading: "Robustness under uncertainty".into(),
         paragraphs,
-        tables: Vec::new(),
+        tables,
         figures,
         grid: false,
     })

@@ -22,6 +22,7 @@
 pub struct ReadmeDoctests;
 
 pub mod adaptive;
+pub mod cart;
 pub mod compare;
 pub mod dist;
 mod error;
@@ -127,6 +128,8 @@ pub struct Options {
     /// How the Saltelli A and B rows are drawn.
     pub sobol_sampling: sobol::Rows,
     pub prim: PrimParams,
+    /// The classification tree beside PRIM (see [`cart`]).
+    pub cart: cart::CartParams,
     /// Worker threads; `None` lets rayon choose. Results do not depend on it.
     pub threads: Option<usize>,
     /// The package whose sensitivity and failures to study (component → option;
@@ -153,6 +156,7 @@ impl Default for Options {
             bootstrap: 200,
             sobol_sampling: sobol::Rows::ScrambledSobol,
             prim: PrimParams::default(),
+            cart: cart::CartParams::default(),
             threads: None,
             focus: None,
         }
@@ -312,6 +316,30 @@ pub struct Discovery {
     pub note: Option<String>,
 }
 
+/// One leaf of the classification tree as a rule, with parameters named.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TreeRule {
+    /// "fails in 96.0% of the 120 draws where a ≤ 0.5 and b > 3".
+    pub text: String,
+    pub draws: usize,
+    pub failures: usize,
+    pub density: f64,
+}
+
+/// Where the studied package fails, by a classification tree (CART).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TreeDiscovery {
+    pub package: String,
+    pub outcome: String,
+    pub params: cart::CartParams,
+    /// The tree, one line per node (indented).
+    pub text: String,
+    /// Every leaf, left to right.
+    pub rules: Vec<TreeRule>,
+    /// The tree itself; `dim` indexes [`Report::uncertainties`].
+    pub tree: cart::Node,
+}
+
 /// Everything an analysis found; the CLI's `--json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -336,6 +364,8 @@ pub struct Report {
     pub comparison: Option<Comparison>,
     pub sensitivity: Option<Sensitivity>,
     pub discovery: Option<Discovery>,
+    /// The same failures explained by a classification tree.
+    pub tree: Option<TreeDiscovery>,
     /// PRIM per failure mode of the same package (infeasible, rejected by each
     /// required actor), one box each, for modes in at least 1% of the draws.
     pub failure_modes: Vec<Discovery>,
@@ -365,6 +395,9 @@ pub fn check_options(o: &Options) -> Result<(), Error> {
         return Err(Error::setting(Setting::Threads, "must be at least 1"));
     }
     prim::check_params(&o.prim)?;
+    if o.cart.min_leaf == 0 {
+        return Err(Error::setting(Setting::CartMinLeaf, "must be at least 1"));
+    }
     if o.replicates == 0 || (o.replicates > 1 && o.replicates > o.draws / 2) {
         return Err(Error::setting(
             Setting::Replicates,
@@ -535,6 +568,10 @@ fn analyse_inner(
         .and_then(|fc| run.choices.iter().position(|c| c == fc))
         .unwrap_or(0);
     let top = run.ranking.get(at).map(|r| r.label.clone());
+    let tree = top
+        .as_ref()
+        .filter(|_| run.draws.get(at).is_some() && o.cart.max_depth > 0)
+        .map(|label| discover_tree(space, &run, at, label, o));
     let (sensitivity, discovery, failure_modes) = match (&top, run.choices.get(at)) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
@@ -682,6 +719,7 @@ fn analyse_inner(
         comparison,
         sensitivity,
         discovery,
+        tree,
         failure_modes,
         experiments,
     })
@@ -747,6 +785,52 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
         ),
         &o.prim,
     )
+}
+
+/// A classification tree on the draws where package `ranking[at]` fails.
+fn discover_tree(
+    space: &Space,
+    run: &robust::RobustRun,
+    at: usize,
+    label: &str,
+    o: &Options,
+) -> TreeDiscovery {
+    let y: Vec<bool> = run.draws[at].passes.iter().map(|p| !p).collect();
+    let names: Vec<String> = space.parameters.iter().map(|p| p.name.clone()).collect();
+    let tree = cart::cart(&run.values, &y, &o.cart);
+    let rules = cart::rules(&tree)
+        .iter()
+        .map(|r| {
+            let conds: Vec<String> = r
+                .conditions
+                .iter()
+                .map(|&(d, op, t)| format!("{} {op} {}", names[d], prim::limit_text(t, op != "≤")))
+                .collect();
+            TreeRule {
+                text: format!(
+                    "fails in {:.1}% of the {} draws{}",
+                    100.0 * r.density(),
+                    r.draws,
+                    if conds.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" where {}", conds.join(" and "))
+                    }
+                ),
+                draws: r.draws,
+                failures: r.hits,
+                density: r.density(),
+            }
+        })
+        .collect();
+    TreeDiscovery {
+        package: label.to_string(),
+        outcome: "fails (infeasible or rejected by a required actor)".into(),
+        params: o.cart,
+        text: cart::describe(&tree, &names, "fails"),
+        rules,
+        tree,
+    }
 }
 
 /// A failure mode is studied when it occurs in at least this share of draws

@@ -12,3 +12,4 @@ mod samplers;
 mod screen;
 mod sensitivity;
 mod space;
+mod tree;
