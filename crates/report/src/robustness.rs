@@ -594,7 +594,7 @@ fn box_figure(
         .iter()
         .zip(&params)
         .map(|(x, p)| {
-            let (a, z) = p.map_or((f64::NAN, f64::NAN), |p| param_range(p));
+            let (a, z) = p.map_or((f64::NAN, f64::NAN), param_range);
             vec![
                 x.parameter.clone(),
                 bound(x.lower, true),

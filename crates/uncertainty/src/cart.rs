@@ -76,6 +76,10 @@ pub fn cart(x: &[Vec<f64>], y: &[bool], params: &CartParams) -> Node {
     grow(x, y, &idx, params, 0)
 }
 
+#[allow(
+    clippy::needless_range_loop,
+    reason = "d indexes the columns of every row of x, not x"
+)]
 fn grow(x: &[Vec<f64>], y: &[bool], idx: &[usize], params: &CartParams, depth: usize) -> Node {
     let n = idx.len();
     let hits = idx.iter().filter(|&&i| y[i]).count();
