@@ -17,30 +17,48 @@ use crate::{history, progress};
 /// of margins; docs/reports.md).
 pub const THIN_MARGIN: f64 = 0.05;
 
+/// A listed passing package on a thin margin.
+pub struct Thin {
+    pub label: String,
+    pub title: String,
+    pub actor: String,
+    pub margin: f64,
+}
+
 /// The passing packages among the first `top` listed whose smallest margin
-/// is below [`THIN_MARGIN`]: (label, actor, margin), thinnest first.
-pub fn thin_margins(e: &guarantor_engine::Evaluation, top: usize) -> Vec<(String, String, f64)> {
-    let mut thin: Vec<(String, String, f64)> = e
+/// is below [`THIN_MARGIN`], thinnest first.
+pub fn thin_margins(e: &guarantor_engine::Evaluation, top: usize) -> Vec<Thin> {
+    let mut thin: Vec<Thin> = e
         .packages
         .iter()
         .take(top)
         .filter(|v| v.passes)
         .filter_map(|v| v.min_margin.as_ref().map(|m| (v, m)))
         .filter(|(_, m)| m.margin < THIN_MARGIN)
-        .map(|(v, m)| (v.label.clone(), m.actor.clone(), m.margin))
+        .map(|(v, m)| Thin {
+            label: v.label.clone(),
+            title: v.title.clone(),
+            actor: m.actor.clone(),
+            margin: m.margin,
+        })
         .collect();
-    thin.sort_by(|a, b| a.2.total_cmp(&b.2));
+    thin.sort_by(|a, b| a.margin.total_cmp(&b.margin));
     thin
 }
 
 /// The note `run` prints under its table when listed packages pass on thin
 /// margins (None: none does).
-pub fn thin_margin_note(thin: &[(String, String, f64)]) -> Option<String> {
-    let (label, actor, margin) = thin.first()?;
+pub fn thin_margin_note(thin: &[Thin]) -> Option<String> {
+    let Thin {
+        title,
+        actor,
+        margin,
+        ..
+    } = thin.first()?;
     let n = thin.len();
     Some(format!(
         "Thin margins: {n} listed passing package{} {} with a margin below {THIN_MARGIN} \
-         (thinnest: {label}, {margin:.3} for {actor}); a small change in the numbers could \
+         (thinnest: {title}, {margin:.3} for {actor}); a small change in the numbers could \
          flip {}. See how often they pass under the declared uncertainties with \
          `guarantor uncertainty`.\n",
         if n == 1 { "" } else { "s" },
@@ -127,8 +145,13 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             "threshold": THIN_MARGIN,
             "packages": thin_margins(&e, a.top)
                 .iter()
-                .map(|(label, actor, margin)| {
-                    serde_json::json!({ "label": label, "actor": actor, "margin": margin })
+                .map(|t| {
+                    serde_json::json!({
+                        "label": t.label,
+                        "title": t.title,
+                        "actor": t.actor,
+                        "margin": t.margin,
+                    })
                 })
                 .collect::<Vec<_>>(),
         });
