@@ -47,6 +47,11 @@ pub struct Args {
     /// .csv, .parquet or .json by extension.
     #[arg(long, value_name = "FILE")]
     experiments: Option<PathBuf>,
+    /// Write the Saltelli design of the Sobol' analysis with its outputs (one row per
+    /// run: matrix, row, quantiles, values, pass, failure modes, cost, deterrence if
+    /// passing) to FILE; .csv, .parquet or .json by extension.
+    #[arg(long, value_name = "FILE")]
+    saltelli: Option<PathBuf>,
     /// Base draws per tornado bar end (0: no tornado).
     #[arg(long, default_value_t = 200)]
     tornado_draws: usize,
@@ -128,10 +133,20 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             )));
         }
     };
+    if a.saltelli.is_some() && a.sobol == 0 {
+        return Err(Failure(
+            "error: --saltelli writes the runs of the Sobol' analysis; --sobol 0 skips it".into(),
+        ));
+    }
     let table = a
         .experiments
         .as_ref()
-        .map(|p| ExperimentsFile::create(p))
+        .map(|p| ExperimentsFile::create(p, "--experiments"))
+        .transpose()?;
+    let saltelli = a
+        .saltelli
+        .as_ref()
+        .map(|p| ExperimentsFile::create(p, "--saltelli"))
         .transpose()?;
     let o = Options {
         focus,
@@ -142,6 +157,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         screen_draws: a.screen_draws,
         replicates: a.replicates,
         experiments: table.is_some(),
+        saltelli_design: saltelli.is_some(),
         regret_outcome,
         thresholds,
         sobol_sampling,
@@ -170,7 +186,10 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let r = run_uncertainty(&s, &o, a.json).map_err(Failure)?;
     let mut written = String::new();
     if let (Some(t), Some(x)) = (table, &r.experiments) {
-        written = t.write(x)?;
+        written = t.write(x, "Experiments table", "draws")?;
+    }
+    if let (Some(t), Some(x)) = (saltelli, &r.saltelli) {
+        written.push_str(&t.write(x, "Saltelli design", "runs")?);
     }
     if a.json {
         let mut out = serde_json::to_value(&r).expect("the report serialises");
@@ -197,7 +216,7 @@ struct ExperimentsFile {
 }
 
 impl ExperimentsFile {
-    fn create(path: &Path) -> Result<ExperimentsFile, Failure> {
+    fn create(path: &Path, flag: &str) -> Result<ExperimentsFile, Failure> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -209,14 +228,14 @@ impl ExperimentsFile {
             "json" => Format::Json,
             _ => {
                 return Err(Failure(format!(
-                    "error: --experiments \"{}\" must end in .csv, .parquet or .json (the format is chosen by extension)",
+                    "error: {flag} \"{}\" must end in .csv, .parquet or .json (the format is chosen by extension)",
                     path.display()
                 )));
             }
         };
         let file = std::fs::File::create(path).map_err(|e| {
             Failure(format!(
-                "error: cannot write the experiments table to \"{}\": {e}",
+                "error: {flag}: cannot write to \"{}\": {e}",
                 path.display()
             ))
         })?;
@@ -228,7 +247,7 @@ impl ExperimentsFile {
     }
 
     /// Write the table; returns a line saying where it went.
-    fn write(mut self, x: &Experiments) -> Result<String, Failure> {
+    fn write(mut self, x: &Experiments, what: &str, rows: &str) -> Result<String, Failure> {
         let frame = experiments_frame(x);
         let file = self.file.take().expect("created with a file");
         let mut out = std::io::BufWriter::new(file);
@@ -240,15 +259,21 @@ impl ExperimentsFile {
             })
             .map_err(|e| {
                 Failure(format!(
-                    "error: writing the experiments table to \"{}\": {e}",
+                    "error: writing the {} to \"{}\": {e}",
+                    what.to_lowercase(),
                     self.path.display()
                 ))
             })?;
         Ok(format!(
-            "\nExperiments table: {} draws × {} columns in {} (pkgR = the package of robust rank R)\n",
+            "\n{what}: {} {rows} × {} columns in {}{}\n",
             x.rows(),
             x.columns.len(),
-            self.path.display()
+            self.path.display(),
+            if rows == "draws" {
+                " (pkgR = the package of robust rank R)"
+            } else {
+                " (matrix 0 = A, 1 = B, 2 + i = A with factor i from B)"
+            }
         ))
     }
 }

@@ -114,6 +114,8 @@ pub struct Options {
     /// Keep every draw's outcomes for the experiments table
     /// ([`Report::experiments`]).
     pub experiments: bool,
+    /// Keep the Saltelli design and its outputs ([`Report::saltelli`]).
+    pub saltelli_design: bool,
     /// The outcome regret is measured on.
     pub regret_outcome: RegretOutcome,
     /// Satisficing thresholds (none: no satisficing metric).
@@ -148,6 +150,7 @@ impl Default for Options {
             replicates: 1,
             screen_draws: 32,
             experiments: false,
+            saltelli_design: false,
             regret_outcome: RegretOutcome::DeterrenceIfPass,
             thresholds: None,
             tornado_draws: 200,
@@ -372,6 +375,10 @@ pub struct Report {
     /// One row per draw (with [`Options::experiments`]); not in the JSON.
     #[serde(skip)]
     pub experiments: Option<Experiments>,
+    /// One row per Saltelli run (with [`Options::saltelli_design`] and Sobol'
+    /// indices), see [`experiments::saltelli_table`]; not in the JSON.
+    #[serde(skip)]
+    pub saltelli: Option<Experiments>,
 }
 
 /// Check options that would otherwise fail after minutes of work.
@@ -572,6 +579,7 @@ fn analyse_inner(
         .as_ref()
         .filter(|_| run.draws.get(at).is_some() && o.cart.max_depth > 0)
         .map(|label| discover_tree(space, &run, at, label, o));
+    let mut saltelli = None;
     let (sensitivity, discovery, failure_modes) = match (&top, run.choices.get(at)) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
@@ -627,7 +635,7 @@ fn analyse_inner(
             };
             let (sobol, sobol_note, sobol_outcomes) = if o.sobol_rows > 0 {
                 progress.phase("sobol", o.sobol_rows * (space.n_factors() + 2));
-                let mut all = sobol::sobol_multi(
+                let (all, design) = sobol::sobol_multi_design(
                     o.sobol_rows,
                     space.n_factors(),
                     &space.factors,
@@ -636,8 +644,17 @@ fn analyse_inner(
                     o.sobol_sampling,
                     outcomes,
                     &step,
-                )?
-                .into_iter();
+                    o.saltelli_design,
+                )?;
+                saltelli = design.map(|d| {
+                    // Column names: the outcomes of `outcomes`, in order.
+                    let mut names = vec!["pass".to_string(), "infeasible".to_string()];
+                    names.extend(run.required.iter().map(|a| format!("rejected.{a}")));
+                    names.push("cost".into());
+                    names.push("deterrence_if_pass".into());
+                    experiments::saltelli_table(space, &d, &names)
+                });
+                let mut all = all.into_iter();
                 let split = |r: Result<sobol::SobolIndices, Error>| match r {
                     Ok(x) => Ok((Some(x), None)),
                     Err(e @ Error::NoVariance { .. }) => Ok((None, Some(e.to_string()))),
@@ -722,6 +739,7 @@ fn analyse_inner(
         tree,
         failure_modes,
         experiments,
+        saltelli,
     })
 }
 
