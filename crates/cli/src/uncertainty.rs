@@ -674,6 +674,19 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
             ));
         }
     }
+    if !r.outcome_boxes.is_empty() {
+        o.push_str(&format!(
+            "\nContinuous outcomes of {} (PRIM, one box each)\n",
+            r.outcome_boxes[0].package
+        ));
+        for m in &r.outcome_boxes {
+            let what = m
+                .boxes
+                .first()
+                .map_or_else(|| m.note.clone().unwrap_or_default(), |b| b.text.clone());
+            o.push_str(&format!("  {}: {what}\n", m.outcome));
+        }
+    }
     o.push_str("\nDeclared uncertainties (value as written → distribution; source)\n");
     for p in &r.uncertainties {
         let group = if p.group.is_empty() {

@@ -821,6 +821,17 @@ pub fn uncertainty_section(r: &Report) -> Result<Section, ChartError> {
             figures.push(tradeoff_figure(b, "fig-prim-tradeoff")?);
         }
     }
+    for m in &r.outcome_boxes {
+        if let Some(b) = m.boxes.first() {
+            paragraphs.push(format!(
+                "{} ({} of {} draws): the package {}.",
+                capitalised(&m.outcome),
+                m.failures,
+                m.draws,
+                b.text
+            ));
+        }
+    }
     let mut tables = Vec::new();
     if let Some(t) = &r.tree {
         let worst: Vec<&str> = t

@@ -372,6 +372,10 @@ pub struct Report {
     /// PRIM per failure mode of the same package (infeasible, rejected by each
     /// required actor), one box each, for modes in at least 1% of the draws.
     pub failure_modes: Vec<Discovery>,
+    /// PRIM on continuous outcomes of the same package, made binary at a
+    /// quantile: cost per year above its 75th percentile, deterrence below
+    /// its 25th (each only if it varies enough), one box each.
+    pub outcome_boxes: Vec<Discovery>,
     /// One row per draw (with [`Options::experiments`]); not in the JSON.
     #[serde(skip)]
     pub experiments: Option<Experiments>,
@@ -580,6 +584,11 @@ fn analyse_inner(
         .filter(|_| run.draws.get(at).is_some() && o.cart.max_depth > 0)
         .map(|label| discover_tree(space, &run, at, label, o));
     let mut saltelli = None;
+    let outcome_boxes = if top.is_some() && run.draws.get(at).is_some() {
+        discover_continuous(space, &run, at, o)
+    } else {
+        Vec::new()
+    };
     let (sensitivity, discovery, failure_modes) = match (&top, run.choices.get(at)) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
@@ -738,6 +747,7 @@ fn analyse_inner(
         discovery,
         tree,
         failure_modes,
+        outcome_boxes,
         experiments,
         saltelli,
     })
@@ -849,6 +859,67 @@ fn discover_tree(
         rules,
         tree,
     }
+}
+
+/// PRIM on cost per year above its 75th percentile and on deterrence below
+/// its 25th, for package `ranking[at]`: where the package is expensive, or
+/// deters least. An outcome is studied when at least [`MIN_MODE_SHARE`] of
+/// the draws (and 10) are on each side of the cut.
+fn discover_continuous(
+    space: &Space,
+    run: &robust::RobustRun,
+    at: usize,
+    o: &Options,
+) -> Vec<Discovery> {
+    let d = &run.draws[at];
+    let n = d.len();
+    let params = PrimParams {
+        max_boxes: 1,
+        ..o.prim
+    };
+    let min = ((MIN_MODE_SHARE * n as f64).ceil() as usize).max(10);
+    let sorted = |v: &[f64]| {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        s
+    };
+    let q75 = robust::quantile_sorted(&sorted(&d.cost), 0.75);
+    let q25 = robust::quantile_sorted(&sorted(&d.deterrence), 0.25);
+    let cases: Vec<(String, String, Vec<bool>)> = vec![
+        (
+            format!(
+                "cost per year above its 75th percentile ({})",
+                prim::limit_text(q75, true)
+            ),
+            "costs more than the 75th percentile".into(),
+            d.cost.iter().map(|&c| c > q75).collect(),
+        ),
+        (
+            format!(
+                "deterrence below its 25th percentile ({})",
+                prim::limit_text(q25, false)
+            ),
+            "deters less than the 25th percentile".into(),
+            d.deterrence.iter().map(|&x| x < q25).collect(),
+        ),
+    ];
+    cases
+        .into_iter()
+        .filter(|(_, _, y)| {
+            let k = y.iter().filter(|&&b| b).count();
+            k >= min && n - k >= min
+        })
+        .map(|(outcome, verb, y)| {
+            discover_outcome(
+                space,
+                &run.values,
+                &run.ranking[at].label,
+                y,
+                (&outcome, &verb),
+                &params,
+            )
+        })
+        .collect()
 }
 
 /// A failure mode is studied when it occurs in at least this share of draws

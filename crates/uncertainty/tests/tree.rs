@@ -30,6 +30,22 @@ fn the_tree_partitions_the_draws_and_counts_the_failures() {
         "all draws: fails in {:.1}% ({failures} of 300 draws)",
         100.0 * failures as f64 / 300.0
     )));
+    // PRIM on cost above its 75th percentile: a quarter of the draws at most.
+    let cost = r
+        .outcome_boxes
+        .iter()
+        .find(|d| {
+            d.outcome
+                .starts_with("cost per year above its 75th percentile")
+        })
+        .expect("the top package's cost varies");
+    assert!(
+        cost.failures <= 75 && cost.failures >= 10,
+        "{}",
+        cost.failures
+    );
+    assert_eq!(cost.draws, 300);
+    assert!(cost.boxes.len() <= 1);
     // No tree when its depth is 0.
     let none = analyse(
         &s,
