@@ -585,7 +585,7 @@ fn analyse_inner(
         .map(|label| discover_tree(space, &run, at, label, o));
     let mut saltelli = None;
     let outcome_boxes = if top.is_some() && run.draws.get(at).is_some() {
-        discover_continuous(space, &run, at, o)
+        discover_continuous(space, &run, at, o, &s.meta.currency)
     } else {
         Vec::new()
     };
@@ -832,7 +832,9 @@ fn discover_tree(
             let conds: Vec<String> = r
                 .conditions
                 .iter()
-                .map(|&(d, op, t)| format!("{} {op} {}", names[d], prim::limit_text(t, op != "≤")))
+                // One printed threshold for both sides of a split (as in
+                // `cart::describe`): rounded up to four significant digits.
+                .map(|&(d, op, t)| format!("{} {op} {}", names[d], prim::limit_text(t, false)))
                 .collect();
             TreeRule {
                 text: format!(
@@ -870,6 +872,7 @@ fn discover_continuous(
     run: &robust::RobustRun,
     at: usize,
     o: &Options,
+    currency: &str,
 ) -> Vec<Discovery> {
     let d = &run.draws[at];
     let n = d.len();
@@ -888,7 +891,7 @@ fn discover_continuous(
     let cases: Vec<(String, String, Vec<bool>)> = vec![
         (
             format!(
-                "cost per year above its 75th percentile ({})",
+                "cost per year above its 75th percentile ({} {currency})",
                 prim::limit_text(q75, true)
             ),
             "costs more than the 75th percentile".into(),
