@@ -141,12 +141,12 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let table = a
         .experiments
         .as_ref()
-        .map(|p| ExperimentsFile::create(p, "--experiments"))
+        .map(|p| ExperimentsFile::create(p, "--experiments", "the experiments table"))
         .transpose()?;
     let saltelli = a
         .saltelli
         .as_ref()
-        .map(|p| ExperimentsFile::create(p, "--saltelli"))
+        .map(|p| ExperimentsFile::create(p, "--saltelli", "the Saltelli design"))
         .transpose()?;
     let o = Options {
         focus,
@@ -216,7 +216,7 @@ struct ExperimentsFile {
 }
 
 impl ExperimentsFile {
-    fn create(path: &Path, flag: &str) -> Result<ExperimentsFile, Failure> {
+    fn create(path: &Path, flag: &str, what: &str) -> Result<ExperimentsFile, Failure> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -235,7 +235,7 @@ impl ExperimentsFile {
         };
         let file = std::fs::File::create(path).map_err(|e| {
             Failure(format!(
-                "error: {flag}: cannot write to \"{}\": {e}",
+                "error: cannot write {what} to \"{}\": {e}",
                 path.display()
             ))
         })?;

@@ -210,6 +210,9 @@ pub struct Design {
     pub outputs: Vec<Vec<f64>>,
 }
 
+/// Indices per outcome, and the design when asked for.
+pub type IndicesAndDesign = (Vec<Result<SobolIndices, Error>>, Option<Design>);
+
 /// [`sobol_multi`], also returning the design and its outputs when `keep`.
 #[allow(
     clippy::too_many_arguments,
@@ -225,7 +228,7 @@ pub fn sobol_multi_design(
     f: impl Fn(&[f64]) -> Result<Vec<f64>, Error> + Sync,
     progress: &(dyn Fn(usize) + Sync),
     keep: bool,
-) -> Result<(Vec<Result<SobolIndices, Error>>, Option<Design>), Error> {
+) -> Result<IndicesAndDesign, Error> {
     check_base_rows(n)?;
     if k == 0 {
         return Err(Error::NoUncertainty {
