@@ -38,6 +38,18 @@ pub struct Args {
     /// Print the written files as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Add a section on robustness under the scenario's declared uncertainties, from N
+    /// draws (as `guarantor uncertainty --draws N`: adaptive choice of 10 packages,
+    /// tornado, Sobol' indices, PRIM boxes). 0: no such section.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub draws: usize,
+    /// Random seed of the uncertainty section (with --draws).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// With --draws: also write the experiments table (one row per draw) as
+    /// experiments.<format> in every --format.
+    #[arg(long)]
+    pub experiments: bool,
 }
 
 /// Parses `--format` values (each may be a comma-separated list); duplicates are dropped.
@@ -88,7 +100,31 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
             ))
         })?;
     }
+    if a.experiments && a.draws == 0 {
+        return Err(Failure(
+            "error: --experiments writes the draws of the uncertainty section; add --draws N (e.g. --draws 1000)".into(),
+        ));
+    }
+    let uncertainty_options = (a.draws > 0).then(|| guarantor_uncertainty::Options {
+        draws: a.draws,
+        seed: a.seed,
+        threads: a.threads,
+        experiments: a.experiments,
+        tornado_draws: guarantor_uncertainty::Options::default()
+            .tornado_draws
+            .min(a.draws),
+        ..guarantor_uncertainty::Options::default()
+    });
+    if let Some(o) = &uncertainty_options {
+        guarantor_uncertainty::check_options(o)
+            .map_err(|e| Failure(crate::uncertainty::error_message(&e)))?;
+    }
     let (s, what_ifs) = a.scenario.load_with_what_ifs()?;
+    let robustness = uncertainty_options
+        .as_ref()
+        .map(|o| crate::uncertainty::run_uncertainty(&s, o, a.json))
+        .transpose()
+        .map_err(Failure)?;
     let e = evaluate(
         &s,
         &EvalOptions {
@@ -131,6 +167,25 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
             data_files.push(name);
         }
     }
+    if let Some(x) = robustness.as_ref().and_then(|r| r.experiments.as_ref()) {
+        let frame = crate::uncertainty::experiments_frame(x);
+        for &f in &formats {
+            let name = format!("{}.{}", frame.name, f.extension());
+            let mut buf = Vec::new();
+            frame
+                .write(f, &mut buf)
+                .map_err(|e| Failure(format!("error: {name}: {e}")))?;
+            write_atomic(&a.out.join(&name), &buf)?;
+            data_files.push(name);
+        }
+    }
+    let extra_sections = match &robustness {
+        Some(r) => vec![
+            guarantor_report::robustness::uncertainty_section(r)
+                .map_err(|e| Failure(format!("error: {e}")))?,
+        ],
+        None => Vec::new(),
+    };
     let input = ReportInput {
         scenario: &s,
         evaluation: &e,
@@ -138,7 +193,7 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
             forecast: &f.forecast,
             nearest: f.package.as_ref(),
         }),
-        extra_sections: Vec::new(),
+        extra_sections,
         what_if: what_ifs.iter().map(WhatIf::describe).collect(),
     };
     let sections = all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
@@ -163,6 +218,8 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
                 "threads": a.threads,
                 "forecast_model": a.forecast_model,
                 "formats": formats.iter().map(|f| f.extension()).collect::<Vec<_>>(),
+                "draws": a.draws,
+                "seed": a.seed,
             }),
             a.history.as_deref(),
         )?)

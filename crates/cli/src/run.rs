@@ -11,6 +11,66 @@ use crate::common::{
 };
 use crate::{history, progress};
 
+/// A listed passing package whose smallest acceptance margin among required
+/// actors is below this is flagged as passing on a thin margin: a modest
+/// change in the numbers could flip its verdict (utility units, the scale
+/// of margins; docs/reports.md).
+pub const THIN_MARGIN: f64 = 0.05;
+
+/// A listed passing package on a thin margin.
+pub struct Thin {
+    pub label: String,
+    pub title: String,
+    pub actor: String,
+    pub margin: f64,
+}
+
+/// The passing packages among the first `top` listed whose smallest margin
+/// is below [`THIN_MARGIN`], thinnest first.
+pub fn thin_margins(e: &guarantor_engine::Evaluation, top: usize) -> Vec<Thin> {
+    let mut thin: Vec<Thin> = e
+        .packages
+        .iter()
+        .take(top)
+        .filter(|v| v.passes)
+        .filter_map(|v| v.min_margin.as_ref().map(|m| (v, m)))
+        .filter(|(_, m)| m.margin < THIN_MARGIN)
+        .map(|(v, m)| Thin {
+            label: v.label.clone(),
+            title: v.title.clone(),
+            actor: m.actor.clone(),
+            margin: m.margin,
+        })
+        .collect();
+    thin.sort_by(|a, b| a.margin.total_cmp(&b.margin));
+    thin
+}
+
+/// The note `run` prints under its table when listed packages pass on thin
+/// margins (None: none does).
+pub fn thin_margin_note(thin: &[Thin]) -> Option<String> {
+    let Thin {
+        title,
+        actor,
+        margin,
+        ..
+    } = thin.first()?;
+    let n = thin.len();
+    Some(format!(
+        "Thin margins: {n} listed passing package{} {} with a margin below {THIN_MARGIN} \
+         (thinnest: {title}, {margin:.3} for {actor}); a small change in the numbers could \
+         flip {}. See how often they pass under the declared uncertainties with \
+         `guarantor uncertainty`.\n",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "passes" } else { "pass" },
+        if n == 1 {
+            "its verdict"
+        } else {
+            "their verdicts"
+        },
+    ))
+}
+
 /// Option spaces above this get a note on stderr before `run` starts.
 const LARGE_OPTION_SPACE: u128 = 100_000_000;
 
@@ -81,6 +141,20 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         let mut out = guarantor_report::run_json(&e, a.top);
         out["what_if"] = serde_json::json!(what_ifs);
         out["stats"] = serde_json::to_value(&stats).expect("statistics are plain data");
+        out["thin_margins"] = serde_json::json!({
+            "threshold": THIN_MARGIN,
+            "packages": thin_margins(&e, a.top)
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "label": t.label,
+                        "title": t.title,
+                        "actor": t.actor,
+                        "margin": t.margin,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        });
         emit_json(&out);
     } else {
         let style = guarantor_report::Style {
@@ -88,6 +162,9 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         };
         emit(&what_if_header(&what_ifs));
         emit(&guarantor_report::render_run_styled(&e, a.top, style));
+        if let Some(note) = thin_margin_note(&thin_margins(&e, a.top)) {
+            emit(&format!("\n{note}"));
+        }
     }
     if a.record {
         // The history keeps every package's verdict (for `diff`), which the

@@ -12,7 +12,7 @@ use guarantor_model::Scenario;
 use guarantor_model::number::fmt;
 use guarantor_report::export::{Column, Format, Frame};
 use guarantor_uncertainty::{
-    Cells, Experiments, Options, PackageSet, Progress, Report, Sampler, analyse,
+    Cells, Error, Experiments, Options, PackageSet, Progress, Report, Sampler, Setting, analyse,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -47,6 +47,11 @@ pub struct Args {
     /// .csv, .parquet or .json by extension.
     #[arg(long, value_name = "FILE")]
     experiments: Option<PathBuf>,
+    /// Write the Saltelli design of the Sobol' analysis with its outputs (one row per
+    /// run: matrix, row, quantiles, values, pass, failure modes, cost, deterrence if
+    /// passing) to FILE; .csv, .parquet or .json by extension.
+    #[arg(long, value_name = "FILE")]
+    saltelli: Option<PathBuf>,
     /// Base draws per tornado bar end (0: no tornado).
     #[arg(long, default_value_t = 200)]
     tornado_draws: usize,
@@ -69,6 +74,12 @@ pub struct Args {
     /// PRIM: most boxes to find.
     #[arg(long, default_value_t = 3)]
     prim_boxes: usize,
+    /// Classification tree (CART): most splits from the root to a leaf (0: no tree).
+    #[arg(long, default_value_t = 3)]
+    cart_depth: usize,
+    /// Classification tree: fewest draws in a leaf.
+    #[arg(long, default_value_t = 20)]
+    cart_min_leaf: usize,
     /// Morris elementary effects of P(pass) over R trajectories (R·(factors + 1) runs; 0: skip).
     #[arg(long, default_value_t = 0, value_name = "R")]
     morris: usize,
@@ -98,7 +109,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             a.sampler
         ))
     })?;
-    let packages = PackageSet::parse(&a.packages).map_err(|e| Failure(format!("error: {e}")))?;
+    let packages = PackageSet::parse(&a.packages).map_err(|e| Failure(error_message(&e)))?;
     check_threads(a.threads)?;
     let focus = if a.options.is_empty() {
         None
@@ -106,13 +117,13 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         Some(parse_choice(&a.options)?)
     };
     let regret_outcome = guarantor_uncertainty::RegretOutcome::parse(&a.regret_outcome)
-        .map_err(|e| Failure(format!("error: {e}")))?;
+        .map_err(|e| Failure(error_message(&e)))?;
     let thresholds = a
         .satisfice
         .as_deref()
         .map(guarantor_uncertainty::Thresholds::parse)
         .transpose()
-        .map_err(|e| Failure(format!("error: {e}")))?;
+        .map_err(|e| Failure(error_message(&e)))?;
     let sobol_sampling = match a.sobol_rows.as_str() {
         "sobol" => guarantor_uncertainty::sobol::Rows::ScrambledSobol,
         "mc" => guarantor_uncertainty::sobol::Rows::MonteCarlo,
@@ -122,10 +133,20 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             )));
         }
     };
+    if a.saltelli.is_some() && a.sobol == 0 {
+        return Err(Failure(
+            "error: --saltelli writes the runs of the Sobol' analysis; --sobol 0 skips it".into(),
+        ));
+    }
     let table = a
         .experiments
         .as_ref()
-        .map(|p| ExperimentsFile::create(p))
+        .map(|p| ExperimentsFile::create(p, "--experiments", "the experiments table"))
+        .transpose()?;
+    let saltelli = a
+        .saltelli
+        .as_ref()
+        .map(|p| ExperimentsFile::create(p, "--saltelli", "the Saltelli design"))
         .transpose()?;
     let o = Options {
         focus,
@@ -136,6 +157,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         screen_draws: a.screen_draws,
         replicates: a.replicates,
         experiments: table.is_some(),
+        saltelli_design: saltelli.is_some(),
         regret_outcome,
         thresholds,
         sobol_sampling,
@@ -150,9 +172,13 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             max_boxes: a.prim_boxes,
             ..guarantor_uncertainty::PrimParams::default()
         },
+        cart: guarantor_uncertainty::cart::CartParams {
+            max_depth: a.cart_depth,
+            min_leaf: a.cart_min_leaf,
+        },
         ..Options::default()
     };
-    guarantor_uncertainty::check_options(&o).map_err(|e| Failure(format!("error: {e}")))?;
+    guarantor_uncertainty::check_options(&o).map_err(|e| Failure(error_message(&e)))?;
     let (mut s, what_ifs) = a.scenario.load_with_what_ifs()?;
     if a.all_red_lines {
         s = guarantor_uncertainty::with_all_red_lines(&s);
@@ -160,7 +186,10 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let r = run_uncertainty(&s, &o, a.json).map_err(Failure)?;
     let mut written = String::new();
     if let (Some(t), Some(x)) = (table, &r.experiments) {
-        written = t.write(x)?;
+        written = t.write(x, "Experiments table", "draws")?;
+    }
+    if let (Some(t), Some(x)) = (saltelli, &r.saltelli) {
+        written.push_str(&t.write(x, "Saltelli design", "runs")?);
     }
     if a.json {
         let mut out = serde_json::to_value(&r).expect("the report serialises");
@@ -187,7 +216,7 @@ struct ExperimentsFile {
 }
 
 impl ExperimentsFile {
-    fn create(path: &Path) -> Result<ExperimentsFile, Failure> {
+    fn create(path: &Path, flag: &str, what: &str) -> Result<ExperimentsFile, Failure> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -199,14 +228,14 @@ impl ExperimentsFile {
             "json" => Format::Json,
             _ => {
                 return Err(Failure(format!(
-                    "error: --experiments \"{}\" must end in .csv, .parquet or .json (the format is chosen by extension)",
+                    "error: {flag} \"{}\" must end in .csv, .parquet or .json (the format is chosen by extension)",
                     path.display()
                 )));
             }
         };
         let file = std::fs::File::create(path).map_err(|e| {
             Failure(format!(
-                "error: cannot write the experiments table to \"{}\": {e}",
+                "error: cannot write {what} to \"{}\": {e}",
                 path.display()
             ))
         })?;
@@ -218,7 +247,7 @@ impl ExperimentsFile {
     }
 
     /// Write the table; returns a line saying where it went.
-    fn write(mut self, x: &Experiments) -> Result<String, Failure> {
+    fn write(mut self, x: &Experiments, what: &str, rows: &str) -> Result<String, Failure> {
         let frame = experiments_frame(x);
         let file = self.file.take().expect("created with a file");
         let mut out = std::io::BufWriter::new(file);
@@ -230,15 +259,21 @@ impl ExperimentsFile {
             })
             .map_err(|e| {
                 Failure(format!(
-                    "error: writing the experiments table to \"{}\": {e}",
+                    "error: writing the {} to \"{}\": {e}",
+                    what.to_lowercase(),
                     self.path.display()
                 ))
             })?;
         Ok(format!(
-            "\nExperiments table: {} draws × {} columns in {} (pkgR = the package of robust rank R)\n",
+            "\n{what}: {} {rows} × {} columns in {}{}\n",
             x.rows(),
             x.columns.len(),
-            self.path.display()
+            self.path.display(),
+            if rows == "draws" {
+                " (pkgR = the package of robust rank R)"
+            } else {
+                " (matrix 0 = A, 1 = B, 2 + i = A with factor i from B)"
+            }
         ))
     }
 }
@@ -253,7 +288,7 @@ impl Drop for ExperimentsFile {
 }
 
 /// The experiments table as a report frame (CSV, JSON or Parquet writer).
-fn experiments_frame(x: &Experiments) -> Frame {
+pub fn experiments_frame(x: &Experiments) -> Frame {
     Frame {
         name: "experiments",
         columns: x
@@ -268,6 +303,45 @@ fn experiments_frame(x: &Experiments) -> Frame {
                 (name.clone(), col)
             })
             .collect(),
+    }
+}
+
+/// The flag that sets an analysis setting.
+pub fn flag(s: Setting) -> &'static str {
+    match s {
+        Setting::Draws => "--draws",
+        Setting::Packages => "--packages",
+        Setting::Replicates => "--replicates",
+        Setting::ScreenDraws => "--screen-draws",
+        Setting::SobolRows => "--sobol-rows",
+        Setting::Morris => "--morris",
+        Setting::Threads => "--threads",
+        Setting::PrimAlpha => "--prim-alpha",
+        Setting::PrimMassMin => "--prim-mass-min",
+        Setting::PrimBoxes => "--prim-boxes",
+        // Not a flag: the CLI keeps PRIM's default of 3.
+        Setting::PrimRestrictions => "PRIM's restrictions per box",
+        Setting::CartMinLeaf => "--cart-min-leaf",
+        Setting::RegretOutcome => "--regret-outcome",
+        Setting::Thresholds => "--satisfice",
+        Setting::Focus => "--option",
+    }
+}
+
+/// An analysis error in the CLI's words: settings named by their flags, and
+/// the flags that fix it.
+pub fn error_message(e: &Error) -> String {
+    match e {
+        Error::Setting {
+            setting: Setting::Focus,
+            message,
+        } => format!("error: --option: {message}"),
+        Error::Setting { setting, message } => format!("error: {} {message}", flag(*setting)),
+        Error::TooManyOutcomes { .. } => format!(
+            "error: {e}: lower --draws or study fewer packages (--packages top:K or adaptive:K)"
+        ),
+        Error::SobolSampleSize { .. } => format!("error: --sobol: {e}"),
+        other => format!("error: {other}"),
     }
 }
 
@@ -321,7 +395,7 @@ pub fn run_uncertainty(s: &Scenario, o: &Options, json: bool) -> Result<Report, 
     } else {
         analyse(s, o, &())
     };
-    result.map_err(|e| format!("error: {e}"))
+    result.map_err(|e| error_message(&e))
 }
 
 fn pct(p: f64) -> String {
@@ -574,6 +648,15 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
     if let Some(d) = &r.discovery {
         o.push_str(&discovery_text(d));
     }
+    if let Some(t) = &r.tree {
+        o.push_str(&format!(
+            "\nClassification tree of where {} fails (CART, Gini; depth ≤ {}, leaves ≥ {} draws)\n",
+            t.package, t.params.max_depth, t.params.min_leaf
+        ));
+        for line in t.text.lines() {
+            o.push_str(&format!("  {line}\n"));
+        }
+    }
     if !r.failure_modes.is_empty() {
         o.push_str(&format!(
             "\nFailure modes of {} (PRIM, one box each; modes in at least 1% of draws)\n",
@@ -589,6 +672,19 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
                 m.outcome,
                 pct(m.failures as f64 / m.draws as f64)
             ));
+        }
+    }
+    if !r.outcome_boxes.is_empty() {
+        o.push_str(&format!(
+            "\nContinuous outcomes of {} (PRIM, one box each)\n",
+            r.outcome_boxes[0].package
+        ));
+        for m in &r.outcome_boxes {
+            let what = m
+                .boxes
+                .first()
+                .map_or_else(|| m.note.clone().unwrap_or_default(), |b| b.text.clone());
+            o.push_str(&format!("  {}: {what}\n", m.outcome));
         }
     }
     o.push_str("\nDeclared uncertainties (value as written → distribution; source)\n");

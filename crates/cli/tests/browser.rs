@@ -172,3 +172,59 @@ fn skip_notice(what: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "NOTICE: {what}");
 }
+
+/// The uncertainty section (`report --draws`) renders offline without errors;
+/// its screenshot (the section alone, on the report's styles) is saved as
+/// `target/report-uncertainty-screenshot.png`.
+#[test]
+fn uncertainty_section_renders_offline_in_chromium() {
+    let Some(browser) = chromium() else {
+        skip_notice(
+            "the uncertainty browser test is SKIPPED: chromium not found (install Debian's `chromium`, or set CHROMIUM)",
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let status = Command::cargo_bin("guarantor")
+        .unwrap()
+        .args(["report", "--draws", "150", "--forecast-model", "none", "-o"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // The report's head (its styles) and the uncertainty section alone.
+    let head = &html[..html.find("<body").expect("a body")];
+    let start = html
+        .find("<section id=\"uncertainty\">")
+        .expect("an uncertainty section");
+    let end = start + html[start..].find("</section>").unwrap() + "</section>".len();
+    let page = dir.path().join("uncertainty.html");
+    std::fs::write(
+        &page,
+        format!(
+            "{head}<body><main>{}</main></body></html>",
+            &html[start..end]
+        ),
+    )
+    .unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let shot = target.join("report-uncertainty-screenshot.png");
+    let _ = std::fs::remove_file(&shot);
+    let v = visit(&browser, &page, &shot, dir.path());
+    assert!(v.console.is_empty(), "console messages: {:#?}", v.console);
+    assert!(v.requests.is_empty(), "network requests: {:#?}", v.requests);
+    let png = std::fs::read(&shot).expect("a screenshot was saved");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        png.len() > 100_000,
+        "the screenshot looks blank ({} bytes)",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+}

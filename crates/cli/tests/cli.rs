@@ -399,3 +399,40 @@ fn forecast_institutional_switches_move_the_point_and_are_reported() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("status_quo.foreign_ground_troops"));
 }
+
+#[test]
+fn run_flags_listed_packages_that_pass_on_thin_margins() {
+    let out = guarantor().args(["run", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let threshold = v["thin_margins"]["threshold"].as_f64().unwrap();
+    assert_eq!(threshold, 0.05);
+    let thin = v["thin_margins"]["packages"].as_array().unwrap();
+    // Exactly the listed passing packages whose smallest margin is below 0.05.
+    let expected: Vec<&Value> = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["passes"] == true && p["min_margin"]["margin"].as_f64().unwrap() < threshold)
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "the default scenario has thin margins"
+    );
+    assert_eq!(thin.len(), expected.len());
+    for p in &expected {
+        let t = thin.iter().find(|t| t["label"] == p["label"]).unwrap();
+        assert_eq!(t["actor"], p["min_margin"]["actor"]);
+        assert_eq!(t["margin"], p["min_margin"]["margin"]);
+    }
+    // Thinnest first, and the text points to `uncertainty`.
+    let m: Vec<f64> = thin.iter().map(|t| t["margin"].as_f64().unwrap()).collect();
+    assert!(m.windows(2).all(|w| w[0] <= w[1]));
+    let text = guarantor().arg("run").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains(&format!(
+        "Thin margins: {} listed passing packages pass with a margin below 0.05",
+        thin.len()
+    )));
+    assert!(text.contains("`guarantor uncertainty`"));
+}

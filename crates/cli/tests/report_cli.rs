@@ -174,3 +174,59 @@ fn a_scenario_without_a_negotiation_still_gets_its_report() {
     assert!(!html.contains("<section id=\"forecast\">"));
     assert!(dir.path().join("packages.parquet").is_file());
 }
+
+#[test]
+fn report_draws_adds_the_uncertainty_section_and_the_experiments_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    let o = guarantor()
+        .args([
+            "report",
+            "--draws",
+            "120",
+            "--experiments",
+            "--forecast-model",
+            "none",
+            "--json",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "experiments.csv")
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"uncertainty\">"));
+    for id in ["fig-robust-ranking", "fig-tornado", "fig-sobol"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    // Before the sources.
+    assert!(html.find("id=\"uncertainty\"").unwrap() < html.find("id=\"sources\"").unwrap());
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("## Robustness under uncertainty"));
+    assert!(md.contains("- `experiments.csv`"));
+    // One row per draw, plus the header.
+    let csv = std::fs::read_to_string(out.join("experiments.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 121);
+}
+
+#[test]
+fn report_experiments_needs_draws_and_bad_draws_name_the_flag() {
+    guarantor()
+        .args(["report", "--experiments", "-o", "/nonexistent/never"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("add --draws N"));
+    guarantor()
+        .args(["report", "--draws", "1", "-o", "/nonexistent/never"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--draws must be at least 2"));
+}

@@ -148,7 +148,7 @@ fn option_chooses_the_package_to_study_and_joins_it_to_the_ranking() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let label = v["sensitivity"]["package"].as_str().unwrap();
     assert!(label.starts_with("reassurance_small · "), "{label}");
-    assert_eq!(v["sensitivity"]["chosen_as"], "chosen with --option");
+    assert_eq!(v["sensitivity"]["chosen_as"], "chosen by the user");
     assert_eq!(v["discovery"]["package"], label);
     let ranking = v["ranking"].as_array().unwrap();
     assert_eq!(ranking.len(), 2);
@@ -388,4 +388,71 @@ fn json_has_the_prim_trace_the_metrics_and_the_sobol_convergence() {
             assert!(x["indices"].is_object() || x["note"].is_string());
         }
     }
+}
+
+#[test]
+fn the_saltelli_design_reads_back_and_gives_the_total_order_indices() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saltelli.csv");
+    let out = guarantor()
+        .args(SMALL)
+        .args(["--json", "--saltelli"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sobol = &v["sensitivity"]["sobol"];
+    let factors = sobol["factors"].as_array().unwrap();
+    let k = factors.len();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    let names: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 64 * (k + 2), "one row per run");
+    let col = |name: &str| names.iter().position(|n| *n == name).unwrap();
+    let (matrix, row, pass) = (col("matrix"), col("row"), col("out.pass"));
+    // f(A), f(B) and f(A_B⁽ⁱ⁾) by base row.
+    let mut f = vec![vec![f64::NAN; 64]; k + 2];
+    for r in &rows {
+        let m: usize = r[matrix].parse().unwrap();
+        let j: usize = r[row].parse().unwrap();
+        f[m][j] = r[pass].parse().unwrap();
+    }
+    assert!(f.iter().flatten().all(|x| *x == 0.0 || *x == 1.0));
+    let n = 64.0;
+    let mean = (f[0].iter().sum::<f64>() + f[1].iter().sum::<f64>()) / (2.0 * n);
+    let var = f[0]
+        .iter()
+        .chain(&f[1])
+        .map(|y| (y - mean).powi(2))
+        .sum::<f64>()
+        / (2.0 * n - 1.0);
+    assert!((sobol["mean"].as_f64().unwrap() - mean).abs() < 1e-12);
+    // Jansen's total-order estimator from the table, against the raw index reported.
+    for (i, fi) in factors.iter().enumerate() {
+        let total = f[0]
+            .iter()
+            .zip(&f[2 + i])
+            .map(|(a, ab)| (a - ab).powi(2))
+            .sum::<f64>()
+            / (2.0 * n * var);
+        let reported = fi["total_order_raw"].as_f64().unwrap();
+        assert!(
+            (total - reported).abs() < 1e-12,
+            "{}: {total} vs {reported}",
+            fi["factor"]
+        );
+    }
+    // Refused when there is no Sobol' analysis to write.
+    guarantor()
+        .args(["uncertainty", "--sobol", "0", "--saltelli"])
+        .arg(dir.path().join("none.csv"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--sobol 0 skips it"));
 }

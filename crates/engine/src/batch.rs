@@ -80,50 +80,56 @@ pub fn evaluate_choices_cached(
             }
         }
     }
-    let limit = s.parameters.solver_time_limit_s;
     let mut memo: Memo = BTreeMap::new();
     for key in keys {
-        let k = key.capability as usize;
-        let eligible: BTreeSet<u32> = key
-            .lines
-            .iter()
-            .flat_map(|l| l.eligible.iter().copied())
-            .collect();
-        let full = FullKey {
-            problem: key.clone(),
-            integer: p.capabilities[k].integer,
-            data: eligible
-                .iter()
-                .map(|&c| {
-                    (
-                        c,
-                        p.available[k][c as usize].to_bits(),
-                        p.cost[k][c as usize].to_bits(),
-                    )
-                })
-                .collect(),
-            time_limit_bits: limit.to_bits(),
-        };
-        let hit = cache.map.lock().ok().and_then(|m| m.get(&full).cloned());
-        let sol = match hit {
-            Some(sol) => sol,
-            None => {
-                let data = CapabilityData {
-                    name: &p.capabilities[k].id,
-                    integer: p.capabilities[k].integer,
-                    available: &p.available[k],
-                    cost: &p.cost[k],
-                };
-                let sol = solve(key, &data, limit);
-                if let Ok(mut m) = cache.map.lock()
-                    && m.len() < CACHE_LIMIT
-                {
-                    m.insert(full, sol.clone());
-                }
-                sol
-            }
-        };
-        memo.insert(key.clone(), sol);
+        memo.insert(key.clone(), solve_cached(&p, key, cache));
     }
     plans.iter().map(|pl| judge(&p, pl, &memo)).collect()
+}
+
+/// Solve sub-problem `key` of a prepared scenario, or take its solution from
+/// `cache` when the same sub-problem with the same numbers was solved before.
+pub(crate) fn solve_cached(
+    p: &Prepared<'_>,
+    key: &SubProblem,
+    cache: &SolveCache,
+) -> Result<SubSolution, AllocationError> {
+    let limit = p.scenario.parameters.solver_time_limit_s;
+    let k = key.capability as usize;
+    let eligible: BTreeSet<u32> = key
+        .lines
+        .iter()
+        .flat_map(|l| l.eligible.iter().copied())
+        .collect();
+    let full = FullKey {
+        problem: key.clone(),
+        integer: p.capabilities[k].integer,
+        data: eligible
+            .iter()
+            .map(|&c| {
+                (
+                    c,
+                    p.available[k][c as usize].to_bits(),
+                    p.cost[k][c as usize].to_bits(),
+                )
+            })
+            .collect(),
+        time_limit_bits: limit.to_bits(),
+    };
+    if let Some(sol) = cache.map.lock().ok().and_then(|m| m.get(&full).cloned()) {
+        return sol;
+    }
+    let data = CapabilityData {
+        name: &p.capabilities[k].id,
+        integer: p.capabilities[k].integer,
+        available: &p.available[k],
+        cost: &p.cost[k],
+    };
+    let sol = solve(key, &data, limit);
+    if let Ok(mut m) = cache.map.lock()
+        && m.len() < CACHE_LIMIT
+    {
+        m.insert(full, sol.clone());
+    }
+    sol
 }

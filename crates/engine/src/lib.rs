@@ -50,7 +50,9 @@ pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vect
 pub use gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
 pub use prepare::{WHOLE_NOISE_REL, available_units};
-pub use search::{SearchOptions, search, search_with_stats};
+pub use search::{
+    ScreenedPackage, SearchOptions, screen_choices_cached, search, search_with_stats,
+};
 pub use sizing::geography;
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,

@@ -898,3 +898,84 @@ impl Acc {
         self
     }
 }
+
+/// What the screen says about one package: no allocation and no reasons, only
+/// the numbers an analysis over many perturbed copies of a scenario keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenedPackage {
+    pub feasible: bool,
+    /// Feasible and acceptable to every required actor.
+    pub passes: bool,
+    /// Per required actor (sorted by actor id, as [`screen_choices_cached`]
+    /// returns them): whether it accepts.
+    pub accepts: Vec<bool>,
+    pub deterrence: f64,
+    /// Per year, in the scenario's currency.
+    pub cost_per_year: f64,
+    /// Smallest acceptance margin among required actors (0 when none is required).
+    pub min_margin: f64,
+}
+
+/// The packages `choices` of `s` screened as `search` screens the option
+/// space (each capability's allocation solved once per projection, from
+/// `cache` when the same sub-problem recurs): the same feasibility,
+/// acceptance, pass, deterrence and cost as their full verdicts, at a
+/// fraction of the cost. Returns the required actors' ids (sorted) and one
+/// screen per choice, in order. Runs on the calling thread.
+pub fn screen_choices_cached(
+    s: &Scenario,
+    choices: &[crate::package::Choice],
+    cache: &crate::batch::SolveCache,
+) -> Result<(Vec<String>, Vec<ScreenedPackage>), EngineError> {
+    let p = Prepared::new(s);
+    let sc = Screener::new(&p)?;
+    let required: Vec<String> = p
+        .required
+        .iter()
+        .map(|&ai| s.actors[ai].id.clone())
+        .collect();
+    let mut tables: Vec<FxHashMap<u64, u32>> = vec![FxHashMap::default(); sc.projs.len()];
+    let mut outcomes: Vec<Result<CapOutcome, AllocationError>> = Vec::new();
+    let mut memo: Memo = BTreeMap::new();
+    let mut out = Vec::with_capacity(choices.len());
+    for choice in choices {
+        let levels = sc.levels(choice);
+        for (j, pr) in sc.projs.iter().enumerate() {
+            let key = sc.key(pr, choice, &levels);
+            if tables[j].contains_key(&key) {
+                continue;
+            }
+            let k = pr.k;
+            let lines = cap_lines(&p, choice).remove(&k).unwrap_or_default();
+            let cp = cap_plan(&p, k, lines, &levels);
+            for sp in std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter()) {
+                if !memo.contains_key(sp) {
+                    let sol = crate::batch::solve_cached(&p, sp, cache);
+                    memo.insert(sp.clone(), sol);
+                }
+            }
+            let o = chosen_solution(&memo, &cp).map(|(sp, sol)| sc.cap_outcome(&cp, sp, sol));
+            tables[j].insert(key, outcomes.len() as u32);
+            outcomes.push(o);
+        }
+        let i: u64 = choice
+            .iter()
+            .zip(&sc.strides)
+            .map(|(&o, &stride)| u64::from(o) * stride)
+            .sum();
+        let scr = sc.screen(i, choice, &tables, &outcomes)?;
+        out.push(ScreenedPackage {
+            feasible: scr.feasible,
+            passes: scr.passes,
+            accepts: scr
+                .actors
+                .iter()
+                .map(|(red, below)| red.is_empty() && !below)
+                .collect(),
+            deterrence: scr.deterrence,
+            cost_per_year: scr.cost,
+            min_margin: scr.margin,
+        });
+    }
+    Ok((required, out))
+}

@@ -68,11 +68,11 @@ macro_rules! tryc {
     };
 }
 
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Swatch {
+pub(crate) enum Swatch {
     Box,
     Line,
     Mark(Marker),
@@ -98,13 +98,13 @@ fn legend_layout(entries: &[(String, RGBColor, Swatch)], width: u32) -> Vec<(i32
         .collect()
 }
 
-fn legend_height(entries: &[(String, RGBColor, Swatch)], width: u32) -> u32 {
+pub(crate) fn legend_height(entries: &[(String, RGBColor, Swatch)], width: u32) -> u32 {
     legend_layout(entries, width)
         .last()
         .map_or(0, |&(_, y)| y as u32 + LEGEND_ROW + 4)
 }
 
-fn draw_legend(
+pub(crate) fn draw_legend(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     entries: &[(String, RGBColor, Swatch)],
     width: u32,

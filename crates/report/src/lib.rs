@@ -13,6 +13,7 @@ pub mod document;
 pub mod export;
 pub mod html;
 pub mod markdown;
+pub mod robustness;
 pub mod sections;
 pub mod why;
 

@@ -8,3 +8,4 @@
 )]
 
 mod report;
+mod robustness;

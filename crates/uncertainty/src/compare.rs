@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, Setting};
 use crate::robust::{Estimate, PackageDraws, quantile_sorted};
 
 /// The outcome on which regret is measured (larger is better).
@@ -34,10 +34,13 @@ impl RegretOutcome {
             "deterrence-if-pass" => Ok(RegretOutcome::DeterrenceIfPass),
             "pass" => Ok(RegretOutcome::Pass),
             "deterrence" => Ok(RegretOutcome::Deterrence),
-            _ => Err(Error::Options(format!(
-                "--regret-outcome \"{s}\" is not an outcome; use one of {}",
-                Self::NAMES.join(", ")
-            ))),
+            _ => Err(Error::setting(
+                Setting::RegretOutcome,
+                format!(
+                    "\"{s}\" is not an outcome; use one of {}",
+                    Self::NAMES.join(", ")
+                ),
+            )),
         }
     }
 
@@ -79,9 +82,12 @@ impl Thresholds {
     /// "cost<=800,deterrence>=0.6" (either part may be left out).
     pub fn parse(s: &str) -> Result<Thresholds, Error> {
         let bad = |part: &str, why: &str| {
-            Err(Error::Options(format!(
-                "--satisfice \"{s}\": \"{part}\" {why}; write cost<=X and/or deterrence>=Y, separated by a comma (e.g. cost<=800,deterrence>=0.6)"
-            )))
+            Err(Error::setting(
+                Setting::Thresholds,
+                format!(
+                    "\"{s}\": \"{part}\" {why}; write cost<=X and/or deterrence>=Y, separated by a comma (e.g. cost<=800,deterrence>=0.6)"
+                ),
+            ))
         };
         let mut t = Thresholds::default();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -349,8 +355,18 @@ mod tests {
             "cost=5",
             "cost<=inf",
         ] {
-            let e = Thresholds::parse(bad).unwrap_err().to_string();
-            assert!(e.contains("--satisfice"), "{bad}: {e}");
+            let e = Thresholds::parse(bad).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    Error::Setting {
+                        setting: Setting::Thresholds,
+                        ..
+                    }
+                ),
+                "{bad}: {e}"
+            );
+            assert!(!e.to_string().contains("--"), "{bad}: {e}");
         }
         assert!(
             RegretOutcome::parse("utility")

@@ -99,3 +99,38 @@ pub fn experiments(space: &Space, plan: &Plan, run: &RobustRun) -> Experiments {
     }
     Experiments { columns: cols }
 }
+
+/// The Saltelli design of the Sobol' analysis with its outputs, one row per
+/// model run: `run` (0-based), `matrix` (0 = A, 1 = B, 2 + i = A with factor
+/// i's column from B), `row` (j of the N base rows), `quantile.<factor>`,
+/// `value.<path>`, then one column per outcome named in `outcomes` (the pass
+/// indicator first; indicators 1/0, cost and deterrence in their units). The
+/// Jansen estimators of [`crate::sobol`] can be recomputed from it.
+pub fn saltelli_table(space: &Space, d: &crate::sobol::Design, outcomes: &[String]) -> Experiments {
+    let n = d.matrix.len();
+    let mut cols: Vec<(String, Cells)> = vec![
+        ("run".into(), Cells::U32((0..n as u32).collect())),
+        ("matrix".into(), Cells::U32(d.matrix.clone())),
+        ("row".into(), Cells::U32(d.row.clone())),
+    ];
+    for (f, name) in space.factors.iter().enumerate() {
+        cols.push((
+            format!("quantile.{name}"),
+            Cells::F64(d.quantiles.iter().map(|q| q[f]).collect()),
+        ));
+    }
+    let values: Vec<Vec<f64>> = d.quantiles.iter().map(|q| space.values(q)).collect();
+    for (j, p) in space.parameters.iter().enumerate() {
+        cols.push((
+            format!("value.{}", p.path),
+            Cells::F64(values.iter().map(|v| v[j]).collect()),
+        ));
+    }
+    for (o, name) in outcomes.iter().enumerate() {
+        cols.push((
+            format!("out.{name}"),
+            Cells::F64(d.outputs.iter().map(|y| y[o]).collect()),
+        ));
+    }
+    Experiments { columns: cols }
+}

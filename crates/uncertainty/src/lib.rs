@@ -22,6 +22,7 @@
 pub struct ReadmeDoctests;
 
 pub mod adaptive;
+pub mod cart;
 pub mod compare;
 pub mod dist;
 mod error;
@@ -47,7 +48,7 @@ use serde::Serialize;
 
 pub use adaptive::Screening;
 pub use compare::{Comparison, RegretOutcome, Thresholds};
-pub use error::Error;
+pub use error::{Error, Setting};
 pub use experiments::{Cells, Experiments};
 pub use prim::PrimParams;
 pub use robust::{Estimate, PackageRobustness};
@@ -84,9 +85,12 @@ impl PackageSet {
             .map(PackageSet::Top)
             .or_else(|| k("adaptive:").map(PackageSet::Adaptive))
             .ok_or_else(|| {
-                Error::Options(format!(
-                    "--packages \"{s}\" must be adaptive:K or top:K with K ≥ 1 (e.g. adaptive:10), or all"
-                ))
+                Error::setting(
+                    Setting::Packages,
+                    format!(
+                        "\"{s}\" must be adaptive:K or top:K with K ≥ 1 (e.g. adaptive:10), or all"
+                    ),
+                )
             })
     }
 }
@@ -110,6 +114,8 @@ pub struct Options {
     /// Keep every draw's outcomes for the experiments table
     /// ([`Report::experiments`]).
     pub experiments: bool,
+    /// Keep the Saltelli design and its outputs ([`Report::saltelli`]).
+    pub saltelli_design: bool,
     /// The outcome regret is measured on.
     pub regret_outcome: RegretOutcome,
     /// Satisficing thresholds (none: no satisficing metric).
@@ -124,6 +130,8 @@ pub struct Options {
     /// How the Saltelli A and B rows are drawn.
     pub sobol_sampling: sobol::Rows,
     pub prim: PrimParams,
+    /// The classification tree beside PRIM (see [`cart`]).
+    pub cart: cart::CartParams,
     /// Worker threads; `None` lets rayon choose. Results do not depend on it.
     pub threads: Option<usize>,
     /// The package whose sensitivity and failures to study (component → option;
@@ -142,6 +150,7 @@ impl Default for Options {
             replicates: 1,
             screen_draws: 32,
             experiments: false,
+            saltelli_design: false,
             regret_outcome: RegretOutcome::DeterrenceIfPass,
             thresholds: None,
             tornado_draws: 200,
@@ -150,6 +159,7 @@ impl Default for Options {
             bootstrap: 200,
             sobol_sampling: sobol::Rows::ScrambledSobol,
             prim: PrimParams::default(),
+            cart: cart::CartParams::default(),
             threads: None,
             focus: None,
         }
@@ -174,7 +184,7 @@ impl Progress for () {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sensitivity {
     pub package: String,
-    /// "robust top package" or "chosen with --option".
+    /// "robust top package" or "chosen by the user" ([`Options::focus`]).
     pub chosen_as: String,
     pub outcome: String,
     pub tornado: Option<tornado::Tornado>,
@@ -309,6 +319,30 @@ pub struct Discovery {
     pub note: Option<String>,
 }
 
+/// One leaf of the classification tree as a rule, with parameters named.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TreeRule {
+    /// "fails in 96.0% of the 120 draws where a ≤ 0.5 and b > 3".
+    pub text: String,
+    pub draws: usize,
+    pub failures: usize,
+    pub density: f64,
+}
+
+/// Where the studied package fails, by a classification tree (CART).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TreeDiscovery {
+    pub package: String,
+    pub outcome: String,
+    pub params: cart::CartParams,
+    /// The tree, one line per node (indented).
+    pub text: String,
+    /// Every leaf, left to right.
+    pub rules: Vec<TreeRule>,
+    /// The tree itself; `dim` indexes [`Report::uncertainties`].
+    pub tree: cart::Node,
+}
+
 /// Everything an analysis found; the CLI's `--json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -333,52 +367,69 @@ pub struct Report {
     pub comparison: Option<Comparison>,
     pub sensitivity: Option<Sensitivity>,
     pub discovery: Option<Discovery>,
+    /// The same failures explained by a classification tree.
+    pub tree: Option<TreeDiscovery>,
     /// PRIM per failure mode of the same package (infeasible, rejected by each
     /// required actor), one box each, for modes in at least 1% of the draws.
     pub failure_modes: Vec<Discovery>,
+    /// PRIM on continuous outcomes of the same package, made binary at a
+    /// quantile: cost per year above its 75th percentile, deterrence below
+    /// its 25th (each only if it varies enough), one box each.
+    pub outcome_boxes: Vec<Discovery>,
     /// One row per draw (with [`Options::experiments`]); not in the JSON.
     #[serde(skip)]
     pub experiments: Option<Experiments>,
+    /// One row per Saltelli run (with [`Options::saltelli_design`] and Sobol'
+    /// indices), see [`experiments::saltelli_table`]; not in the JSON.
+    #[serde(skip)]
+    pub saltelli: Option<Experiments>,
 }
 
 /// Check options that would otherwise fail after minutes of work.
 pub fn check_options(o: &Options) -> Result<(), Error> {
     if o.draws < 2 {
-        return Err(Error::Options(format!(
-            "--draws must be at least 2, got {}",
-            o.draws
-        )));
+        return Err(Error::setting(
+            Setting::Draws,
+            format!("must be at least 2, got {}", o.draws),
+        ));
     }
     if o.sobol_rows > 0 {
         sobol::check_base_rows(o.sobol_rows)?;
     }
     if o.morris_trajectories == 1 {
-        return Err(Error::Options(
-            "--morris needs at least 2 trajectories (σ needs two effects per factor); use 0 to skip it".into(),
+        return Err(Error::setting(
+            Setting::Morris,
+            "needs at least 2 trajectories (σ needs two effects per factor); use 0 to skip it",
         ));
     }
     if o.threads == Some(0) {
-        return Err(Error::Options("--threads must be at least 1".into()));
+        return Err(Error::setting(Setting::Threads, "must be at least 1"));
     }
     prim::check_params(&o.prim)?;
+    if o.cart.min_leaf == 0 {
+        return Err(Error::setting(Setting::CartMinLeaf, "must be at least 1"));
+    }
     if o.replicates == 0 || (o.replicates > 1 && o.replicates > o.draws / 2) {
-        return Err(Error::Options(format!(
-            "--replicates must be between 1 and half the draws ({}), got {}",
-            o.draws / 2,
-            o.replicates
-        )));
+        return Err(Error::setting(
+            Setting::Replicates,
+            format!(
+                "must be between 1 and half the draws ({}), got {}",
+                o.draws / 2,
+                o.replicates
+            ),
+        ));
     }
     if o.replicates > 1 && o.sampler != Sampler::Lhs {
-        return Err(Error::Options(
-            "--replicates splits a Latin hypercube; Monte Carlo draws need none (use --sampler lhs)"
-                .into(),
+        return Err(Error::setting(
+            Setting::Replicates,
+            "splits a Latin hypercube; Monte Carlo draws need none (use the Latin hypercube sampler)",
         ));
     }
     if matches!(o.packages, PackageSet::Adaptive(_)) && o.screen_draws < 2 {
-        return Err(Error::Options(format!(
-            "--screen-draws must be at least 2, got {}",
-            o.screen_draws
-        )));
+        return Err(Error::setting(
+            Setting::ScreenDraws,
+            format!("must be at least 2, got {}", o.screen_draws),
+        ));
     }
     Ok(())
 }
@@ -401,7 +452,7 @@ pub fn with_all_red_lines(s: &Scenario) -> Scenario {
                     dist: Distribution::Bernoulli { p: None },
                     label: String::new(),
                     source: format!(
-                        "{} red line, flexibility {} (--all-red-lines)",
+                        "{} red line, flexibility {} (every red line declared uncertain)",
                         r.hardness.as_str(),
                         r.flexibility
                     ),
@@ -467,11 +518,11 @@ fn analyse_inner(
         _ => choices.len(),
     };
     if final_count.saturating_mul(o.draws) > MAX_OUTCOMES {
-        return Err(Error::Options(format!(
-            "{final_count} packages × {} draws is more than the {MAX_OUTCOMES} package outcomes one run keeps in memory; \
-             lower --draws or study fewer packages (--packages top:K or adaptive:K)",
-            o.draws
-        )));
+        return Err(Error::TooManyOutcomes {
+            packages: final_count,
+            draws: o.draws,
+            max: MAX_OUTCOMES,
+        });
     }
     let plan = Plan::replicated(o.sampler, o.seed, o.draws, space.n_factors(), o.replicates);
     progress.phase("draws", o.draws);
@@ -528,6 +579,16 @@ fn analyse_inner(
         .and_then(|fc| run.choices.iter().position(|c| c == fc))
         .unwrap_or(0);
     let top = run.ranking.get(at).map(|r| r.label.clone());
+    let tree = top
+        .as_ref()
+        .filter(|_| run.draws.get(at).is_some() && o.cart.max_depth > 0)
+        .map(|label| discover_tree(space, &run, at, label, o));
+    let mut saltelli = None;
+    let outcome_boxes = if top.is_some() && run.draws.get(at).is_some() {
+        discover_continuous(space, &run, at, o, &s.meta.currency)
+    } else {
+        Vec::new()
+    };
     let (sensitivity, discovery, failure_modes) = match (&top, run.choices.get(at)) {
         (Some(label), Some(choice)) => {
             let passes = |u: &[f64]| -> Result<bool, Error> {
@@ -583,7 +644,7 @@ fn analyse_inner(
             };
             let (sobol, sobol_note, sobol_outcomes) = if o.sobol_rows > 0 {
                 progress.phase("sobol", o.sobol_rows * (space.n_factors() + 2));
-                let mut all = sobol::sobol_multi(
+                let (all, design) = sobol::sobol_multi_design(
                     o.sobol_rows,
                     space.n_factors(),
                     &space.factors,
@@ -592,8 +653,17 @@ fn analyse_inner(
                     o.sobol_sampling,
                     outcomes,
                     &step,
-                )?
-                .into_iter();
+                    o.saltelli_design,
+                )?;
+                saltelli = design.map(|d| {
+                    // Column names: the outcomes of `outcomes`, in order.
+                    let mut names = vec!["pass".to_string(), "infeasible".to_string()];
+                    names.extend(run.required.iter().map(|a| format!("rejected.{a}")));
+                    names.push("cost".into());
+                    names.push("deterrence_if_pass".into());
+                    experiments::saltelli_table(space, &d, &names)
+                });
+                let mut all = all.into_iter();
                 let split = |r: Result<sobol::SobolIndices, Error>| match r {
                     Ok(x) => Ok((Some(x), None)),
                     Err(e @ Error::NoVariance { .. }) => Ok((None, Some(e.to_string()))),
@@ -613,7 +683,11 @@ fn analyse_inner(
                     .collect::<Result<Vec<_>, Error>>()?;
                 (first, note, others)
             } else {
-                (None, Some("skipped (--sobol 0)".to_string()), Vec::new())
+                (
+                    None,
+                    Some("skipped (no Sobol' base rows asked for)".to_string()),
+                    Vec::new(),
+                )
             };
             let morris = if o.morris_trajectories > 0 {
                 progress.phase("morris", o.morris_trajectories * (space.n_factors() + 1));
@@ -631,7 +705,7 @@ fn analyse_inner(
             let sens = Sensitivity {
                 package: label.clone(),
                 chosen_as: if focus.is_some() {
-                    "chosen with --option".into()
+                    "chosen by the user".into()
                 } else {
                     "robust top package".into()
                 },
@@ -671,8 +745,11 @@ fn analyse_inner(
         comparison,
         sensitivity,
         discovery,
+        tree,
         failure_modes,
+        outcome_boxes,
         experiments,
+        saltelli,
     })
 }
 
@@ -705,7 +782,7 @@ fn studied_packages(
     let Some(f) = &o.focus else {
         return Ok((choices, None));
     };
-    let fc = resolve_choice(s, f).map_err(|e| Error::Options(format!("--option: {e}")))?;
+    let fc = resolve_choice(s, f).map_err(|e| Error::setting(Setting::Focus, e.to_string()))?;
     if !choices.iter().any(|c| c.0 == fc) {
         let v = evaluate_choices(s, std::slice::from_ref(&fc))
             .map_err(|e| Error::Deterministic(e.to_string()))?
@@ -736,6 +813,116 @@ fn discover(space: &Space, run: &robust::RobustRun, at: usize, o: &Options) -> D
         ),
         &o.prim,
     )
+}
+
+/// A classification tree on the draws where package `ranking[at]` fails.
+fn discover_tree(
+    space: &Space,
+    run: &robust::RobustRun,
+    at: usize,
+    label: &str,
+    o: &Options,
+) -> TreeDiscovery {
+    let y: Vec<bool> = run.draws[at].passes.iter().map(|p| !p).collect();
+    let names: Vec<String> = space.parameters.iter().map(|p| p.name.clone()).collect();
+    let tree = cart::cart(&run.values, &y, &o.cart);
+    let rules = cart::rules(&tree)
+        .iter()
+        .map(|r| {
+            let conds: Vec<String> = r
+                .conditions
+                .iter()
+                // One printed threshold for both sides of a split (as in
+                // `cart::describe`): rounded up to four significant digits.
+                .map(|&(d, op, t)| format!("{} {op} {}", names[d], prim::limit_text(t, false)))
+                .collect();
+            TreeRule {
+                text: format!(
+                    "fails in {:.1}% of the {} draws{}",
+                    100.0 * r.density(),
+                    r.draws,
+                    if conds.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" where {}", conds.join(" and "))
+                    }
+                ),
+                draws: r.draws,
+                failures: r.hits,
+                density: r.density(),
+            }
+        })
+        .collect();
+    TreeDiscovery {
+        package: label.to_string(),
+        outcome: "fails (infeasible or rejected by a required actor)".into(),
+        params: o.cart,
+        text: cart::describe(&tree, &names, "fails"),
+        rules,
+        tree,
+    }
+}
+
+/// PRIM on cost per year above its 75th percentile and on deterrence below
+/// its 25th, for package `ranking[at]`: where the package is expensive, or
+/// deters least. An outcome is studied when at least [`MIN_MODE_SHARE`] of
+/// the draws (and 10) are on each side of the cut.
+fn discover_continuous(
+    space: &Space,
+    run: &robust::RobustRun,
+    at: usize,
+    o: &Options,
+    currency: &str,
+) -> Vec<Discovery> {
+    let d = &run.draws[at];
+    let n = d.len();
+    let params = PrimParams {
+        max_boxes: 1,
+        ..o.prim
+    };
+    let min = ((MIN_MODE_SHARE * n as f64).ceil() as usize).max(10);
+    let sorted = |v: &[f64]| {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        s
+    };
+    let q75 = robust::quantile_sorted(&sorted(&d.cost), 0.75);
+    let q25 = robust::quantile_sorted(&sorted(&d.deterrence), 0.25);
+    let cases: Vec<(String, String, Vec<bool>)> = vec![
+        (
+            format!(
+                "cost per year above its 75th percentile ({} {currency})",
+                prim::limit_text(q75, true)
+            ),
+            "costs more than the 75th percentile".into(),
+            d.cost.iter().map(|&c| c > q75).collect(),
+        ),
+        (
+            format!(
+                "deterrence below its 25th percentile ({})",
+                prim::limit_text(q25, false)
+            ),
+            "deters less than the 25th percentile".into(),
+            d.deterrence.iter().map(|&x| x < q25).collect(),
+        ),
+    ];
+    cases
+        .into_iter()
+        .filter(|(_, _, y)| {
+            let k = y.iter().filter(|&&b| b).count();
+            k >= min && n - k >= min
+        })
+        .map(|(outcome, verb, y)| {
+            discover_outcome(
+                space,
+                &run.values,
+                &run.ranking[at].label,
+                y,
+                (&outcome, &verb),
+                &params,
+            )
+        })
+        .collect()
 }
 
 /// A failure mode is studied when it occurs in at least this share of draws

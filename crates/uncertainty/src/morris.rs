@@ -97,9 +97,10 @@ pub fn morris(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Morris, Error> {
     if r < 2 {
-        return Err(Error::Options(format!(
-            "--morris needs at least 2 trajectories (σ needs two effects per factor), got {r}"
-        )));
+        return Err(Error::setting(
+            crate::error::Setting::Morris,
+            format!("needs at least 2 trajectories (σ needs two effects per factor), got {r}"),
+        ));
     }
     let delta = LEVELS as f64 / (2.0 * (LEVELS as f64 - 1.0));
     let ys: Vec<(Vec<f64>, Steps)> = (0..r)

@@ -55,25 +55,35 @@ impl Default for PrimParams {
 /// Refuse settings under which PRIM cannot run or means nothing: α outside
 /// (0, 0.5], a minimum mass outside (0, 1), no boxes or no restrictions.
 pub fn check_params(p: &PrimParams) -> Result<(), crate::error::Error> {
-    let bad = |m: String| Err(crate::error::Error::Options(m));
+    use crate::error::{Error, Setting};
+    let bad = |s: Setting, m: String| Err(Error::setting(s, m));
     for (name, a) in [("peel", p.peel_alpha), ("paste", p.paste_alpha)] {
         if !(a > 0.0 && a <= 0.5) {
-            return bad(format!(
-                "--prim-alpha ({name}) must be in (0, 0.5], got {a}: it is the share of a box's draws cut off per step"
-            ));
+            return bad(
+                Setting::PrimAlpha,
+                format!(
+                    "({name}) must be in (0, 0.5], got {a}: it is the share of a box's draws cut off per step"
+                ),
+            );
         }
     }
     if !(p.mass_min > 0.0 && p.mass_min < 1.0) {
-        return bad(format!(
-            "--prim-mass-min must be in (0, 1), got {}: it is the smallest share of all draws a box may hold",
-            p.mass_min
-        ));
+        return bad(
+            Setting::PrimMassMin,
+            format!(
+                "must be in (0, 1), got {}: it is the smallest share of all draws a box may hold",
+                p.mass_min
+            ),
+        );
     }
     if p.max_boxes == 0 {
-        return bad("--prim-boxes must be at least 1".into());
+        return bad(Setting::PrimBoxes, "must be at least 1".into());
     }
     if p.max_restrictions == 0 {
-        return bad("PRIM needs at least one restriction per box".into());
+        return bad(
+            Setting::PrimRestrictions,
+            "must be at least 1 (PRIM needs at least one restriction per box)".into(),
+        );
     }
     Ok(())
 }

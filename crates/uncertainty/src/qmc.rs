@@ -63,9 +63,12 @@ impl SobolSequence {
     /// The first `dims` dimensions.
     pub fn new(dims: usize) -> Result<SobolSequence, Error> {
         if dims > MAX_DIMS {
-            return Err(Error::Options(format!(
-                "Sobol' points are available for at most {MAX_DIMS} dimensions, {dims} asked"
-            )));
+            return Err(Error::setting(
+                crate::error::Setting::SobolRows,
+                format!(
+                    "cannot be a Sobol' sequence here: its points are available for at most {MAX_DIMS} dimensions, {dims} asked; use Monte Carlo rows"
+                ),
+            ));
         }
         let mut v = Vec::with_capacity(dims);
         if dims > 0 {

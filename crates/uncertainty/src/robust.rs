@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use guarantor_engine::Choice;
-use guarantor_engine::{PackageVerdict, SolveCache, evaluate_choices_cached};
+use guarantor_engine::{
+    PackageVerdict, ScreenedPackage, SolveCache, evaluate_choices_cached, screen_choices_cached,
+};
 use guarantor_model::Scenario;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -119,6 +121,19 @@ fn outcome(v: &PackageVerdict, required: &[String], keep_margins: bool) -> Outco
         } else {
             Vec::new()
         },
+        cost: v.cost_per_year,
+        deterrence: v.deterrence,
+    }
+}
+
+/// What one draw says about one package, from the engine's screen; `at[r]`
+/// is the index in the screen's actors of required actor r.
+fn screened_outcome(v: &ScreenedPackage, at: &[usize]) -> Outcome {
+    Outcome {
+        feasible: v.feasible,
+        passes: v.passes,
+        accepted: at.iter().map(|&j| v.accepts[j]).collect(),
+        margins: Vec::new(),
         cost: v.cost_per_year,
         deterrence: v.deterrence,
     }
@@ -270,8 +285,8 @@ impl<'a> Study<'a> {
             .iter()
             .find(|&&k| self.candidates[k].draws.len() != from)
         {
-            return Err(Error::Options(format!(
-                "internal: package {} has seen {} draws, not {from}",
+            return Err(Error::Internal(format!(
+                "package {} has seen {} draws, not {from}",
                 self.candidates[k].verdict.label,
                 self.candidates[k].draws.len()
             )));
@@ -281,6 +296,10 @@ impl<'a> Study<'a> {
             .map(|&k| self.candidates[k].choice.clone())
             .collect();
         let keep = self.keep_actors;
+        // Without the experiments table only pass, feasibility, acceptance,
+        // cost and deterrence are kept: the engine's screen gives them
+        // without building full verdicts (allocations, reasons).
+        let screen = !keep;
         let mut start = from;
         while start < upto {
             let end = (start + CHUNK).min(upto);
@@ -289,21 +308,34 @@ impl<'a> Study<'a> {
                 .map(|i| {
                     let vals = self.space.values(&self.plan.draw(i));
                     let s = self.space.scenario(self.base, &vals);
-                    let verdicts =
-                        evaluate_choices_cached(&s, &choices, self.cache).map_err(|e| {
-                            Error::Engine {
-                                what: format!("draw {i}"),
-                                message: e.to_string(),
-                            }
-                        })?;
-                    progress(1);
-                    Ok((
-                        vals,
-                        verdicts
+                    let engine = |e: guarantor_engine::EngineError| Error::Engine {
+                        what: format!("draw {i}"),
+                        message: e.to_string(),
+                    };
+                    let outs = if screen {
+                        let (ids, screened) =
+                            screen_choices_cached(&s, &choices, self.cache).map_err(engine)?;
+                        let at: Vec<usize> = self
+                            .required
+                            .iter()
+                            .map(|a| ids.iter().position(|x| x == a))
+                            .collect::<Option<_>>()
+                            .ok_or_else(|| {
+                                Error::Internal(format!(
+                                    "draw {i}: the screen's required actors {ids:?} are not {:?}",
+                                    self.required
+                                ))
+                            })?;
+                        screened.iter().map(|v| screened_outcome(v, &at)).collect()
+                    } else {
+                        evaluate_choices_cached(&s, &choices, self.cache)
+                            .map_err(engine)?
                             .iter()
                             .map(|v| outcome(v, &self.required, keep))
-                            .collect(),
-                    ))
+                            .collect()
+                    };
+                    progress(1);
+                    Ok((vals, outs))
                 })
                 .collect::<Result<_, Error>>()?;
             for (vals, outs) in chunk {

@@ -196,6 +196,39 @@ pub fn sobol_multi(
     f: impl Fn(&[f64]) -> Result<Vec<f64>, Error> + Sync,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<Result<SobolIndices, Error>>, Error> {
+    sobol_multi_design(n, k, names, seed, bootstrap, rows, f, progress, false).map(|r| r.0)
+}
+
+/// The Saltelli design and its outputs: run r is matrix `matrix[r]` (0 = A,
+/// 1 = B, 2 + i = A with column i from B), row `row[r]`, at quantiles
+/// `quantiles[r]`, with outputs `outputs[r]` (one per outcome of `f`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Design {
+    pub matrix: Vec<u32>,
+    pub row: Vec<u32>,
+    pub quantiles: Vec<Vec<f64>>,
+    pub outputs: Vec<Vec<f64>>,
+}
+
+/// Indices per outcome, and the design when asked for.
+pub type IndicesAndDesign = (Vec<Result<SobolIndices, Error>>, Option<Design>);
+
+/// [`sobol_multi`], also returning the design and its outputs when `keep`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "sobol_multi's arguments and one flag"
+)]
+pub fn sobol_multi_design(
+    n: usize,
+    k: usize,
+    names: &[String],
+    seed: u64,
+    bootstrap: usize,
+    rows: Rows,
+    f: impl Fn(&[f64]) -> Result<Vec<f64>, Error> + Sync,
+    progress: &(dyn Fn(usize) + Sync),
+    keep: bool,
+) -> Result<IndicesAndDesign, Error> {
     check_base_rows(n)?;
     if k == 0 {
         return Err(Error::NoUncertainty {
@@ -252,12 +285,33 @@ pub fn sobol_multi(
         })
         .collect::<Result<_, Error>>()?;
     let outcomes = y.first().map_or(0, Vec::len);
-    Ok((0..outcomes)
+    let indices = (0..outcomes)
         .map(|o| {
             let yo: Vec<f64> = y.iter().map(|v| v[o]).collect();
             indices_of(&yo, n, k, names, seed, bootstrap, rows)
         })
-        .collect())
+        .collect();
+    let design = keep.then(|| Design {
+        matrix: jobs.iter().map(|&(m, _)| m as u32).collect(),
+        row: jobs.iter().map(|&(_, j)| j as u32).collect(),
+        quantiles: jobs
+            .iter()
+            .map(|&(m, j)| {
+                let (a, b) = &ab[j];
+                match m {
+                    0 => a.clone(),
+                    1 => b.clone(),
+                    _ => {
+                        let mut u = a.clone();
+                        u[m - 2] = b[m - 2];
+                        u
+                    }
+                }
+            })
+            .collect(),
+        outputs: y,
+    });
+    Ok((indices, design))
 }
 
 /// The indices from one outcome's N(k + 2) outputs (A, B, then each A_B⁽ⁱ⁾).

@@ -9,5 +9,7 @@
 
 mod determinism;
 mod samplers;
+mod screen;
 mod sensitivity;
 mod space;
+mod tree;
