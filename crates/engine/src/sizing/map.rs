@@ -34,7 +34,16 @@ pub fn package_map(s: &Scenario, requirements: &[Requirement], title: &str) -> O
         ..Map::default()
     };
     let mut extent: Vec<LatLon> = Vec::new();
+    // Areas to cover are drawn when one of the package's tasks covers them.
+    let covered: Vec<&str> = requirements
+        .iter()
+        .filter_map(|r| r.geometry.as_deref())
+        .flat_map(|geo| geo.zones.iter().map(String::as_str))
+        .collect();
     for z in &g.zones {
+        if z.kind == ModelZone::Cover && !covered.contains(&z.id.as_str()) {
+            continue;
+        }
         let Ok(poly) = zone_polygon(z, g) else {
             continue;
         };
@@ -61,7 +70,7 @@ pub fn package_map(s: &Scenario, requirements: &[Requirement], title: &str) -> O
             }
         };
         // Hostile areas drawn far beyond the frame do not widen it.
-        if matches!(kind, ZoneKind::Cover | ZoneKind::Buffer) {
+        if matches!(kind, ZoneKind::Cover | ZoneKind::Buffer | ZoneKind::Occupied) {
             extent.extend(poly.ring().iter().copied());
         }
         map.zones.push(MapZone {
@@ -136,6 +145,9 @@ pub fn package_map(s: &Scenario, requirements: &[Requirement], title: &str) -> O
             });
         }
     }
+    // A garrisoned place is drawn once, as a garrison.
+    map.places
+        .retain(|p| !map.garrisons.iter().any(|g| g.name == p.name));
     for p in &g.places {
         if let Ok(at) = place_point(p) {
             extent.push(at);
@@ -164,4 +176,37 @@ fn frame(points: &[LatLon]) -> [f64; 4] {
         (e + FRAME_MARGIN_DEG).min(180.0),
         (n + FRAME_MARGIN_DEG).min(85.0),
     ]
+}
+
+/// A short map title: the options of the package that put something on
+/// the map, by their short names.
+pub fn map_title(s: &Scenario, requirements: &[Requirement]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for r in requirements.iter().filter(|r| r.geometry.is_some()) {
+        let mut it = r.task.split('.');
+        let (Some(c), Some(o)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let name = s
+            .components
+            .iter()
+            .find(|x| x.id == c)
+            .and_then(|x| x.options.iter().find(|y| y.id == o))
+            .map(|y| {
+                if y.short.is_empty() {
+                    y.id.clone()
+                } else {
+                    y.short.clone()
+                }
+            })
+            .unwrap_or_else(|| o.to_string());
+        if !parts.contains(&name) {
+            parts.push(name);
+        }
+    }
+    if parts.is_empty() {
+        "The package on the map: no geographic task".to_string()
+    } else {
+        format!("The package on the map: {}", parts.join(" · "))
+    }
 }
