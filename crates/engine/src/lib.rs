@@ -55,5 +55,5 @@ pub use sizing::{
     garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,
     rotation_pool, size_task, whole_units,
 };
-pub use sizing::{NO_BASE_WITHIN_REACH, TaskGeometry, map_title, package_map};
+pub use sizing::{NO_BASE_WITHIN_REACH, TaskGeometry, map_title, options_map, package_map};
 pub use verdict::*;

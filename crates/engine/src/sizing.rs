@@ -5,7 +5,7 @@
 
 mod geo_rules;
 mod map;
-pub use map::{map_title, package_map};
+pub use map::{map_title, options_map, package_map};
 pub mod geography;
 pub use geo_rules::{NO_BASE_WITHIN_REACH, TaskGeometry};
 use std::collections::BTreeMap;

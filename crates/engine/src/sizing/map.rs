@@ -210,3 +210,29 @@ pub fn map_title(s: &Scenario, requirements: &[Requirement]) -> String {
         format!("The package on the map: {}", parts.join(" · "))
     }
 }
+
+/// The map of the package that picks `options` (component id → option id),
+/// sized afresh from the scenario (for callers that hold a package's
+/// options but not its requirements, e.g. the exercise pages).
+pub fn options_map(
+    s: &Scenario,
+    options: &std::collections::BTreeMap<String, String>,
+) -> Option<String> {
+    let mut requirements = Vec::new();
+    for c in &s.components {
+        let Some(o) = options
+            .get(&c.id)
+            .and_then(|id| c.options.iter().find(|o| &o.id == id))
+        else {
+            continue;
+        };
+        for t in &o.tasks {
+            requirements.extend(super::size_task(
+                s,
+                t,
+                &format!("{}.{}.{}", c.id, o.id, t.id),
+            ));
+        }
+    }
+    package_map(s, &requirements, &map_title(s, &requirements))
+}
