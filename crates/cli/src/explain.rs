@@ -83,7 +83,6 @@ fn write_map(
             s.meta.id
         )));
     };
-    std::fs::write(path, svg).map_err(|e| {
-        Failure(format!("--map: cannot write {}: {e}", path.display()))
-    })
+    std::fs::write(path, svg)
+        .map_err(|e| Failure(format!("--map: cannot write {}: {e}", path.display())))
 }

@@ -8,11 +8,11 @@ mod map;
 pub use map::{map_title, options_map, package_map};
 pub mod geography;
 pub use geo_rules::{NO_BASE_WITHIN_REACH, TaskGeometry};
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use guarantor_model::number::fmt;
 use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Tolerance before rounding up, so that 48.000000001 does not become 49.
 const ROUND_EPS: f64 = 1e-9;

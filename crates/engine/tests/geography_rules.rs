@@ -42,7 +42,10 @@ fn the_european_no_fly_zone_is_sized_from_the_sky_shield_geometry() {
     assert_eq!(d(f, "sortie_h"), 3.5);
     let tos = d(f, "time_on_station_h");
     let transit = d(f, "transit_km");
-    assert!((tos - (3.5 - 2.0 * transit / 780.0)).abs() < 0.15, "{tos} {transit}");
+    assert!(
+        (tos - (3.5 - 2.0 * transit / 780.0)).abs() < 0.15,
+        "{tos} {transit}"
+    );
     let ready = d(f, "ready_aircraft");
     assert!((ready - d(f, "sorties_per_day") / 1.5).abs() < 1e-9);
     assert_eq!(f.deployed, (ready / 0.6 - 1e-9).ceil() + 8.0);
@@ -77,7 +80,10 @@ fn a_hand_set_station_count_overrides_the_covering_and_says_so() {
     assert!((d(f, "ready_aircraft") - ready7 * 4.0 / 7.0).abs() < 1e-9);
     assert_eq!(f.overrides.len(), 1);
     assert!(f.overrides[0].contains("override"), "{:?}", f.overrides);
-    assert!(f.working.contains("stations = 4 (override; the covering gives 7)"));
+    assert!(
+        f.working
+            .contains("stations = 4 (override; the covering gives 7)")
+    );
 }
 
 #[test]
@@ -140,7 +146,10 @@ fn monitors_follow_the_measured_line_and_an_override_replaces_it() {
         m.line_km = Some(500.0);
     }
     let reqs = option_requirements(&s, "monitoring", "ground_teams");
-    assert!((reqs[0].deployed - 700.0).abs() < 1e-9, "OSCE: 500 km × 1.4");
+    assert!(
+        (reqs[0].deployed - 700.0).abs() < 1e-9,
+        "OSCE: 500 km × 1.4"
+    );
     assert!(reqs[0].working.contains("override"));
 }
 

@@ -307,11 +307,7 @@ impl PatrolZoneRule {
             "aew_orbits" => self.aew_orbits,
             "stations" => self.stations.unwrap_or(f64::NAN),
             "tanker_orbits" => self.tanker_orbits.unwrap_or(f64::NAN),
-            f => self
-                .overrides
-                .slot(f)
-                .and_then(|x| *x)
-                .unwrap_or(f64::NAN),
+            f => self.overrides.slot(f).and_then(|x| *x).unwrap_or(f64::NAN),
         }
     }
 }

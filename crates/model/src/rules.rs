@@ -55,9 +55,7 @@ impl RuleSpec {
         self.fields.iter().filter_map(|f| match f.kind {
             FieldKind::Number { domain, .. }
             | FieldKind::AirOverride(domain)
-            | FieldKind::Override(domain) => {
-                Some((f.key, domain))
-            }
+            | FieldKind::Override(domain) => Some((f.key, domain)),
             _ => None,
         })
     }

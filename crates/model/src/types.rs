@@ -562,7 +562,10 @@ pub enum SizingRule {
         capability: String,
     },
     /// A fixed number of units deployed continuously.
-    FixedUnits { capability: String, units: f64 },
+    FixedUnits {
+        capability: String,
+        units: f64,
+    },
     // Rules that read `[geography]` (issue #14; see `crate::geography`).
     PatrolZone(crate::geography::PatrolZoneRule),
     AirDefenceUmbrella(crate::geography::AirDefenceUmbrellaRule),

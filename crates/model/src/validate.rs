@@ -836,10 +836,30 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
 /// type, line, sector and places must exist (did-you-mean on a near miss).
 fn check_task_geography(ck: &mut Checker<'_>, s: &Scenario, tb: &str, rule: &SizingRule) {
     let g = &s.geography;
-    let zones = || g.zones.iter().map(|x| x.id.as_str()).collect::<BTreeSet<_>>();
-    let places = || g.places.iter().map(|x| x.id.as_str()).collect::<BTreeSet<_>>();
-    let lines = || g.lines.iter().map(|x| x.id.as_str()).collect::<BTreeSet<_>>();
-    let aircraft = || g.aircraft.iter().map(|x| x.id.as_str()).collect::<BTreeSet<_>>();
+    let zones = || {
+        g.zones
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    let places = || {
+        g.places
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    let lines = || {
+        g.lines
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    let aircraft = || {
+        g.aircraft
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
     match rule {
         SizingRule::PatrolZone(r) => {
             ck.reference(&format!("{tb}.zone"), &r.zone, "zone", &zones());

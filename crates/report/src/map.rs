@@ -40,9 +40,11 @@ pub(crate) fn map_section(s: &Scenario, e: &Evaluation) -> Option<Section> {
             .iter()
             .filter_map(|(k, label)| r.derivation.get(*k).map(|v| format!("{label} {}", fmt(*v))))
             .collect();
-        table
-            .rows
-            .push(vec![r.task.clone(), r.capability.clone(), numbers.join("; ")]);
+        table.rows.push(vec![
+            r.task.clone(),
+            r.capability.clone(),
+            numbers.join("; "),
+        ]);
     }
     let mut paragraphs = vec![format!(
         "The top-ranked package ({}) on the scenario's geography: zones, lines, the bases patrols fly from, patrol stations with their engagement circles, air-defence sites with their coverage, garrisons and any area left uncovered. guarantor explain --map FILE.svg draws any package.",

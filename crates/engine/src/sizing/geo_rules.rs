@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use guarantor_geo::cover::{CoverRequest, cover};
+use guarantor_geo::cover::{CoverRequest, Covering, cover};
 use guarantor_geo::{Circle, LatLon, Zone};
 use guarantor_model::geography::{
     AirDefenceUmbrellaRule, GarrisonPlacesRule, MonitorLineRule, PatrolZoneRule, ZoneKind,
@@ -17,11 +17,10 @@ use guarantor_model::number::fmt;
 use guarantor_model::{Scenario, SizingRule, Task};
 
 use super::geography::{
-    Base, GeographySizingError, PatrolPlan, TankerSupport, air_defence_batteries,
-    aircraft_type, brigades_for_sector, force_to_space_warning, interceptors_per_year,
-    line_polyline, patrol_aircraft_deployed, place_point, refuelling_fuel_t_per_day,
-    share_of_production, size_patrol, station_aircraft, station_sorties_per_day, tanker_orbits,
-    zone_polygon,
+    Base, GeographySizingError, PatrolPlan, TankerSupport, air_defence_batteries, aircraft_type,
+    brigades_for_sector, force_to_space_warning, interceptors_per_year, line_polyline,
+    patrol_aircraft_deployed, place_point, refuelling_fuel_t_per_day, share_of_production,
+    size_patrol, station_aircraft, station_sorties_per_day, tanker_orbits, zone_polygon,
 };
 use super::{garrison_personnel, orbit_aircraft_deployed, whole_units};
 
@@ -179,14 +178,17 @@ fn patrol(
     let g = &s.geography;
     let air = &s.parameters.air;
     let o = &r.overrides;
-    let zone = g
-        .zones
-        .iter()
-        .find(|z| z.id == r.zone)
-        .ok_or_else(|| GeographySizingError::UnknownId { what: "zone", id: r.zone.clone() })?;
+    let zone =
+        g.zones
+            .iter()
+            .find(|z| z.id == r.zone)
+            .ok_or_else(|| GeographySizingError::UnknownId {
+                what: "zone",
+                id: r.zone.clone(),
+            })?;
     let area = zone_polygon(zone, g)?;
     let (hostile, rings) = hostile_areas(s)?;
-    let covering = cover(&CoverRequest {
+    let covering = cached_cover(&CoverRequest {
         zones: std::slice::from_ref(&area),
         radius_km: r.engagement_radius_km,
         hostile: &hostile,
@@ -195,7 +197,10 @@ fn patrol(
     })?;
     let ac_def = g
         .aircraft_type(&r.aircraft)
-        .ok_or_else(|| GeographySizingError::UnknownId { what: "aircraft type", id: r.aircraft.clone() })?;
+        .ok_or_else(|| GeographySizingError::UnknownId {
+            what: "aircraft type",
+            id: r.aircraft.clone(),
+        })?;
     let aircraft = aircraft_type(ac_def);
     let bases = eligible_bases(s, task)?;
     let tanker = (r.refuellings_per_sortie > 0.0).then(|| TankerSupport {
@@ -239,8 +244,11 @@ fn patrol(
             d.per_station
                 .iter()
                 .map(|_| {
-                    let sorties =
-                        station_sorties_per_day(plan.aircraft_per_station, plan.hours_per_day, tos)?;
+                    let sorties = station_sorties_per_day(
+                        plan.aircraft_per_station,
+                        plan.hours_per_day,
+                        tos,
+                    )?;
                     Ok((sorties, station_aircraft(sorties, sr)))
                 })
                 .collect::<Result<_, GeographySizingError>>()?
@@ -272,8 +280,11 @@ fn patrol(
                 // No station held: take the whole sortie (or the hand-set
                 // time) on station.
                 let tos = o.time_on_station_h.unwrap_or(sortie_h);
-                sorties =
-                    n * station_sorties_per_day(plan.aircraft_per_station, plan.hours_per_day, tos)?;
+                sorties = n * station_sorties_per_day(
+                    plan.aircraft_per_station,
+                    plan.hours_per_day,
+                    tos,
+                )?;
                 ready = station_aircraft(sorties, sr);
             }
             unreachable = 0.0;
@@ -287,7 +298,9 @@ fn patrol(
         0.0
     };
     let fuel = match &tanker {
-        Some(t) => refuelling_fuel_t_per_day(sorties, t.refuellings_per_sortie, t.fuel_per_refuelling_t)?,
+        Some(t) => {
+            refuelling_fuel_t_per_day(sorties, t.refuellings_per_sortie, t.fuel_per_refuelling_t)?
+        }
         None => 0.0,
     };
     let derived_orbits = match &tanker {
@@ -387,8 +400,8 @@ fn patrol(
             .collect();
         reasons.sort_unstable();
         reasons.dedup();
-        let need_sorties =
-            unreachable * station_sorties_per_day(plan.aircraft_per_station, plan.hours_per_day, sortie_h)?;
+        let need_sorties = unreachable
+            * station_sorties_per_day(plan.aircraft_per_station, plan.hours_per_day, sortie_h)?;
         let need = whole_units(station_aircraft(need_sorties, sr) / plan.availability);
         let detail = d
             .shortfalls
@@ -407,7 +420,10 @@ fn patrol(
                 fmt(need)
             ),
         );
-        l.derivation = vec![("unreachable_stations", unreachable), ("aircraft_deployed", need)];
+        l.derivation = vec![
+            ("unreachable_stations", unreachable),
+            ("aircraft_deployed", need),
+        ];
         l.providers = Some(reasons.iter().map(|x| x.to_string()).collect());
         lines.push(l);
     }
@@ -468,13 +484,69 @@ fn patrol(
     }
     geo.zones.push(r.zone.clone());
     geo.stations = covering.stations.iter().map(|st| st.circle()).collect();
-    geo.uncovered = covering.uncovered;
+    geo.uncovered = covering.uncovered.clone();
     for name in base_names {
         if let Some(b) = bases.iter().find(|b| b.name == name) {
             geo.bases.push((b.name.clone(), b.at));
         }
     }
     Ok(lines)
+}
+
+/// Coverings kept per thread, most recent last.
+const COVER_CACHE: usize = 8;
+
+thread_local! {
+    static COVERINGS: std::cell::RefCell<Vec<(Vec<u64>, Arc<Covering>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`cover`], remembered: two options covering the same zone with the same
+/// radius and stand-off (the default scenario's European and US no-fly
+/// zones), and every sample of an uncertainty run that leaves the geography
+/// alone, compute the covering once. The key is every input number, bit
+/// for bit, so a changed input never reuses a covering.
+fn cached_cover(req: &CoverRequest<'_>) -> Result<Arc<Covering>, guarantor_geo::GeoError> {
+    let mut key = vec![req.radius_km.to_bits(), req.standoff_km.to_bits()];
+    let ring = |key: &mut Vec<u64>, z: &Zone| {
+        key.push(z.ring().len() as u64);
+        for p in z.ring() {
+            key.push(p.lat.to_bits());
+            key.push(p.lon.to_bits());
+        }
+    };
+    for z in req.zones {
+        ring(&mut key, z);
+    }
+    key.push(u64::MAX);
+    for z in req.hostile {
+        ring(&mut key, z);
+    }
+    key.push(u64::MAX);
+    for c in req.threat_rings {
+        key.extend([
+            c.centre.lat.to_bits(),
+            c.centre.lon.to_bits(),
+            c.radius_km.to_bits(),
+        ]);
+    }
+    if let Some(hit) = COVERINGS.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    }) {
+        return Ok(hit);
+    }
+    let covering = Arc::new(cover(req)?);
+    COVERINGS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= COVER_CACHE {
+            c.remove(0);
+        }
+        c.push((key, covering.clone()));
+    });
+    Ok(covering)
 }
 
 fn place_named(s: &Scenario, id: &str) -> Result<(String, LatLon), GeographySizingError> {
@@ -540,7 +612,8 @@ fn umbrella(
         ("batteries", batteries),
     ];
     if r.engagements_per_year > 0.0 {
-        let per_year = interceptors_per_year(r.engagements_per_year, r.interceptors_per_engagement)?;
+        let per_year =
+            interceptors_per_year(r.engagements_per_year, r.interceptors_per_engagement)?;
         working.push_str(&format!(
             "; interceptors: {} engagements a year × {} = {} a year",
             fmt(r.engagements_per_year),
@@ -582,7 +655,10 @@ fn monitor_line(
         .lines
         .iter()
         .find(|l| l.id == r.line)
-        .ok_or_else(|| GeographySizingError::UnknownId { what: "line", id: r.line.clone() })?;
+        .ok_or_else(|| GeographySizingError::UnknownId {
+            what: "line",
+            id: r.line.clone(),
+        })?;
     let measured = line_polyline(line)?.length_km();
     let mut overrides = Vec::new();
     let km = match r.line_km {
@@ -664,7 +740,10 @@ fn garrison(
                 .lines
                 .iter()
                 .find(|l| l.id == r.sector)
-                .ok_or_else(|| GeographySizingError::UnknownId { what: "line", id: r.sector.clone() })?;
+                .ok_or_else(|| GeographySizingError::UnknownId {
+                    what: "line",
+                    id: r.sector.clone(),
+                })?;
             let km = line_polyline(line)?.length_km();
             let needed = brigades_for_sector(km, r.km_per_brigade)?;
             working.push_str(&format!(

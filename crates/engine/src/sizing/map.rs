@@ -70,7 +70,10 @@ pub fn package_map(s: &Scenario, requirements: &[Requirement], title: &str) -> O
             }
         };
         // Hostile areas drawn far beyond the frame do not widen it.
-        if matches!(kind, ZoneKind::Cover | ZoneKind::Buffer | ZoneKind::Occupied) {
+        if matches!(
+            kind,
+            ZoneKind::Cover | ZoneKind::Buffer | ZoneKind::Occupied
+        ) {
             extent.extend(poly.ring().iter().copied());
         }
         map.zones.push(MapZone {
