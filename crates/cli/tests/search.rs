@@ -19,7 +19,9 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Why packages fail"))
-        .stdout(predicate::str::contains("fail on infeasible + ru (488 packages)"))
+        .stdout(predicate::str::contains(
+            "fail on infeasible + ru (488 packages)",
+        ))
         .stdout(predicate::str::contains("gbad_long 720"));
     let v = json(&["run", "--json"]);
     let f = &v["failures"];

@@ -191,7 +191,32 @@ pub struct AircraftType {
 // Sizing rules that read the geography (their rows are in `crate::rules`)
 // ---------------------------------------------------------------------------
 
-use crate::types::AirOverrides;
+/// A patrol's overrides of the `[parameters.air]` defaults (the same keys
+/// as a `combat_air_patrol` task's); `time_on_station_h` replaces the
+/// derived time on station.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct PatrolOverrides {
+    pub aircraft_per_station: Option<f64>,
+    pub hours_per_day: Option<f64>,
+    pub time_on_station_h: Option<f64>,
+    pub sorties_per_aircraft_day: Option<f64>,
+    pub availability: Option<f64>,
+    pub qra_aircraft: Option<f64>,
+}
+
+impl PatrolOverrides {
+    fn slot_mut(&mut self, f: &str) -> Option<&mut Option<f64>> {
+        Some(match f {
+            "aircraft_per_station" => &mut self.aircraft_per_station,
+            "hours_per_day" => &mut self.hours_per_day,
+            "time_on_station_h" => &mut self.time_on_station_h,
+            "sorties_per_aircraft_day" => &mut self.sorties_per_aircraft_day,
+            "availability" => &mut self.availability,
+            "qra_aircraft" => &mut self.qra_aircraft,
+            _ => return None,
+        })
+    }
+}
 
 fn one() -> f64 {
     1.0
@@ -260,7 +285,7 @@ pub struct PatrolZoneRule {
     #[serde(default)]
     pub tanker_orbits: Option<f64>,
     #[serde(flatten)]
-    pub overrides: AirOverrides,
+    pub overrides: PatrolOverrides,
     #[serde(default = "cap_fighters")]
     pub fighter_capability: String,
     #[serde(default = "cap_tankers")]
@@ -307,7 +332,12 @@ impl PatrolZoneRule {
             "aew_orbits" => self.aew_orbits,
             "stations" => self.stations.unwrap_or(f64::NAN),
             "tanker_orbits" => self.tanker_orbits.unwrap_or(f64::NAN),
-            f => self.overrides.slot(f).and_then(|x| *x).unwrap_or(f64::NAN),
+            f => self
+                .overrides
+                .clone()
+                .slot_mut(f)
+                .and_then(|x| *x)
+                .unwrap_or(f64::NAN),
         }
     }
 }

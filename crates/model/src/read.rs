@@ -1074,7 +1074,7 @@ fn build_rule(name: &str, f: &RuleFields) -> SizingRule {
             aew_orbits: f.num("aew_orbits"),
             stations: f.opt("stations"),
             tanker_orbits: f.opt("tanker_orbits"),
-            overrides: AirOverrides {
+            overrides: crate::geography::PatrolOverrides {
                 aircraft_per_station: f.opt("aircraft_per_station"),
                 hours_per_day: f.opt("hours_per_day"),
                 time_on_station_h: f.opt("time_on_station_h"),

@@ -718,7 +718,7 @@ pub struct AirOverrides {
 }
 
 impl AirOverrides {
-    pub(crate) fn slot(&self, f: &str) -> Option<&Option<f64>> {
+    fn slot(&self, f: &str) -> Option<&Option<f64>> {
         Some(match f {
             "aircraft_per_station" => &self.aircraft_per_station,
             "hours_per_day" => &self.hours_per_day,
@@ -730,7 +730,7 @@ impl AirOverrides {
         })
     }
 
-    pub(crate) fn slot_mut(&mut self, f: &str) -> Option<&mut Option<f64>> {
+    fn slot_mut(&mut self, f: &str) -> Option<&mut Option<f64>> {
         Some(match f {
             "aircraft_per_station" => &mut self.aircraft_per_station,
             "hours_per_day" => &mut self.hours_per_day,

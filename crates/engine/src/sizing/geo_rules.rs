@@ -203,7 +203,7 @@ fn patrol(
         })?;
     let aircraft = aircraft_type(ac_def);
     let bases = eligible_bases(s, task)?;
-    let tanker = (r.refuellings_per_sortie > 0.0).then(|| TankerSupport {
+    let tanker = (r.refuellings_per_sortie > 0.0).then_some(TankerSupport {
         refuellings_per_sortie: r.refuellings_per_sortie,
         hours_added_per_refuelling: r.hours_per_refuelling,
         fuel_per_refuelling_t: r.fuel_per_refuelling_t,
