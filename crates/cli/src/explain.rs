@@ -26,6 +26,10 @@ pub struct Args {
     /// Print the verdict and the nearest fixes as one JSON object.
     #[arg(long)]
     json: bool,
+    /// Also draw the package on a map (SVG): borders, zones, lines, bases,
+    /// patrol stations, air-defence sites, garrisons, uncovered area.
+    #[arg(long, value_name = "FILE.svg")]
+    map: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
@@ -55,6 +59,9 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         pairs,
         pairs_truncated,
     };
+    if let Some(path) = &a.map {
+        write_map(&s, &v, path)?;
+    }
     if a.json {
         let mut out = guarantor_report::explain_json(&s.meta.id, &v, &fixes);
         out["what_if"] = serde_json::json!(what_ifs);
@@ -72,4 +79,24 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         emit(&text);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Draw the package's map into `path`.
+fn write_map(
+    s: &guarantor_model::Scenario,
+    v: &guarantor_engine::PackageVerdict,
+    path: &std::path::Path,
+) -> Result<(), Failure> {
+    let Some(svg) = guarantor_engine::package_map(
+        s,
+        &v.requirements,
+        &guarantor_engine::map_title(s, &v.requirements),
+    ) else {
+        return Err(Failure(format!(
+            "--map: scenario \"{}\" has no [geography] section to draw",
+            s.meta.id
+        )));
+    };
+    std::fs::write(path, svg)
+        .map_err(|e| Failure(format!("--map: cannot write {}: {e}", path.display())))
 }

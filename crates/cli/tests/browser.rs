@@ -228,3 +228,68 @@ fn uncertainty_section_renders_offline_in_chromium() {
     );
     eprintln!("screenshot: {}", shot.display());
 }
+
+/// `explain --map`: the package's map (a Sky Shield-like no-fly zone, Patriot
+/// umbrella, garrisons and monitored line) as an SVG that renders offline in
+/// Chromium; screenshot saved as `target/explain-map.png`.
+#[test]
+fn explain_map_renders_offline_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg_path = dir.path().join("map.svg");
+    let status = Command::cargo_bin("guarantor")
+        .unwrap()
+        .args([
+            "explain",
+            "--option",
+            "air_cover=western_nfz",
+            "--option",
+            "air_defence=us_systems",
+            "--option",
+            "ground_force=deterrence_large",
+            "--option",
+            "monitoring=ground_teams",
+            "--map",
+        ])
+        .arg(&svg_path)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    // Seven patrol stations, five Patriot sites, six garrisons, the four
+    // bases the stations may use, the line of contact; no script.
+    assert_eq!(svg.matches("class=\"station\"").count(), 7, "stations");
+    assert!(svg.contains("Line of contact (2025)"));
+    assert!(svg.contains("Rzeszów-Jasionka"));
+    assert!(!svg.contains("<script"));
+    let Some(browser) = chromium() else {
+        skip_notice(&format!(
+            "the explain-map screenshot is SKIPPED: chromium not found ({} written)",
+            svg_path.display()
+        ));
+        return;
+    };
+    let page = dir.path().join("map.html");
+    std::fs::write(
+        &page,
+        format!("<!DOCTYPE html><html><body style=\"margin:0\">{svg}</body></html>"),
+    )
+    .unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let shot = target.join("explain-map.png");
+    let _ = std::fs::remove_file(&shot);
+    let v = visit(&browser, &page, &shot, dir.path());
+    assert!(v.console.is_empty(), "console messages: {:#?}", v.console);
+    assert!(v.requests.is_empty(), "network requests: {:#?}", v.requests);
+    let png = std::fs::read(&shot).expect("a screenshot was saved");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        png.len() > 50_000,
+        "the screenshot looks blank ({} bytes)",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+}

@@ -3,10 +3,16 @@
 //! Every formula is one small pure function named after the concept, with its
 //! unit and source; docs/model.md explains each with a worked example.
 
+mod geo_rules;
+mod map;
+pub use map::{map_title, options_map, package_map};
 pub mod geography;
+pub use geo_rules::{NO_BASE_WITHIN_REACH, TaskGeometry};
 use guarantor_model::number::fmt;
 use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Tolerance before rounding up, so that 48.000000001 does not become 49.
 const ROUND_EPS: f64 = 1e-9;
@@ -162,12 +168,83 @@ pub struct Requirement {
     pub task: String,
     /// The arithmetic, in words, for explanations.
     pub working: String,
+    /// The named numbers of the arithmetic (`explain --json`): the rule's
+    /// own numbers, what a geographic rule derives, `deployed`, `pool` and
+    /// `rotation_ratio`.
+    pub derivation: BTreeMap<String, f64>,
+    /// Hand-set numbers that replaced derived ones, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+    /// Warnings (e.g. a force below a sector's force-to-space).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// What the task puts on a map (geographic rules only); shared by the
+    /// task's requirements.
+    #[serde(skip)]
+    pub geometry: Option<Arc<TaskGeometry>>,
 }
 
 /// Size one task into requirements.
 pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
     let air = &s.parameters.air;
     let mut out = Vec::new();
+    // The rule's own numbers (those set), for every requirement's derivation.
+    let own: BTreeMap<String, f64> = guarantor_model::rules::rule_spec(task.rule.name())
+        .into_iter()
+        .flat_map(|spec| spec.numbers())
+        .filter_map(|(k, _)| {
+            let v = task.rule.number(k);
+            (!v.is_nan()).then(|| (k.to_string(), v))
+        })
+        .collect();
+    if let Some(g) = geo_rules::size_geographic(s, task, label) {
+        for l in g.lines {
+            let Some(cap) = s.capability(&l.capability) else {
+                continue;
+            };
+            let ratio = if l.rotate {
+                s.rotation_ratio(&cap.force_type)
+            } else {
+                1.0
+            };
+            let deployed = if cap.integer {
+                whole_units(l.deployed)
+            } else {
+                l.deployed
+            };
+            let pool = rotation_pool(deployed, ratio);
+            let pool = if cap.integer { whole_units(pool) } else { pool };
+            if pool <= 0.0 {
+                continue;
+            }
+            let mut derivation = own.clone();
+            derivation.extend(l.derivation.iter().map(|(k, v)| (k.to_string(), *v)));
+            derivation.insert("deployed".into(), deployed);
+            derivation.insert("rotation_ratio".into(), ratio);
+            derivation.insert("pool".into(), pool);
+            out.push(Requirement {
+                capability: l.capability,
+                deployed,
+                pool,
+                rotation_ratio: ratio,
+                providers: l.providers.unwrap_or_else(|| task.providers.clone()),
+                in_theatre: task.in_theatre,
+                task: label.to_string(),
+                working: format!(
+                    "{}; pool = {} × {} = {}",
+                    l.working,
+                    fmt(deployed),
+                    fmt(ratio),
+                    fmt(pool)
+                ),
+                derivation,
+                overrides: l.overrides,
+                warnings: l.warnings,
+                geometry: Some(g.geometry.clone()),
+            });
+        }
+        return out;
+    }
     let mut push = |capability: &str, deployed: f64, rotate: bool, working: String| {
         let Some(cap) = s.capability(capability) else {
             return;
@@ -201,6 +278,16 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
                 fmt(ratio),
                 fmt(pool)
             ),
+            derivation: {
+                let mut d = own.clone();
+                d.insert("deployed".into(), deployed);
+                d.insert("rotation_ratio".into(), ratio);
+                d.insert("pool".into(), pool);
+                d
+            },
+            overrides: Vec::new(),
+            warnings: Vec::new(),
+            geometry: None,
         });
     };
     match &task.rule {
@@ -403,6 +490,10 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
                 format!("{} units deployed", fmt(*units)),
             );
         }
+        SizingRule::PatrolZone(_)
+        | SizingRule::AirDefenceUmbrella(_)
+        | SizingRule::MonitorLine(_)
+        | SizingRule::GarrisonPlaces(_) => unreachable!("sized by geo_rules above"),
     }
     out
 }

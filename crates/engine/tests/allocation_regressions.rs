@@ -31,8 +31,37 @@ fn run(lines: Vec<LineKey>, integer: bool, available: &[f64], cost: &[f64]) -> S
     .expect("solves")
 }
 
+/// The default scenario with the hand-set air cover and line length of 0.2.0
+/// (4 CAP stations, 2 tanker and 1 AEW orbits; 1,200 km of line), which the
+/// geographic rules replaced: the cases below pin those figures.
+pub(crate) fn hand_set_0_2_0() -> guarantor_model::Scenario {
+    let mut s = guarantor_model::default_scenario();
+    for c in &mut s.components {
+        for o in &mut c.options {
+            for t in &mut o.tasks {
+                match &mut t.rule {
+                    guarantor_model::SizingRule::PatrolZone(_) => {
+                        t.rule = guarantor_model::SizingRule::CombatAirPatrol {
+                            stations: 4.0,
+                            tanker_orbits: 2.0,
+                            aew_orbits: 1.0,
+                            overrides: Default::default(),
+                            fighter_capability: "fighters".into(),
+                            tanker_capability: "tankers".into(),
+                            aew_capability: "aew".into(),
+                        }
+                    }
+                    guarantor_model::SizingRule::MonitorLine(m) => m.line_km = Some(1_200.0),
+                    _ => {}
+                }
+            }
+        }
+    }
+    s
+}
+
 fn package(options: &[(&str, &str)]) -> guarantor_engine::PackageVerdict {
-    let s = guarantor_model::default_scenario();
+    let s = hand_set_0_2_0();
     let chosen: BTreeMap<String, String> = options
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))

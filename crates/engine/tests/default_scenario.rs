@@ -81,7 +81,11 @@ fn every_nato_mission_package_is_rejected_by_us_and_ru_on_their_red_lines() {
 
 #[test]
 fn us_enforced_nfz_is_flown_by_us_aircraft_sized_by_the_cap_rule() {
-    let v = package(&[("air_cover", "us_enforced_nfz")]);
+    // The hand-set geometry of 0.2.0; the default now sizes it from geography
+    // (geography_rules.rs).
+    let chosen: BTreeMap<String, String> =
+        [("air_cover".to_string(), "us_enforced_nfz".to_string())].into();
+    let v = evaluate_package(&crate::allocation_regressions::hand_set_0_2_0(), &chosen).unwrap();
     // CAP rule: 4 stations × 2 aircraft × 24 h ÷ 4 h = 48 sorties/day; ÷ 1.5 ÷ 0.6 = 53.3 → 54, + 8 QRA = 62
     // deployed; × 3 rotation = 186. Tankers: 2 orbits × ⌈24/8⌉ ÷ 0.6 = 10 → 30. AEW: 1 × 3 ÷ 0.6 = 5 → 15.
     let need: BTreeMap<&str, f64> = [("fighters", 186.0), ("tankers", 30.0), ("aew", 15.0)].into();

@@ -13,6 +13,7 @@ mod allocation_regressions;
 mod batch;
 mod default_scenario;
 mod geography_calibrations;
+mod geography_rules;
 mod hand_checked;
 mod invariants;
 mod properties;

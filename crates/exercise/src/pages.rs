@@ -136,7 +136,7 @@ fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
                             }
                         }
                     }
-                    @for p in &r.packages {
+                    @for (i, p) in r.packages.iter().enumerate() {
                         details.package open[p.passes && p.frontier] {
                             summary {
                                 @if p.passes { span.pass { "passes" } } @else { span.fail { "fails" } }
@@ -153,6 +153,12 @@ fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
                                     @for (i, (c, k, u)) in p.allocation.iter().enumerate() {
                                         @if i > 0 { "; " } (c) " " (fmt_num(*u)) " " (k)
                                     }
+                                }
+                            }
+                            // The top package of the latest round on the map.
+                            @if i == 0 && Some(r.round) == rounds.last().map(|x| x.round) {
+                                @if let Some(svg) = package_map_svg(st, &p.options) {
+                                    figure.map { (maud::PreEscaped(svg)) }
                                 }
                             }
                             ul.verdicts {
@@ -174,6 +180,15 @@ fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
         }
         @if rounds.is_empty() { p { "No round has been adjudicated yet." } }
     }
+}
+
+/// The package's map (inline SVG, no script) when the scenario has a
+/// `[geography]` section.
+fn package_map_svg(
+    st: &ExerciseState,
+    options: &std::collections::BTreeMap<String, String>,
+) -> Option<String> {
+    guarantor_engine::options_map(st.scenario.as_ref()?, options)
 }
 
 fn status_markup(st: &ExerciseState) -> Markup {

@@ -25,6 +25,10 @@ pub struct VisiblePackage {
     pub shortfalls: Vec<ShortfallOutcome>,
     pub allocation: Vec<(String, String, f64)>,
     pub verdicts: Vec<VisibleVerdict>,
+    /// Component id → option id (public: the options are the scenario's);
+    /// the pages draw the package's map from it.
+    #[serde(skip)]
+    pub options: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +85,7 @@ pub fn visible_rounds(st: &ExerciseState, viewer: Viewer<'_>) -> Vec<VisibleRoun
                         shortfalls: p.shortfalls.clone(),
                         allocation: p.allocation.clone(),
                         verdicts: visible_verdicts(st, p, viewer),
+                        options: p.options.clone(),
                     })
                     .collect(),
             },

@@ -334,12 +334,21 @@ fn two_delegations_play_a_round_in_chromium_and_see_only_their_own_inputs() {
 
     let ru_html = ru.html(&mut cdp);
     let uk_html = uk.html(&mut cdp);
-    // uk reads that ru rejects a package, and the kind of reason only; ru reads its full reasons.
-    assert!(
-        uk_html.contains("rejected by ru")
-            && (uk_html.contains("a red line") || uk_html.contains("below its reservation"))
-    );
-    assert!(ru_html.contains("violated") || ru_html.contains("is below its reservation"));
+    // uk reads that ru rejects a package, and the kind of reason only; ru reads its full
+    // reasons. Since the no-fly zones are sized from geography (issue #14) the nearest
+    // failing packages may all be infeasible for want of fighters: then both read the
+    // shortfall or another actor's rejection.
+    if uk_html.contains("rejected by ru") {
+        assert!(uk_html.contains("a red line") || uk_html.contains("below its reservation"));
+        assert!(ru_html.contains("violated") || ru_html.contains("is below its reservation"));
+    } else {
+        for html in [&uk_html, &ru_html] {
+            assert!(
+                html.contains("Short of") || html.contains("rejected by"),
+                "a failing package without its reason: {html}"
+            );
+        }
+    }
     // Each sees its own values…
     assert!(ru_html.contains("0.5813"));
     assert!(uk_html.contains("4321.5") && uk_html.contains("0.4137"));

@@ -594,8 +594,8 @@ mod tests {
             ("actors.ru.reservation", 0.7),
             ("components.air_cover.options.western_nfz.deterrence", 0.3),
             (
-                "components.ground_force.options.reassurance_medium.tasks.land_component.personnel",
-                20000.0,
+                "components.ground_force.options.reassurance_medium.tasks.land_component.personnel_per_place",
+                5000.0,
             ),
             ("parameters.air.availability", 0.5),
             ("actors.us.position.us_role", 0.3),

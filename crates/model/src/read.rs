@@ -892,6 +892,7 @@ struct RuleFields {
     numbers: BTreeMap<&'static str, Option<f64>>,
     capabilities: BTreeMap<&'static str, String>,
     flags: BTreeMap<&'static str, bool>,
+    lists: BTreeMap<&'static str, Vec<String>>,
 }
 
 impl RuleFields {
@@ -906,6 +907,9 @@ impl RuleFields {
     }
     fn flag(&self, key: &str) -> bool {
         self.flags.get(key).copied().unwrap_or(false)
+    }
+    fn list(&self, key: &str) -> Vec<String> {
+        self.lists.get(key).cloned().unwrap_or_default()
     }
 }
 
@@ -927,6 +931,7 @@ fn read_rule_fields(t: &mut Tbl<'_, '_>, spec: &RuleSpec, cx: &mut Cx) -> RuleFi
         numbers: BTreeMap::new(),
         capabilities: BTreeMap::new(),
         flags: BTreeMap::new(),
+        lists: BTreeMap::new(),
     };
     for field in spec.fields {
         let key = field.key;
@@ -955,9 +960,32 @@ fn read_rule_fields(t: &mut Tbl<'_, '_>, spec: &RuleSpec, cx: &mut Cx) -> RuleFi
                 };
                 f.numbers.insert(key, v);
             }
-            FieldKind::AirOverride(domain) => {
+            FieldKind::AirOverride(domain) | FieldKind::Override(domain) => {
                 let v = num_in(t, key, domain, cx);
                 f.numbers.insert(key, v);
+            }
+            FieldKind::Id { .. } => {
+                f.capabilities.insert(key, t.req_str(key, cx));
+            }
+            FieldKind::Text => {
+                f.capabilities.insert(key, t.str_or(key, cx, ""));
+            }
+            FieldKind::Ids { what } => {
+                if t.get(key).is_none() {
+                    t.missing(key, cx, "[\"…\"]");
+                }
+                let list = t.str_list(key, cx);
+                if list.is_empty() && t.get(key).is_some() {
+                    let path = t.key_path(key);
+                    cx.error(
+                        ProblemKind::Empty,
+                        cx.spans.get(&path),
+                        format!("`{path}` lists no {what}"),
+                        "empty list",
+                        Some(format!("name at least one {what} id from `[geography]`")),
+                    );
+                }
+                f.lists.insert(key, list);
             }
             FieldKind::Capability { default: None } => {
                 f.capabilities.insert(key, t.req_str(key, cx));
@@ -1034,6 +1062,60 @@ fn build_rule(name: &str, f: &RuleFields) -> SizingRule {
             capability: f.cap("capability"),
             units: f.num("units"),
         },
+        "patrol_zone" => SizingRule::PatrolZone(crate::geography::PatrolZoneRule {
+            zone: f.cap("zone"),
+            aircraft: f.cap("aircraft"),
+            engagement_radius_km: f.num("engagement_radius_km"),
+            standoff_km: f.num("standoff_km"),
+            refuellings_per_sortie: f.num("refuellings_per_sortie"),
+            hours_per_refuelling: f.num("hours_per_refuelling"),
+            fuel_per_refuelling_t: f.num("fuel_per_refuelling_t"),
+            tanker_offload_t: f.num("tanker_offload_t"),
+            aew_orbits: f.num("aew_orbits"),
+            stations: f.opt("stations"),
+            tanker_orbits: f.opt("tanker_orbits"),
+            overrides: crate::geography::PatrolOverrides {
+                aircraft_per_station: f.opt("aircraft_per_station"),
+                hours_per_day: f.opt("hours_per_day"),
+                time_on_station_h: f.opt("time_on_station_h"),
+                sorties_per_aircraft_day: f.opt("sorties_per_aircraft_day"),
+                availability: f.opt("availability"),
+                qra_aircraft: f.opt("qra_aircraft"),
+            },
+            fighter_capability: f.cap("fighter_capability"),
+            tanker_capability: f.cap("tanker_capability"),
+            aew_capability: f.cap("aew_capability"),
+        }),
+        "air_defence_umbrella" => {
+            SizingRule::AirDefenceUmbrella(crate::geography::AirDefenceUmbrellaRule {
+                places: f.list("places"),
+                coverage_radius_km: f.num("coverage_radius_km"),
+                system: f.cap("system"),
+                threat: f.cap("threat"),
+                batteries_per_site: f.num("batteries_per_site"),
+                sites: f.opt("sites"),
+                engagements_per_year: f.num("engagements_per_year"),
+                interceptors_per_engagement: f.num("interceptors_per_engagement"),
+                interceptor_production_per_year: f.num("interceptor_production_per_year"),
+                capability: f.cap("capability"),
+                transfer: f.flag("transfer"),
+            })
+        }
+        "monitor_line" => SizingRule::MonitorLine(crate::geography::MonitorLineRule {
+            line: f.cap("line"),
+            monitors_per_km: f.num("monitors_per_km"),
+            line_km: f.opt("line_km"),
+            capability: f.cap("capability"),
+        }),
+        "garrison_places" => SizingRule::GarrisonPlaces(crate::geography::GarrisonPlacesRule {
+            places: f.list("places"),
+            personnel_per_place: f.num("personnel_per_place"),
+            brigades: f.num("brigades"),
+            sector: f.cap("sector"),
+            km_per_brigade: f.num("km_per_brigade"),
+            capability: f.cap("capability"),
+            unit_capability: f.cap("unit_capability"),
+        }),
         other => unreachable!("rule \"{other}\" has a row in SIZING_RULES but no variant"),
     }
 }

@@ -22,6 +22,16 @@ pub enum FieldKind {
     Capability { default: Option<&'static str> },
     /// true or false.
     Flag { default: bool },
+    /// A hand-set number that, when given, replaces one the rule derives from
+    /// `[geography]` (shown as an override in explanations).
+    Override(Domain),
+    /// The id of a `[geography]` entry (`what`: "zone", "place", "line",
+    /// "aircraft type"); required.
+    Id { what: &'static str },
+    /// A non-empty list of ids of `[geography]` entries; required.
+    Ids { what: &'static str },
+    /// A free label (e.g. a system's name); defaults to "".
+    Text,
 }
 
 /// One key of a sizing rule.
@@ -43,9 +53,9 @@ impl RuleSpec {
     /// The rule's numeric keys (those an `[[uncertainty]]` path may name), with their domains.
     pub fn numbers(&self) -> impl Iterator<Item = (&'static str, Domain)> + '_ {
         self.fields.iter().filter_map(|f| match f.kind {
-            FieldKind::Number { domain, .. } | FieldKind::AirOverride(domain) => {
-                Some((f.key, domain))
-            }
+            FieldKind::Number { domain, .. }
+            | FieldKind::AirOverride(domain)
+            | FieldKind::Override(domain) => Some((f.key, domain)),
             _ => None,
         })
     }
@@ -94,6 +104,34 @@ const fn flag(key: &'static str, default: bool) -> FieldSpec {
     FieldSpec {
         key,
         kind: FieldKind::Flag { default },
+    }
+}
+
+const fn over(key: &'static str, domain: Domain) -> FieldSpec {
+    FieldSpec {
+        key,
+        kind: FieldKind::Override(domain),
+    }
+}
+
+const fn id(key: &'static str, what: &'static str) -> FieldSpec {
+    FieldSpec {
+        key,
+        kind: FieldKind::Id { what },
+    }
+}
+
+const fn ids(key: &'static str, what: &'static str) -> FieldSpec {
+    FieldSpec {
+        key,
+        kind: FieldKind::Ids { what },
+    }
+}
+
+const fn text(key: &'static str) -> FieldSpec {
+    FieldSpec {
+        key,
+        kind: FieldKind::Text,
     }
 }
 
@@ -193,6 +231,73 @@ pub const SIZING_RULES: &[RuleSpec] = &[
             required("units", NonNegative),
         ],
     },
+    // Rules that read `[geography]` (docs/model.md §9).
+    RuleSpec {
+        name: "patrol_zone",
+        summary: "fighter stations from a covering of a zone by engagement circles, flown from the nearest eligible base, with tanker orbits from the fuel they need",
+        fields: &[
+            id("zone", "zone"),
+            id("aircraft", "aircraft type"),
+            required("engagement_radius_km", Positive),
+            number("standoff_km", NonNegative, 0.0),
+            number("refuellings_per_sortie", NonNegative, 0.0),
+            number("hours_per_refuelling", NonNegative, 1.0),
+            number("fuel_per_refuelling_t", NonNegative, 2.5),
+            number("tanker_offload_t", Positive, 60.0),
+            number("aew_orbits", NonNegative, 0.0),
+            over("stations", NonNegative),
+            over("tanker_orbits", NonNegative),
+            air("aircraft_per_station", Positive),
+            air("hours_per_day", Hours),
+            air("time_on_station_h", Positive),
+            air("sorties_per_aircraft_day", Positive),
+            air("availability", UnitPositive),
+            air("qra_aircraft", NonNegative),
+            capability("fighter_capability", Some("fighters")),
+            capability("tanker_capability", Some("tankers")),
+            capability("aew_capability", Some("aew")),
+        ],
+    },
+    RuleSpec {
+        name: "air_defence_umbrella",
+        summary: "air-defence sites so that every defended place is within the system's coverage radius, times batteries per site; interceptor use against production",
+        fields: &[
+            ids("places", "place"),
+            required("coverage_radius_km", Positive),
+            text("system"),
+            text("threat"),
+            required("batteries_per_site", NonNegative),
+            over("sites", NonNegative),
+            number("engagements_per_year", NonNegative, 0.0),
+            number("interceptors_per_engagement", NonNegative, 2.0),
+            number("interceptor_production_per_year", NonNegative, 0.0),
+            capability("capability", Some("gbad_long")),
+            flag("transfer", false),
+        ],
+    },
+    RuleSpec {
+        name: "monitor_line",
+        summary: "ceasefire monitors per km of a line measured on its polyline",
+        fields: &[
+            id("line", "line"),
+            required("monitors_per_km", NonNegative),
+            over("line_km", NonNegative),
+            capability("capability", Some("monitors")),
+        ],
+    },
+    RuleSpec {
+        name: "garrison_places",
+        summary: "personnel held at named places, times the land rotation ratio; brigades checked against a sector's force-to-space",
+        fields: &[
+            ids("places", "place"),
+            required("personnel_per_place", NonNegative),
+            number("brigades", NonNegative, 0.0),
+            text("sector"),
+            number("km_per_brigade", Positive, 20.0),
+            capability("capability", Some("ground_personnel")),
+            capability("unit_capability", Some("brigades")),
+        ],
+    },
 ];
 
 /// The row of rule `name`.
@@ -230,9 +335,10 @@ mod tests {
                 FieldKind::Number { default: None, .. } => {
                     out.push_str(&format!("{} = 3\n", f.key))
                 }
-                FieldKind::Capability { default: None } => {
+                FieldKind::Capability { default: None } | FieldKind::Id { .. } => {
                     out.push_str(&format!("{} = \"cap\"\n", f.key))
                 }
+                FieldKind::Ids { .. } => out.push_str(&format!("{} = [\"cap\"]\n", f.key)),
                 _ => {}
             }
         }
@@ -258,7 +364,12 @@ mod tests {
                             f.key
                         )
                     }
-                    FieldKind::AirOverride(_) => assert!(v.is_null(), "{}.{}", spec.name, f.key),
+                    FieldKind::AirOverride(_) | FieldKind::Override(_) => {
+                        assert!(v.is_null(), "{}.{}", spec.name, f.key)
+                    }
+                    FieldKind::Id { .. } => assert_eq!(v.as_str(), Some("cap")),
+                    FieldKind::Ids { .. } => assert_eq!(v, &serde_json::json!(["cap"])),
+                    FieldKind::Text => assert_eq!(v.as_str(), Some(""), "{}.{}", spec.name, f.key),
                     FieldKind::Capability { default } => {
                         assert_eq!(
                             v.as_str(),

@@ -562,7 +562,15 @@ pub enum SizingRule {
         capability: String,
     },
     /// A fixed number of units deployed continuously.
-    FixedUnits { capability: String, units: f64 },
+    FixedUnits {
+        capability: String,
+        units: f64,
+    },
+    // Rules that read `[geography]` (issue #14; see `crate::geography`).
+    PatrolZone(crate::geography::PatrolZoneRule),
+    AirDefenceUmbrella(crate::geography::AirDefenceUmbrellaRule),
+    MonitorLine(crate::geography::MonitorLineRule),
+    GarrisonPlaces(crate::geography::GarrisonPlacesRule),
 }
 
 impl SizingRule {
@@ -579,6 +587,10 @@ impl SizingRule {
             SizingRule::Garrison { .. } => "garrison",
             SizingRule::MaterielSupply { .. } => "materiel_supply",
             SizingRule::FixedUnits { .. } => "fixed_units",
+            SizingRule::PatrolZone(_) => "patrol_zone",
+            SizingRule::AirDefenceUmbrella(_) => "air_defence_umbrella",
+            SizingRule::MonitorLine(_) => "monitor_line",
+            SizingRule::GarrisonPlaces(_) => "garrison_places",
         }
     }
 
@@ -632,6 +644,10 @@ impl SizingRule {
             (SizingRule::CombatAirPatrol { overrides, .. }, f) => {
                 overrides.slot(f).and_then(|x| *x).unwrap_or(f64::NAN)
             }
+            (SizingRule::PatrolZone(r), f) => r.number(f),
+            (SizingRule::AirDefenceUmbrella(r), f) => r.number(f),
+            (SizingRule::MonitorLine(r), f) => r.number(f),
+            (SizingRule::GarrisonPlaces(r), f) => r.number(f),
             _ => f64::NAN,
         }
     }
@@ -681,6 +697,10 @@ impl SizingRule {
             (SizingRule::CombatAirPatrol { overrides, .. }, f) => {
                 overrides.slot_mut(f)?.get_or_insert(0.0)
             }
+            (SizingRule::PatrolZone(r), f) => r.slot_mut(f)?,
+            (SizingRule::AirDefenceUmbrella(r), f) => r.slot_mut(f)?,
+            (SizingRule::MonitorLine(r), f) => r.slot_mut(f)?,
+            (SizingRule::GarrisonPlaces(r), f) => r.slot_mut(f)?,
             _ => return None,
         })
     }
@@ -833,6 +853,10 @@ impl SizingRule {
             | SizingRule::Garrison { capability, .. }
             | SizingRule::MaterielSupply { capability, .. }
             | SizingRule::FixedUnits { capability, .. } => vec![capability],
+            SizingRule::PatrolZone(r) => r.capabilities(),
+            SizingRule::AirDefenceUmbrella(r) => vec![&r.capability],
+            SizingRule::MonitorLine(r) => vec![&r.capability],
+            SizingRule::GarrisonPlaces(r) => r.capabilities(),
         }
     }
 }

@@ -487,6 +487,7 @@ fn check_components(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
             );
             for (k, t) in o.tasks.iter().enumerate() {
                 let tb = format!("{ob}.tasks[{k}]");
+                check_task_geography(ck, s, &tb, &t.rule);
                 for cap in t.rule.capabilities() {
                     if ck.reference(&format!("{tb}.rule"), cap, "capability", &known.caps)
                         && !t.providers.is_empty()
@@ -828,6 +829,66 @@ fn check_uncertainties(ck: &mut Checker<'_>, s: &Scenario) {
                     .to_string(),
             );
         }
+    }
+}
+
+/// A geographic task's references into `[geography]`: its zone, aircraft
+/// type, line, sector and places must exist (did-you-mean on a near miss).
+fn check_task_geography(ck: &mut Checker<'_>, s: &Scenario, tb: &str, rule: &SizingRule) {
+    let g = &s.geography;
+    let zones = || {
+        g.zones
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    let places = || {
+        g.places
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    let lines = || {
+        g.lines
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    let aircraft = || {
+        g.aircraft
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    match rule {
+        SizingRule::PatrolZone(r) => {
+            ck.reference(&format!("{tb}.zone"), &r.zone, "zone", &zones());
+            ck.reference(
+                &format!("{tb}.aircraft"),
+                &r.aircraft,
+                "aircraft type",
+                &aircraft(),
+            );
+        }
+        SizingRule::AirDefenceUmbrella(r) => {
+            let known = places();
+            for (i, p) in r.places.iter().enumerate() {
+                ck.reference(&format!("{tb}.places[{i}]"), p, "place", &known);
+            }
+        }
+        SizingRule::MonitorLine(r) => {
+            ck.reference(&format!("{tb}.line"), &r.line, "line", &lines());
+        }
+        SizingRule::GarrisonPlaces(r) => {
+            let known = places();
+            for (i, p) in r.places.iter().enumerate() {
+                ck.reference(&format!("{tb}.places[{i}]"), p, "place", &known);
+            }
+            if !r.sector.is_empty() {
+                ck.reference(&format!("{tb}.sector"), &r.sector, "line", &lines());
+            }
+        }
+        _ => {}
     }
 }
 

@@ -2,7 +2,63 @@
 //! located error with a hint, never a panic.
 
 use guarantor_model::geography::ZoneKind;
-use guarantor_model::{DEFAULT_SCENARIO, LocatedProblem, ProblemKind, load};
+use guarantor_model::{LocatedProblem, ProblemKind, load};
+
+/// A small valid scenario without geography, to append to (the default
+/// scenario has a `[geography]` of its own).
+const BASE: &str = r#"[meta]
+id = "small"
+title = "Small test scenario"
+
+[parameters]
+required_acceptance = ["a", "b"]
+[parameters.rotation]
+land = 3.0
+
+[[capabilities]]
+id = "brigades"
+name = "brigades"
+force_type = "land"
+ground = true
+
+[[dimensions]]
+id = "troops"
+name = "Foreign troops"
+
+[[actors]]
+id = "a"
+name = "Alpha"
+reservation = 0.4
+member_of = ["club"]
+position = { troops = 1.0 }
+salience = { troops = 1.0 }
+[actors.inventory]
+brigades = { count = 10, readiness = 0.5, deployable_share = 0.6 }
+
+[[actors]]
+id = "b"
+name = "Beta"
+reservation = 0.5
+position = { troops = 0.0 }
+salience = { troops = 1.0 }
+[[actors.red_lines]]
+id = "no_club_troops"
+kind = "contribution"
+ground = true
+from_members_of = ["club"]
+hardness = "stated"
+
+[[components]]
+id = "force"
+name = "Force"
+[[components.options]]
+id = "none"
+levels = { troops = 0.0 }
+[[components.options]]
+id = "one"
+levels = { troops = 0.5 }
+tasks = [{ id = "land", rule = "fixed_units", capability = "brigades", units = 1 }]
+"#;
 
 const GOOD: &str = r#"
 [[geography.places]]
@@ -56,7 +112,7 @@ source = "[src] 2.5 h; [EST] 780 km/h"
 "#;
 
 fn with(extra: &str) -> String {
-    format!("{DEFAULT_SCENARIO}\n{extra}")
+    format!("{BASE}\n{extra}")
 }
 
 fn problems(extra: &str) -> Vec<LocatedProblem> {
@@ -69,7 +125,7 @@ fn problems(extra: &str) -> Vec<LocatedProblem> {
 
 /// Line (1-based) of the first occurrence of `needle` in the appended text.
 fn line_of(extra: &str, needle: &str) -> usize {
-    let base = DEFAULT_SCENARIO.lines().count() + 1;
+    let base = BASE.lines().count() + 1;
     base + extra
         .lines()
         .position(|l| l.contains(needle))

@@ -4,6 +4,7 @@
 //! engine computed; nothing here does I/O (callers print the strings).
 
 mod listing;
+mod map;
 mod text;
 
 pub use listing::{Listing, listing};

@@ -961,6 +961,7 @@ pub fn builtin_sections(input: &ReportInput) -> Result<Vec<Section>, ChartError>
         heatmap_section(s, e)?,
     ];
     out.extend(allocation_section(s, e)?);
+    out.extend(crate::map::map_section(s, e));
     out.push(shortfall_section(s, e)?);
     out.push(why_not_section(e)?);
     if let Some(f) = &input.forecast {

@@ -38,6 +38,8 @@ pub enum GeographySizingError {
     NotAShare { what: &'static str, value: f64 },
     #[error("unknown place \"{0}\" (a zone's centre or a base's place)")]
     UnknownPlace(String),
+    #[error("unknown {what} \"{id}\"")]
+    UnknownId { what: &'static str, id: String },
     #[error(transparent)]
     Geo(#[from] GeoError),
 }
