@@ -16,7 +16,8 @@
 //!
 //! Layers, each importing only from those above it in this list:
 //! `verdict`, `sizing`, `frontier`, `allocate` (leaves) → `error`, `prepare`,
-//! `accept`, `tally` → `package` (the per-package core) → `evaluate`,
+//! `accept`, `tally` → `package` (the per-package core) → `space` (the
+//! package space and its `requires` / `excludes` rules) → `evaluate`,
 //! `search`, `batch` (peers) → `fixes`. Every module is private; the API is
 //! the `pub use` list below.
 
@@ -32,6 +33,7 @@ mod package;
 mod prepare;
 mod search;
 mod sizing;
+mod space;
 mod tally;
 mod verdict;
 
@@ -48,6 +50,7 @@ pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vect
 pub use gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
 pub use prepare::{WHOLE_NOISE_REL, available_units};
+pub use space::{OptionRule, PackageSpace};
 pub use search::{SearchOptions, search, search_with_stats};
 pub use sizing::geography;
 pub use sizing::{

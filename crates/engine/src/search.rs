@@ -36,6 +36,7 @@ use crate::package::{
     package_levels, plan, rank, solve_keys,
 };
 use crate::prepare::Prepared;
+use crate::space::PackageSpace;
 use crate::tally::{Screen, Tally};
 use crate::verdict::*;
 
@@ -174,7 +175,8 @@ fn search_inner(
                 || Acc::new(&sc, opts.top),
                 |mut acc, a| {
                     let mut failed = None;
-                    let cut = sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
+                    let (cut, excluded) =
+                        sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
                         if failed.is_some() {
                             return;
                         }
@@ -188,6 +190,9 @@ fn search_inner(
                     }
                     for (r, n) in cut.into_iter().enumerate() {
                         acc.tally.pruned[r] += n;
+                    }
+                    for (r, n) in excluded.into_iter().enumerate() {
+                        acc.tally.excluded[r] += n;
                     }
                     Ok::<_, EngineError>(acc)
                 },
@@ -306,6 +311,9 @@ pub(crate) struct Screener<'p, 's> {
     /// index into `cut_reasons`.
     dead: Vec<Vec<Option<usize>>>,
     cut_reasons: Vec<String>,
+    /// The package space with its `requires` / `excludes` rules.
+    space: PackageSpace,
+    excluded_reasons: Vec<String>,
 }
 
 impl<'p, 's> Screener<'p, 's> {
@@ -494,8 +502,11 @@ impl<'p, 's> Screener<'p, 's> {
             strides[ci] = strides[ci + 1].saturating_mul(radices[ci + 1] as u64);
         }
         let (dead, cut_reasons) = dead_options(p);
+        let space = PackageSpace::new(s);
         Ok(Screener {
             p,
+            excluded_reasons: space.rule_texts(),
+            space,
             strides,
             dead,
             cut_reasons,
@@ -511,36 +522,52 @@ impl<'p, 's> Screener<'p, 's> {
         })
     }
 
-    /// Visit every package in `a..b` in order, with its choice. With `prune`,
-    /// skip each subtree whose prefix holds a dead option; returns the
-    /// packages cut, by reason.
+    /// Visit every package in `a..b` in order, with its choice, skipping
+    /// each block of packages an option's `requires` / `excludes` rules out.
+    /// With `prune`, also skip each subtree whose prefix holds a dead option
+    /// (a block decided by fewer components goes first; a tie is excluded).
+    /// Returns the packages cut by reason and the packages excluded by rule.
     fn each_live(
         &self,
         a: u64,
         b: u64,
         prune: bool,
         mut visit: impl FnMut(u64, &[u16]),
-    ) -> Vec<u64> {
+    ) -> (Vec<u64>, Vec<u64>) {
         let mut cut = vec![0u64; self.cut_reasons.len()];
+        let mut excluded = vec![0u64; self.excluded_reasons.len()];
         let mut i = a;
         while i < b {
             let choice = decode(i, &self.radices);
-            if prune
-                && let Some((ci, r)) = choice
+            let ex = self.space.excluded_by(&choice);
+            let dead = if prune {
+                choice
                     .iter()
                     .enumerate()
                     .find_map(|(ci, &o)| self.dead[ci][o as usize].map(|r| (ci, r)))
-            {
-                let stride = self.strides[ci];
-                let stop = ((i / stride + 1) * stride).min(b);
-                cut[r] += stop - i;
-                i = stop;
-                continue;
+            } else {
+                None
+            };
+            match (ex, dead) {
+                (Some((r, de)), d) if d.is_none_or(|(ci, _)| de <= ci) => {
+                    let stop = self.space.block_end(i, de).min(b);
+                    excluded[r] += stop - i;
+                    i = stop;
+                    continue;
+                }
+                (_, Some((ci, r))) => {
+                    let stride = self.strides[ci];
+                    let stop = ((i / stride + 1) * stride).min(b);
+                    cut[r] += stop - i;
+                    i = stop;
+                    continue;
+                }
+                _ => {}
             }
             visit(i, &choice);
             i += 1;
         }
-        cut
+        (cut, excluded)
     }
 
     fn levels(&self, choice: &[u16]) -> Vec<f64> {
@@ -845,7 +872,9 @@ struct Acc {
 impl Acc {
     fn new(sc: &Screener<'_, '_>, n: usize) -> Acc {
         Acc {
-            tally: Tally::new(sc.p).with_cut_reasons(&sc.cut_reasons),
+            tally: Tally::new(sc.p)
+                .with_cut_reasons(&sc.cut_reasons)
+                .with_exclusion_rules(&sc.excluded_reasons),
             top: Vec::new(),
             n,
             frontier: Frontier::default(),

@@ -43,6 +43,9 @@ pub(crate) struct Tally {
     /// Packages cut unscreened, per reason (search with `prune` only).
     pub(crate) pruned: Vec<u64>,
     pruned_reasons: Vec<String>,
+    /// Packages outside the package space, per `requires` / `excludes` rule.
+    pub(crate) excluded: Vec<u64>,
+    excluded_reasons: Vec<String>,
 }
 
 impl Tally {
@@ -66,7 +69,15 @@ impl Tally {
             combinations: FxHashMap::default(),
             pruned: Vec::new(),
             pruned_reasons: Vec::new(),
+            excluded: Vec::new(),
+            excluded_reasons: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_exclusion_rules(mut self, rules: &[String]) -> Tally {
+        self.excluded = vec![0; rules.len()];
+        self.excluded_reasons = rules.to_vec();
+        self
     }
 
     pub(crate) fn with_cut_reasons(mut self, reasons: &[String]) -> Tally {
@@ -164,6 +175,9 @@ impl Tally {
         for (a, b) in self.pruned.iter_mut().zip(o.pruned) {
             *a += b;
         }
+        for (a, b) in self.excluded.iter_mut().zip(o.excluded) {
+            *a += b;
+        }
         self
     }
 
@@ -177,7 +191,15 @@ impl Tally {
             passing: self.passing,
             frontier,
             pruned: self.pruned.iter().sum(),
+            excluded: self.excluded.iter().sum(),
         };
+        let excluded_by = self
+            .excluded_reasons
+            .iter()
+            .zip(&self.excluded)
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
         let pruned_by = self
             .pruned_reasons
             .iter()
@@ -248,6 +270,7 @@ impl Tally {
                 rejected_by,
                 combinations,
                 pruned_by,
+                excluded_by,
             },
         )
     }

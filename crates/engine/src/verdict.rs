@@ -170,6 +170,10 @@ pub struct Counts {
     /// Packages cut without screening (search with pruning only); `evaluated`
     /// counts the others.
     pub pruned: u64,
+    /// Packages outside the package space: they break an option's `requires`
+    /// or `excludes` and are never evaluated. evaluated + pruned + excluded =
+    /// the option space.
+    pub excluded: u64,
 }
 
 /// Why packages fail, over the whole option space ("why-not counts").
@@ -189,6 +193,9 @@ pub struct Failures {
     /// With pruning: why whole subtrees were cut, and how many packages each
     /// reason cut (the first dead option of a package, slowest component first).
     pub pruned_by: BTreeMap<String, u64>,
+    /// Packages left out of the package space, by the rule they break (the
+    /// rule decided by the fewest leading components, then the first declared).
+    pub excluded_by: BTreeMap<String, u64>,
 }
 
 /// How often one required actor rejects, and on what grounds.
