@@ -37,7 +37,7 @@ mod space;
 mod tally;
 mod verdict;
 
-pub use accept::{acceptance_margin, spatial_utility};
+pub use accept::{acceptance_margin, level_red_line_verdict, margin_verdict, spatial_utility};
 pub use allocate::{
     AllocationError, CapabilityData, LineKey, NEGLIGIBLE_REL, NEGLIGIBLE_UNITS, SubProblem,
     SubSolution, line_demand, negligible_amount, solve,

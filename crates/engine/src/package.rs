@@ -425,6 +425,12 @@ pub(crate) fn judge(
         .required
         .iter()
         .all(|&i| acceptance[&s.actors[i].id].accepts);
+    let undetermined = feasible
+        && !acceptable_to_required
+        && p
+            .required
+            .iter()
+            .all(|&i| acceptance[&s.actors[i].id].verdict != Verdict::Rejects);
     let min_margin = p
         .required
         .iter()
@@ -450,6 +456,7 @@ pub(crate) fn judge(
         acceptance,
         acceptable_to_required,
         passes: feasible && acceptable_to_required,
+        undetermined,
         deterrence,
         cost_per_year: op_cost + fixed_cost,
         max_share,
@@ -582,13 +589,14 @@ fn describe_shortfall(
     }
 }
 
-/// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then the
-/// others by their gap to passing (closest first), then the same keys; the
-/// label breaks ties.
+/// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then
+/// the undetermined ones, then the failing ones; within each class by the gap
+/// to passing (closest first), then the same keys; the label breaks ties.
 pub fn rank(vs: &mut [PackageVerdict]) {
     vs.sort_by(|a, b| {
         b.passes
             .cmp(&a.passes)
+            .then(b.undetermined.cmp(&a.undetermined))
             .then(a.gap_to_passing.total_cmp(&b.gap_to_passing))
             .then(b.deterrence.total_cmp(&a.deterrence))
             .then(b.smallest_margin().total_cmp(&a.smallest_margin()))

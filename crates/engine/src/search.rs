@@ -27,6 +27,7 @@ use guarantor_model::{Comparison, RedLineRule, Scenario};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::accept::{level_red_line_verdict, margin_verdict};
 use crate::allocate::{AllocationError, LineKey, SubProblem};
 use crate::error::EngineError;
 use crate::frontier::{Frontier, Objective};
@@ -710,15 +711,27 @@ impl<'p, 's> Screener<'p, 's> {
         let mut actors = Vec::with_capacity(self.required.len());
         short_terms.sort_by_key(|t| t.0);
         let mut gap_terms: Vec<f64> = short_terms.into_iter().map(|t| t.1).collect();
+        let precision = self.p.scenario.parameters.acceptance_precision;
+        let mut undetermined_mask = 0u64;
         for (r, ra) in self.required.iter().enumerate() {
             let mut red = Vec::new();
+            let mut unsure = false;
             for (ri, check) in ra.checks.iter().enumerate() {
                 let hit = match check {
                     Check::Option { comp, banned } => {
                         *comp != usize::MAX && banned[choice[*comp] as usize]
                     }
                     Check::Level { dim, op, value } => {
-                        *dim != usize::MAX && op.holds(levels[*dim], *value)
+                        *dim != usize::MAX
+                            && match level_red_line_verdict(levels[*dim], *op, *value, precision)
+                            {
+                                Verdict::Rejects => true,
+                                Verdict::Undetermined => {
+                                    unsure = true;
+                                    false
+                                }
+                                Verdict::Accepts => false,
+                            }
                     }
                     Check::Contribution => violated.contains(&(r as u16, ri as u16)),
                 };
@@ -735,11 +748,16 @@ impl<'p, 's> Screener<'p, 's> {
             let utility = if den > 0.0 { num / den } else { 0.0 };
             let m = crate::accept::acceptance_margin(utility, ra.reservation);
             margin = margin.min(m);
-            let below = m < 0.0;
+            let on_margin = margin_verdict(m, precision);
+            let below = on_margin == Verdict::Rejects;
+            unsure |= on_margin == Verdict::Undetermined;
             if below || !red.is_empty() {
                 fail_mask |= 1 << (r + 1);
                 gap_terms.push(margin_deficit(m));
                 gap_terms.extend(red.iter().map(|&ri| ra.red_line_weights[ri as usize]));
+            } else if unsure {
+                undetermined_mask |= 1 << r;
+                gap_terms.push(margin_deficit(m));
             }
             actors.push((red, below));
         }
@@ -747,7 +765,9 @@ impl<'p, 's> Screener<'p, 's> {
             margin = 0.0;
         }
         Ok(Screen {
-            passes: fail_mask == 0,
+            passes: fail_mask == 0 && undetermined_mask == 0,
+            undetermined: fail_mask == 0 && undetermined_mask != 0,
+            undetermined_mask,
             feasible,
             deterrence,
             cost: op_cost + fixed_cost,
@@ -798,10 +818,16 @@ fn dead_options(p: &Prepared<'_>) -> (Vec<Vec<Option<usize>>>, Vec<String>) {
                                     dimension,
                                     op: op @ (Comparison::Gt | Comparison::Ge),
                                     value,
-                                } => o
-                                    .levels
-                                    .get(dimension)
-                                    .is_some_and(|&l| op.holds(l, *value)),
+                                } => o.levels.get(dimension).is_some_and(|&l| {
+                                    // Clearly beyond the boundary, not within
+                                    // the precision band (undetermined).
+                                    level_red_line_verdict(
+                                        l,
+                                        *op,
+                                        *value,
+                                        s.parameters.acceptance_precision,
+                                    ) == Verdict::Rejects
+                                }),
                                 _ => false,
                             };
                             if hit {
@@ -837,6 +863,7 @@ fn dead_options(p: &Prepared<'_>) -> (Vec<Vec<Option<usize>>>, Vec<String>) {
 #[derive(Debug, Clone)]
 struct RankKey {
     passes: bool,
+    undetermined: bool,
     gap: f64,
     deterrence: f64,
     margin: f64,
@@ -847,6 +874,7 @@ fn cmp_rank(sc: &Screener<'_, '_>, a: &(RankKey, u64), b: &(RankKey, u64)) -> Or
     let (x, y) = (&a.0, &b.0);
     y.passes
         .cmp(&x.passes)
+        .then(y.undetermined.cmp(&x.undetermined))
         .then(x.gap.total_cmp(&y.gap))
         .then(y.deterrence.total_cmp(&x.deterrence))
         .then(y.margin.total_cmp(&x.margin))
@@ -894,6 +922,7 @@ impl Acc {
             let key = (
                 RankKey {
                     passes: scr.passes,
+                    undetermined: scr.undetermined,
                     gap: scr.gap,
                     deterrence: scr.deterrence,
                     margin: scr.margin,

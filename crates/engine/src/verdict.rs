@@ -28,6 +28,9 @@ pub struct PackageVerdict {
     pub acceptable_to_required: bool,
     /// Feasible and acceptable to every required actor.
     pub passes: bool,
+    /// Feasible, rejected by no required actor, but some required actor's
+    /// verdict is undetermined: ranked after passing packages, before failing ones.
+    pub undetermined: bool,
     pub deterrence: f64,
     /// Operating cost of the allocation plus option costs, per year, in the scenario's currency.
     pub cost_per_year: f64,
@@ -130,16 +133,42 @@ pub struct AllocationLine {
     pub in_theatre: bool,
 }
 
+/// An actor's verdict on a package, given the precision of the codings
+/// (`parameters.acceptance_precision`, docs/model.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Accepts,
+    /// Too close to call: no red line clearly broken and no clear utility
+    /// shortfall, but a margin or a level within the precision of its boundary.
+    Undetermined,
+    Rejects,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Accepts => "accepts",
+            Verdict::Undetermined => "undetermined",
+            Verdict::Rejects => "rejects",
+        }
+    }
+}
+
 /// One actor's judgment of a package.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActorVerdict {
+    /// The verdict is `accepts`.
     pub accepts: bool,
+    /// "accepts", "rejects" or "undetermined".
+    pub verdict: Verdict,
     pub utility: f64,
     pub reservation: f64,
     /// utility − reservation.
     pub margin: f64,
     pub required: bool,
-    /// Why the actor rejects (empty when it accepts).
+    /// Why the actor rejects, or why its verdict is undetermined (empty
+    /// when it accepts).
     pub reasons: Vec<Reason>,
 }
 
@@ -148,6 +177,9 @@ pub struct ActorVerdict {
 pub enum ReasonKind {
     RedLine,
     Utility,
+    /// A margin or a level within the precision of its boundary (the
+    /// verdict is undetermined, not a rejection).
+    Undetermined,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -166,6 +198,9 @@ pub struct Counts {
     pub infeasible: u64,
     pub acceptable_to_required: u64,
     pub passing: u64,
+    /// Feasible packages no required actor rejects but some required actor's
+    /// verdict on is undetermined (neither passing nor failing).
+    pub undetermined: u64,
     pub frontier: u64,
     /// Packages cut without screening (search with pruning only); `evaluated`
     /// counts the others.
@@ -209,6 +244,9 @@ pub struct ActorFailures {
     pub below_reservation: u64,
     /// Packages it rejects on utility alone (no red line violated).
     pub utility_only: u64,
+    /// Packages on which its verdict is undetermined (a margin or a level
+    /// within the precision of its boundary, and no rejection).
+    pub undetermined: u64,
 }
 
 /// Packages failing exactly this set of tests.

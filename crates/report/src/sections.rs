@@ -398,10 +398,11 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
                 Stance::Accepts => (0, format!("{:+.2}", v.margin), "accepts"),
                 Stance::RedLine => (1, "RL".to_string(), "rejects (red line)"),
                 Stance::Utility => (2, format!("{:+.2}", v.margin), "rejects (utility)"),
+                Stance::Undetermined => (4, format!("?{:+.2}", v.margin), "undetermined"),
             };
             m_row.push(text.clone());
             notes.push(format!("#{rank} · {a}: {}", actor_reason(v)));
-            marks.push(["accepts", "red-line", "utility"][class].to_string());
+            marks.push(["accepts", "red-line", "utility", "n/a", "undetermined"][class].to_string());
             row.push(HeatCell { class, text });
             table.rows.push(vec![
                 rank.to_string(),
@@ -434,6 +435,10 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
                 charts::OKABE_ITO[3],
             ),
             ("not judged".into(), GREY),
+            (
+                "undetermined: within the precision of the codings (?margin)".into(),
+                charts::ORANGE,
+            ),
         ],
     )?;
     let mut legend = DataTable {
@@ -446,7 +451,14 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
         legend.rows.push(vec![
             r.to_string(),
             p.title.clone(),
-            if p.passes { "yes" } else { "no" }.into(),
+            if p.passes {
+                "yes"
+            } else if p.undetermined {
+                "undetermined"
+            } else {
+                "no"
+            }
+            .into(),
         ]);
     }
     Ok(Section {

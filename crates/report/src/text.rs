@@ -72,6 +72,28 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
         count(c.frontier)
     )
     .unwrap();
+    if c.undetermined > 0 {
+        writeln!(
+            out,
+            "Undetermined: {} more feasible packages no required actor rejects, but some required actor's margin or level lies within the precision of the codings (ranked after passing packages).",
+            count(c.undetermined)
+        )
+        .unwrap();
+    }
+    if c.excluded > 0 {
+        writeln!(
+            out,
+            "Excluded: {} packages are not in the package space (an option's requires / excludes): {}.",
+            count(c.excluded),
+            e.failures
+                .excluded_by
+                .iter()
+                .map(|(r, n)| format!("{r}: {}", count(*n)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+        .unwrap();
+    }
     if c.pruned > 0 {
         writeln!(
             out,
@@ -307,7 +329,7 @@ fn failures(p: &PackageVerdict) -> String {
         p.acceptance
             .iter()
             .filter(|(_, a)| a.required && !a.accepts)
-            .map(|(id, _)| format!("{id} rejects")),
+            .map(|(id, a)| format!("{id} {}", a.verdict.as_str())),
     );
     f.join(", ")
 }
@@ -321,6 +343,11 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     }
     let verdict = if p.passes {
         "PASSES: feasible and acceptable to every required actor".to_string()
+    } else if p.undetermined {
+        format!(
+            "UNDETERMINED: feasible and rejected by no required actor, but undetermined for {} (within the precision of the codings)",
+            crate::why::undetermined_actors(p, true).join(", ")
+        )
     } else {
         let mut why = Vec::new();
         if !p.feasible {
@@ -329,11 +356,15 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
         let rejecting: Vec<&str> = p
             .acceptance
             .iter()
-            .filter(|(_, a)| a.required && !a.accepts)
+            .filter(|(_, a)| a.required && a.verdict == guarantor_engine::Verdict::Rejects)
             .map(|(id, _)| id.as_str())
             .collect();
         if !rejecting.is_empty() {
             why.push(format!("rejected by {}", rejecting.join(", ")));
+        }
+        let unsure = crate::why::undetermined_actors(p, true);
+        if !unsure.is_empty() {
+            why.push(format!("undetermined for {}", unsure.join(", ")));
         }
         format!("FAILS: {}", why.join("; "))
     };
@@ -413,10 +444,10 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
 
     writeln!(out, "\nAcceptance (utility − reservation = margin):").unwrap();
     for (id, a) in &p.acceptance {
-        let mark = if a.accepts {
-            "✓ accepts"
-        } else {
-            "✗ rejects"
+        let mark = match a.verdict {
+            guarantor_engine::Verdict::Accepts => "✓ accepts",
+            guarantor_engine::Verdict::Undetermined => "? undetermined",
+            guarantor_engine::Verdict::Rejects => "✗ rejects",
         };
         let req = if a.required { " [required]" } else { "" };
         writeln!(
