@@ -40,7 +40,7 @@ mod verdict;
 pub use accept::{acceptance_margin, level_red_line_verdict, margin_verdict, spatial_utility};
 pub use allocate::{
     AllocationError, CapabilityData, LineKey, NEGLIGIBLE_REL, NEGLIGIBLE_UNITS, SubProblem,
-    SubSolution, line_demand, negligible_amount, solve,
+    SubSolution, available_blocks, line_demand, negligible_amount, solve, solve_in_blocks,
 };
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};

@@ -10,7 +10,9 @@ use guarantor_model::Scenario;
 use rayon::prelude::*;
 
 use crate::accept::judge_actor;
-use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+use crate::allocate::{
+    AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve_in_blocks,
+};
 use crate::error::EngineError;
 use crate::frontier::Objective;
 use crate::gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
@@ -295,7 +297,7 @@ pub(crate) fn solve_keys(
                 available: &p.available[k],
                 cost: &p.cost[k],
             };
-            solve(key, &data, limit)
+            solve_in_blocks(key, &data, p.capabilities[k].granularity, limit)
         })
         .collect()
 }
