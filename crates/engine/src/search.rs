@@ -615,7 +615,7 @@ impl<'p, 's> Screener<'p, 's> {
         let p = self.p;
         let s = p.scenario;
         let mut violates = BTreeSet::new();
-        for ((line, units), (_, inth)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
+        for ((line, units), (_, inth, _)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x <= 0.0 {
                     continue;

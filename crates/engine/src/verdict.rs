@@ -26,6 +26,10 @@ pub struct PackageVerdict {
     pub acceptance: BTreeMap<String, ActorVerdict>,
     /// Every actor in `parameters.required_acceptance` accepts.
     pub acceptable_to_required: bool,
+    /// Days from the decision until every allocated unit can be in place
+    /// ("in place by D+N"): the largest `days_to_deploy` of the allocation;
+    /// none when nothing is allocated.
+    pub in_place_by_days: Option<f64>,
     /// Feasible and acceptable to every required actor.
     pub passes: bool,
     /// Feasible, rejected by no required actor, but some required actor's
@@ -121,6 +125,10 @@ pub struct LineShortfall {
     pub need: f64,
     /// Units short on this line.
     pub short: f64,
+    /// The line must be in place within this many days (only contributors
+    /// that deploy that fast may supply it); none: no deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<f64>,
 }
 
 /// Units of one capability from one contributor.
@@ -131,6 +139,9 @@ pub struct AllocationLine {
     pub units: f64,
     /// Deployed inside the theatre.
     pub in_theatre: bool,
+    /// Days from the decision until these units can be in place (the
+    /// contributor's `deploy_days`, else its NATO Force Model tier's bound).
+    pub days_to_deploy: f64,
 }
 
 /// An actor's verdict on a package, given the precision of the codings

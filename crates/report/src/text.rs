@@ -426,7 +426,7 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     }
     if !p.allocation.is_empty() {
         let mut t = table();
-        t.set_header(vec!["contributor", "capability", "units", "where"]);
+        t.set_header(vec!["contributor", "capability", "units", "where", "in place by"]);
         for a in &p.allocation {
             t.add_row(vec![
                 Cell::new(&a.contributor),
@@ -437,9 +437,19 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
                 } else {
                     "outside"
                 }),
+                Cell::new(format!("D+{}", fmt(a.days_to_deploy))).set_alignment(CellAlignment::Right),
             ]);
         }
         writeln!(out, "Allocation:\n{t}").unwrap();
+    }
+    match p.in_place_by_days {
+        Some(d) => writeln!(
+            out,
+            "In place by D+{}: the slowest allocated contribution (days to deploy: the contributor's deploy_days, else its NATO Force Model tier's bound: Tier 1 10, Tier 2 30, Tier 3 180).",
+            fmt(d)
+        )
+        .unwrap(),
+        None => writeln!(out, "In place by: nothing is allocated.").unwrap(),
     }
 
     writeln!(out, "\nAcceptance (utility − reservation = margin):").unwrap();
