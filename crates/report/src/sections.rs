@@ -605,6 +605,84 @@ fn allocation_section(s: &Scenario, e: &Evaluation) -> Result<Option<Section>, C
     }))
 }
 
+/// The deployment timeline of the showcased package: per capability, the
+/// days from the decision (D) until its last allocated unit can be in place,
+/// and the package's "in place by D+N" (the slowest capability).
+fn timeline_section(e: &Evaluation) -> Result<Option<Section>, ChartError> {
+    let Some((rank, p)) = showcase(e) else {
+        return Ok(None);
+    };
+    let Some(by) = p.in_place_by_days else {
+        return Ok(None);
+    };
+    // Capability → (days until its last unit is in place, contributors).
+    let mut caps: BTreeMap<&str, (f64, Vec<&str>)> = BTreeMap::new();
+    for a in p.allocation.iter().filter(|a| a.units > 0.0) {
+        let e = caps.entry(&a.capability).or_insert((0.0, Vec::new()));
+        e.0 = e.0.max(a.days_to_deploy);
+        if !e.1.contains(&a.contributor.as_str()) {
+            e.1.push(&a.contributor);
+        }
+    }
+    let mut rows: Vec<(&str, f64, Vec<&str>)> = caps.into_iter().map(|(k, (d, c))| (k, d, c)).collect();
+    rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
+    let categories: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+    let series = vec![BarSeries {
+        name: "days to deploy".into(),
+        colour: BLUE,
+        labels: rows.iter().map(|r| format!("D+{}", units(r.1))).collect(),
+        values: rows.iter().map(|r| r.1).collect(),
+    }];
+    let svg = charts::horizontal_bars(
+        &format!("Deployment timeline, package #{rank}: in place by D+{}", units(by)),
+        "Days from the decision (D) until the capability's last allocated unit is in place",
+        &categories,
+        &series,
+    )?;
+    let mut table = DataTable {
+        caption: format!("Days to deploy of package #{rank}: {}", p.title),
+        headers: ["capability", "contributor", "units", "in place by"]
+            .map(String::from)
+            .to_vec(),
+        rows: Vec::new(),
+        ..DataTable::default()
+    };
+    let mut lines: Vec<_> = p.allocation.iter().filter(|a| a.units > 0.0).collect();
+    lines.sort_by(|a, b| {
+        a.days_to_deploy
+            .total_cmp(&b.days_to_deploy)
+            .then(a.capability.cmp(&b.capability))
+            .then(a.contributor.cmp(&b.contributor))
+    });
+    for a in lines {
+        table.rows.push(vec![
+            a.capability.clone(),
+            a.contributor.clone(),
+            units(a.units),
+            format!("D+{}", units(a.days_to_deploy)),
+        ]);
+    }
+    Ok(Some(Section {
+        id: "timeline".into(),
+        heading: "Deployment timeline".into(),
+        paragraphs: vec![format!(
+            "Package #{rank} ({}) is in place by D+{}: the slowest of its allocated contributions. \
+             Each contributor declares its days to deploy per capability, else the bound of its NATO Force Model tier \
+             (Tier 1 10 days, Tier 2 30, Tier 3 180; Tier 3 when nothing is declared).",
+            p.title,
+            units(by)
+        )],
+        figures: vec![Figure {
+            id: "fig-timeline".into(),
+            title: format!("Deployment timeline of package #{rank}"),
+            description: "One bar per capability: days from the decision until its last allocated unit is in place.".into(),
+            svg,
+            table,
+        }],
+        ..Section::default()
+    }))
+}
+
 fn shortfall_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> {
     let c = &e.counts;
     let mut largest: BTreeMap<&str, f64> = BTreeMap::new();
@@ -973,6 +1051,7 @@ pub fn builtin_sections(input: &ReportInput) -> Result<Vec<Section>, ChartError>
         heatmap_section(s, e)?,
     ];
     out.extend(allocation_section(s, e)?);
+    out.extend(timeline_section(e)?);
     out.push(shortfall_section(s, e)?);
     out.push(why_not_section(e)?);
     if let Some(f) = &input.forecast {
