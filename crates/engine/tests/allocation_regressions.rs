@@ -32,7 +32,14 @@ fn run(lines: Vec<LineKey>, integer: bool, available: &[f64], cost: &[f64]) -> S
 }
 
 fn package(options: &[(&str, &str)]) -> guarantor_engine::PackageVerdict {
-    let s = guarantor_model::default_scenario();
+    // The numbers predate battalion groups: ground personnel are
+    // allocated as a continuous amount here, as they were then.
+    let mut s = guarantor_model::default_scenario();
+    for k in &mut s.capabilities {
+        if k.id == "ground_personnel" {
+            k.granularity = None;
+        }
+    }
     let chosen: BTreeMap<String, String> = options
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
