@@ -74,7 +74,21 @@ pub fn headline(e: &Evaluation) -> String {
         e.required_acceptance.join(", "),
         c.passing,
         c.frontier
-    )
+    ) + &if c.undetermined > 0 {
+        format!(
+            " {} more are undetermined (a required actor's margin or level within the precision of the codings).",
+            c.undetermined
+        )
+    } else {
+        String::new()
+    } + &if c.excluded > 0 {
+        format!(
+            " {} packages are outside the package space (an option's requires / excludes).",
+            c.excluded
+        )
+    } else {
+        String::new()
+    }
 }
 
 /// The ranked table: passing packages, or the closest ones with their reasons.
@@ -153,6 +167,11 @@ fn summary_section(input: &ReportInput) -> Section {
          (no shortfall) and every required actor accepts it (no red line violated and margin ≥ 0)."
             .into(),
     );
+    paragraphs.push(format!(
+        "The codings are precise to ±{}: a margin, or a level's distance from a level red line's boundary, within that band is \
+         undetermined — neither accept nor reject. Undetermined packages rank after the passing ones and before the failing ones.",
+        guarantor_model::number::fmt(s.parameters.acceptance_precision)
+    ));
     Section {
         id: "summary".into(),
         heading: "Summary".into(),
