@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use guarantor_bargaining as bargaining;
-use guarantor_engine::{PackageVerdict, evaluate_package};
 use guarantor_engine::{PackageSpace, package_levels};
+use guarantor_engine::{PackageVerdict, evaluate_package};
 use guarantor_model::Scenario;
 
 use crate::common::{Failure, ScenarioArgs, emit};

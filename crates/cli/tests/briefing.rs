@@ -28,7 +28,10 @@ fn packages_carry_readable_titles_and_keep_their_ids() {
     );
     let text = guarantor().args(["run", "--top", "1"]).output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains("Command: national flags, European-led"), "{text}");
+    assert!(
+        text.contains("Command: national flags, European-led"),
+        "{text}"
+    );
     assert!(!text.contains("coalition_national_flags ·"), "{text}");
 }
 

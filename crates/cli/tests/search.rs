@@ -20,7 +20,9 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
         .success()
         .stdout(predicate::str::contains("Why packages fail"))
         .stdout(predicate::str::contains("are rejected by ru alone"))
-        .stdout(predicate::str::contains("short of ground_personnel 720, gbad_long 672"));
+        .stdout(predicate::str::contains(
+            "short of ground_personnel 720, gbad_long 672",
+        ));
     let v = json(&["run", "--json"]);
     let f = &v["failures"];
     assert_eq!(f["infeasible"], 1152);
@@ -39,7 +41,10 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
         total + c["passing"].as_u64().unwrap() + c["undetermined"].as_u64().unwrap(),
         2016
     );
-    assert_eq!(c["evaluated"].as_u64().unwrap() + c["excluded"].as_u64().unwrap(), 2160);
+    assert_eq!(
+        c["evaluated"].as_u64().unwrap() + c["excluded"].as_u64().unwrap(),
+        2160
+    );
     assert_eq!(
         v["objectives"],
         serde_json::json!(["deterrence", "margin", "cost", "burden"])
@@ -88,7 +93,12 @@ fn explain_json_gives_nearest_fixes_that_work() {
         "monitoring=ground_teams",
     ];
     // Exact codings (precision 0), so that a single swap makes it pass.
-    let mut args = vec!["explain", "--json", "--set", "parameters.acceptance_precision=0"];
+    let mut args = vec![
+        "explain",
+        "--json",
+        "--set",
+        "parameters.acceptance_precision=0",
+    ];
     for o in &options {
         args.push("--option");
         args.push(o);

@@ -203,7 +203,13 @@ pub fn solve_in_blocks(
     let blocks: Vec<f64> = data
         .available
         .iter()
-        .map(|&a| if a.is_finite() { available_blocks(a, g) } else { a })
+        .map(|&a| {
+            if a.is_finite() {
+                available_blocks(a, g)
+            } else {
+                a
+            }
+        })
         .collect();
     let cost: Vec<f64> = data.cost.iter().map(|&k| k * g).collect();
     let bp = SubProblem {

@@ -50,7 +50,6 @@ pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vect
 pub use gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
 pub use prepare::{WHOLE_NOISE_REL, available_units};
-pub use space::{OptionRule, PackageSpace};
 pub use search::{SearchOptions, search, search_with_stats};
 pub use sizing::geography;
 pub use sizing::{
@@ -58,4 +57,5 @@ pub use sizing::{
     garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,
     rotation_pool, size_task, whole_units,
 };
+pub use space::{OptionRule, PackageSpace};
 pub use verdict::*;

@@ -441,8 +441,7 @@ pub(crate) fn judge(
         .all(|&i| acceptance[&s.actors[i].id].accepts);
     let undetermined = feasible
         && !acceptable_to_required
-        && p
-            .required
+        && p.required
             .iter()
             .all(|&i| acceptance[&s.actors[i].id].verdict != Verdict::Rejects);
     let min_margin = p
@@ -512,13 +511,15 @@ fn short_lines(cp: &CapPlan, key: &SubProblem, sol: &SubSolution) -> Vec<LineSho
         .zip(&sol.shortfall)
         .zip(&cp.lines)
         .filter(|((_, short), _)| **short > 0.0)
-        .map(|((line, &short), (providers, in_theatre, within))| LineShortfall {
-            within_days: within.map(f64::from_bits),
-            providers: providers.clone(),
-            in_theatre: *in_theatre,
-            need: line.pool(),
-            short,
-        })
+        .map(
+            |((line, &short), (providers, in_theatre, within))| LineShortfall {
+                within_days: within.map(f64::from_bits),
+                providers: providers.clone(),
+                in_theatre: *in_theatre,
+                need: line.pool(),
+                short,
+            },
+        )
         .collect()
 }
 

@@ -178,14 +178,14 @@ fn search_inner(
                     let mut failed = None;
                     let (cut, excluded) =
                         sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
-                        if failed.is_some() {
-                            return;
-                        }
-                        match sc.screen(i, choice, &tables, &outcomes) {
-                            Ok(scr) => acc.add(&sc, i, &scr, &opts.objectives),
-                            Err(e) => failed = Some(e),
-                        }
-                    });
+                            if failed.is_some() {
+                                return;
+                            }
+                            match sc.screen(i, choice, &tables, &outcomes) {
+                                Ok(scr) => acc.add(&sc, i, &scr, &opts.objectives),
+                                Err(e) => failed = Some(e),
+                            }
+                        });
                     if let Some(e) = failed {
                         return Err(e);
                     }
@@ -723,8 +723,7 @@ impl<'p, 's> Screener<'p, 's> {
                     }
                     Check::Level { dim, op, value } => {
                         *dim != usize::MAX
-                            && match level_red_line_verdict(levels[*dim], *op, *value, precision)
-                            {
+                            && match level_red_line_verdict(levels[*dim], *op, *value, precision) {
                                 Verdict::Rejects => true,
                                 Verdict::Undetermined => {
                                     unsure = true;

@@ -73,10 +73,8 @@ impl PackageSpace {
                 }
                 for (t, allowed) in required {
                     let tc = &s.components[t];
-                    let mut names: Vec<&str> = allowed
-                        .iter()
-                        .map(|&x| tc.options[x].id.as_str())
-                        .collect();
+                    let mut names: Vec<&str> =
+                        allowed.iter().map(|&x| tc.options[x].id.as_str()).collect();
                     names.dedup();
                     rules.push(OptionRule {
                         text: format!("{me} requires {} ∈ {{{}}}", tc.id, names.join(", ")),

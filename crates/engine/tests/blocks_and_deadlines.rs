@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use guarantor_engine::{
-    CapabilityData, EvalOptions, LineKey, SubProblem, available_blocks, evaluate,
-    evaluate_package, solve, solve_in_blocks,
+    CapabilityData, EvalOptions, LineKey, SubProblem, available_blocks, evaluate, evaluate_package,
+    solve, solve_in_blocks,
 };
 use guarantor_model::{default_scenario, force_model_tier_days, load};
 use proptest::prelude::*;

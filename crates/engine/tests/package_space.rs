@@ -141,7 +141,8 @@ fn no_package_of_the_default_scenario_has_us_command_and_control_without_a_force
     assert_eq!(e.counts.evaluated, 2_016);
     for p in &e.packages {
         assert!(
-            !(p.options["command"] == "national_flags_us_c2" && p.options["ground_force"] == "none"),
+            !(p.options["command"] == "national_flags_us_c2"
+                && p.options["ground_force"] == "none"),
             "{} is enumerated",
             p.label
         );
@@ -182,7 +183,9 @@ salience = { d = 1.0 }
 "#,
     );
     for (ci, &r) in radices.iter().enumerate() {
-        t.push_str(&format!("[[components]]\nid = \"c{ci}\"\nname = \"c{ci}\"\n"));
+        t.push_str(&format!(
+            "[[components]]\nid = \"c{ci}\"\nname = \"c{ci}\"\n"
+        ));
         for oi in 0..r {
             t.push_str(&format!(
                 "[[components.options]]\nid = \"o{oi}\"\ndeterrence = {}\n",

@@ -126,7 +126,10 @@ fn undetermined_packages_rank_after_passing_and_before_failing_ones() {
     assert_eq!(near.acceptance["b"].verdict, Verdict::Undetermined);
     assert!(!near.acceptance["b"].accepts);
     assert!(!near.passes && near.undetermined);
-    assert_eq!(near.acceptance["b"].reasons[0].kind, ReasonKind::Undetermined);
+    assert_eq!(
+        near.acceptance["b"].reasons[0].kind,
+        ReasonKind::Undetermined
+    );
     assert_eq!(e.packages[3].acceptance["b"].verdict, Verdict::Rejects);
     // search agrees with evaluate.
     let r = search(&s, &SearchOptions::default()).unwrap();
@@ -168,10 +171,8 @@ fn russia_accepted_the_top_package_by_a_thousandth_and_is_now_undetermined() {
     assert!(!v.passes);
     // Border air policing sits exactly on Russia's "air_policing > 0.33".
     assert!(
-        ru.reasons
-            .iter()
-            .any(|r| r.kind == ReasonKind::Undetermined
-                && r.red_line.as_deref() == Some("no_foreign_air_policing_over_ukraine")),
+        ru.reasons.iter().any(|r| r.kind == ReasonKind::Undetermined
+            && r.red_line.as_deref() == Some("no_foreign_air_policing_over_ukraine")),
         "{:?}",
         ru.reasons
     );

@@ -627,7 +627,10 @@ fn check_option_rules(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
                         ck.error(
                             ProblemKind::Inconsistent,
                             &path,
-                            format!("option \"{}.{}\" both requires and excludes \"{entry}\"", c.id, o.id),
+                            format!(
+                                "option \"{}.{}\" both requires and excludes \"{entry}\"",
+                                c.id, o.id
+                            ),
                             "required and excluded",
                             Some("keep it in one of the two lists".into()),
                         );
@@ -654,7 +657,9 @@ fn check_option_rules(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
                         .filter(|e| e.split_once('.').is_some_and(|(x, _)| x == c.id))
                         .collect();
                     !other.excludes.contains(&me)
-                        && !o.excludes.contains(&format!("{}.{}", s.components[ci].id, other.id))
+                        && !o
+                            .excludes
+                            .contains(&format!("{}.{}", s.components[ci].id, other.id))
                         && (own_req.is_empty() || own_req.contains(&&me))
                 });
                 if !compatible {
@@ -684,7 +689,10 @@ fn check_granularity(ck: &mut Checker<'_>, s: &Scenario) {
             ck.error(
                 ProblemKind::Inconsistent,
                 &format!("capabilities[{i}].granularity"),
-                format!("capability \"{}\" counts whole units but its granularity {g} is not whole", k.id),
+                format!(
+                    "capability \"{}\" counts whole units but its granularity {g} is not whole",
+                    k.id
+                ),
                 "not a whole number",
                 Some("give a whole number of units per block, or set `integer = false`".into()),
             );

@@ -421,7 +421,8 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
             };
             m_row.push(text.clone());
             notes.push(format!("#{rank} · {a}: {}", actor_reason(v)));
-            marks.push(["accepts", "red-line", "utility", "n/a", "undetermined"][class].to_string());
+            marks
+                .push(["accepts", "red-line", "utility", "n/a", "undetermined"][class].to_string());
             row.push(HeatCell { class, text });
             table.rows.push(vec![
                 rank.to_string(),
@@ -643,7 +644,8 @@ fn timeline_section(e: &Evaluation) -> Result<Option<Section>, ChartError> {
             e.1.push(&a.contributor);
         }
     }
-    let mut rows: Vec<(&str, f64, Vec<&str>)> = caps.into_iter().map(|(k, (d, c))| (k, d, c)).collect();
+    let mut rows: Vec<(&str, f64, Vec<&str>)> =
+        caps.into_iter().map(|(k, (d, c))| (k, d, c)).collect();
     rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
     let categories: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
     let series = vec![BarSeries {
@@ -653,7 +655,10 @@ fn timeline_section(e: &Evaluation) -> Result<Option<Section>, ChartError> {
         values: rows.iter().map(|r| r.1).collect(),
     }];
     let svg = charts::horizontal_bars(
-        &format!("Deployment timeline, package #{rank}: in place by D+{}", units(by)),
+        &format!(
+            "Deployment timeline, package #{rank}: in place by D+{}",
+            units(by)
+        ),
         "Days from the decision (D) until the capability's last allocated unit is in place",
         &categories,
         &series,

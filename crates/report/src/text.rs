@@ -426,7 +426,13 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     }
     if !p.allocation.is_empty() {
         let mut t = table();
-        t.set_header(vec!["contributor", "capability", "units", "where", "in place by"]);
+        t.set_header(vec![
+            "contributor",
+            "capability",
+            "units",
+            "where",
+            "in place by",
+        ]);
         for a in &p.allocation {
             t.add_row(vec![
                 Cell::new(&a.contributor),
@@ -437,7 +443,8 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
                 } else {
                     "outside"
                 }),
-                Cell::new(format!("D+{}", fmt(a.days_to_deploy))).set_alignment(CellAlignment::Right),
+                Cell::new(format!("D+{}", fmt(a.days_to_deploy)))
+                    .set_alignment(CellAlignment::Right),
             ]);
         }
         writeln!(out, "Allocation:\n{t}").unwrap();
