@@ -223,6 +223,17 @@ fn render_failures(f: &Failures, total: u64, st: Style) -> String {
         )
         .unwrap();
     }
+    for (actor, a) in &f.rejected_by {
+        if a.undetermined > 0 {
+            writeln!(
+                out,
+                "  undetermined for {actor}: {} ({}) — a margin or level within the precision of the codings, and no rejection",
+                count(a.undetermined),
+                percent(a.undetermined, total)
+            )
+            .unwrap();
+        }
+    }
     if !f.combinations.is_empty() {
         writeln!(out, "  Most common combinations of failed tests:").unwrap();
         for c in f.combinations.iter().take(6) {
