@@ -89,6 +89,54 @@ fn run_json_has_the_documented_fields() {
 }
 
 #[test]
+fn explain_says_when_the_package_is_in_place() {
+    // Fighters and materiel are Tier 1 (10 days), US batteries and monitors
+    // Tier 2 (30 days): in place by D+30.
+    let options = [
+        "--option",
+        "command=coalition_national_flags",
+        "--option",
+        "air_defence=us_systems",
+        "--option",
+        "air_cover=border_air_policing",
+        "--option",
+        "weapons=defensive",
+        "--option",
+        "commitment=art5_like_binding",
+        "--option",
+        "monitoring=ground_teams",
+    ];
+    let out = guarantor()
+        .arg("explain")
+        .args(options)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["in_place_by_days"], 30.0);
+    let lines = v["allocation"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["capability"] == "fighters" && l["days_to_deploy"] == 10.0)
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["capability"] == "gbad_long" && l["days_to_deploy"] == 30.0)
+    );
+    assert_eq!(v["acceptance"]["ru"]["verdict"], "undetermined");
+    guarantor()
+        .arg("explain")
+        .args(options)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("In place by D+30"))
+        .stdout(predicate::str::contains("? undetermined"))
+        .stdout(predicate::str::contains("UNDETERMINED"));
+}
+
+#[test]
 fn explain_the_reuters_option() {
     let out = guarantor()
         .args([

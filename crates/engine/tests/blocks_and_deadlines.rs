@@ -126,6 +126,28 @@ fn a_deadline_admits_only_contributors_fast_enough() {
 }
 
 #[test]
+fn search_and_evaluate_agree_on_blocks_and_deadlines() {
+    let s = load("blocks.toml", &scenario()).unwrap();
+    let e = evaluate(&s, &EvalOptions::default()).unwrap();
+    // small and quick are feasible; big and too_quick are short.
+    assert_eq!(e.counts.feasible, 2);
+    for threads in [1, 2] {
+        let r = guarantor_engine::search(
+            &s,
+            &guarantor_engine::SearchOptions {
+                threads: Some(threads),
+                top: 4,
+                ..guarantor_engine::SearchOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(r.counts, e.counts);
+        assert_eq!(r.failures, e.failures);
+        assert_eq!(r.packages, e.packages);
+    }
+}
+
+#[test]
 fn nato_force_model_tiers_bound_the_days_to_deploy() {
     assert_eq!(force_model_tier_days(1), Some(10.0));
     assert_eq!(force_model_tier_days(2), Some(30.0));
