@@ -14,6 +14,20 @@ pub struct Args {
     json: bool,
 }
 
+/// ", 144 of them excluded by requires / excludes" when options declare rules
+/// (counted when the option space is small enough to walk).
+fn excluded_note(s: &guarantor_model::Scenario, packages: u128) -> String {
+    let space = guarantor_engine::PackageSpace::new(s);
+    if !space.has_rules() {
+        return String::new();
+    }
+    if packages > guarantor_engine::MAX_PACKAGES_IN_MEMORY {
+        return ", some excluded by requires / excludes".into();
+    }
+    let excluded: u64 = space.walk(0, packages as u64, |_, _| {}).iter().sum();
+    format!(", {excluded} of them excluded by requires / excludes")
+}
+
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let (name, text) = scenario_source(a.file.as_ref())?;
     match guarantor_model::load(&name, &text) {
@@ -23,10 +37,11 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             } else {
                 let packages = s.option_space_size();
                 emit(&format!(
-                    "{name}: valid — {} actors, {} dimensions, {} components, {packages} packages\n",
+                    "{name}: valid — {} actors, {} dimensions, {} components, {packages} packages{}\n",
                     s.actors.len(),
                     s.dimensions.len(),
-                    s.components.len()
+                    s.components.len(),
+                    excluded_note(&s, packages)
                 ));
             }
             Ok(ExitCode::SUCCESS)

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use guarantor_bargaining as bargaining;
+use guarantor_engine::{PackageSpace, package_levels};
 use guarantor_engine::{PackageVerdict, evaluate_package};
-use guarantor_engine::{decode, package_levels};
 use guarantor_model::Scenario;
 
 use crate::common::{Failure, ScenarioArgs, emit};
@@ -47,24 +47,24 @@ pub fn negotiation(s: &Scenario) -> bargaining::Scenario {
     }
 }
 
-/// The package whose levels are nearest (Euclidean, 0–100 scale) to the forecast point;
-/// ties go to the first in enumeration order.
+/// The package of the package space (no `requires` / `excludes` broken) whose
+/// levels are nearest (Euclidean, 0–100 scale) to the forecast point; ties go to
+/// the first in enumeration order.
 pub fn nearest_package(s: &Scenario, point: &[f64]) -> BTreeMap<String, String> {
-    let radices: Vec<usize> = s.components.iter().map(|c| c.options.len()).collect();
+    let space = PackageSpace::new(s);
     let size = s.option_space_size() as u64;
-    let mut best = (f64::INFINITY, vec![0u16; radices.len()]);
-    for i in 0..size {
-        let choice = decode(i, &radices);
-        let levels = package_levels(s, &choice);
+    let mut best = (f64::INFINITY, vec![0u16; space.radices.len()]);
+    space.walk(0, size, |_, choice| {
+        let levels = package_levels(s, choice);
         let d: f64 = levels
             .iter()
             .zip(point)
             .map(|(x, p)| (x * 100.0 - p).powi(2))
             .sum();
         if d < best.0 {
-            best = (d, choice);
+            best = (d, choice.to_vec());
         }
-    }
+    });
     s.components
         .iter()
         .zip(&best.1)

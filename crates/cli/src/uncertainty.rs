@@ -437,10 +437,11 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
         );
     }
     o.push_str(&format!(
-        "{:>4} {:>4}  {:<16} {:<13} {:>8} {:>22}  {}\n",
+        "{:>4} {:>4}  {:<16} {:<10} {:<13} {:>8} {:>22}  {}\n",
         "rank",
         "det.",
         "P(pass)",
+        "P(undet.)",
         "P(feasible)",
         "E[det.]",
         format!("cost/yr p5·p50·p95 ({})", short_currency(&r.currency)),
@@ -448,7 +449,7 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
     ));
     for p in r.ranking.iter().take(top) {
         o.push_str(&format!(
-            "{:>4} {:>4}  {:<16} {:<13} {:>8.3} {:>22}  {}\n",
+            "{:>4} {:>4}  {:<16} {:<10} {:<13} {:>8.3} {:>22}  {}\n",
             p.rank,
             p.deterministic_rank,
             format!(
@@ -456,6 +457,7 @@ pub fn uncertainty_text(r: &Report, top: usize) -> String {
                 pct(p.passes.p),
                 pct(p.passes_se_replicated.unwrap_or(p.passes.se))
             ),
+            pct(p.undetermined.p),
             pct(p.feasible.p),
             p.expected_deterrence,
             format!(

@@ -27,7 +27,14 @@ fn run_with_no_arguments_uses_the_embedded_scenario() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ukraine-2025-08"))
-        .stdout(predicate::str::contains("2,160 packages evaluated"))
+        .stdout(predicate::str::contains("2,016 packages evaluated"))
+        .stdout(predicate::str::contains("Excluded: 144 packages"))
+        .stdout(predicate::str::contains("ru undetermined"));
+    // With exact codings (precision 0) packages pass and form a frontier.
+    guarantor()
+        .args(["run", "--set", "parameters.acceptance_precision=0"])
+        .assert()
+        .success()
         .stdout(predicate::str::contains("rejected by ru"))
         .stdout(predicate::str::contains("Frontier"));
 }
@@ -35,18 +42,28 @@ fn run_with_no_arguments_uses_the_embedded_scenario() {
 #[test]
 fn run_json_has_the_documented_fields() {
     let out = guarantor()
-        .args(["run", "--json", "--top", "3"])
+        .args([
+            "run",
+            "--json",
+            "--top",
+            "3",
+            "--set",
+            "parameters.acceptance_precision=0",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["evaluated"], 2160);
+    assert_eq!(v["evaluated"], 2016);
+    assert_eq!(v["counts"]["excluded"], 144);
+    assert_eq!(v["failures"]["excluded_by"].as_object().unwrap().len(), 1);
     // How many distinct allocation sub-problems were solved, and where the time went.
     assert!(v["stats"]["subproblems"].as_u64().unwrap() > 0);
     assert!(v["stats"]["allocation_seconds"].as_f64().unwrap() >= 0.0);
     assert!(v["stats"]["screening_seconds"].as_f64().unwrap() >= 0.0);
     let packages = v["packages"].as_array().unwrap();
-    assert_eq!(packages.len(), 3);
+    // The top 3 of the 2 passing packages.
+    assert_eq!(packages.len(), 2);
     for p in packages {
         for key in [
             "options",
@@ -58,15 +75,65 @@ fn run_json_has_the_documented_fields() {
             "deterrence",
             "cost_per_year",
             "frontier",
+            "undetermined",
+            "in_place_by_days",
         ] {
             assert!(p.get(key).is_some(), "missing {key}");
         }
         let ru = &p["acceptance"]["ru"];
-        for key in ["accepts", "utility", "margin", "reasons"] {
+        for key in ["accepts", "verdict", "utility", "margin", "reasons"] {
             assert!(ru.get(key).is_some(), "missing acceptance.{key}");
         }
     }
     assert!(!v["frontier"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn explain_says_when_the_package_is_in_place() {
+    // Fighters and materiel are Tier 1 (10 days), US batteries and monitors
+    // Tier 2 (30 days): in place by D+30.
+    let options = [
+        "--option",
+        "command=coalition_national_flags",
+        "--option",
+        "air_defence=us_systems",
+        "--option",
+        "air_cover=border_air_policing",
+        "--option",
+        "weapons=defensive",
+        "--option",
+        "commitment=art5_like_binding",
+        "--option",
+        "monitoring=ground_teams",
+    ];
+    let out = guarantor()
+        .arg("explain")
+        .args(options)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["in_place_by_days"], 30.0);
+    let lines = v["allocation"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["capability"] == "fighters" && l["days_to_deploy"] == 10.0)
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["capability"] == "gbad_long" && l["days_to_deploy"] == 30.0)
+    );
+    assert_eq!(v["acceptance"]["ru"]["verdict"], "undetermined");
+    guarantor()
+        .arg("explain")
+        .args(options)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("In place by D+30"))
+        .stdout(predicate::str::contains("? undetermined"))
+        .stdout(predicate::str::contains("UNDETERMINED"));
 }
 
 #[test]
@@ -84,7 +151,10 @@ fn explain_the_reuters_option() {
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["feasible"], true);
+    // In battalion groups of 1,000 the eligible contributors hold 73 of the 75 needed.
+    assert_eq!(v["feasible"], false);
+    assert_eq!(v["shortfalls"][0]["short"], 2000.0);
+    assert_eq!(v["acceptance"]["ru"]["verdict"], "rejects");
     assert_eq!(
         v["options"]["air_cover"], "none",
         "unnamed components take their first option"
@@ -245,10 +315,12 @@ fn explain_tells_whether_a_passing_package_is_on_the_frontier() {
     let out = guarantor()
         .args([
             "explain",
+            "--set",
+            "parameters.acceptance_precision=0",
             "--option",
             "ground_force=none",
             "--option",
-            "command=national_flags_us_c2",
+            "command=coalition_national_flags",
             "--option",
             "air_defence=us_systems",
             "--option",

@@ -35,7 +35,17 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
     let combos = f["combinations"].as_array().unwrap();
     let total: u64 = combos.iter().map(|c| c["packages"].as_u64().unwrap()).sum();
     assert_eq!(total, f["failing"].as_u64().unwrap());
-    assert_eq!(total + v["counts"]["passing"].as_u64().unwrap(), 2160);
+    // Every package of the package space passes, is undetermined or fails;
+    // with the 144 excluded that is the whole option space.
+    let c = &v["counts"];
+    assert_eq!(
+        total + c["passing"].as_u64().unwrap() + c["undetermined"].as_u64().unwrap(),
+        2016
+    );
+    assert_eq!(
+        c["evaluated"].as_u64().unwrap() + c["excluded"].as_u64().unwrap(),
+        2160
+    );
     assert_eq!(
         v["objectives"],
         serde_json::json!(["deterrence", "margin", "cost", "burden"])
@@ -45,7 +55,14 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
 #[test]
 fn objectives_choose_the_frontier() {
     // With cost alone, only the cheapest passing packages are on the frontier.
-    let v = json(&["run", "--json", "--objectives", "cost"]);
+    let v = json(&[
+        "run",
+        "--json",
+        "--objectives",
+        "cost",
+        "--set",
+        "parameters.acceptance_precision=0",
+    ]);
     let frontier = v["frontier"].as_array().unwrap();
     let cheapest = v["packages"]
         .as_array()
@@ -69,14 +86,20 @@ fn objectives_choose_the_frontier() {
 fn explain_json_gives_nearest_fixes_that_work() {
     let options = [
         "ground_force=none",
-        "command=national_flags_us_c2",
+        "command=coalition_national_flags",
         "air_defence=european_systems",
         "air_cover=border_air_policing",
         "weapons=defensive",
         "commitment=art5_like_binding",
         "monitoring=ground_teams",
     ];
-    let mut args = vec!["explain", "--json"];
+    // Exact codings (precision 0), so that a single swap makes it pass.
+    let mut args = vec![
+        "explain",
+        "--json",
+        "--set",
+        "parameters.acceptance_precision=0",
+    ];
     for o in &options {
         args.push("--option");
         args.push(o);
@@ -100,7 +123,12 @@ fn explain_json_gives_nearest_fixes_that_work() {
         detail["component"].as_str().unwrap().to_string(),
         detail["to"].as_str().unwrap().to_string(),
     );
-    let mut args = vec!["explain".to_string(), "--json".to_string()];
+    let mut args = vec![
+        "explain".to_string(),
+        "--json".to_string(),
+        "--set".to_string(),
+        "parameters.acceptance_precision=0".to_string(),
+    ];
     for (c, o) in &chosen {
         args.push("--option".into());
         args.push(format!("{c}={o}"));
@@ -171,7 +199,11 @@ fn prune_cuts_subtrees_but_keeps_the_passing_packages() {
     assert_eq!(pruned["frontier"], full["frontier"]);
     let cut = pruned["counts"]["pruned"].as_u64().unwrap();
     assert!(cut > 0);
-    assert_eq!(cut + pruned["counts"]["evaluated"].as_u64().unwrap(), 2160);
+    assert_eq!(
+        cut + pruned["counts"]["evaluated"].as_u64().unwrap()
+            + pruned["counts"]["excluded"].as_u64().unwrap(),
+        2160
+    );
     assert!(
         pruned["failures"]["pruned_by"]
             .as_object()

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use guarantor_model::{Actor, RedLine, RedLineRule, Scenario};
+use guarantor_model::{Actor, Comparison, RedLine, RedLineRule, Scenario};
 
 use crate::prepare::Prepared;
-use crate::verdict::{ActorVerdict, AllocationLine, Reason, ReasonKind};
+use crate::verdict::{ActorVerdict, AllocationLine, Reason, ReasonKind, Verdict};
 use guarantor_model::number::fmt;
 
 /// Spatial utility of a package to an actor: the salience-weighted mean of
@@ -33,6 +33,36 @@ pub fn acceptance_margin(utility: f64, reservation: f64) -> f64 {
     utility - reservation
 }
 
+/// Verdict on an acceptance margin m (utility units) given the precision p
+/// of the codings: undetermined when |m| < p (the band is symmetric), else
+/// rejects when m < 0, else accepts. With p = 0 this is "accepts ⇔ m ≥ 0".
+/// Example: m = +0.001, p = 0.02 → undetermined; m = −0.02 → rejects;
+/// m = +0.02 → accepts.
+pub fn margin_verdict(margin: f64, precision: f64) -> Verdict {
+    if margin.abs() < precision {
+        Verdict::Undetermined
+    } else if margin < 0.0 {
+        Verdict::Rejects
+    } else {
+        Verdict::Accepts
+    }
+}
+
+/// Verdict on a level red line `level op value` given the precision p: a
+/// level within p of the boundary (|level − value| < p) is undetermined,
+/// else the red line is broken (rejects) when `op` holds, else kept
+/// (accepts). Example: air_policing 0.33 against "> 0.33" with p = 0.02 →
+/// undetermined; 0.5 → rejects; 0.2 → accepts.
+pub fn level_red_line_verdict(level: f64, op: Comparison, value: f64, precision: f64) -> Verdict {
+    if (level - value).abs() < precision {
+        Verdict::Undetermined
+    } else if op.holds(level, value) {
+        Verdict::Rejects
+    } else {
+        Verdict::Accepts
+    }
+}
+
 pub(crate) fn judge_actor(
     p: &Prepared<'_>,
     a: &Actor,
@@ -42,8 +72,32 @@ pub(crate) fn judge_actor(
     allocation: &[AllocationLine],
 ) -> ActorVerdict {
     let s = p.scenario;
+    let precision = s.parameters.acceptance_precision;
     let mut reasons = Vec::new();
+    let mut unsure = Vec::new();
     for rl in &a.red_lines {
+        if let RedLineRule::Level {
+            dimension,
+            op,
+            value,
+        } = &rl.rule
+            && let Some(i) = s.dimensions.iter().position(|d| &d.id == dimension)
+            && level_red_line_verdict(levels[i], *op, *value, precision) == Verdict::Undetermined
+        {
+            unsure.push(Reason {
+                kind: ReasonKind::Undetermined,
+                red_line: Some(rl.id.clone()),
+                text: format!(
+                    "red line \"{}\" ({dimension} {} {}) undetermined: the package's level {} is within the precision {} of the boundary",
+                    rl.id,
+                    op.symbol(),
+                    fmt(*value),
+                    fmt(levels[i]),
+                    fmt(precision)
+                ),
+            });
+            continue;
+        }
         if let Some(detail) = violation(p, a, rl, options, levels, allocation) {
             let statement = if rl.statement.is_empty() {
                 String::new()
@@ -64,7 +118,21 @@ pub(crate) fn judge_actor(
     }
     let utility = spatial_utility(a, s, levels);
     let margin = acceptance_margin(utility, a.reservation);
-    if margin < 0.0 {
+    let on_margin = margin_verdict(margin, precision);
+    if on_margin == Verdict::Undetermined {
+        unsure.push(Reason {
+            kind: ReasonKind::Undetermined,
+            red_line: None,
+            text: format!(
+                "margin {:+.3} (utility {:.3}, reservation {:.3}) is within the precision ±{} of the codings",
+                margin,
+                utility,
+                a.reservation,
+                fmt(precision)
+            ),
+        });
+    }
+    if on_margin == Verdict::Rejects {
         reasons.push(Reason {
             kind: ReasonKind::Utility,
             red_line: None,
@@ -77,8 +145,17 @@ pub(crate) fn judge_actor(
             ),
         });
     }
+    let verdict = if !reasons.is_empty() {
+        Verdict::Rejects
+    } else if !unsure.is_empty() {
+        reasons = unsure;
+        Verdict::Undetermined
+    } else {
+        Verdict::Accepts
+    };
     ActorVerdict {
-        accepts: reasons.is_empty(),
+        accepts: verdict == Verdict::Accepts,
+        verdict,
         utility,
         reservation: a.reservation,
         margin,

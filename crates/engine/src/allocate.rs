@@ -164,6 +164,111 @@ pub fn line_demand(pool: f64, integer: bool, negligible: f64) -> f64 {
     }
 }
 
+/// Whole blocks of `granularity` units a contributor can give (blocks):
+/// ⌊available ÷ granularity⌋, except that a quotient within 64 ulp below a
+/// whole number is that number (binary noise, as in `available_units`).
+/// Example: 9,500 personnel in blocks of 4,000 → 2 blocks; 12,000 → 3.
+pub fn available_blocks(available: f64, granularity: f64) -> f64 {
+    let x = available / granularity;
+    let up = x.ceil();
+    if up - x <= 64.0 * f64::EPSILON * up.abs() {
+        up
+    } else {
+        x.floor()
+    }
+}
+
+/// Solve one capability's allocation in whole blocks of `granularity` units
+/// (a battalion group of 1,000 personnel; docs/model.md §3): the sub-problem
+/// is solved in blocks — pools ⌈pool ÷ g⌉ blocks, availability
+/// [`available_blocks`], cost g × cost per unit — exactly as [`solve`] solves
+/// whole units, and the blocks are given back in units. Every allocation is
+/// then a multiple of g; a line short of whole blocks is short by
+/// pool − allocated units; the largest share is of the units available.
+/// Without a granularity (or g = 1 on a whole-unit capability) this is [`solve`].
+///
+/// Example: a pool of 30,000 personnel in blocks of 4,000 needs 8 blocks; a
+/// contributor with 20,000 available gives 5 blocks (20,000) and one with
+/// 14,000 gives 3 (12,000): 32,000 allocated, no shortfall.
+pub fn solve_in_blocks(
+    p: &SubProblem,
+    data: &CapabilityData<'_>,
+    granularity: Option<f64>,
+    time_limit_s: f64,
+) -> Result<SubSolution, AllocationError> {
+    let Some(g) = granularity.filter(|&g| g.is_finite() && g > 0.0 && !(data.integer && g == 1.0))
+    else {
+        return solve(p, data, time_limit_s);
+    };
+    let blocks: Vec<f64> = data
+        .available
+        .iter()
+        .map(|&a| {
+            if a.is_finite() {
+                available_blocks(a, g)
+            } else {
+                a
+            }
+        })
+        .collect();
+    let cost: Vec<f64> = data.cost.iter().map(|&k| k * g).collect();
+    let bp = SubProblem {
+        capability: p.capability,
+        lines: p
+            .lines
+            .iter()
+            .map(|l| LineKey {
+                pool_bits: (l.pool() / g).to_bits(),
+                eligible: l.eligible.clone(),
+            })
+            .collect(),
+    };
+    let bd = CapabilityData {
+        name: data.name,
+        integer: true,
+        available: &blocks,
+        cost: &cost,
+    };
+    let sol = solve(&bp, &bd, time_limit_s)?;
+    if let Some(e) = sol.error {
+        return Ok(SubSolution::failed(p, e));
+    }
+    let units: Vec<Vec<f64>> = sol
+        .units
+        .iter()
+        .map(|xs| xs.iter().map(|&x| x * g).collect())
+        .collect();
+    let shortfall = p
+        .lines
+        .iter()
+        .zip(&units)
+        .map(|(l, xs)| {
+            let given: f64 = xs.iter().sum();
+            let pool = l.pool();
+            if given >= pool { 0.0 } else { pool - given }
+        })
+        .collect();
+    let mut used = vec![0.0; data.available.len()];
+    for (l, xs) in p.lines.iter().zip(&units) {
+        for (&c, &x) in l.eligible.iter().zip(xs) {
+            used[c as usize] += x;
+        }
+    }
+    let max_share = used
+        .iter()
+        .zip(data.available)
+        .filter(|(u, a)| **u > 0.0 && **a > 0.0)
+        .map(|(u, a)| u / a)
+        .fold(0.0, f64::max);
+    Ok(SubSolution {
+        units,
+        shortfall,
+        cost: sol.cost,
+        max_share,
+        error: None,
+    })
+}
+
 /// Solve one capability's allocation, exactly and deterministically.
 ///
 /// Stages (each holds the earlier ones' optima exactly):

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 use guarantor_model::Scenario;
 
-use crate::allocate::{AllocationError, CapabilityData, SubProblem, SubSolution, solve};
+use crate::allocate::{AllocationError, CapabilityData, SubProblem, SubSolution, solve_in_blocks};
 use crate::error::EngineError;
 use crate::package::{Choice, Memo, judge, plan};
 use crate::prepare::Prepared;
@@ -25,6 +25,8 @@ use crate::verdict::PackageVerdict;
 struct FullKey {
     problem: SubProblem,
     integer: bool,
+    /// `f64::to_bits` of the capability's granularity (0: none).
+    granularity_bits: u64,
     /// `f64::to_bits` of (available, cost) of each eligible contributor, ascending.
     data: Vec<(u32, u64, u64)>,
     time_limit_bits: u64,
@@ -104,6 +106,7 @@ pub(crate) fn solve_cached(
     let full = FullKey {
         problem: key.clone(),
         integer: p.capabilities[k].integer,
+        granularity_bits: p.capabilities[k].granularity.unwrap_or(0.0).to_bits(),
         data: eligible
             .iter()
             .map(|&c| {
@@ -125,7 +128,7 @@ pub(crate) fn solve_cached(
         available: &p.available[k],
         cost: &p.cost[k],
     };
-    let sol = solve(key, &data, limit);
+    let sol = solve_in_blocks(key, &data, p.capabilities[k].granularity, limit);
     if let Ok(mut m) = cache.map.lock()
         && m.len() < CACHE_LIMIT
     {

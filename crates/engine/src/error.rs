@@ -31,6 +31,10 @@ pub enum EngineError {
         "{count} actors are required to accept; the search tracks at most 63 (parameters.required_acceptance)"
     )]
     TooManyRequired { count: usize },
+    #[error(
+        "package {package} is not in the package space: it breaks the rule \"{rule}\" (an option's `requires` / `excludes`)"
+    )]
+    Excluded { package: String, rule: String },
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
 }

@@ -15,6 +15,7 @@ use crate::package::{
     Plan, decode, evaluation, in_pool, judge, plan, rank, resolve_choice, solve_all,
 };
 use crate::prepare::Prepared;
+use crate::space::PackageSpace;
 use crate::tally::Tally;
 use crate::verdict::*;
 
@@ -50,10 +51,12 @@ fn evaluate_inner(s: &Scenario, objectives: &[Objective]) -> Result<Evaluation, 
             limit: MAX_PACKAGES_IN_MEMORY,
         });
     }
-    let radices: Vec<usize> = s.components.iter().map(|c| c.options.len()).collect();
-    let plans: Vec<Plan> = (0..size as u64)
+    let space = PackageSpace::new(s);
+    let mut live = Vec::new();
+    let excluded = space.walk(0, size as u64, |i, _| live.push(i));
+    let plans: Vec<Plan> = live
         .into_par_iter()
-        .map(|i| plan(&p, decode(i, &radices)))
+        .map(|i| plan(&p, decode(i, &space.radices)))
         .collect();
     let memo = solve_all(&p, plans.iter())?;
     let mut verdicts: Vec<PackageVerdict> = plans
@@ -61,7 +64,8 @@ fn evaluate_inner(s: &Scenario, objectives: &[Objective]) -> Result<Evaluation, 
         .map(|pl| judge(&p, pl, &memo))
         .collect::<Result<_, _>>()?;
     mark_frontier(&mut verdicts, objectives);
-    let mut tally = Tally::new(&p);
+    let mut tally = Tally::new(&p).with_exclusion_rules(&space.rule_texts());
+    tally.excluded = excluded;
     for v in &verdicts {
         tally.add_verdict(&p, v);
     }
@@ -78,6 +82,13 @@ pub fn evaluate_package(
     chosen: &BTreeMap<String, String>,
 ) -> Result<PackageVerdict, EngineError> {
     let choice = resolve_choice(s, chosen)?;
+    let space = PackageSpace::new(s);
+    if let Some((r, _)) = space.excluded_by(&choice) {
+        return Err(EngineError::Excluded {
+            package: crate::package::label(s, &choice),
+            rule: space.rule_texts().swap_remove(r),
+        });
+    }
     let p = Prepared::new(s);
     let pl = plan(&p, choice);
     let memo = solve_all(&p, std::iter::once(&pl))?;

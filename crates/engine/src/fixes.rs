@@ -123,7 +123,11 @@ pub fn nearest_fixes(
         let mut s2 = s.clone();
         let mut c2 = chosen.clone();
         change.apply(&mut s2, &mut c2);
-        let w = evaluate_package(&s2, &c2)?;
+        // A change into a package outside the package space is no fix.
+        let w = match evaluate_package(&s2, &c2) {
+            Err(EngineError::Excluded { .. }) => return Ok(None),
+            other => other?,
+        };
         Ok(w.passes.then(|| FixResult {
             passes: true,
             deterrence: w.deterrence,

@@ -16,7 +16,8 @@
 //!
 //! Layers, each importing only from those above it in this list:
 //! `verdict`, `sizing`, `frontier`, `allocate` (leaves) → `error`, `prepare`,
-//! `accept`, `tally` → `package` (the per-package core) → `evaluate`,
+//! `accept`, `tally` → `package` (the per-package core) → `space` (the
+//! package space and its `requires` / `excludes` rules) → `evaluate`,
 //! `search`, `batch` (peers) → `fixes`. Every module is private; the API is
 //! the `pub use` list below.
 
@@ -32,13 +33,14 @@ mod package;
 mod prepare;
 mod search;
 mod sizing;
+mod space;
 mod tally;
 mod verdict;
 
-pub use accept::{acceptance_margin, spatial_utility};
+pub use accept::{acceptance_margin, level_red_line_verdict, margin_verdict, spatial_utility};
 pub use allocate::{
     AllocationError, CapabilityData, LineKey, NEGLIGIBLE_REL, NEGLIGIBLE_UNITS, SubProblem,
-    SubSolution, line_demand, negligible_amount, solve,
+    SubSolution, available_blocks, line_demand, negligible_amount, solve, solve_in_blocks,
 };
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
@@ -60,4 +62,5 @@ pub use sizing::{
     garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,
     rotation_pool, size_task, whole_units,
 };
+pub use space::{OptionRule, PackageSpace};
 pub use verdict::*;

@@ -10,7 +10,9 @@ use guarantor_model::Scenario;
 use rayon::prelude::*;
 
 use crate::accept::judge_actor;
-use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+use crate::allocate::{
+    AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve_in_blocks,
+};
 use crate::error::EngineError;
 use crate::frontier::Objective;
 use crate::gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
@@ -23,9 +25,10 @@ use guarantor_model::suggest::closest;
 /// A package: one option index per component, in the scenario's component order.
 pub type Choice = Vec<u16>;
 
-/// Where a requirement line may be supplied from: pinned providers (empty: anyone)
-/// and whether it is inside the theatre.
-pub(crate) type LineSite = (Vec<String>, bool);
+/// Where a requirement line may be supplied from: pinned providers (empty: anyone),
+/// whether it is inside the theatre, and within how many days it must be in
+/// place (`f64::to_bits` of the option's `within_days`; none: no deadline).
+pub(crate) type LineSite = (Vec<String>, bool, Option<u64>);
 
 /// One capability's requirement lines in one package.
 pub(crate) struct CapPlan {
@@ -174,20 +177,28 @@ pub(crate) fn plan(p: &Prepared<'_>, choice: Choice) -> Plan {
 /// Requirement lines of a package grouped by capability: pools summed over
 /// lines with the same providers and site.
 pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Vec<(LineSite, f64)>> {
-    let mut lines: BTreeMap<(usize, Vec<String>, bool), f64> = BTreeMap::new();
+    let mut lines: BTreeMap<(usize, Vec<String>, bool, Option<u64>), f64> = BTreeMap::new();
     for (ci, &o) in choice.iter().enumerate() {
+        let within = p.scenario.components[ci].options[o as usize]
+            .within_days
+            .map(f64::to_bits);
         for r in &p.requirements[ci][o as usize] {
             let k = p
                 .capability_index(&r.capability)
                 .expect("validated capability");
             let mut providers = r.providers.clone();
             providers.sort();
-            *lines.entry((k, providers, r.in_theatre)).or_insert(0.0) += r.pool;
+            *lines
+                .entry((k, providers, r.in_theatre, within))
+                .or_insert(0.0) += r.pool;
         }
     }
     let mut by_cap: BTreeMap<usize, Vec<(LineSite, f64)>> = BTreeMap::new();
-    for ((k, prov, inth), pool) in lines {
-        by_cap.entry(k).or_default().push(((prov, inth), pool));
+    for ((k, prov, inth, within), pool) in lines {
+        by_cap
+            .entry(k)
+            .or_default()
+            .push(((prov, inth, within), pool));
     }
     by_cap
 }
@@ -205,11 +216,12 @@ pub(crate) fn cap_plan(
         None => true,
         Some(c) => !level_of(s, levels, &c.dimension).is_some_and(|x| c.op.holds(x, c.value)),
     };
-    let eligible = |prov: &[String], inth: bool, honour: bool| -> Vec<u32> {
+    let eligible = |prov: &[String], inth: bool, within: Option<f64>, honour: bool| -> Vec<u32> {
         (0..p.contributors.len() as u32)
             .filter(|&c| {
                 let cu = c as usize;
                 p.available[k][cu] > 0.0
+                    && within.is_none_or(|w| p.days[k][cu] <= w)
                     && (prov.is_empty() || prov.contains(&p.contributors[cu].id))
                     && !p.caveats.iter().any(|x| {
                         active(&x.lifted_when)
@@ -227,9 +239,9 @@ pub(crate) fn cap_plan(
         capability: k as u32,
         lines: ls
             .iter()
-            .map(|((prov, inth), pool)| LineKey {
+            .map(|((prov, inth, within), pool)| LineKey {
                 pool_bits: pool.to_bits(),
-                eligible: eligible(prov, *inth, honour),
+                eligible: eligible(prov, *inth, within.map(f64::from_bits), honour),
             })
             .collect(),
     };
@@ -295,7 +307,7 @@ pub(crate) fn solve_keys(
                 available: &p.available[k],
                 cost: &p.cost[k],
             };
-            solve(key, &data, limit)
+            solve_in_blocks(key, &data, p.capabilities[k].granularity, limit)
         })
         .collect()
 }
@@ -340,7 +352,7 @@ pub(crate) fn judge(
             source: e,
         })?;
         let cap = p.capabilities[cp.k];
-        for ((line, units), (_, inth)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
+        for ((line, units), (_, inth, _)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x > 0.0 {
                     *allocation
@@ -379,6 +391,7 @@ pub(crate) fn judge(
         .into_iter()
         .map(
             |((contributor, capability, in_theatre), units)| AllocationLine {
+                days_to_deploy: days_to_deploy(p, &contributor, &capability),
                 contributor,
                 capability,
                 units,
@@ -386,6 +399,7 @@ pub(crate) fn judge(
             },
         )
         .collect();
+    let in_place_by_days = in_place_by(&allocation);
 
     let mut deterrence = 0.0;
     let mut fixed_cost = 0.0;
@@ -443,6 +457,11 @@ pub(crate) fn judge(
         .required
         .iter()
         .all(|&i| acceptance[&s.actors[i].id].accepts);
+    let undetermined = feasible
+        && !acceptable_to_required
+        && p.required
+            .iter()
+            .all(|&i| acceptance[&s.actors[i].id].verdict != Verdict::Rejects);
     let min_margin = p
         .required
         .iter()
@@ -467,7 +486,9 @@ pub(crate) fn judge(
         allocation,
         acceptance,
         acceptable_to_required,
+        in_place_by_days,
         passes: feasible && acceptable_to_required,
+        undetermined,
         deterrence,
         cost_per_year: op_cost + fixed_cost,
         max_share,
@@ -490,6 +511,29 @@ fn units_by_contributor(key: &SubProblem, sol: &SubSolution) -> BTreeMap<usize, 
     used
 }
 
+/// Days until contributor `c`'s units of capability `k` can be in place
+/// (`InventoryItem::days_to_deploy`).
+fn days_to_deploy(p: &Prepared<'_>, c: &str, k: &str) -> f64 {
+    match (
+        p.contributors.iter().position(|x| x.id == c),
+        p.capability_index(k),
+    ) {
+        (Some(ci), Some(ki)) => p.days[ki][ci],
+        _ => 0.0,
+    }
+}
+
+/// "In place by D+N": the largest days to deploy of any allocated line
+/// (days); none when nothing is allocated. Example: fr fighters in 10 days,
+/// uk personnel in 30 → D+30.
+pub fn in_place_by(allocation: &[AllocationLine]) -> Option<f64> {
+    allocation
+        .iter()
+        .filter(|a| a.units > 0.0)
+        .map(|a| a.days_to_deploy)
+        .reduce(f64::max)
+}
+
 /// The lines of a capability's allocation that are short, in line order.
 fn short_lines(cp: &CapPlan, key: &SubProblem, sol: &SubSolution) -> Vec<LineShortfall> {
     key.lines
@@ -497,19 +541,22 @@ fn short_lines(cp: &CapPlan, key: &SubProblem, sol: &SubSolution) -> Vec<LineSho
         .zip(&sol.shortfall)
         .zip(&cp.lines)
         .filter(|((_, short), _)| **short > 0.0)
-        .map(|((line, &short), (providers, in_theatre))| LineShortfall {
-            providers: providers.clone(),
-            in_theatre: *in_theatre,
-            need: line.pool(),
-            short,
-        })
+        .map(
+            |((line, &short), (providers, in_theatre, within))| LineShortfall {
+                within_days: within.map(f64::from_bits),
+                providers: providers.clone(),
+                in_theatre: *in_theatre,
+                need: line.pool(),
+                short,
+            },
+        )
         .collect()
 }
 
 /// "in theatre, only us: 30 of 186" — where a short line is and how short.
 fn describe_line(l: &LineShortfall) -> String {
     format!(
-        "{}, {}: {} of {}",
+        "{}, {}{}: {} of {}",
         if l.in_theatre {
             "in theatre"
         } else {
@@ -520,6 +567,9 @@ fn describe_line(l: &LineShortfall) -> String {
         } else {
             format!("only {}", l.providers.join(", "))
         },
+        l.within_days
+            .map(|w| format!(", in place within {} days", fmt(w)))
+            .unwrap_or_default(),
         fmt(l.short),
         fmt(l.need)
     )
@@ -568,7 +618,7 @@ fn describe_shortfall(
     let pinned: BTreeSet<&str> = cp
         .lines
         .iter()
-        .flat_map(|(prov, _)| prov.iter().map(String::as_str))
+        .flat_map(|(prov, _, _)| prov.iter().map(String::as_str))
         .collect();
     let mut text = format!(
         "{} short by {} (need {} in pool, available {}: {list})",
@@ -585,14 +635,23 @@ fn describe_shortfall(
     }
     if !holders_excluded.is_empty() {
         text.push_str(&format!(
-            "; held but not usable here (caveat, red line or provider pin): {}",
+            "; held but not usable here (caveat, red line or provider pin{}): {}",
+            if cp.lines.iter().any(|l| l.2.is_some()) {
+                ", or too slow to deploy by the deadline"
+            } else {
+                ""
+            },
             holders_excluded.join(", ")
         ));
     }
     if let Some(e) = &sol.error {
         text.push_str(&format!("; the allocation could not be computed: {e}"));
     }
-    if cp.lines.len() > 1 || lines.iter().any(|l| !l.providers.is_empty()) {
+    if cp.lines.len() > 1
+        || lines
+            .iter()
+            .any(|l| !l.providers.is_empty() || l.within_days.is_some())
+    {
         text.push_str(&format!(
             "; short on {}",
             lines
@@ -612,13 +671,14 @@ fn describe_shortfall(
     }
 }
 
-/// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then the
-/// others by their gap to passing (closest first), then the same keys; the
-/// label breaks ties.
+/// Order packages: passing first (deterrence ↓, min margin ↓, cost ↑), then
+/// the undetermined ones, then the failing ones; within each class by the gap
+/// to passing (closest first), then the same keys; the label breaks ties.
 pub fn rank(vs: &mut [PackageVerdict]) {
     vs.sort_by(|a, b| {
         b.passes
             .cmp(&a.passes)
+            .then(b.undetermined.cmp(&a.undetermined))
             .then(a.gap_to_passing.total_cmp(&b.gap_to_passing))
             .then(b.deterrence.total_cmp(&a.deterrence))
             .then(b.smallest_margin().total_cmp(&a.smallest_margin()))

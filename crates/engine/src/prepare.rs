@@ -29,6 +29,9 @@ pub struct Prepared<'s> {
     pub available: Vec<Vec<f64>>,
     /// `cost[k][c]`: cost per unit-year.
     pub cost: Vec<Vec<f64>>,
+    /// `days[k][c]`: days until contributor c's units of capability k can be
+    /// in place (`InventoryItem::days_to_deploy`; 0 when it holds none).
+    pub days: Vec<Vec<f64>>,
     /// `requirements[component][option]`.
     pub requirements: Vec<Vec<Vec<Requirement>>>,
     /// Contributors' own caveats and own-contribution red lines: always honoured.
@@ -100,6 +103,15 @@ impl<'s> Prepared<'s> {
                             .get(&k.id)
                             .map_or(0.0, |it| it.cost_per_unit_year)
                     })
+                    .collect()
+            })
+            .collect();
+        let days = capabilities
+            .iter()
+            .map(|k| {
+                contributors
+                    .iter()
+                    .map(|c| c.inventory.get(&k.id).map_or(0.0, |it| it.days_to_deploy()))
                     .collect()
             })
             .collect();
@@ -192,6 +204,7 @@ impl<'s> Prepared<'s> {
             capabilities,
             available,
             cost,
+            days,
             requirements,
             caveats,
             honoured,

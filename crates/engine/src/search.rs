@@ -27,6 +27,7 @@ use guarantor_model::{Comparison, RedLineRule, Scenario};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::accept::{level_red_line_verdict, margin_verdict};
 use crate::allocate::{AllocationError, LineKey, SubProblem};
 use crate::error::EngineError;
 use crate::frontier::{Frontier, Objective};
@@ -36,6 +37,7 @@ use crate::package::{
     package_levels, plan, rank, solve_keys,
 };
 use crate::prepare::Prepared;
+use crate::space::PackageSpace;
 use crate::tally::{Screen, Tally};
 use crate::verdict::*;
 
@@ -174,20 +176,24 @@ fn search_inner(
                 || Acc::new(&sc, opts.top),
                 |mut acc, a| {
                     let mut failed = None;
-                    let cut = sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
-                        if failed.is_some() {
-                            return;
-                        }
-                        match sc.screen(i, choice, &tables, &outcomes) {
-                            Ok(scr) => acc.add(&sc, i, &scr, &opts.objectives),
-                            Err(e) => failed = Some(e),
-                        }
-                    });
+                    let (cut, excluded) =
+                        sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
+                            if failed.is_some() {
+                                return;
+                            }
+                            match sc.screen(i, choice, &tables, &outcomes) {
+                                Ok(scr) => acc.add(&sc, i, &scr, &opts.objectives),
+                                Err(e) => failed = Some(e),
+                            }
+                        });
                     if let Some(e) = failed {
                         return Err(e);
                     }
                     for (r, n) in cut.into_iter().enumerate() {
                         acc.tally.pruned[r] += n;
+                    }
+                    for (r, n) in excluded.into_iter().enumerate() {
+                        acc.tally.excluded[r] += n;
                     }
                     Ok::<_, EngineError>(acc)
                 },
@@ -306,6 +312,9 @@ pub(crate) struct Screener<'p, 's> {
     /// index into `cut_reasons`.
     dead: Vec<Vec<Option<usize>>>,
     cut_reasons: Vec<String>,
+    /// The package space with its `requires` / `excludes` rules.
+    space: PackageSpace,
+    excluded_reasons: Vec<String>,
 }
 
 impl<'p, 's> Screener<'p, 's> {
@@ -494,8 +503,11 @@ impl<'p, 's> Screener<'p, 's> {
             strides[ci] = strides[ci + 1].saturating_mul(radices[ci + 1] as u64);
         }
         let (dead, cut_reasons) = dead_options(p);
+        let space = PackageSpace::new(s);
         Ok(Screener {
             p,
+            excluded_reasons: space.rule_texts(),
+            space,
             strides,
             dead,
             cut_reasons,
@@ -511,36 +523,52 @@ impl<'p, 's> Screener<'p, 's> {
         })
     }
 
-    /// Visit every package in `a..b` in order, with its choice. With `prune`,
-    /// skip each subtree whose prefix holds a dead option; returns the
-    /// packages cut, by reason.
+    /// Visit every package in `a..b` in order, with its choice, skipping
+    /// each block of packages an option's `requires` / `excludes` rules out.
+    /// With `prune`, also skip each subtree whose prefix holds a dead option
+    /// (a block decided by fewer components goes first; a tie is excluded).
+    /// Returns the packages cut by reason and the packages excluded by rule.
     fn each_live(
         &self,
         a: u64,
         b: u64,
         prune: bool,
         mut visit: impl FnMut(u64, &[u16]),
-    ) -> Vec<u64> {
+    ) -> (Vec<u64>, Vec<u64>) {
         let mut cut = vec![0u64; self.cut_reasons.len()];
+        let mut excluded = vec![0u64; self.excluded_reasons.len()];
         let mut i = a;
         while i < b {
             let choice = decode(i, &self.radices);
-            if prune
-                && let Some((ci, r)) = choice
+            let ex = self.space.excluded_by(&choice);
+            let dead = if prune {
+                choice
                     .iter()
                     .enumerate()
                     .find_map(|(ci, &o)| self.dead[ci][o as usize].map(|r| (ci, r)))
-            {
-                let stride = self.strides[ci];
-                let stop = ((i / stride + 1) * stride).min(b);
-                cut[r] += stop - i;
-                i = stop;
-                continue;
+            } else {
+                None
+            };
+            match (ex, dead) {
+                (Some((r, de)), d) if d.is_none_or(|(ci, _)| de <= ci) => {
+                    let stop = self.space.block_end(i, de).min(b);
+                    excluded[r] += stop - i;
+                    i = stop;
+                    continue;
+                }
+                (_, Some((ci, r))) => {
+                    let stride = self.strides[ci];
+                    let stop = ((i / stride + 1) * stride).min(b);
+                    cut[r] += stop - i;
+                    i = stop;
+                    continue;
+                }
+                _ => {}
             }
             visit(i, &choice);
             i += 1;
         }
-        cut
+        (cut, excluded)
     }
 
     fn levels(&self, choice: &[u16]) -> Vec<f64> {
@@ -587,7 +615,7 @@ impl<'p, 's> Screener<'p, 's> {
         let p = self.p;
         let s = p.scenario;
         let mut violates = BTreeSet::new();
-        for ((line, units), (_, inth)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
+        for ((line, units), (_, inth, _)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x <= 0.0 {
                     continue;
@@ -683,15 +711,26 @@ impl<'p, 's> Screener<'p, 's> {
         let mut actors = Vec::with_capacity(self.required.len());
         short_terms.sort_by_key(|t| t.0);
         let mut gap_terms: Vec<f64> = short_terms.into_iter().map(|t| t.1).collect();
+        let precision = self.p.scenario.parameters.acceptance_precision;
+        let mut undetermined_mask = 0u64;
         for (r, ra) in self.required.iter().enumerate() {
             let mut red = Vec::new();
+            let mut unsure = false;
             for (ri, check) in ra.checks.iter().enumerate() {
                 let hit = match check {
                     Check::Option { comp, banned } => {
                         *comp != usize::MAX && banned[choice[*comp] as usize]
                     }
                     Check::Level { dim, op, value } => {
-                        *dim != usize::MAX && op.holds(levels[*dim], *value)
+                        *dim != usize::MAX
+                            && match level_red_line_verdict(levels[*dim], *op, *value, precision) {
+                                Verdict::Rejects => true,
+                                Verdict::Undetermined => {
+                                    unsure = true;
+                                    false
+                                }
+                                Verdict::Accepts => false,
+                            }
                     }
                     Check::Contribution => violated.contains(&(r as u16, ri as u16)),
                 };
@@ -708,11 +747,16 @@ impl<'p, 's> Screener<'p, 's> {
             let utility = if den > 0.0 { num / den } else { 0.0 };
             let m = crate::accept::acceptance_margin(utility, ra.reservation);
             margin = margin.min(m);
-            let below = m < 0.0;
+            let on_margin = margin_verdict(m, precision);
+            let below = on_margin == Verdict::Rejects;
+            unsure |= on_margin == Verdict::Undetermined;
             if below || !red.is_empty() {
                 fail_mask |= 1 << (r + 1);
                 gap_terms.push(margin_deficit(m));
                 gap_terms.extend(red.iter().map(|&ri| ra.red_line_weights[ri as usize]));
+            } else if unsure {
+                undetermined_mask |= 1 << r;
+                gap_terms.push(margin_deficit(m));
             }
             actors.push((red, below));
         }
@@ -720,7 +764,9 @@ impl<'p, 's> Screener<'p, 's> {
             margin = 0.0;
         }
         Ok(Screen {
-            passes: fail_mask == 0,
+            passes: fail_mask == 0 && undetermined_mask == 0,
+            undetermined: fail_mask == 0 && undetermined_mask != 0,
+            undetermined_mask,
             feasible,
             deterrence,
             cost: op_cost + fixed_cost,
@@ -771,10 +817,16 @@ fn dead_options(p: &Prepared<'_>) -> (Vec<Vec<Option<usize>>>, Vec<String>) {
                                     dimension,
                                     op: op @ (Comparison::Gt | Comparison::Ge),
                                     value,
-                                } => o
-                                    .levels
-                                    .get(dimension)
-                                    .is_some_and(|&l| op.holds(l, *value)),
+                                } => o.levels.get(dimension).is_some_and(|&l| {
+                                    // Clearly beyond the boundary, not within
+                                    // the precision band (undetermined).
+                                    level_red_line_verdict(
+                                        l,
+                                        *op,
+                                        *value,
+                                        s.parameters.acceptance_precision,
+                                    ) == Verdict::Rejects
+                                }),
                                 _ => false,
                             };
                             if hit {
@@ -810,6 +862,7 @@ fn dead_options(p: &Prepared<'_>) -> (Vec<Vec<Option<usize>>>, Vec<String>) {
 #[derive(Debug, Clone)]
 struct RankKey {
     passes: bool,
+    undetermined: bool,
     gap: f64,
     deterrence: f64,
     margin: f64,
@@ -820,6 +873,7 @@ fn cmp_rank(sc: &Screener<'_, '_>, a: &(RankKey, u64), b: &(RankKey, u64)) -> Or
     let (x, y) = (&a.0, &b.0);
     y.passes
         .cmp(&x.passes)
+        .then(y.undetermined.cmp(&x.undetermined))
         .then(x.gap.total_cmp(&y.gap))
         .then(y.deterrence.total_cmp(&x.deterrence))
         .then(y.margin.total_cmp(&x.margin))
@@ -845,7 +899,9 @@ struct Acc {
 impl Acc {
     fn new(sc: &Screener<'_, '_>, n: usize) -> Acc {
         Acc {
-            tally: Tally::new(sc.p).with_cut_reasons(&sc.cut_reasons),
+            tally: Tally::new(sc.p)
+                .with_cut_reasons(&sc.cut_reasons)
+                .with_exclusion_rules(&sc.excluded_reasons),
             top: Vec::new(),
             n,
             frontier: Frontier::default(),
@@ -865,6 +921,7 @@ impl Acc {
             let key = (
                 RankKey {
                     passes: scr.passes,
+                    undetermined: scr.undetermined,
                     gap: scr.gap,
                     deterrence: scr.deterrence,
                     margin: scr.margin,

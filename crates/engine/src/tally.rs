@@ -11,6 +11,10 @@ use crate::verdict::*;
 /// What the screen concludes about one package.
 pub(crate) struct Screen {
     pub(crate) passes: bool,
+    /// Feasible, no required actor rejects, some required actor undetermined.
+    pub(crate) undetermined: bool,
+    /// Bit r: required actor r's verdict is undetermined.
+    pub(crate) undetermined_mask: u64,
     pub(crate) feasible: bool,
     pub(crate) deterrence: f64,
     pub(crate) cost: f64,
@@ -34,6 +38,8 @@ pub(crate) struct Tally {
     feasible: u64,
     acceptable: u64,
     passing: u64,
+    undetermined: u64,
+    undetermined_by: Vec<u64>,
     short_of: Vec<u64>,
     rejects: Vec<u64>,
     red_lines: Vec<Vec<u64>>,
@@ -43,6 +49,9 @@ pub(crate) struct Tally {
     /// Packages cut unscreened, per reason (search with `prune` only).
     pub(crate) pruned: Vec<u64>,
     pruned_reasons: Vec<String>,
+    /// Packages outside the package space, per `requires` / `excludes` rule.
+    pub(crate) excluded: Vec<u64>,
+    excluded_reasons: Vec<String>,
 }
 
 impl Tally {
@@ -54,6 +63,8 @@ impl Tally {
             feasible: 0,
             acceptable: 0,
             passing: 0,
+            undetermined: 0,
+            undetermined_by: vec![0; nr],
             short_of: vec![0; p.capabilities.len()],
             rejects: vec![0; nr],
             red_lines: p
@@ -66,7 +77,15 @@ impl Tally {
             combinations: FxHashMap::default(),
             pruned: Vec::new(),
             pruned_reasons: Vec::new(),
+            excluded: Vec::new(),
+            excluded_reasons: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_exclusion_rules(mut self, rules: &[String]) -> Tally {
+        self.excluded = vec![0; rules.len()];
+        self.excluded_reasons = rules.to_vec();
+        self
     }
 
     pub(crate) fn with_cut_reasons(mut self, reasons: &[String]) -> Tally {
@@ -79,7 +98,11 @@ impl Tally {
         self.evaluated += 1;
         self.feasible += u64::from(scr.feasible);
         self.passing += u64::from(scr.passes);
-        self.acceptable += u64::from(scr.fail_mask >> 1 == 0);
+        self.undetermined += u64::from(scr.undetermined);
+        for (r, n) in self.undetermined_by.iter_mut().enumerate() {
+            *n += (scr.undetermined_mask >> r) & 1;
+        }
+        self.acceptable += u64::from(scr.fail_mask >> 1 == 0 && scr.undetermined_mask == 0);
         for &k in &scr.short {
             self.short_of[k] += 1;
         }
@@ -108,6 +131,8 @@ impl Tally {
             .filter_map(|sf| p.capability_index(&sf.capability))
             .collect();
         let mut fail_mask = u64::from(!v.feasible);
+        let mut undetermined_mask = 0u64;
+        let precision = s.parameters.acceptance_precision;
         let actors = p
             .required
             .iter()
@@ -115,21 +140,29 @@ impl Tally {
             .map(|(r, &ai)| {
                 let a = &s.actors[ai];
                 let av = &v.acceptance[&a.id];
-                if !av.accepts {
-                    fail_mask |= 1 << (r + 1);
+                match av.verdict {
+                    Verdict::Rejects => fail_mask |= 1 << (r + 1),
+                    Verdict::Undetermined => undetermined_mask |= 1 << r,
+                    Verdict::Accepts => {}
                 }
                 let red = av
                     .reasons
                     .iter()
+                    .filter(|x| x.kind == ReasonKind::RedLine)
                     .filter_map(|x| x.red_line.as_ref())
                     .filter_map(|id| a.red_lines.iter().position(|rl| &rl.id == id))
                     .map(|i| i as u16)
                     .collect();
-                (red, av.margin < 0.0)
+                (
+                    red,
+                    crate::accept::margin_verdict(av.margin, precision) == Verdict::Rejects,
+                )
             })
             .collect();
         self.add(&Screen {
             passes: v.passes,
+            undetermined: v.undetermined,
+            undetermined_mask,
             feasible: v.feasible,
             deterrence: v.deterrence,
             cost: v.cost_per_year,
@@ -147,6 +180,10 @@ impl Tally {
         self.feasible += o.feasible;
         self.acceptable += o.acceptable;
         self.passing += o.passing;
+        self.undetermined += o.undetermined;
+        for (a, b) in self.undetermined_by.iter_mut().zip(o.undetermined_by) {
+            *a += b;
+        }
         for (a, b) in self.short_of.iter_mut().zip(o.short_of) {
             *a += b;
         }
@@ -164,6 +201,9 @@ impl Tally {
         for (a, b) in self.pruned.iter_mut().zip(o.pruned) {
             *a += b;
         }
+        for (a, b) in self.excluded.iter_mut().zip(o.excluded) {
+            *a += b;
+        }
         self
     }
 
@@ -175,9 +215,18 @@ impl Tally {
             infeasible: self.evaluated - self.feasible,
             acceptable_to_required: self.acceptable,
             passing: self.passing,
+            undetermined: self.undetermined,
             frontier,
             pruned: self.pruned.iter().sum(),
+            excluded: self.excluded.iter().sum(),
         };
+        let excluded_by = self
+            .excluded_reasons
+            .iter()
+            .zip(&self.excluded)
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
         let pruned_by = self
             .pruned_reasons
             .iter()
@@ -211,6 +260,7 @@ impl Tally {
                             .collect(),
                         below_reservation: self.below[r],
                         utility_only: self.utility_only[r],
+                        undetermined: self.undetermined_by[r],
                     },
                 )
             })
@@ -248,6 +298,7 @@ impl Tally {
                 rejected_by,
                 combinations,
                 pruned_by,
+                excluded_by,
             },
         )
     }

@@ -26,8 +26,15 @@ pub struct PackageVerdict {
     pub acceptance: BTreeMap<String, ActorVerdict>,
     /// Every actor in `parameters.required_acceptance` accepts.
     pub acceptable_to_required: bool,
+    /// Days from the decision until every allocated unit can be in place
+    /// ("in place by D+N"): the largest `days_to_deploy` of the allocation;
+    /// none when nothing is allocated.
+    pub in_place_by_days: Option<f64>,
     /// Feasible and acceptable to every required actor.
     pub passes: bool,
+    /// Feasible, rejected by no required actor, but some required actor's
+    /// verdict is undetermined: ranked after passing packages, before failing ones.
+    pub undetermined: bool,
     pub deterrence: f64,
     /// Operating cost of the allocation plus option costs, per year, in the scenario's currency.
     pub cost_per_year: f64,
@@ -130,6 +137,10 @@ pub struct LineShortfall {
     pub need: f64,
     /// Units short on this line.
     pub short: f64,
+    /// The line must be in place within this many days (only contributors
+    /// that deploy that fast may supply it); none: no deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<f64>,
 }
 
 /// Units of one capability from one contributor.
@@ -140,6 +151,31 @@ pub struct AllocationLine {
     pub units: f64,
     /// Deployed inside the theatre.
     pub in_theatre: bool,
+    /// Days from the decision until these units can be in place (the
+    /// contributor's `deploy_days`, else its NATO Force Model tier's bound).
+    pub days_to_deploy: f64,
+}
+
+/// An actor's verdict on a package, given the precision of the codings
+/// (`parameters.acceptance_precision`, docs/model.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Accepts,
+    /// Too close to call: no red line clearly broken and no clear utility
+    /// shortfall, but a margin or a level within the precision of its boundary.
+    Undetermined,
+    Rejects,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Accepts => "accepts",
+            Verdict::Undetermined => "undetermined",
+            Verdict::Rejects => "rejects",
+        }
+    }
 }
 
 /// A contributor's force of one capability.
@@ -152,13 +188,17 @@ pub struct ShareHolder {
 /// One actor's judgment of a package.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActorVerdict {
+    /// The verdict is `accepts`.
     pub accepts: bool,
+    /// "accepts", "rejects" or "undetermined".
+    pub verdict: Verdict,
     pub utility: f64,
     pub reservation: f64,
     /// utility − reservation.
     pub margin: f64,
     pub required: bool,
-    /// Why the actor rejects (empty when it accepts).
+    /// Why the actor rejects, or why its verdict is undetermined (empty
+    /// when it accepts).
     pub reasons: Vec<Reason>,
 }
 
@@ -167,6 +207,9 @@ pub struct ActorVerdict {
 pub enum ReasonKind {
     RedLine,
     Utility,
+    /// A margin or a level within the precision of its boundary (the
+    /// verdict is undetermined, not a rejection).
+    Undetermined,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -185,10 +228,17 @@ pub struct Counts {
     pub infeasible: u64,
     pub acceptable_to_required: u64,
     pub passing: u64,
+    /// Feasible packages no required actor rejects but some required actor's
+    /// verdict on is undetermined (neither passing nor failing).
+    pub undetermined: u64,
     pub frontier: u64,
     /// Packages cut without screening (search with pruning only); `evaluated`
     /// counts the others.
     pub pruned: u64,
+    /// Packages outside the package space: they break an option's `requires`
+    /// or `excludes` and are never evaluated. evaluated + pruned + excluded =
+    /// the option space.
+    pub excluded: u64,
 }
 
 /// Why packages fail, over the whole option space ("why-not counts").
@@ -208,6 +258,9 @@ pub struct Failures {
     /// With pruning: why whole subtrees were cut, and how many packages each
     /// reason cut (the first dead option of a package, slowest component first).
     pub pruned_by: BTreeMap<String, u64>,
+    /// Packages left out of the package space, by the rule they break (the
+    /// rule decided by the fewest leading components, then the first declared).
+    pub excluded_by: BTreeMap<String, u64>,
 }
 
 /// How often one required actor rejects, and on what grounds.
@@ -221,6 +274,9 @@ pub struct ActorFailures {
     pub below_reservation: u64,
     /// Packages it rejects on utility alone (no red line violated).
     pub utility_only: u64,
+    /// Packages on which its verdict is undetermined (a margin or a level
+    /// within the precision of its boundary, and no rejection).
+    pub undetermined: u64,
 }
 
 /// Packages failing exactly this set of tests.

@@ -61,7 +61,14 @@ pub(crate) fn hand_set_0_2_0() -> guarantor_model::Scenario {
 }
 
 fn package(options: &[(&str, &str)]) -> guarantor_engine::PackageVerdict {
-    let s = hand_set_0_2_0();
+    // The numbers predate battalion groups: ground personnel are
+    // allocated as a continuous amount here, as they were then.
+    let mut s = hand_set_0_2_0();
+    for k in &mut s.capabilities {
+        if k.id == "ground_personnel" {
+            k.granularity = None;
+        }
+    }
     let chosen: BTreeMap<String, String> = options
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))

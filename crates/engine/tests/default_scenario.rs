@@ -23,12 +23,17 @@ fn red_lines(v: &PackageVerdict, actor: &str) -> Vec<String> {
 }
 
 #[test]
-fn reuters_option_is_feasible_without_us_ground_troops_and_russia_rejects_it() {
+fn reuters_option_without_us_ground_troops_is_two_battalion_groups_short_and_russia_rejects_it() {
     let v = package(&[
         ("ground_force", "reassurance_medium"),
         ("command", "national_flags_us_c2"),
     ]);
-    assert!(v.feasible, "shortfalls: {:?}", v.shortfalls);
+    // 25,000 deployed at 3:1 = 75 battalion groups of 1,000 in the pool; the
+    // eligible contributors hold whole groups fr 31, uk 29, ca 4, nl 3, au 3,
+    // be 1, dk 1, no 1 (lt 600 and ee 450 make none): 73 → 2,000 short.
+    assert_eq!(v.shortfalls.len(), 1, "{:?}", v.shortfalls);
+    assert_eq!(v.shortfalls[0].capability, "ground_personnel");
+    assert_eq!(v.shortfalls[0].short, 2000.0);
     let ground: Vec<_> = v
         .allocation
         .iter()
@@ -44,9 +49,13 @@ fn reuters_option_is_feasible_without_us_ground_troops_and_russia_rejects_it() {
         .filter(|a| a.capability == "ground_personnel")
         .map(|a| a.units)
         .sum();
+    assert_eq!(personnel, 73_000.0, "whole battalion groups only");
     assert!(
-        (personnel - 75_000.0).abs() < 1e-3,
-        "25,000 deployed at 3:1 rotation needs 75,000 in the pool, got {personnel}"
+        ground
+            .iter()
+            .filter(|a| a.capability == "ground_personnel")
+            .all(|a| a.units % 1000.0 == 0.0),
+        "{ground:?}"
     );
     assert!(!v.acceptance["ru"].accepts);
     assert!(red_lines(&v, "ru").contains(&"no_nato_country_ground_troops".to_string()));
@@ -63,8 +72,8 @@ fn every_nato_mission_package_is_rejected_by_us_and_ru_on_their_red_lines() {
         .collect();
     assert_eq!(
         nato.len() as u64 * 3,
-        e.counts.evaluated,
-        "a third of the packages use nato_mission"
+        e.counts.evaluated + e.counts.excluded,
+        "a third of the option space uses nato_mission"
     );
     for p in nato {
         for actor in ["us", "ru"] {
@@ -158,7 +167,9 @@ fn european_air_defence_shortfall_is_explained_with_the_availability() {
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
-    let s = default_scenario();
+    // Read with exact codings (precision 0) so that some packages pass.
+    let mut s = default_scenario();
+    s.parameters.acceptance_precision = 0.0;
     let one = evaluate(
         &s,
         &EvalOptions {

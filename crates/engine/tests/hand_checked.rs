@@ -19,6 +19,8 @@ title = "hand-checked"
 [parameters]
 required_acceptance = ["a", "b"]
 rotation = {{ land = 3.0 }}
+# Exact codings: a margin of exactly 0 accepts (docs/model.md §4).
+acceptance_precision = 0.0
 [[capabilities]]
 id = "brigades"
 name = "brigades"

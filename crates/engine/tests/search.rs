@@ -129,11 +129,20 @@ fn check_fixes(s: &Scenario, chosen: &BTreeMap<String, String>) -> usize {
     fixes.len()
 }
 
+/// The default scenario read with exact codings (precision 0), so that some
+/// packages pass (with the default precision none does, docs/model.md §4).
+fn exact_default() -> guarantor_model::Scenario {
+    let mut s = guarantor_model::default_scenario();
+    s.parameters.acceptance_precision = 0.0;
+    s
+}
+
 #[test]
 fn nearest_fixes_flip_the_verdict_on_the_default_scenario() {
     // Failing neighbours of passing packages: one option changed. Swapping it
     // back must be among the fixes, and every fix listed must really work.
-    let s = guarantor_model::default_scenario();
+    // Neighbours outside the package space (requires / excludes) are skipped.
+    let s = exact_default();
     let e = evaluate(&s, &EvalOptions::default()).unwrap();
     let mut kinds = BTreeSet::new();
     let mut neighbours = 0;
@@ -142,7 +151,10 @@ fn nearest_fixes_flip_the_verdict_on_the_default_scenario() {
             for o in &comp.options {
                 let mut chosen = top.options.clone();
                 let original = chosen.insert(comp.id.clone(), o.id.clone()).unwrap();
-                let v = evaluate_package(&s, &chosen).unwrap();
+                let v = match evaluate_package(&s, &chosen) {
+                    Err(guarantor_engine::EngineError::Excluded { .. }) => continue,
+                    other => other.unwrap(),
+                };
                 if v.passes {
                     continue;
                 }
@@ -162,14 +174,17 @@ fn nearest_fixes_flip_the_verdict_on_the_default_scenario() {
         }
     }
     assert!(neighbours > 10, "only {neighbours} failing neighbours");
-    assert!(kinds.contains("add_units"), "{kinds:?}");
+    // The passing packages' neighbours that are short (European air defence)
+    // are also rejected by Ukraine, so swaps are the only single fixes here;
+    // added units are checked in `added_units_are_the_fewest_that_work`.
+    assert!(kinds.contains("swap_option"), "{kinds:?}");
 }
 
 #[test]
 fn relaxing_the_only_violated_red_line_is_offered() {
     // Give Russia a red line against the top package's command option: the
     // package now fails on that alone, and relaxing it is a fix.
-    let mut s = guarantor_model::default_scenario();
+    let mut s = exact_default();
     let e = evaluate(&s, &EvalOptions::default()).unwrap();
     let top = e
         .packages
@@ -206,7 +221,7 @@ fn relaxing_the_only_violated_red_line_is_offered() {
 fn added_units_are_the_fewest_that_work() {
     // Long-range air defence operated by Europeans is short in every package;
     // wherever adding one contributor's batteries fixes it, one battery fewer must not.
-    let s = guarantor_model::default_scenario();
+    let s = exact_default();
     let e = evaluate(&s, &EvalOptions::default()).unwrap();
     let top = e.packages.iter().find(|p| p.passes).unwrap();
     let mut chosen = top.options.clone();

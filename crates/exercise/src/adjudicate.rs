@@ -20,6 +20,8 @@ pub fn adjudicate(combined: &Scenario) -> Result<Adjudication, String> {
 pub struct VisibleVerdict {
     pub actor: String,
     pub accepts: bool,
+    /// "accepts", "rejects" or "undetermined".
+    pub verdict: String,
     pub required: bool,
     /// Only for the actor itself, the facilitator, or once its reservation is disclosed.
     pub margin: Option<f64>,
@@ -58,9 +60,18 @@ pub fn visible_verdicts(
             let reasons = v
                 .reasons
                 .iter()
-                .map(|r| match r.kind.as_str() {
-                    "red_line" if viewer.sees(st, actor, Part::RedLines) => r.text.clone(),
-                    "red_line" => "a red line".to_string(),
+                .map(|r| match (r.kind.as_str(), &r.red_line) {
+                    ("red_line", _) if viewer.sees(st, actor, Part::RedLines) => r.text.clone(),
+                    ("red_line", _) => "a red line".to_string(),
+                    ("undetermined", Some(_)) if viewer.sees(st, actor, Part::RedLines) => {
+                        r.text.clone()
+                    }
+                    ("undetermined", Some(_)) => {
+                        "a red line within the precision of its boundary".to_string()
+                    }
+                    ("undetermined", None) if !viewer.sees(st, actor, Part::Reservation) => {
+                        "a margin within the precision of the codings".to_string()
+                    }
                     _ if viewer.sees(st, actor, Part::Reservation) => r.text.clone(),
                     _ => "below its reservation".to_string(),
                 })
@@ -68,6 +79,7 @@ pub fn visible_verdicts(
             VisibleVerdict {
                 actor: actor.clone(),
                 accepts: v.accepts,
+                verdict: v.verdict().to_string(),
                 required: v.required,
                 margin: viewer
                     .sees(st, actor, Part::Reservation)
@@ -97,6 +109,7 @@ mod tests {
             options: BTreeMap::new(),
             feasible: true,
             passes: false,
+            undetermined: false,
             frontier: false,
             deterrence: 1.0,
             cost_per_year: 1.0,
@@ -106,6 +119,7 @@ mod tests {
                 "ru".to_string(),
                 ActorOutcome {
                     accepts: false,
+                    verdict: "rejects".into(),
                     required: true,
                     utility: 0.3,
                     margin: -0.3,

@@ -37,6 +37,10 @@ pub struct PackageOutcome {
     pub options: BTreeMap<String, String>,
     pub feasible: bool,
     pub passes: bool,
+    /// Feasible, rejected by no required actor, but some required actor's
+    /// verdict is undetermined (false in rounds stored before it existed).
+    #[serde(default)]
+    pub undetermined: bool,
     pub frontier: bool,
     pub deterrence: f64,
     pub cost_per_year: f64,
@@ -57,15 +61,30 @@ pub struct ShortfallOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorOutcome {
     pub accepts: bool,
+    /// "accepts", "rejects" or "undetermined"; empty in rounds stored before
+    /// verdicts could be undetermined (read [`ActorOutcome::verdict`]).
+    #[serde(default)]
+    pub verdict: String,
     pub required: bool,
     pub utility: f64,
     pub margin: f64,
     pub reasons: Vec<ReasonOutcome>,
 }
 
+impl ActorOutcome {
+    /// "accepts", "rejects" or "undetermined" (older rounds: from `accepts`).
+    pub fn verdict(&self) -> &str {
+        match self.verdict.as_str() {
+            "" if self.accepts => "accepts",
+            "" => "rejects",
+            v => v,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReasonOutcome {
-    /// "red_line" or "utility".
+    /// "red_line", "utility" or "undetermined".
     pub kind: String,
     pub red_line: Option<String>,
     pub text: String,
@@ -79,6 +98,7 @@ impl PackageOutcome {
             options: v.options.clone(),
             feasible: v.feasible,
             passes: v.passes,
+            undetermined: v.undetermined,
             frontier: v.frontier,
             deterrence: v.deterrence,
             cost_per_year: v.cost_per_year,
@@ -104,6 +124,7 @@ impl PackageOutcome {
                         a.clone(),
                         ActorOutcome {
                             accepts: av.accepts,
+                            verdict: av.verdict.as_str().to_string(),
                             required: av.required,
                             utility: av.utility,
                             margin: av.margin,
@@ -114,6 +135,7 @@ impl PackageOutcome {
                                     kind: match r.kind {
                                         ReasonKind::RedLine => "red_line".into(),
                                         ReasonKind::Utility => "utility".into(),
+                                        ReasonKind::Undetermined => "undetermined".into(),
                                     },
                                     red_line: r.red_line.clone(),
                                     text: r.text.clone(),

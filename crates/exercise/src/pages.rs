@@ -139,7 +139,7 @@ fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
                     @for (i, p) in r.packages.iter().enumerate() {
                         details.package open[p.passes && p.frontier] {
                             summary {
-                                @if p.passes { span.pass { "passes" } } @else { span.fail { "fails" } }
+                                @if p.passes { span.pass { "passes" } } @else if p.undetermined { span.fail { "undetermined" } } @else { span.fail { "fails" } }
                                 @if p.frontier { " · frontier" }
                                 " · " (p.title)
                                 " · deterrence " (format!("{:.2}", p.deterrence))
@@ -165,6 +165,10 @@ fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
                                 @for v in p.verdicts.iter().filter(|v| v.required || !v.accepts) {
                                     li {
                                         @if v.accepts { span.pass { "accepted by " (v.actor) } }
+                                        @else if v.verdict == "undetermined" {
+                                            span.fail { "undetermined for " (v.actor) }
+                                            ": " (v.reasons.join("; "))
+                                        }
                                         @else {
                                             span.fail { "rejected by " (v.actor) }
                                             ": " (v.reasons.join("; "))

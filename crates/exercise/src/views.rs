@@ -18,6 +18,8 @@ pub struct VisiblePackage {
     /// The package for people; `label` when the round predates titles.
     pub title: String,
     pub passes: bool,
+    /// No required actor rejects, but some required actor's verdict is undetermined.
+    pub undetermined: bool,
     pub feasible: bool,
     pub frontier: bool,
     pub deterrence: f64,
@@ -78,6 +80,7 @@ pub fn visible_rounds(st: &ExerciseState, viewer: Viewer<'_>) -> Vec<VisibleRoun
                             p.title.clone()
                         },
                         passes: p.passes,
+                        undetermined: p.undetermined,
                         feasible: p.feasible,
                         frontier: p.frontier,
                         deterrence: p.deterrence,

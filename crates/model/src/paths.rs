@@ -46,6 +46,7 @@ const ROOTS: &[&str] = &["parameters", "actors", "components", "synergies"];
 pub enum Target {
     Rotation(String),
     HorizonYears,
+    AcceptancePrecision,
     Air(&'static str),
     Reservation(usize),
     ActorCapability(usize),
@@ -149,7 +150,10 @@ pub fn resolve(s: &Scenario, path: &str) -> Result<Target, PathError> {
         }
     };
     match seg[0] {
-        "parameters" => match at(1, "\"rotation\", \"horizon_years\" or \"air\"")? {
+        "parameters" => match at(
+            1,
+            "\"rotation\", \"horizon_years\", \"air\" or \"acceptance_precision\"",
+        )? {
             "rotation" => {
                 let ft = at(2, "a force type, e.g. \"land\"")?;
                 if !s.parameters.rotation.contains_key(ft) {
@@ -160,6 +164,7 @@ pub fn resolve(s: &Scenario, path: &str) -> Result<Target, PathError> {
                 end(3, Target::Rotation(ft.to_string()))
             }
             "horizon_years" => end(2, Target::HorizonYears),
+            "acceptance_precision" => end(2, Target::AcceptancePrecision),
             "air" => {
                 let f = at(2, "a field of [parameters.air]")?;
                 match field(AIR_FIELDS, f) {
@@ -171,7 +176,7 @@ pub fn resolve(s: &Scenario, path: &str) -> Result<Target, PathError> {
                 path,
                 other,
                 "parameter",
-                &["rotation", "horizon_years", "air"],
+                &["rotation", "horizon_years", "air", "acceptance_precision"],
             )),
         },
         "actors" => {
@@ -403,6 +408,7 @@ impl Target {
         match self {
             Target::Rotation(_) => Domain::AtLeastOne,
             Target::HorizonYears => Domain::Positive,
+            Target::AcceptancePrecision => Domain::Unit,
             Target::Air(f) => match *f {
                 "hours_per_day" => Domain::Hours,
                 "availability" => Domain::UnitPositive,
@@ -442,6 +448,7 @@ impl Target {
         match self {
             Target::Rotation(ft) => s.rotation_ratio(ft),
             Target::HorizonYears => s.parameters.horizon_years,
+            Target::AcceptancePrecision => s.parameters.acceptance_precision,
             Target::Air(f) => air_value(&s.parameters.air, f),
             Target::Reservation(a) => s.actors[*a].reservation,
             Target::ActorCapability(a) => s.actors[*a].capability,
@@ -517,6 +524,7 @@ pub fn apply(s: &mut Scenario, targets: &[Target], values: &[f64]) {
                 s.parameters.rotation.insert(ft.clone(), x);
             }
             Target::HorizonYears => s.parameters.horizon_years = x,
+            Target::AcceptancePrecision => s.parameters.acceptance_precision = x,
             Target::Air(f) => *air_slot(&mut s.parameters.air, f) = x,
             Target::Reservation(a) => s.actors[*a].reservation = x,
             Target::ActorCapability(a) => s.actors[*a].capability = x,

@@ -66,6 +66,10 @@ enum Range01 {
     Unit,
     /// ≥ 1.
     AtLeastOne,
+    /// In [0, 0.5] (a precision on utilities and levels).
+    Precision,
+    /// 1, 2 or 3 (a NATO Force Model readiness tier).
+    Tier,
 }
 
 impl Range01 {
@@ -76,6 +80,8 @@ impl Range01 {
             Range01::Positive => x > 0.0,
             Range01::Unit => (0.0..=1.0).contains(&x),
             Range01::AtLeastOne => x >= 1.0,
+            Range01::Precision => (0.0..=0.5).contains(&x),
+            Range01::Tier => x == 1.0 || x == 2.0 || x == 3.0,
         };
         if ok {
             Ok(())
@@ -86,6 +92,8 @@ impl Range01 {
                 Range01::Positive => "a number > 0",
                 Range01::Unit => "a number between 0 and 1",
                 Range01::AtLeastOne => "a number ≥ 1",
+                Range01::Precision => "a number between 0 and 0.5",
+                Range01::Tier => "1, 2 or 3 (NATO Force Model tier)",
             })
         }
     }
@@ -570,12 +578,19 @@ fn read_parameters(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Parameters {
         cx,
         d.solver_time_limit_s,
     );
+    let acceptance_precision = t.num_or(
+        "acceptance_precision",
+        Range01::Precision,
+        cx,
+        d.acceptance_precision,
+    );
     Parameters {
         horizon_years,
         required_acceptance,
         rotation,
         air,
         solver_time_limit_s,
+        acceptance_precision,
     }
 }
 
@@ -660,6 +675,7 @@ fn read_capability(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Capability {
         force_type: t.req_str("force_type", cx),
         ground: t.bool_or("ground", cx, false),
         integer: t.bool_or("integer", cx, true),
+        granularity: t.opt_num("granularity", Range01::Positive, cx),
     }
 }
 
@@ -721,6 +737,10 @@ fn read_inventory(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> BTreeMap<String, Inventor
             deployable_share: item.num_or("deployable_share", Range01::Unit, cx, 1.0),
             cost_per_unit_year: item.num_or("cost_per_unit_year", Range01::NonNegative, cx, 0.0),
             source: item.str_or("source", cx, ""),
+            deploy_days: item.opt_num("deploy_days", Range01::NonNegative, cx),
+            force_model_tier: item
+                .opt_num("force_model_tier", Range01::Tier, cx)
+                .map(|t| t as u8),
         };
         item.finish(cx);
         out.insert(cap.to_string(), it);
@@ -883,6 +903,9 @@ fn read_option(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> OptionDef {
         one_off_cost: t.num_or("one_off_cost", Range01::NonNegative, cx, 0.0),
         tasks: t.tables("tasks", "task", cx, read_task),
         note: t.str_or("note", cx, ""),
+        requires: t.str_list("requires", cx),
+        excludes: t.str_list("excludes", cx),
+        within_days: t.opt_num("within_days", Range01::NonNegative, cx),
     }
 }
 

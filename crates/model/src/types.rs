@@ -86,6 +86,15 @@ pub struct Parameters {
     /// Wall-clock limit for one allocation solve, in seconds.
     #[serde(default = "default_solver_time_limit")]
     pub solver_time_limit_s: f64,
+    /// Precision of the acceptance codings (utility units, in [0, 0.5]): a
+    /// margin, or a level's distance from a level red line's boundary, smaller
+    /// than this is *undetermined* (docs/model.md §4).
+    #[serde(default = "default_acceptance_precision")]
+    pub acceptance_precision: f64,
+}
+
+pub(crate) fn default_acceptance_precision() -> f64 {
+    0.02
 }
 
 pub(crate) fn default_horizon() -> f64 {
@@ -103,6 +112,7 @@ impl Default for Parameters {
             rotation: BTreeMap::new(),
             air: AirParameters::default(),
             solver_time_limit_s: default_solver_time_limit(),
+            acceptance_precision: default_acceptance_precision(),
         }
     }
 }
@@ -190,6 +200,10 @@ pub struct Capability {
     /// Whole units only (aircraft, batteries); false for personnel or money.
     #[serde(default = "yes")]
     pub integer: bool,
+    /// Allocated only in whole blocks of this many units (a battalion group of
+    /// 4,000 personnel); none: any amount (whole units for `integer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granularity: Option<f64>,
 }
 
 fn yes() -> bool {
@@ -265,6 +279,42 @@ pub struct InventoryItem {
     pub cost_per_unit_year: f64,
     #[serde(default)]
     pub source: String,
+    /// Days from the decision (D) until these units can be in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_days: Option<f64>,
+    /// NATO Force Model readiness tier (1, 2 or 3), used when `deploy_days`
+    /// is not given: the tier's upper bound (10, 30 or 180 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_model_tier: Option<u8>,
+}
+
+/// Upper bound of a NATO Force Model readiness tier, in days: Tier 1 ≤ 10,
+/// Tier 2 10–30, Tier 3 30–180 (NATO Madrid summit factsheet, 2022)
+/// [RECALLED]. `None` for any other tier.
+pub fn force_model_tier_days(tier: u8) -> Option<f64> {
+    match tier {
+        1 => Some(10.0),
+        2 => Some(30.0),
+        3 => Some(180.0),
+        _ => None,
+    }
+}
+
+/// Tier assumed for an inventory item that declares neither `deploy_days`
+/// nor `force_model_tier`: Tier 3, the slowest (180 days), so that nothing
+/// undeclared counts as fast.
+pub const DEFAULT_FORCE_MODEL_TIER: u8 = 3;
+
+impl InventoryItem {
+    /// Days until these units can be in place: `deploy_days`, else the upper
+    /// bound of `force_model_tier`, else of Tier 3 (180 days).
+    /// Example: `force_model_tier = 2` → 30 days.
+    pub fn days_to_deploy(&self) -> f64 {
+        self.deploy_days.unwrap_or_else(|| {
+            force_model_tier_days(self.force_model_tier.unwrap_or(DEFAULT_FORCE_MODEL_TIER))
+                .unwrap_or(180.0)
+        })
+    }
 }
 
 fn one() -> f64 {
@@ -460,6 +510,17 @@ pub struct OptionDef {
     pub tasks: Vec<Task>,
     #[serde(default)]
     pub note: String,
+    /// Options this one needs, as "component.option" ids: for every component
+    /// named, the package must choose one of the options listed for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
+    /// Options this one cannot be combined with ("component.option" ids).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excludes: Vec<String>,
+    /// The option's tasks must be in place within this many days of the
+    /// decision: only contributors that deploy that fast are allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<f64>,
 }
 
 impl OptionDef {

@@ -175,6 +175,8 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     check_actors(&mut ck, s, &known);
     check_components(&mut ck, s, &known);
     check_synergies(&mut ck, s, &known);
+    check_option_rules(&mut ck, s, &known);
+    check_granularity(&mut ck, s);
     check_uncertainties(&mut ck, s);
     check_geography(&mut ck, s, &known);
     ck.problems
@@ -570,6 +572,131 @@ fn check_synergies(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
             for (j, o) in opts.iter().enumerate() {
                 ck.reference(&format!("{cp}[{j}]"), o, "option", &known);
             }
+        }
+    }
+}
+
+/// An option's `requires` / `excludes` entry as (component index, option
+/// index), when both exist.
+fn option_ref(s: &Scenario, entry: &str) -> Option<(usize, usize)> {
+    let (c, o) = entry.split_once('.')?;
+    let ci = s.components.iter().position(|x| x.id == c)?;
+    let oi = s.components[ci].options.iter().position(|x| x.id == o)?;
+    Some((ci, oi))
+}
+
+/// `requires` / `excludes` of options: "component.option" ids that exist,
+/// never of the option's own component, never both required and excluded,
+/// and no option whose requirements can never hold with it (every option it
+/// requires of a component excludes it or requires another option of its
+/// component — a requires cycle).
+fn check_option_rules(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
+    for (i, c) in s.components.iter().enumerate() {
+        for (j, o) in c.options.iter().enumerate() {
+            let ob = format!("components[{i}].options[{j}]");
+            for (key, list) in [("requires", &o.requires), ("excludes", &o.excludes)] {
+                for (m, entry) in list.iter().enumerate() {
+                    let path = format!("{ob}.{key}[{m}]");
+                    let Some((cid, oid)) = entry.split_once('.') else {
+                        ck.error(
+                            ProblemKind::BadId,
+                            &path,
+                            format!("`{key}` entry \"{entry}\" of option \"{}.{}\" is not a \"component.option\" id", c.id, o.id),
+                            "expected component.option",
+                            Some("write e.g. \"ground_force.reassurance_small\"".into()),
+                        );
+                        continue;
+                    };
+                    if !ck.reference(&path, cid, "component", &known.comps) {
+                        continue;
+                    }
+                    let comp = s.component(cid).expect("checked above");
+                    let opts: BTreeSet<&str> = comp.options.iter().map(|x| x.id.as_str()).collect();
+                    if !ck.reference(&path, oid, "option", &opts) {
+                        continue;
+                    }
+                    if cid == c.id {
+                        ck.error(
+                            ProblemKind::Inconsistent,
+                            &path,
+                            format!("option \"{}.{}\" {key} \"{entry}\" of its own component", c.id, o.id),
+                            "own component",
+                            Some("a package holds exactly one option per component; name options of other components".into()),
+                        );
+                    }
+                    if key == "requires" && o.excludes.contains(entry) {
+                        ck.error(
+                            ProblemKind::Inconsistent,
+                            &path,
+                            format!(
+                                "option \"{}.{}\" both requires and excludes \"{entry}\"",
+                                c.id, o.id
+                            ),
+                            "required and excluded",
+                            Some("keep it in one of the two lists".into()),
+                        );
+                    }
+                }
+            }
+            // A requires cycle: some component it requires offers no option
+            // that can be chosen together with it.
+            let me = format!("{}.{}", c.id, o.id);
+            let mut by_comp: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for e in &o.requires {
+                if let Some((ci, oi)) = option_ref(s, e)
+                    && ci != i
+                {
+                    by_comp.entry(ci).or_default().push(oi);
+                }
+            }
+            for (ci, oks) in by_comp {
+                let compatible = oks.iter().any(|&oi| {
+                    let other = &s.components[ci].options[oi];
+                    let own_req: Vec<&String> = other
+                        .requires
+                        .iter()
+                        .filter(|e| e.split_once('.').is_some_and(|(x, _)| x == c.id))
+                        .collect();
+                    !other.excludes.contains(&me)
+                        && !o
+                            .excludes
+                            .contains(&format!("{}.{}", s.components[ci].id, other.id))
+                        && (own_req.is_empty() || own_req.contains(&&me))
+                });
+                if !compatible {
+                    ck.error(
+                        ProblemKind::Inconsistent,
+                        &format!("{ob}.requires"),
+                        format!(
+                            "option \"{me}\" can never be chosen: every option of \"{}\" it requires excludes it or requires another option of \"{}\" (a requires cycle)",
+                            s.components[ci].id, c.id
+                        ),
+                        "unsatisfiable",
+                        Some("drop one of the conflicting `requires` / `excludes` entries".into()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `granularity` of a capability counted in whole units must be whole.
+fn check_granularity(ck: &mut Checker<'_>, s: &Scenario) {
+    for (i, k) in s.capabilities.iter().enumerate() {
+        if let Some(g) = k.granularity
+            && k.integer
+            && g.fract() != 0.0
+        {
+            ck.error(
+                ProblemKind::Inconsistent,
+                &format!("capabilities[{i}].granularity"),
+                format!(
+                    "capability \"{}\" counts whole units but its granularity {g} is not whole",
+                    k.id
+                ),
+                "not a whole number",
+                Some("give a whole number of units per block, or set `integer = false`".into()),
+            );
         }
     }
 }

@@ -14,7 +14,7 @@ use arrow_schema::{DataType, Field, Schema};
 use guarantor_engine::{Evaluation, PackageVerdict, ShareHolder};
 use serde_json::{Map, Value};
 
-use crate::why::rejecting_actors;
+use crate::why::{rejecting_actors, undetermined_actors};
 
 /// A file format for [`Frame`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,8 +216,11 @@ fn str_col<'a>(ps: &[&'a PackageVerdict], f: impl Fn(&'a PackageVerdict) -> Stri
 /// `max_share_capability` (whose force the largest share is), `min_margin_actor`,
 /// `short_of` (capabilities short, `;`-separated), `shortfall_units`,
 /// `rejected_by` (required actors that reject, `;`-separated), `synergies`,
-/// `level.<dimension>` per dimension, and per actor `accepts.<actor>` and
-/// `margin.<actor>` (utility − reservation).
+/// `level.<dimension>` per dimension, per actor `accepts.<actor>` and
+/// `margin.<actor>` (utility − reservation), then `undetermined`,
+/// `undetermined_for` (required actors whose verdict is undetermined),
+/// `in_place_by_days`, and per actor `verdict.<actor>` ("accepts",
+/// "rejects" or "undetermined").
 pub fn packages_frame(e: &Evaluation) -> Frame {
     let ps: Vec<&PackageVerdict> = e.packages.iter().collect();
     let mut cols: Vec<(String, Column)> = vec![
@@ -324,6 +327,28 @@ pub fn packages_frame(e: &Evaluation) -> Frame {
             Column::F64(
                 ps.iter()
                     .map(|p| p.acceptance.get(a).map(|v| v.margin))
+                    .collect(),
+            ),
+        ));
+    }
+    cols.push((
+        "undetermined".into(),
+        Column::Bool(ps.iter().map(|p| p.undetermined).collect()),
+    ));
+    cols.push((
+        "undetermined_for".into(),
+        str_col(&ps, |p| undetermined_actors(p, true).join(";")),
+    ));
+    cols.push((
+        "in_place_by_days".into(),
+        Column::F64(ps.iter().map(|p| p.in_place_by_days).collect()),
+    ));
+    for a in &actors {
+        cols.push((
+            format!("verdict.{a}"),
+            Column::Str(
+                ps.iter()
+                    .map(|p| p.acceptance.get(a).map(|v| v.verdict.as_str().to_string()))
                     .collect(),
             ),
         ));

@@ -74,7 +74,21 @@ pub fn headline(e: &Evaluation) -> String {
         e.required_acceptance.join(", "),
         c.passing,
         c.frontier
-    )
+    ) + &if c.undetermined > 0 {
+        format!(
+            " {} more are undetermined (a required actor's margin or level within the precision of the codings).",
+            c.undetermined
+        )
+    } else {
+        String::new()
+    } + &if c.excluded > 0 {
+        format!(
+            " {} packages are outside the package space (an option's requires / excludes).",
+            c.excluded
+        )
+    } else {
+        String::new()
+    }
 }
 
 /// The ranked table: passing packages, or the closest ones with their reasons.
@@ -153,6 +167,11 @@ fn summary_section(input: &ReportInput) -> Section {
          (no shortfall) and every required actor accepts it (no red line violated and margin ≥ 0)."
             .into(),
     );
+    paragraphs.push(format!(
+        "The codings are precise to ±{}: a margin, or a level's distance from a level red line's boundary, within that band is \
+         undetermined — neither accept nor reject. Undetermined packages rank after the passing ones and before the failing ones.",
+        guarantor_model::number::fmt(s.parameters.acceptance_precision)
+    ));
     Section {
         id: "summary".into(),
         heading: "Summary".into(),
@@ -398,10 +417,12 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
                 Stance::Accepts => (0, format!("{:+.2}", v.margin), "accepts"),
                 Stance::RedLine => (1, "RL".to_string(), "rejects (red line)"),
                 Stance::Utility => (2, format!("{:+.2}", v.margin), "rejects (utility)"),
+                Stance::Undetermined => (4, format!("?{:+.2}", v.margin), "undetermined"),
             };
             m_row.push(text.clone());
             notes.push(format!("#{rank} · {a}: {}", actor_reason(v)));
-            marks.push(["accepts", "red-line", "utility"][class].to_string());
+            marks
+                .push(["accepts", "red-line", "utility", "n/a", "undetermined"][class].to_string());
             row.push(HeatCell { class, text });
             table.rows.push(vec![
                 rank.to_string(),
@@ -434,6 +455,10 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
                 charts::OKABE_ITO[3],
             ),
             ("not judged".into(), GREY),
+            (
+                "undetermined: within the precision of the codings (?margin)".into(),
+                charts::ORANGE,
+            ),
         ],
     )?;
     let mut legend = DataTable {
@@ -446,7 +471,14 @@ fn heatmap_section(s: &Scenario, e: &Evaluation) -> Result<Section, ChartError> 
         legend.rows.push(vec![
             r.to_string(),
             p.title.clone(),
-            if p.passes { "yes" } else { "no" }.into(),
+            if p.passes {
+                "yes"
+            } else if p.undetermined {
+                "undetermined"
+            } else {
+                "no"
+            }
+            .into(),
         ]);
     }
     Ok(Section {
@@ -586,6 +618,88 @@ fn allocation_section(s: &Scenario, e: &Evaluation) -> Result<Option<Section>, C
             id: "fig-allocation".into(),
             title: format!("Allocation of package #{rank}"),
             description: "One bar per capability, split by contributor (labelled inside each segment wide enough).".into(),
+            svg,
+            table,
+        }],
+        ..Section::default()
+    }))
+}
+
+/// The deployment timeline of the showcased package: per capability, the
+/// days from the decision (D) until its last allocated unit can be in place,
+/// and the package's "in place by D+N" (the slowest capability).
+fn timeline_section(e: &Evaluation) -> Result<Option<Section>, ChartError> {
+    let Some((rank, p)) = showcase(e) else {
+        return Ok(None);
+    };
+    let Some(by) = p.in_place_by_days else {
+        return Ok(None);
+    };
+    // Capability → (days until its last unit is in place, contributors).
+    let mut caps: BTreeMap<&str, (f64, Vec<&str>)> = BTreeMap::new();
+    for a in p.allocation.iter().filter(|a| a.units > 0.0) {
+        let e = caps.entry(&a.capability).or_insert((0.0, Vec::new()));
+        e.0 = e.0.max(a.days_to_deploy);
+        if !e.1.contains(&a.contributor.as_str()) {
+            e.1.push(&a.contributor);
+        }
+    }
+    let mut rows: Vec<(&str, f64, Vec<&str>)> =
+        caps.into_iter().map(|(k, (d, c))| (k, d, c)).collect();
+    rows.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
+    let categories: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+    let series = vec![BarSeries {
+        name: "days to deploy".into(),
+        colour: BLUE,
+        labels: rows.iter().map(|r| format!("D+{}", units(r.1))).collect(),
+        values: rows.iter().map(|r| r.1).collect(),
+    }];
+    let svg = charts::horizontal_bars(
+        &format!(
+            "Deployment timeline, package #{rank}: in place by D+{}",
+            units(by)
+        ),
+        "Days from the decision (D) until the capability's last allocated unit is in place",
+        &categories,
+        &series,
+    )?;
+    let mut table = DataTable {
+        caption: format!("Days to deploy of package #{rank}: {}", p.title),
+        headers: ["capability", "contributor", "units", "in place by"]
+            .map(String::from)
+            .to_vec(),
+        rows: Vec::new(),
+        ..DataTable::default()
+    };
+    let mut lines: Vec<_> = p.allocation.iter().filter(|a| a.units > 0.0).collect();
+    lines.sort_by(|a, b| {
+        a.days_to_deploy
+            .total_cmp(&b.days_to_deploy)
+            .then(a.capability.cmp(&b.capability))
+            .then(a.contributor.cmp(&b.contributor))
+    });
+    for a in lines {
+        table.rows.push(vec![
+            a.capability.clone(),
+            a.contributor.clone(),
+            units(a.units),
+            format!("D+{}", units(a.days_to_deploy)),
+        ]);
+    }
+    Ok(Some(Section {
+        id: "timeline".into(),
+        heading: "Deployment timeline".into(),
+        paragraphs: vec![format!(
+            "Package #{rank} ({}) is in place by D+{}: the slowest of its allocated contributions. \
+             Each contributor declares its days to deploy per capability, else the bound of its NATO Force Model tier \
+             (Tier 1 10 days, Tier 2 30, Tier 3 180; Tier 3 when nothing is declared).",
+            p.title,
+            units(by)
+        )],
+        figures: vec![Figure {
+            id: "fig-timeline".into(),
+            title: format!("Deployment timeline of package #{rank}"),
+            description: "One bar per capability: days from the decision until its last allocated unit is in place.".into(),
             svg,
             table,
         }],
@@ -962,6 +1076,7 @@ pub fn builtin_sections(input: &ReportInput) -> Result<Vec<Section>, ChartError>
     ];
     out.extend(allocation_section(s, e)?);
     out.extend(crate::map::map_section(s, e));
+    out.extend(timeline_section(e)?);
     out.push(shortfall_section(s, e)?);
     out.push(why_not_section(e)?);
     if let Some(f) = &input.forecast {

@@ -72,6 +72,28 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
         count(c.frontier)
     )
     .unwrap();
+    if c.undetermined > 0 {
+        writeln!(
+            out,
+            "Undetermined: {} more feasible packages no required actor rejects, but some required actor's margin or level lies within the precision of the codings (ranked after passing packages).",
+            count(c.undetermined)
+        )
+        .unwrap();
+    }
+    if c.excluded > 0 {
+        writeln!(
+            out,
+            "Excluded: {} packages are not in the package space (an option's requires / excludes): {}.",
+            count(c.excluded),
+            e.failures
+                .excluded_by
+                .iter()
+                .map(|(r, n)| format!("{r}: {}", count(*n)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+        .unwrap();
+    }
     if c.pruned > 0 {
         writeln!(
             out,
@@ -200,6 +222,17 @@ fn render_failures(f: &Failures, total: u64, st: Style) -> String {
             parts.join("; ")
         )
         .unwrap();
+    }
+    for (actor, a) in &f.rejected_by {
+        if a.undetermined > 0 {
+            writeln!(
+                out,
+                "  undetermined for {actor}: {} ({}) — a margin or level within the precision of the codings, and no rejection",
+                count(a.undetermined),
+                percent(a.undetermined, total)
+            )
+            .unwrap();
+        }
     }
     if !f.combinations.is_empty() {
         writeln!(out, "  Most common combinations of failed tests:").unwrap();
@@ -360,7 +393,7 @@ fn failures(p: &PackageVerdict) -> String {
         p.acceptance
             .iter()
             .filter(|(_, a)| a.required && !a.accepts)
-            .map(|(id, _)| format!("{id} rejects")),
+            .map(|(id, a)| format!("{id} {}", a.verdict.as_str())),
     );
     f.join(", ")
 }
@@ -374,6 +407,11 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     }
     let verdict = if p.passes {
         "PASSES: feasible and acceptable to every required actor".to_string()
+    } else if p.undetermined {
+        format!(
+            "UNDETERMINED: feasible and rejected by no required actor, but undetermined for {} (within the precision of the codings)",
+            crate::why::undetermined_actors(p, true).join(", ")
+        )
     } else {
         let mut why = Vec::new();
         if !p.feasible {
@@ -382,11 +420,15 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
         let rejecting: Vec<&str> = p
             .acceptance
             .iter()
-            .filter(|(_, a)| a.required && !a.accepts)
+            .filter(|(_, a)| a.required && a.verdict == guarantor_engine::Verdict::Rejects)
             .map(|(id, _)| id.as_str())
             .collect();
         if !rejecting.is_empty() {
             why.push(format!("rejected by {}", rejecting.join(", ")));
+        }
+        let unsure = crate::why::undetermined_actors(p, true);
+        if !unsure.is_empty() {
+            why.push(format!("undetermined for {}", unsure.join(", ")));
         }
         format!("FAILS: {}", why.join("; "))
     };
@@ -448,7 +490,13 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     }
     if !p.allocation.is_empty() {
         let mut t = table();
-        t.set_header(vec!["contributor", "capability", "units", "where"]);
+        t.set_header(vec![
+            "contributor",
+            "capability",
+            "units",
+            "where",
+            "in place by",
+        ]);
         for a in &p.allocation {
             t.add_row(vec![
                 Cell::new(&a.contributor),
@@ -459,17 +507,28 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
                 } else {
                     "outside"
                 }),
+                Cell::new(format!("D+{}", fmt(a.days_to_deploy)))
+                    .set_alignment(CellAlignment::Right),
             ]);
         }
         writeln!(out, "Allocation:\n{t}").unwrap();
     }
+    match p.in_place_by_days {
+        Some(d) => writeln!(
+            out,
+            "In place by D+{}: the slowest allocated contribution (days to deploy: the contributor's deploy_days, else its NATO Force Model tier's bound: Tier 1 10, Tier 2 30, Tier 3 180).",
+            fmt(d)
+        )
+        .unwrap(),
+        None => writeln!(out, "In place by: nothing is allocated.").unwrap(),
+    }
 
     writeln!(out, "\nAcceptance (utility − reservation = margin):").unwrap();
     for (id, a) in &p.acceptance {
-        let mark = if a.accepts {
-            "✓ accepts"
-        } else {
-            "✗ rejects"
+        let mark = match a.verdict {
+            guarantor_engine::Verdict::Accepts => "✓ accepts",
+            guarantor_engine::Verdict::Undetermined => "? undetermined",
+            guarantor_engine::Verdict::Rejects => "✗ rejects",
         };
         let req = if a.required { " [required]" } else { "" };
         writeln!(

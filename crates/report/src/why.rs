@@ -1,14 +1,24 @@
 //! Why a package fails, in short sentences taken from the engine's reasons.
 //! Shared by the HTML and Markdown reports, the exports and the run history.
 
-use guarantor_engine::{ActorVerdict, PackageVerdict, ReasonKind};
+use guarantor_engine::{ActorVerdict, PackageVerdict, ReasonKind, Verdict};
 
 /// Actors that reject the package, in id order; only required ones when
-/// `required_only`.
+/// `required_only`. Undetermined verdicts are not rejections.
 pub fn rejecting_actors(p: &PackageVerdict, required_only: bool) -> Vec<&str> {
+    actors_with(p, Verdict::Rejects, required_only)
+}
+
+/// Actors whose verdict on the package is undetermined, in id order; only
+/// required ones when `required_only`.
+pub fn undetermined_actors(p: &PackageVerdict, required_only: bool) -> Vec<&str> {
+    actors_with(p, Verdict::Undetermined, required_only)
+}
+
+fn actors_with(p: &PackageVerdict, verdict: Verdict, required_only: bool) -> Vec<&str> {
     p.acceptance
         .iter()
-        .filter(|(_, v)| !v.accepts && (v.required || !required_only))
+        .filter(|(_, v)| v.verdict == verdict && (v.required || !required_only))
         .map(|(a, _)| a.as_str())
         .collect()
 }
@@ -21,12 +31,17 @@ pub enum Stance {
     RedLine,
     /// Rejects on utility alone (below its reservation utility).
     Utility,
+    /// Neither accepts nor rejects: a margin or a level within the precision
+    /// of its boundary.
+    Undetermined,
 }
 
 /// The actor's stance: a red-line rejection outranks a utility one.
 pub fn stance(v: &ActorVerdict) -> Stance {
     if v.accepts {
         Stance::Accepts
+    } else if v.verdict == Verdict::Undetermined {
+        Stance::Undetermined
     } else if v.reasons.iter().any(|r| r.kind == ReasonKind::RedLine) {
         Stance::RedLine
     } else {
@@ -44,12 +59,13 @@ pub fn actor_reason(v: &ActorVerdict) -> String {
         )
     } else {
         let texts: Vec<&str> = v.reasons.iter().map(|r| r.text.as_str()).collect();
-        format!("rejects: {}", texts.join("; "))
+        format!("{}: {}", v.verdict.as_str(), texts.join("; "))
     }
 }
 
 /// Every reason the package fails, one sentence each: shortfalls first, then
-/// each rejecting required actor with its reasons. Empty when the package passes.
+/// each required actor that rejects, or whose verdict is undetermined, with
+/// its reasons. Empty when the package passes.
 pub fn failure_reasons(p: &PackageVerdict) -> Vec<String> {
     let mut out: Vec<String> = p
         .shortfalls

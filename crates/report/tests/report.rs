@@ -209,7 +209,13 @@ fn exports_have_one_row_per_package_in_every_format() {
     let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(v.as_array().unwrap().len(), e.packages.len());
     assert_eq!(v[0]["rank"], 1);
-    assert_eq!(v[0]["passes"], true);
+    // Nothing passes on the default scenario; the top package is undetermined
+    // (Russia's air-policing red line sits on its boundary).
+    assert_eq!(v[0]["passes"], false);
+    assert_eq!(v[0]["undetermined"], true);
+    assert_eq!(v[0]["undetermined_for"], "ru");
+    assert_eq!(v[0]["verdict.ru"], "undetermined");
+    assert_eq!(v[0]["in_place_by_days"], 30.0);
 }
 
 #[test]
@@ -266,14 +272,17 @@ fn charts_render_titles_and_axis_labels() {
 #[test]
 fn heatmap_grid_cells_carry_their_reasons_as_tooltips() {
     let page = html::render_report_html(&input(Vec::new())).unwrap();
-    // Package #7 is the closest failing package (ranked by its gap to passing):
-    // Ukraine rejects it narrowly, on utility.
+    // Packages #1 and #2 are undetermined; #3 is the closest failing package
+    // (ranked by its gap to passing): Ukraine rejects it narrowly, on utility.
     let cell = page
-        .find("title=\"#7 · ua: rejects: utility")
-        .expect("the ua × #7 cell says why");
+        .find("title=\"#3 · ua: rejects: utility")
+        .expect("the ua × #3 cell says why");
     let td = &page[page[..cell].rfind("<td").unwrap()..cell];
     assert!(td.contains("utility"), "{td}");
-    assert!(page.contains("title=\"#1 · ru: accepts: utility"));
+    assert!(page.contains(
+        "title=\"#1 · ru: undetermined: red line &quot;no_foreign_air_policing_over_ukraine&quot;"
+    ));
+    assert!(page.contains("title=\"#1 · ua: accepts: utility"));
 }
 
 #[test]

@@ -89,6 +89,10 @@ pub struct PackageRobustness {
     pub accepted: BTreeMap<String, Estimate>,
     /// Feasible and acceptable to every required actor.
     pub passes: Estimate,
+    /// Feasible, rejected by no required actor, but some required actor's
+    /// verdict undetermined (within the precision of the codings): neither
+    /// passing nor failing, counted apart.
+    pub undetermined: Estimate,
     /// The standard error of `passes` from independent Latin hypercube
     /// replicates (`--replicates R`, R ≥ 2), see [`replicated_se`].
     pub passes_se_replicated: Option<f64>,
@@ -103,6 +107,7 @@ pub struct PackageRobustness {
 struct Outcome {
     feasible: bool,
     passes: bool,
+    undetermined: bool,
     /// Parallel to the required actors.
     accepted: Vec<bool>,
     /// Parallel to the required actors; empty unless margins are kept.
@@ -115,6 +120,7 @@ fn outcome(v: &PackageVerdict, required: &[String], keep_margins: bool) -> Outco
     Outcome {
         feasible: v.feasible,
         passes: v.passes,
+        undetermined: v.undetermined,
         accepted: required.iter().map(|a| v.acceptance[a].accepts).collect(),
         margins: if keep_margins {
             required.iter().map(|a| v.acceptance[a].margin).collect()
@@ -143,6 +149,8 @@ fn screened_outcome(v: &ScreenedPackage, at: &[usize]) -> Outcome {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PackageDraws {
     pub passes: Vec<bool>,
+    /// Draws in which the package is undetermined (see [`PackageRobustness::undetermined`]).
+    pub undetermined: Vec<bool>,
     pub feasible: Vec<bool>,
     /// Cost per year, in the scenario's currency.
     pub cost: Vec<f64>,
@@ -176,6 +184,7 @@ impl PackageDraws {
             self.margins.extend_from_slice(&o.margins);
         }
         self.passes.push(o.passes);
+        self.undetermined.push(o.undetermined);
         self.feasible.push(o.feasible);
         self.cost.push(o.cost);
         self.deterrence.push(o.deterrence);
@@ -389,6 +398,7 @@ fn robustness(c: &Candidate, required: &[String], plan: &Plan) -> PackageRobustn
             })
             .collect(),
         passes: Estimate::proportion(d.passes.iter().filter(|&&f| f).count(), n),
+        undetermined: Estimate::proportion(d.undetermined.iter().filter(|&&f| f).count(), n),
         passes_se_replicated,
         cost_per_year: CostQuantiles {
             p5: quantile_sorted(&costs, 0.05),
