@@ -122,7 +122,7 @@ pub fn nearest_fixes(
         let w = evaluate_package(&s2, &c2)?;
         Ok(w.passes.then(|| FixResult {
             passes: true,
-            deterrence: w.deterrence,
+            deterrence: w.deterrence.total,
             cost_per_year: w.cost_per_year,
             smallest_margin: w.smallest_margin(),
         }))
@@ -246,7 +246,7 @@ pub fn nearest_fixes(
         match &f.detail {
             Change::SwapOption { .. } => (
                 0,
-                (v.deterrence - f.result.deterrence).max(0.0),
+                (v.deterrence.total - f.result.deterrence).max(0.0),
                 f.result.cost_per_year,
             ),
             Change::AddUnits { units, .. } => (1, *units, f.result.cost_per_year),

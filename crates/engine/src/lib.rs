@@ -15,7 +15,8 @@
 
 //!
 //! Layers, each importing only from those above it in this list:
-//! `verdict`, `sizing`, `frontier`, `allocate` (leaves) → `error`, `prepare`,
+//! `verdict`, `sizing`, `frontier`, `allocate` (leaves) → `deterrence` →
+//! `error`, `prepare`,
 //! `accept`, `tally` → `package` (the per-package core) → `evaluate`,
 //! `search`, `batch` (peers) → `fixes`. Every module is private; the API is
 //! the `pub use` list below.
@@ -23,6 +24,7 @@
 mod accept;
 mod allocate;
 mod batch;
+mod deterrence;
 mod error;
 mod evaluate;
 mod fixes;
@@ -41,6 +43,11 @@ pub use allocate::{
     SubSolution, line_demand, negligible_amount, solve,
 };
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
+pub use deterrence::{
+    Allotted, Assessment, Tables as DeterrenceTables, assess, denial_on_axis, deployed_units,
+    derived_level, deterrence_total, escalation_risk, exposure, judgement_term,
+    punishment_credibility, tripwire,
+};
 pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
 pub use evaluate::{EvalOptions, evaluate, evaluate_package};
 pub use fixes::{Change, Fix, FixResult, nearest_fixes};

@@ -10,6 +10,7 @@ use guarantor_model::Scenario;
 use rayon::prelude::*;
 
 use crate::accept::judge_actor;
+use crate::deterrence::{Allotted, assess};
 use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
 use crate::error::EngineError;
 use crate::frontier::Objective;
@@ -333,6 +334,7 @@ pub(crate) fn judge(
     let mut max_share: f64 = 0.0;
     // Gap terms of the capabilities short, by capability index.
     let mut short_terms: Vec<(usize, f64)> = Vec::new();
+    let mut allotted: Vec<Allotted> = Vec::new();
     for cp in &pl.caps {
         let (key, sol) = chosen_solution(memo, cp).map_err(|e| EngineError::Allocation {
             package: label.clone(),
@@ -342,6 +344,12 @@ pub(crate) fn judge(
         for ((line, units), (_, inth)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x > 0.0 {
+                    allotted.push(Allotted {
+                        contributor: c,
+                        capability: cp.k as u32,
+                        in_theatre: *inth,
+                        units: x,
+                    });
                     *allocation
                         .entry((p.contributors[c as usize].id.clone(), cap.id.clone(), *inth))
                         .or_insert(0.0) += x;
@@ -391,6 +399,16 @@ pub(crate) fn judge(
             synergies.push(sy.id.clone());
         }
     }
+    let assessment = assess(
+        s,
+        &p.deterrence,
+        &pl.choice,
+        &pl.levels,
+        &allotted,
+        deterrence,
+        true,
+    );
+    let levels = &assessment.levels;
     let feasible = shortfalls.is_empty();
     let mut acceptance = BTreeMap::new();
     for &ai in &p.actor_order {
@@ -398,7 +416,7 @@ pub(crate) fn judge(
         let required = p.required.contains(&ai);
         acceptance.insert(
             a.id.clone(),
-            judge_actor(p, a, required, &options, &pl.levels, &allocation),
+            judge_actor(p, a, required, &options, levels, &allocation),
         );
     }
     // Gap to passing: shortfall shares by capability, then each rejecting
@@ -441,8 +459,15 @@ pub(crate) fn judge(
             .dimensions
             .iter()
             .map(|d| d.id.clone())
-            .zip(pl.levels.iter().copied())
+            .zip(levels.iter().copied())
             .collect(),
+        level_derivations: s
+            .dimensions
+            .iter()
+            .map(|d| d.id.clone())
+            .zip(assessment.derivations)
+            .collect(),
+        escalation: assessment.escalation,
         requirements,
         feasible,
         shortfalls,
@@ -450,7 +475,7 @@ pub(crate) fn judge(
         acceptance,
         acceptable_to_required,
         passes: feasible && acceptable_to_required,
-        deterrence,
+        deterrence: assessment.deterrence,
         cost_per_year: op_cost + fixed_cost,
         max_share,
         min_margin,
@@ -590,7 +615,7 @@ pub fn rank(vs: &mut [PackageVerdict]) {
         b.passes
             .cmp(&a.passes)
             .then(a.gap_to_passing.total_cmp(&b.gap_to_passing))
-            .then(b.deterrence.total_cmp(&a.deterrence))
+            .then(b.deterrence.total.total_cmp(&a.deterrence.total))
             .then(b.smallest_margin().total_cmp(&a.smallest_margin()))
             .then(a.cost_per_year.total_cmp(&b.cost_per_year))
             .then(a.label.cmp(&b.label))

@@ -131,7 +131,7 @@ impl Tally {
         self.add(&Screen {
             passes: v.passes,
             feasible: v.feasible,
-            deterrence: v.deterrence,
+            deterrence: v.deterrence.total,
             cost: v.cost_per_year,
             max_share: v.max_share,
             margin: v.smallest_margin(),

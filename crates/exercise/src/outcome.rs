@@ -80,7 +80,7 @@ impl PackageOutcome {
             feasible: v.feasible,
             passes: v.passes,
             frontier: v.frontier,
-            deterrence: v.deterrence,
+            deterrence: v.deterrence.total,
             cost_per_year: v.cost_per_year,
             shortfalls: v
                 .shortfalls

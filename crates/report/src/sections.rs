@@ -96,6 +96,7 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
             "#",
             "package",
             "deterrence",
+            "escalation",
             "smallest margin (actor)",
             "cost / yr",
         ]
@@ -118,7 +119,8 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
         let mut r = vec![
             format!("{}{}", i + 1, if p.frontier { " ★" } else { "" }),
             p.title.clone(),
-            f2(p.deterrence),
+            f2(p.deterrence.total),
+            f2(p.escalation.risk),
             margin_text(p),
             money(p.cost_per_year),
         ];
@@ -204,7 +206,7 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
     keep.sort_unstable();
     keep.dedup();
     let feasible: Vec<&PackageVerdict> = keep.iter().map(|&i| &e.packages[i]).collect();
-    let pt = |p: &PackageVerdict| (p.cost_per_year, p.deterrence);
+    let pt = |p: &PackageVerdict| (p.cost_per_year, p.deterrence.total);
     let bin = |p: &PackageVerdict| {
         let m = p.smallest_margin();
         MARGIN_BINS.iter().filter(|&&b| m >= b).count()
@@ -296,7 +298,7 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
             (i + 1).to_string(),
             p.title.clone(),
             money(p.cost_per_year),
-            f2(p.deterrence),
+            f2(p.deterrence.total),
             margin_text(p),
             if p.frontier { "yes" } else { "no" }.into(),
         ]);

@@ -120,7 +120,7 @@ fn outcome(v: &PackageVerdict, required: &[String], keep_margins: bool) -> Outco
             Vec::new()
         },
         cost: v.cost_per_year,
-        deterrence: v.deterrence,
+        deterrence: v.deterrence.total,
     }
 }
 
