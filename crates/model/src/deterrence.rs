@@ -35,8 +35,8 @@ pub struct DeterrenceParameters {
     /// Dimension whose level is the strength of the commitment (0 assurances … 1 Article 5).
     #[serde(default)]
     pub commitment_dimension: String,
-    /// Contributors whose share of the allocation is the US involvement.
-    #[serde(default = "d_us")]
+    /// Contributors whose share of the allocation is the US involvement (none by default).
+    #[serde(default)]
     pub us_actors: Vec<String>,
     /// Most credibility the commitment alone gives (at strength 1).
     #[serde(default = "d_commitment_weight")]
@@ -104,9 +104,6 @@ fn d_breakthrough_ratio() -> f64 {
 fn d_decisiveness() -> f64 {
     1.0
 }
-fn d_us() -> Vec<String> {
-    vec!["us".to_string()]
-}
 fn d_commitment_weight() -> f64 {
     0.6
 }
@@ -136,7 +133,7 @@ impl Default for DeterrenceParameters {
             combat_power: BTreeMap::new(),
             axes: Vec::new(),
             commitment_dimension: String::new(),
-            us_actors: d_us(),
+            us_actors: Vec::new(),
             commitment_weight: d_commitment_weight(),
             us_weight: d_us_weight(),
             tripwire_weight: d_tripwire_weight(),
@@ -153,8 +150,8 @@ impl Default for DeterrenceParameters {
 #[serde(deny_unknown_fields)]
 pub struct EscalationParameters {
     /// Risk when guarantor units of these capabilities fly or fight in the
-    /// theatre: direct combat with the attacker's aircraft (a no-fly zone).
-    #[serde(default = "d_direct_capabilities")]
+    /// theatre: direct combat with the attacker's aircraft (a no-fly zone); none by default.
+    #[serde(default)]
     pub direct_combat_capabilities: Vec<String>,
     /// Most risk from direct combat.
     #[serde(default = "d_direct_weight")]
@@ -165,9 +162,6 @@ pub struct EscalationParameters {
     pub targets_weight: f64,
 }
 
-fn d_direct_capabilities() -> Vec<String> {
-    vec!["fighters".to_string()]
-}
 fn d_direct_weight() -> f64 {
     0.5
 }
@@ -178,7 +172,7 @@ fn d_targets_weight() -> f64 {
 impl Default for EscalationParameters {
     fn default() -> Self {
         EscalationParameters {
-            direct_combat_capabilities: d_direct_capabilities(),
+            direct_combat_capabilities: Vec::new(),
             direct_combat_weight: d_direct_weight(),
             targets_weight: d_targets_weight(),
         }

@@ -29,12 +29,7 @@ pub(super) fn read_deterrence(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> DeterrencePar
         source: a.str_or("source", cx, ""),
     });
     let commitment_dimension = t.str_or("commitment_dimension", cx, "");
-    let us_actors = if t.t.get("us_actors").is_some() {
-        t.str_list("us_actors", cx)
-    } else {
-        t.get("us_actors");
-        d.us_actors.clone()
-    };
+    let us_actors = t.str_list("us_actors", cx);
     let commitment_weight = t.num_or("commitment_weight", Range01::Unit, cx, d.commitment_weight);
     let us_weight = t.num_or("us_weight", Range01::Unit, cx, d.us_weight);
     let tripwire_weight = t.num_or("tripwire_weight", Range01::Unit, cx, d.tripwire_weight);
@@ -107,12 +102,7 @@ pub(super) fn read_deterrence(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> DeterrencePar
 
 pub(super) fn read_escalation(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> EscalationParameters {
     let d = EscalationParameters::default();
-    let direct_combat_capabilities = if t.t.get("direct_combat_capabilities").is_some() {
-        t.str_list("direct_combat_capabilities", cx)
-    } else {
-        t.get("direct_combat_capabilities");
-        d.direct_combat_capabilities.clone()
-    };
+    let direct_combat_capabilities = t.str_list("direct_combat_capabilities", cx);
     EscalationParameters {
         direct_combat_capabilities,
         direct_combat_weight: t.num_or(
