@@ -13,16 +13,17 @@ fn guarantor(db: &Path) -> Command {
 }
 
 const SCENARIO: &str = include_str!("../../../scenarios/ukraine-2025-08.toml");
-/// Germany's materiel deliveries at 30% readiness (the key is absent, i.e. 1.0, in the default).
-const DE_MATERIEL: &str = "materiel = { count = 8000, cost_per_unit_year = 1.0 }";
+/// The US commits half its share of Patriot batteries: 5 instead of the 10
+/// every passing package of the default needs.
+const DE_MATERIEL: &str = "gbad_long = { count = 60, readiness = 0.85, deployable_share = 0.2, cost_per_unit_year = 12.5 }";
 const DE_MATERIEL_LOW: &str =
-    "materiel = { count = 8000, readiness = 0.3, cost_per_unit_year = 1.0 }";
+    "gbad_long = { count = 60, readiness = 0.85, deployable_share = 0.1, cost_per_unit_year = 12.5 }";
 
 fn scenarios(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     assert_eq!(
         SCENARIO.matches(DE_MATERIEL).count(),
         1,
-        "the test edits Germany's line"
+        "the test edits the US batteries' line"
     );
     let a = dir.join("a.toml");
     let b = dir.join("b.toml");
@@ -53,13 +54,13 @@ fn history_is_empty_until_a_run_is_recorded() {
     assert_eq!(runs[0]["verb"], "run");
     assert_eq!(runs[0]["scenario_id"], "ukraine-2025-08");
     assert_eq!(runs[0]["engine_version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(runs[0]["summary"]["counts"]["evaluated"], 2160);
+    assert_eq!(runs[0]["summary"]["counts"]["evaluated"], 8640);
     assert_eq!(runs[0]["scenario_hash"].as_str().unwrap().len(), 64);
     guarantor(&db)
         .arg("history")
         .assert()
         .success()
-        .stdout(predicate::str::contains("ukraine-2025-08").and(predicate::str::contains("2160")));
+        .stdout(predicate::str::contains("ukraine-2025-08").and(predicate::str::contains("8640")));
 }
 
 #[test]
@@ -94,12 +95,12 @@ fn diff_of_two_files_names_the_input_and_the_flipped_packages() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
-        text.contains("actors.de.inventory.materiel.readiness: (absent) → 0.3"),
+        text.contains("actors.us.inventory.gbad_long.deployable_share: 0.2 → 0.1"),
         "{text}"
     );
     assert!(text.contains("passing 6 → 0; 6 flipped"), "{text}");
     assert!(text.contains("passes → infeasible"));
-    assert!(text.contains("+ infeasible: materiel deliveries short by 800"));
+    assert!(text.contains("+ infeasible: long-range air-defence batteries short by 5"));
     let o = guarantor(&db)
         .args(["diff", "--json"])
         .arg(&a)
@@ -113,7 +114,7 @@ fn diff_of_two_files_names_the_input_and_the_flipped_packages() {
     assert!(
         flipped
             .iter()
-            .any(|f| f["label"] == "none · national_flags_us_c2 · us_systems · border_air_policing · defensive · art5_like_binding · ground_teams")
+            .any(|f| f["label"] == "none · national_flags_us_c2 · us_systems · none · halted · art5_like_binding · ground_teams · no_cap")
     );
     for f in flipped {
         assert_eq!(f["before"]["passes"], true);
@@ -159,7 +160,7 @@ fn diff_of_two_recorded_runs_uses_what_was_stored() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("A: run 1"));
-    assert!(text.contains("actors.de.inventory.materiel.readiness: (absent) → 0.3"));
+    assert!(text.contains("actors.us.inventory.gbad_long.deployable_share: 0.2 → 0.1"));
     assert!(text.contains("6 flipped"));
 }
 

@@ -87,7 +87,7 @@ fn parquet_written_by_report_reads_back() {
         (rows, names)
     };
     let (rows, names) = read("packages.parquet");
-    assert_eq!(rows, 2160);
+    assert_eq!(rows, 8640);
     for c in [
         "rank",
         "label",

@@ -116,7 +116,7 @@ fn a_round_is_adjudicated_on_the_combined_inputs_exactly_as_the_engine_does() {
     // Compared whole (assert! keeps the failure message short; the value is large).
     assert!(published == Adjudication::from_evaluation(&direct));
     assert_eq!(published.passing, direct.counts.passing);
-    assert_eq!(published.evaluated, 2160);
+    assert_eq!(published.evaluated, 8640);
     let passing: Vec<&str> = direct
         .packages
         .iter()

@@ -919,7 +919,10 @@ fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
             ck.error(
                 ProblemKind::Inconsistent,
                 &format!("{base}.axes"),
-                format!("the axes' `{field}` add up to {total}, more than the whole force"),
+                format!(
+                    "the axes' `{field}` add up to {}, more than the whole force",
+                    crate::number::fmt(total)
+                ),
                 "shares above 1",
                 Some(format!("make the `{field}` of all axes add up to at most 1")),
             );

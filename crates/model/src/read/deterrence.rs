@@ -56,6 +56,7 @@ pub(super) fn read_deterrence(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> DeterrencePar
             let path = w.path.clone();
             let span = w.span.clone();
             let dw = DeterrenceWeights::default();
+            let before = cx.problems.len();
             let out = DeterrenceWeights {
                 denial: w.num_or("denial", Range01::Unit, cx, dw.denial),
                 punishment: w.num_or("punishment", Range01::Unit, cx, dw.punishment),
@@ -63,13 +64,14 @@ pub(super) fn read_deterrence(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> DeterrencePar
             };
             w.finish(cx);
             let sum = out.denial + out.punishment + out.judgement;
-            if (sum - 1.0).abs() > 1e-9 {
+            let in_range = cx.problems.len() == before;
+            if in_range && (sum - 1.0).abs() > 1e-9 {
                 cx.error(
                     ProblemKind::Inconsistent,
                     span,
                     format!(
                         "the deterrence weights in `{path}` must add up to 1, found {}",
-                        sum
+                        crate::number::fmt(sum)
                     ),
                     "weights of denial, punishment and judgement",
                     Some(
