@@ -381,7 +381,7 @@ fn forecast_institutional_switches_move_the_point_and_are_reported() {
     // A full pull lands on the status quo (scenario scale 0–1 → 0–100).
     assert_eq!(
         v["final"]["outcome"],
-        serde_json::json!([0.0, 0.0, 0.0, 0.0, 0.0, 50.0])
+        serde_json::json!([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 50.0])
     );
     assert_eq!(
         v["institutions"]["model_outcome"],
