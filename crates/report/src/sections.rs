@@ -150,7 +150,10 @@ fn summary_section(input: &ReportInput) -> Section {
         ));
     }
     paragraphs.push(
-        "Deterrence is a judgment input declared in the scenario (per-option values plus synergies), not a measurement. \
+        "Deterrence (0–1) is computed from the forces each package commits: denial (the defender's combat power \
+         against the attacker's on each axis, by the 3:1 rule), punishment (the commitment's strength, the US share \
+         of the forces, nations in harm's way) and the scenario's declared judgement, weighted (docs/model.md §5); \
+         escalation risk (0–1) counts direct air combat and forces near the line. \
          The acceptance margin is an actor's utility minus its reservation utility; a package passes when it is feasible \
          (no shortfall) and every required actor accepts it (no red line violated and margin ≥ 0)."
             .into(),

@@ -263,10 +263,10 @@ fn charts_render_titles_and_axis_labels() {
 fn heatmap_grid_cells_carry_their_reasons_as_tooltips() {
     let page = html::render_report_html(&input(Vec::new())).unwrap();
     // Package #7 is the closest failing package (ranked by its gap to passing):
-    // Ukraine rejects it narrowly, on utility.
+    // Russia rejects it narrowly, on utility (it wants Ukraine's army capped).
     let cell = page
-        .find("title=\"#7 · ua: rejects: utility")
-        .expect("the ua × #7 cell says why");
+        .find("title=\"#7 · ru: rejects: utility")
+        .expect("the ru × #7 cell says why");
     let td = &page[page[..cell].rfind("<td").unwrap()..cell];
     assert!(td.contains("utility"), "{td}");
     assert!(page.contains("title=\"#1 · ru: accepts: utility"));
