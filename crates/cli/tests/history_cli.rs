@@ -16,8 +16,7 @@ const SCENARIO: &str = include_str!("../../../scenarios/ukraine-2025-08.toml");
 /// The US commits half its share of Patriot batteries: 5 instead of the 10
 /// every passing package of the default needs.
 const DE_MATERIEL: &str = "gbad_long = { count = 60, readiness = 0.85, deployable_share = 0.2, cost_per_unit_year = 12.5 }";
-const DE_MATERIEL_LOW: &str =
-    "gbad_long = { count = 60, readiness = 0.85, deployable_share = 0.1, cost_per_unit_year = 12.5 }";
+const DE_MATERIEL_LOW: &str = "gbad_long = { count = 60, readiness = 0.85, deployable_share = 0.1, cost_per_unit_year = 12.5 }";
 
 fn scenarios(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     assert_eq!(

@@ -352,7 +352,7 @@ pub fn assess(
             )
         })
         .collect();
-    deployed.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    deployed.sort_by_key(|a| (a.0, a.1, a.2));
 
     // Levels that follow the allocation.
     let mut levels = option_levels.to_vec();
@@ -364,13 +364,9 @@ pub fn assess(
         for (j, cd) in t.derivations[di].iter().enumerate() {
             let site_ok = |inth: bool| inth || !cd.in_theatre_only;
             let value = match cd.source {
-                DeriveSource::UnitShare => unit_share(
-                    &deployed,
-                    |c| cd.selected[c],
-                    |k| cd.caps[k],
-                    site_ok,
-                    n,
-                ),
+                DeriveSource::UnitShare => {
+                    unit_share(&deployed, |c| cd.selected[c], |k| cd.caps[k], site_ok, n)
+                }
                 DeriveSource::Units => deployed
                     .iter()
                     .filter(|x| cd.selected[x.0 as usize] && cd.caps[x.1] && site_ok(x.2))
@@ -533,10 +529,18 @@ pub fn assess(
         0.0
     };
     let targets = ex.iter().copied().fold(0.0, f64::max);
-    let risk = escalation_risk(direct, targets, esc.direct_combat_weight, esc.targets_weight);
+    let risk = escalation_risk(
+        direct,
+        targets,
+        esc.direct_combat_weight,
+        esc.targets_weight,
+    );
 
     let working = if text {
-        working(s, &axes, denial, defender, guarantor, commitment, us_share, &ex, trip, &exposures, punishment, declared, judgement, w, total)
+        working(
+            s, &axes, denial, defender, guarantor, commitment, us_share, &ex, trip, &exposures,
+            punishment, declared, judgement, w, total,
+        )
     } else {
         Vec::new()
     };
@@ -649,7 +653,14 @@ fn working(
         } else {
             exposures
                 .iter()
-                .map(|e| format!("{} at {} km: {}", e.contributor, f0(e.distance_km), f3(e.exposure)))
+                .map(|e| {
+                    format!(
+                        "{} at {} km: {}",
+                        e.contributor,
+                        f0(e.distance_km),
+                        f3(e.exposure)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         }

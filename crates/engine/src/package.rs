@@ -10,8 +10,8 @@ use guarantor_model::Scenario;
 use rayon::prelude::*;
 
 use crate::accept::judge_actor;
-use crate::deterrence::{Allotted, assess};
 use crate::allocate::{AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve};
+use crate::deterrence::{Allotted, assess};
 use crate::error::EngineError;
 use crate::frontier::Objective;
 use crate::gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};

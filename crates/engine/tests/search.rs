@@ -273,7 +273,11 @@ fn a_shortfall_is_fixed_by_adding_units() {
     let us = s.actors.iter_mut().find(|a| a.id == "us").unwrap();
     us.inventory.get_mut("gbad_long").unwrap().deployable_share = 0.1;
     let v = evaluate_package(&s, &chosen).unwrap();
-    assert!(!v.feasible && v.acceptable_to_required, "{:?}", v.shortfalls);
+    assert!(
+        !v.feasible && v.acceptable_to_required,
+        "{:?}",
+        v.shortfalls
+    );
     let fixes = nearest_fixes(&s, &chosen, &v).unwrap();
     let kinds: BTreeSet<&str> = fixes.iter().map(|f| f.kind).collect();
     assert!(kinds.contains("add_units"), "{kinds:?}");

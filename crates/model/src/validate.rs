@@ -911,9 +911,18 @@ fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
         );
     }
     for (field, total) in [
-        ("attacker_share", d.axes.iter().map(|a| a.attacker_share).sum::<f64>()),
-        ("defender_share", d.axes.iter().map(|a| a.defender_share).sum::<f64>()),
-        ("guarantor_share", d.axes.iter().map(|a| a.guarantor_share).sum::<f64>()),
+        (
+            "attacker_share",
+            d.axes.iter().map(|a| a.attacker_share).sum::<f64>(),
+        ),
+        (
+            "defender_share",
+            d.axes.iter().map(|a| a.defender_share).sum::<f64>(),
+        ),
+        (
+            "guarantor_share",
+            d.axes.iter().map(|a| a.guarantor_share).sum::<f64>(),
+        ),
     ] {
         if total > 1.0 + 1e-9 {
             ck.error(
@@ -924,7 +933,9 @@ fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
                     crate::number::fmt(total)
                 ),
                 "shares above 1",
-                Some(format!("make the `{field}` of all axes add up to at most 1")),
+                Some(format!(
+                    "make the `{field}` of all axes add up to at most 1"
+                )),
             );
         }
     }
@@ -949,10 +960,20 @@ fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
                 ck.reference(&format!("{p}.contributors[{i}]"), a, "actor", &known.actors);
             }
             for (i, o) in dv.members_of.iter().enumerate() {
-                ck.reference(&format!("{p}.members_of[{i}]"), o, "organisation", &known.orgs);
+                ck.reference(
+                    &format!("{p}.members_of[{i}]"),
+                    o,
+                    "organisation",
+                    &known.orgs,
+                );
             }
             for (i, c) in dv.capabilities.iter().enumerate() {
-                ck.reference(&format!("{p}.capabilities[{i}]"), c, "capability", &known.caps);
+                ck.reference(
+                    &format!("{p}.capabilities[{i}]"),
+                    c,
+                    "capability",
+                    &known.caps,
+                );
             }
         }
     }

@@ -357,9 +357,7 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     writeln!(out, "\nLevels:").unwrap();
     for (d, x) in &p.levels {
         match p.level_derivations.get(d) {
-            Some(dv) if dv.derived => {
-                writeln!(out, "  {d} = {}   ({})", fmt(*x), dv.text).unwrap()
-            }
+            Some(dv) if dv.derived => writeln!(out, "  {d} = {}   ({})", fmt(*x), dv.text).unwrap(),
             _ => writeln!(out, "  {d} = {}", fmt(*x)).unwrap(),
         }
     }
@@ -453,6 +451,11 @@ pub fn deterrence_text(p: &PackageVerdict) -> String {
     for w in &d.working {
         writeln!(out, "  {w}").unwrap();
     }
-    writeln!(out, "Escalation risk {:.3}:\n  {}", p.escalation.risk, p.escalation.working).unwrap();
+    writeln!(
+        out,
+        "Escalation risk {:.3}:\n  {}",
+        p.escalation.risk, p.escalation.working
+    )
+    .unwrap();
     out
 }

@@ -74,9 +74,7 @@ pub(super) fn read_deterrence(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> DeterrencePar
                         crate::number::fmt(sum)
                     ),
                     "weights of denial, punishment and judgement",
-                    Some(
-                        "make denial + punishment + judgement = 1, e.g. 0.4, 0.4 and 0.2".into(),
-                    ),
+                    Some("make denial + punishment + judgement = 1, e.g. 0.4, 0.4 and 0.2".into()),
                 );
             }
             out
@@ -132,7 +130,10 @@ pub(super) fn read_derivation(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Derivation {
                     cx.spans.get(&path),
                     format!("unknown derive source \"{s}\" in `{path}`"),
                     "unknown source",
-                    Some(format!("{near}a level can be derived from: {}", names.join(", "))),
+                    Some(format!(
+                        "{near}a level can be derived from: {}",
+                        names.join(", ")
+                    )),
                 );
                 DeriveSource::UnitShare
             }
