@@ -64,7 +64,8 @@ pub fn exposure(distance_km: f64, half_distance_km: f64) -> f64 {
 /// forces in harm's way commit their governments [RECALLED].
 /// Example: three nations at exposure 0.25, full at 5 → 0.75 ÷ 5 = 0.15.
 pub fn tripwire(exposures: &[f64], nations_full: f64) -> f64 {
-    let sum: f64 = exposures.iter().sum();
+    // Folded from +0 (an empty `sum` of floats is −0).
+    let sum: f64 = exposures.iter().fold(0.0, |a, x| a + x);
     (sum / nations_full).min(1.0)
 }
 
@@ -303,7 +304,7 @@ fn unit_share(
     if shares.is_empty() {
         0.0
     } else {
-        shares.iter().sum::<f64>() / shares.len() as f64
+        shares.iter().fold(0.0, |a, x| a + x) / shares.len() as f64
     }
 }
 
@@ -371,7 +372,7 @@ pub fn assess(
                     .iter()
                     .filter(|x| cd.selected[x.0 as usize] && cd.caps[x.1] && site_ok(x.2))
                     .map(|x| x.3)
-                    .sum(),
+                    .fold(0.0, |a, x| a + x),
                 DeriveSource::Contributors => {
                     let mut seen: Vec<u32> = deployed
                         .iter()
@@ -443,7 +444,7 @@ pub fn assess(
         .iter()
         .filter(|x| x.2)
         .map(|x| x.3 * t.combat_power[x.1])
-        .sum();
+        .fold(0.0, |a, x| a + x);
     let one_axis = [guarantor_model::deterrence::Axis {
         id: "front".into(),
         name: "the whole front".into(),
@@ -645,7 +646,7 @@ fn working(
         f3(punishment),
         f3(commitment),
         f3(us_share),
-        f3(ex.iter().sum()),
+        f3(ex.iter().fold(0.0, |a, x| a + x)),
         f3(d.tripwire_nations),
         f3(trip),
         if exposures.is_empty() {
