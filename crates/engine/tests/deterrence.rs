@@ -288,3 +288,17 @@ proptest! {
         prop_assert!(with(personnel + extra) >= with(personnel));
     }
 }
+
+#[test]
+fn deterrence_parameters_take_what_ifs_by_path() {
+    let s = hand();
+    let t = guarantor_model::resolve(&s, "parameters.deterrence.attacker_personnel").unwrap();
+    assert_eq!(t.value(&s), 90_000.0);
+    let mut bigger = s.clone();
+    guarantor_model::apply(&mut bigger, &[t], &[180_000.0]);
+    let all = [("force", "troops"), ("commit", "strong")];
+    // 3·25,000 ÷ (3·25,000 + 180,000) < 3·25,000 ÷ (3·25,000 + 90,000).
+    close(package(&bigger, &all).deterrence.denial, 75.0 / 255.0);
+    close(package(&s, &all).deterrence.denial, 75.0 / 165.0);
+    assert!(guarantor_model::resolve(&s, "parameters.deterrence.weights").is_err());
+}
