@@ -33,7 +33,7 @@ pub fn package_record(p: &PackageVerdict) -> PackageRecord {
         acceptable_to_required: p.acceptable_to_required,
         passes: p.passes,
         frontier: p.frontier,
-        deterrence: p.deterrence,
+        deterrence: p.deterrence.total,
         cost_per_year: p.cost_per_year,
         reasons: guarantor_report::why::failure_reasons(p),
         title: p.title.clone(),

@@ -27,8 +27,8 @@ fn run_with_no_arguments_uses_the_embedded_scenario() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ukraine-2025-08"))
-        .stdout(predicate::str::contains("2,016 packages evaluated"))
-        .stdout(predicate::str::contains("Excluded: 144 packages"))
+        .stdout(predicate::str::contains("8,208 packages evaluated"))
+        .stdout(predicate::str::contains("Excluded: 432 packages"))
         .stdout(predicate::str::contains("ru undetermined"));
     // With exact codings (precision 0) packages pass and form a frontier.
     guarantor()
@@ -54,8 +54,8 @@ fn run_json_has_the_documented_fields() {
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["evaluated"], 2016);
-    assert_eq!(v["counts"]["excluded"], 144);
+    assert_eq!(v["evaluated"], 8208);
+    assert_eq!(v["counts"]["excluded"], 432);
     assert_eq!(v["failures"]["excluded_by"].as_object().unwrap().len(), 1);
     // How many distinct allocation sub-problems were solved, and where the time went.
     assert!(v["stats"]["subproblems"].as_u64().unwrap() > 0);
@@ -256,7 +256,7 @@ fn forecast_maps_the_bargaining_outcome_to_a_package() {
     assert_eq!(v["steps"], 0);
     assert_eq!(
         v["final"]["outcome"].as_array().unwrap().len(),
-        6,
+        7,
         "one value per dimension"
     );
     assert!(v["nearest_package"]["options"]["ground_force"].is_string());
@@ -324,9 +324,9 @@ fn explain_tells_whether_a_passing_package_is_on_the_frontier() {
             "--option",
             "air_defence=us_systems",
             "--option",
-            "air_cover=border_air_policing",
+            "air_cover=none",
             "--option",
-            "weapons=defensive",
+            "weapons=halted",
             "--option",
             "commitment=art5_like_binding",
             "--option",
@@ -433,6 +433,7 @@ fn forecast_institutional_switches_move_the_point_and_are_reported() {
         "status_quo.air_policing=0",
         "status_quo.commitment=0",
         "status_quo.ukraine_armed_forces=0.5",
+        "status_quo.army_cap=0",
     ];
     let mut args = vec!["forecast", "--model", "compromise", "--json"];
     let plain = guarantor().args(&args).output().unwrap();
@@ -452,7 +453,7 @@ fn forecast_institutional_switches_move_the_point_and_are_reported() {
     // A full pull lands on the status quo (scenario scale 0–1 → 0–100).
     assert_eq!(
         v["final"]["outcome"],
-        serde_json::json!([0.0, 0.0, 0.0, 0.0, 0.0, 50.0])
+        serde_json::json!([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 50.0])
     );
     assert_eq!(
         v["institutions"]["model_outcome"],

@@ -26,7 +26,7 @@ fn scenarios(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     assert_eq!(
         SCENARIO.matches(DE_MATERIEL).count(),
         1,
-        "the test edits Germany's line"
+        "the test edits the US batteries' line"
     );
     assert_eq!(SCENARIO.matches(PRECISION).count(), 1);
     let exact = SCENARIO.replace(PRECISION, EXACT);
@@ -59,13 +59,13 @@ fn history_is_empty_until_a_run_is_recorded() {
     assert_eq!(runs[0]["verb"], "run");
     assert_eq!(runs[0]["scenario_id"], "ukraine-2025-08");
     assert_eq!(runs[0]["engine_version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(runs[0]["summary"]["counts"]["evaluated"], 2016);
+    assert_eq!(runs[0]["summary"]["counts"]["evaluated"], 8208);
     assert_eq!(runs[0]["scenario_hash"].as_str().unwrap().len(), 64);
     guarantor(&db)
         .arg("history")
         .assert()
         .success()
-        .stdout(predicate::str::contains("ukraine-2025-08").and(predicate::str::contains("2016")));
+        .stdout(predicate::str::contains("ukraine-2025-08").and(predicate::str::contains("8208")));
 }
 
 #[test]
@@ -100,12 +100,12 @@ fn diff_of_two_files_names_the_input_and_the_flipped_packages() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
-        text.contains("actors.de.inventory.materiel.readiness: (absent) → 0.3"),
+        text.contains("actors.us.inventory.gbad_long.deployable_share: 0.2 → 0.1"),
         "{text}"
     );
     assert!(text.contains("passing 2 → 0; 2 flipped"), "{text}");
     assert!(text.contains("passes → infeasible"));
-    assert!(text.contains("+ infeasible: materiel deliveries short by 800"));
+    assert!(text.contains("+ infeasible: long-range air-defence batteries short by 5"));
     let o = guarantor(&db)
         .args(["diff", "--json"])
         .arg(&a)

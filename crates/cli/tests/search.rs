@@ -30,21 +30,21 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
     assert_eq!(f["short_of"]["gbad_long"], 720);
     assert_eq!(
         f["rejected_by"]["ru"]["red_lines"]["no_nato_country_ground_troops"],
-        1728
+        6912
     );
     let combos = f["combinations"].as_array().unwrap();
     let total: u64 = combos.iter().map(|c| c["packages"].as_u64().unwrap()).sum();
     assert_eq!(total, f["failing"].as_u64().unwrap());
     // Every package of the package space passes, is undetermined or fails;
-    // with the 144 excluded that is the whole option space.
+    // with the 432 excluded that is the whole option space.
     let c = &v["counts"];
     assert_eq!(
         total + c["passing"].as_u64().unwrap() + c["undetermined"].as_u64().unwrap(),
-        2016
+        8208
     );
     assert_eq!(
         c["evaluated"].as_u64().unwrap() + c["excluded"].as_u64().unwrap(),
-        2160
+        8640
     );
     assert_eq!(
         v["objectives"],
@@ -88,8 +88,8 @@ fn explain_json_gives_nearest_fixes_that_work() {
         "ground_force=none",
         "command=coalition_national_flags",
         "air_defence=european_systems",
-        "air_cover=border_air_policing",
-        "weapons=defensive",
+        "air_cover=none",
+        "weapons=halted",
         "commitment=art5_like_binding",
         "monitoring=ground_teams",
     ];
@@ -202,7 +202,7 @@ fn prune_cuts_subtrees_but_keeps_the_passing_packages() {
     assert_eq!(
         cut + pruned["counts"]["evaluated"].as_u64().unwrap()
             + pruned["counts"]["excluded"].as_u64().unwrap(),
-        2160
+        8640
     );
     assert!(
         pruned["failures"]["pruned_by"]

@@ -130,7 +130,7 @@ pub fn nearest_fixes(
         };
         Ok(w.passes.then(|| FixResult {
             passes: true,
-            deterrence: w.deterrence,
+            deterrence: w.deterrence.total,
             cost_per_year: w.cost_per_year,
             smallest_margin: w.smallest_margin(),
         }))
@@ -234,7 +234,7 @@ pub fn nearest_fixes(
         match &f.detail {
             Change::SwapOption { .. } => (
                 0,
-                (v.deterrence - f.result.deterrence).max(0.0),
+                (v.deterrence.total - f.result.deterrence).max(0.0),
                 f.result.cost_per_year,
             ),
             Change::AddUnits { units, .. } => (1, *units, f.result.cost_per_year),
@@ -370,7 +370,7 @@ pub fn two_change_fixes(
                 detail,
                 result: FixResult {
                     passes: true,
-                    deterrence: result.deterrence,
+                    deterrence: result.deterrence.total,
                     cost_per_year: result.cost_per_year,
                     smallest_margin: result.smallest_margin(),
                 },
@@ -389,7 +389,7 @@ pub fn two_change_fixes(
             .sum();
         (
             rank,
-            (v.deterrence - p.result.deterrence).max(0.0),
+            (v.deterrence.total - p.result.deterrence).max(0.0),
             flexibility,
             p.result.cost_per_year,
         )

@@ -84,7 +84,7 @@ pub fn objective_vector(v: &PackageVerdict, objectives: &[Objective]) -> Vec<f64
         .iter()
         .map(|o| {
             o.value(
-                v.deterrence,
+                v.deterrence.total,
                 v.smallest_margin(),
                 v.cost_per_year,
                 v.max_share,

@@ -15,7 +15,8 @@
 
 //!
 //! Layers, each importing only from those above it in this list:
-//! `verdict`, `sizing`, `frontier`, `allocate` (leaves) → `error`, `prepare`,
+//! `verdict`, `sizing`, `frontier`, `allocate` (leaves) → `deterrence` →
+//! `error`, `prepare`,
 //! `accept`, `tally` → `package` (the per-package core) → `space` (the
 //! package space and its `requires` / `excludes` rules) → `evaluate`,
 //! `search`, `batch` (peers) → `fixes`. Every module is private; the API is
@@ -24,6 +25,7 @@
 mod accept;
 mod allocate;
 mod batch;
+mod deterrence;
 mod error;
 mod evaluate;
 mod fixes;
@@ -43,6 +45,11 @@ pub use allocate::{
     SubSolution, available_blocks, line_demand, negligible_amount, solve, solve_in_blocks,
 };
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
+pub use deterrence::{
+    Allotted, Assessment, Tables as DeterrenceTables, assess, denial_on_axis, deployed_units,
+    derived_level, deterrence_total, escalation_risk, exposure, judgement_term,
+    punishment_credibility, tripwire,
+};
 pub use error::{EngineError, MAX_PACKAGES_IN_MEMORY};
 pub use evaluate::{EvalOptions, evaluate, evaluate_package};
 pub use fixes::{

@@ -13,6 +13,7 @@ use crate::accept::judge_actor;
 use crate::allocate::{
     AllocationError, CapabilityData, LineKey, SubProblem, SubSolution, solve_in_blocks,
 };
+use crate::deterrence::{Allotted, assess};
 use crate::error::EngineError;
 use crate::frontier::Objective;
 use crate::gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
@@ -346,6 +347,7 @@ pub(crate) fn judge(
     let mut max_share_of: Option<(f64, ShareHolder)> = None;
     // Gap terms of the capabilities short, by capability index.
     let mut short_terms: Vec<(usize, f64)> = Vec::new();
+    let mut allotted: Vec<Allotted> = Vec::new();
     for cp in &pl.caps {
         let (key, sol) = chosen_solution(memo, cp).map_err(|e| EngineError::Allocation {
             package: label.clone(),
@@ -355,6 +357,12 @@ pub(crate) fn judge(
         for ((line, units), (_, inth, _)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x > 0.0 {
+                    allotted.push(Allotted {
+                        contributor: c,
+                        capability: cp.k as u32,
+                        in_theatre: *inth,
+                        units: x,
+                    });
                     *allocation
                         .entry((p.contributors[c as usize].id.clone(), cap.id.clone(), *inth))
                         .or_insert(0.0) += x;
@@ -423,6 +431,16 @@ pub(crate) fn judge(
             synergies.push(sy.id.clone());
         }
     }
+    let assessment = assess(
+        s,
+        &p.deterrence,
+        &pl.choice,
+        &pl.levels,
+        &allotted,
+        deterrence,
+        true,
+    );
+    let levels = &assessment.levels;
     let feasible = shortfalls.is_empty();
     let mut acceptance = BTreeMap::new();
     for &ai in &p.actor_order {
@@ -430,7 +448,7 @@ pub(crate) fn judge(
         let required = p.required.contains(&ai);
         acceptance.insert(
             a.id.clone(),
-            judge_actor(p, a, required, &options, &pl.levels, &allocation),
+            judge_actor(p, a, required, &options, levels, &allocation),
         );
     }
     // Gap to passing: shortfall shares by capability, then each rejecting
@@ -478,8 +496,15 @@ pub(crate) fn judge(
             .dimensions
             .iter()
             .map(|d| d.id.clone())
-            .zip(pl.levels.iter().copied())
+            .zip(levels.iter().copied())
             .collect(),
+        level_derivations: s
+            .dimensions
+            .iter()
+            .map(|d| d.id.clone())
+            .zip(assessment.derivations)
+            .collect(),
+        escalation: assessment.escalation,
         requirements,
         feasible,
         shortfalls,
@@ -489,7 +514,7 @@ pub(crate) fn judge(
         in_place_by_days,
         passes: feasible && acceptable_to_required,
         undetermined,
-        deterrence,
+        deterrence: assessment.deterrence,
         cost_per_year: op_cost + fixed_cost,
         max_share,
         max_share_of: max_share_of.map(|(_, holder)| holder),
@@ -680,7 +705,7 @@ pub fn rank(vs: &mut [PackageVerdict]) {
             .cmp(&a.passes)
             .then(b.undetermined.cmp(&a.undetermined))
             .then(a.gap_to_passing.total_cmp(&b.gap_to_passing))
-            .then(b.deterrence.total_cmp(&a.deterrence))
+            .then(b.deterrence.total.total_cmp(&a.deterrence.total))
             .then(b.smallest_margin().total_cmp(&a.smallest_margin()))
             .then(a.cost_per_year.total_cmp(&b.cost_per_year))
             .then(a.label.cmp(&b.label))

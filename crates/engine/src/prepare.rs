@@ -42,6 +42,8 @@ pub struct Prepared<'s> {
     pub required: Vec<usize>,
     /// Indices into `scenario.actors`, sorted by actor id.
     pub actor_order: Vec<usize>,
+    /// Tables for computed deterrence and derived levels.
+    pub deterrence: crate::deterrence::Tables,
 }
 
 /// Relative distance below a whole number within which a product of inputs is
@@ -198,7 +200,9 @@ impl<'s> Prepared<'s> {
             .copied()
             .filter(|&i| s.parameters.required_acceptance.contains(&s.actors[i].id))
             .collect();
+        let deterrence = crate::deterrence::Tables::new(s, &contributors, &capabilities);
         Prepared {
+            deterrence,
             scenario: s,
             contributors,
             capabilities,

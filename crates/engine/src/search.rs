@@ -256,6 +256,8 @@ pub(crate) struct CapOutcome {
     max_share: f64,
     /// (required actor, red line index) of contribution red lines the allocation violates.
     violates: Vec<(u16, u16)>,
+    /// The allocation, for computed deterrence and derived levels.
+    allotted: Vec<crate::deterrence::Allotted>,
 }
 
 /// The part of a package that decides one capability's allocation.
@@ -615,11 +617,18 @@ impl<'p, 's> Screener<'p, 's> {
         let p = self.p;
         let s = p.scenario;
         let mut violates = BTreeSet::new();
+        let mut allotted = Vec::new();
         for ((line, units), (_, inth, _)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x <= 0.0 {
                     continue;
                 }
+                allotted.push(crate::deterrence::Allotted {
+                    contributor: c,
+                    capability: cp.k as u32,
+                    in_theatre: *inth,
+                    units: x,
+                });
                 let contributor = p.contributors[c as usize];
                 for (r, &ai) in p.required.iter().enumerate() {
                     let a = &s.actors[ai];
@@ -657,6 +666,7 @@ impl<'p, 's> Screener<'p, 's> {
             cost: sol.cost,
             max_share: sol.max_share,
             violates: violates.into_iter().collect(),
+            allotted,
         }
     }
 
@@ -670,14 +680,15 @@ impl<'p, 's> Screener<'p, 's> {
         outcomes: &[Result<CapOutcome, AllocationError>],
     ) -> Result<Screen, EngineError> {
         debug_assert_eq!(choice, decode(i, &self.radices));
-        let levels = self.levels(choice);
+        let option_levels = self.levels(choice);
+        let mut allotted: Vec<crate::deterrence::Allotted> = Vec::new();
         let mut short = Vec::new();
         let mut op_cost = 0.0;
         let mut max_share: f64 = 0.0;
         let mut violated: Vec<(u16, u16)> = Vec::new();
         let mut short_terms: Vec<(usize, f64)> = Vec::new();
         for (j, pr) in self.projs.iter().enumerate() {
-            let key = self.key(pr, choice, &levels);
+            let key = self.key(pr, choice, &option_levels);
             let out = &outcomes[tables[j][&key] as usize];
             let out = out.as_ref().map_err(|e| EngineError::Allocation {
                 package: label(self.p.scenario, choice),
@@ -690,6 +701,7 @@ impl<'p, 's> Screener<'p, 's> {
                 short_terms.push((pr.k, out.share));
             }
             violated.extend_from_slice(&out.violates);
+            allotted.extend_from_slice(&out.allotted);
         }
         let mut deterrence = 0.0;
         let mut fixed_cost = 0.0;
@@ -705,6 +717,17 @@ impl<'p, 's> Screener<'p, 's> {
                 deterrence += bonus;
             }
         }
+        let assessment = crate::deterrence::assess(
+            self.p.scenario,
+            &self.p.deterrence,
+            choice,
+            &option_levels,
+            &allotted,
+            deterrence,
+            false,
+        );
+        let levels = &assessment.levels;
+        let deterrence = assessment.deterrence.total;
         let feasible = short.is_empty();
         let mut fail_mask = u64::from(!feasible);
         let mut margin = f64::INFINITY;
@@ -963,6 +986,9 @@ pub struct ScreenedPackage {
     pub feasible: bool,
     /// Feasible and acceptable to every required actor.
     pub passes: bool,
+    /// Feasible, rejected by no required actor, but some required actor's
+    /// verdict is undetermined (within the codings' precision).
+    pub undetermined: bool,
     /// Per required actor (sorted by actor id, as [`screen_choices_cached`]
     /// returns them): whether it accepts.
     pub accepts: Vec<bool>,
@@ -1024,10 +1050,14 @@ pub fn screen_choices_cached(
         out.push(ScreenedPackage {
             feasible: scr.feasible,
             passes: scr.passes,
+            undetermined: scr.undetermined,
             accepts: scr
                 .actors
                 .iter()
-                .map(|(red, below)| red.is_empty() && !below)
+                .enumerate()
+                .map(|(r, (red, below))| {
+                    red.is_empty() && !below && scr.undetermined_mask & (1 << r) == 0
+                })
                 .collect(),
             deterrence: scr.deterrence,
             cost_per_year: scr.cost,

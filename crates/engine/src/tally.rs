@@ -164,7 +164,7 @@ impl Tally {
             undetermined: v.undetermined,
             undetermined_mask,
             feasible: v.feasible,
-            deterrence: v.deterrence,
+            deterrence: v.deterrence.total,
             cost: v.cost_per_year,
             max_share: v.max_share,
             margin: v.smallest_margin(),

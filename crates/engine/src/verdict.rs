@@ -35,7 +35,13 @@ pub struct PackageVerdict {
     /// Feasible, rejected by no required actor, but some required actor's
     /// verdict is undetermined: ranked after passing packages, before failing ones.
     pub undetermined: bool,
-    pub deterrence: f64,
+    /// Deterrence computed from the forces committed: denial, punishment,
+    /// the declared judgement and their weighted total (docs/model.md §5).
+    pub deterrence: Deterrence,
+    /// Escalation risk of the package (docs/model.md §5).
+    pub escalation: Escalation,
+    /// How each level was found: set by options, or derived from the allocation.
+    pub level_derivations: BTreeMap<String, LevelDerivation>,
     /// Operating cost of the allocation plus option costs, per year, in the scenario's currency.
     pub cost_per_year: f64,
     /// Largest share of any contributor's available force (of one capability) used, in [0, 1].
@@ -60,7 +66,10 @@ impl PackageVerdict {
     /// invariant the property tests and the fuzzer check.
     pub fn is_finite(&self) -> bool {
         let scores = [
-            self.deterrence,
+            self.deterrence.total,
+            self.deterrence.denial,
+            self.deterrence.punishment,
+            self.escalation.risk,
             self.cost_per_year,
             self.max_share,
             self.smallest_margin(),
@@ -316,4 +325,79 @@ pub struct SearchStats {
     pub allocation_seconds: f64,
     /// Wall time spent finding projections and screening packages, in seconds.
     pub screening_seconds: f64,
+}
+
+/// Deterrence of a package, computed from the forces it commits
+/// (the `deterrence` module; docs/model.md §5). Every part is on [0, 1].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deterrence {
+    /// Chance the weakest axis holds against a renewed offensive.
+    pub denial: f64,
+    /// Credibility of punishment: commitment, US share, tripwire.
+    pub punishment: f64,
+    /// The declared (hand-set) options' and synergies' deterrence, clamped to [0, 1].
+    pub judgement: f64,
+    /// The declared sum before clamping.
+    pub judgement_declared: f64,
+    /// Weighted total: the score ranked and used on the frontier.
+    pub total: f64,
+    /// Strength of the commitment (level of the commitment dimension).
+    pub commitment: f64,
+    /// Share of the US contributors in the deployed units, averaged over capabilities.
+    pub us_share: f64,
+    /// Tripwire strength.
+    pub tripwire: f64,
+    /// The defended state's own personnel (after any cap).
+    pub defender_personnel: f64,
+    /// Guarantors' combat power in the theatre, personnel-equivalents.
+    pub guarantor_power: f64,
+    pub axes: Vec<AxisDenial>,
+    /// Nations with forces in harm's way.
+    pub exposures: Vec<Exposure>,
+    /// The arithmetic, one line per part.
+    pub working: Vec<String>,
+}
+
+/// Denial on one axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AxisDenial {
+    pub axis: String,
+    /// Attacker personnel massed on the axis.
+    pub attacker: f64,
+    /// The defended state's own personnel on the axis.
+    pub defender_own: f64,
+    /// Guarantor combat power bearing on the axis, personnel-equivalents.
+    pub guarantor: f64,
+    pub denial: f64,
+}
+
+/// A nation with forces in harm's way.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exposure {
+    pub contributor: String,
+    pub distance_km: f64,
+    pub exposure: f64,
+}
+
+/// Escalation risk of a package (0–1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Escalation {
+    pub risk: f64,
+    /// Guarantor aircraft over the theatre: direct combat with the attacker's aircraft.
+    pub direct_combat: bool,
+    /// Largest exposure of guarantor forces in harm's way.
+    pub targets: f64,
+    pub working: String,
+}
+
+/// How a package level was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelDerivation {
+    pub level: f64,
+    /// The largest level the chosen options set (or the default).
+    pub from_options: f64,
+    /// The dimension declares levels that follow the allocation.
+    pub derived: bool,
+    /// The arithmetic.
+    pub text: String,
 }

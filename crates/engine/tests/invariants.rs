@@ -43,7 +43,7 @@ fn summary(e: &Evaluation) -> BTreeMap<Vec<(String, String)>, Summary> {
                 p.options.clone().into_iter().collect(),
                 (
                     (p.feasible, p.passes),
-                    [p.deterrence, p.cost_per_year, p.smallest_margin()],
+                    [p.deterrence.total, p.cost_per_year, p.smallest_margin()],
                 ),
             )
         })

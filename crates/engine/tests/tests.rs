@@ -13,6 +13,7 @@ mod allocation_regressions;
 mod batch;
 mod blocks_and_deadlines;
 mod default_scenario;
+mod deterrence;
 mod geography_calibrations;
 mod geography_rules;
 mod hand_checked;

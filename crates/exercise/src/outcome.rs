@@ -100,7 +100,7 @@ impl PackageOutcome {
             passes: v.passes,
             undetermined: v.undetermined,
             frontier: v.frontier,
-            deterrence: v.deterrence,
+            deterrence: v.deterrence.total,
             cost_per_year: v.cost_per_year,
             shortfalls: v
                 .shortfalls

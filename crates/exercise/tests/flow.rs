@@ -117,8 +117,8 @@ fn a_round_is_adjudicated_on_the_combined_inputs_exactly_as_the_engine_does() {
     assert!(published == Adjudication::from_evaluation(&direct));
     assert_eq!(published.passing, direct.counts.passing);
     assert_eq!(
-        published.evaluated, 2016,
-        "the package space: 2,160 less 144 excluded"
+        published.evaluated, 8208,
+        "the package space: 8,640 less 432 excluded"
     );
     let passing: Vec<&str> = direct
         .packages

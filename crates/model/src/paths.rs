@@ -18,6 +18,20 @@ const AIR_FIELDS: &[&str] = &[
     "tanker_on_station_h",
     "aew_on_station_h",
 ];
+/// Numbers of `[parameters.deterrence]` that may be uncertain or set by a
+/// what-if (the weights are not: they must add up to 1), with their domains.
+const DETERRENCE_FIELDS: &[(&str, Domain)] = &[
+    ("breakthrough_ratio", Domain::AtLeastOne),
+    ("decisiveness", Domain::Positive),
+    ("attacker_personnel", Domain::NonNegative),
+    ("defender_personnel", Domain::NonNegative),
+    ("commitment_weight", Domain::Unit),
+    ("us_weight", Domain::Unit),
+    ("tripwire_weight", Domain::Unit),
+    ("tripwire_nations", Domain::Positive),
+    ("half_distance_km", Domain::Positive),
+    ("default_distance_km", Domain::NonNegative),
+];
 const INVENTORY_FIELDS: &[&str] = &[
     "count",
     "readiness",
@@ -48,6 +62,8 @@ pub enum Target {
     HorizonYears,
     AcceptancePrecision,
     Air(&'static str),
+    /// A number of `[parameters.deterrence]`.
+    Deterrence(&'static str),
     Reservation(usize),
     ActorCapability(usize),
     Position(usize, String),
@@ -172,11 +188,25 @@ pub fn resolve(s: &Scenario, path: &str) -> Result<Target, PathError> {
                     None => Err(bad(path, f, "field of [parameters.air]", AIR_FIELDS)),
                 }
             }
+            "deterrence" => {
+                let f = at(2, "a field of [parameters.deterrence]")?;
+                let names: Vec<&str> = DETERRENCE_FIELDS.iter().map(|x| x.0).collect();
+                match DETERRENCE_FIELDS.iter().find(|x| x.0 == f) {
+                    Some((n, _)) => end(3, Target::Deterrence(n)),
+                    None => Err(bad(path, f, "field of [parameters.deterrence]", &names)),
+                }
+            }
             other => Err(bad(
                 path,
                 other,
                 "parameter",
-                &["rotation", "horizon_years", "air", "acceptance_precision"],
+                &[
+                    "rotation",
+                    "horizon_years",
+                    "air",
+                    "acceptance_precision",
+                    "deterrence",
+                ],
             )),
         },
         "actors" => {
@@ -359,6 +389,36 @@ pub fn resolve(s: &Scenario, path: &str) -> Result<Target, PathError> {
     }
 }
 
+fn deterrence_value(d: &crate::deterrence::DeterrenceParameters, f: &str) -> f64 {
+    match f {
+        "breakthrough_ratio" => d.breakthrough_ratio,
+        "decisiveness" => d.decisiveness,
+        "attacker_personnel" => d.attacker_personnel,
+        "defender_personnel" => d.defender_personnel,
+        "commitment_weight" => d.commitment_weight,
+        "us_weight" => d.us_weight,
+        "tripwire_weight" => d.tripwire_weight,
+        "tripwire_nations" => d.tripwire_nations,
+        "half_distance_km" => d.half_distance_km,
+        _ => d.default_distance_km,
+    }
+}
+
+fn deterrence_slot<'a>(d: &'a mut crate::deterrence::DeterrenceParameters, f: &str) -> &'a mut f64 {
+    match f {
+        "breakthrough_ratio" => &mut d.breakthrough_ratio,
+        "decisiveness" => &mut d.decisiveness,
+        "attacker_personnel" => &mut d.attacker_personnel,
+        "defender_personnel" => &mut d.defender_personnel,
+        "commitment_weight" => &mut d.commitment_weight,
+        "us_weight" => &mut d.us_weight,
+        "tripwire_weight" => &mut d.tripwire_weight,
+        "tripwire_nations" => &mut d.tripwire_nations,
+        "half_distance_km" => &mut d.half_distance_km,
+        _ => &mut d.default_distance_km,
+    }
+}
+
 fn air_value(a: &AirParameters, f: &str) -> f64 {
     match f {
         "aircraft_per_station" => a.aircraft_per_station,
@@ -409,6 +469,10 @@ impl Target {
             Target::Rotation(_) => Domain::AtLeastOne,
             Target::HorizonYears => Domain::Positive,
             Target::AcceptancePrecision => Domain::Unit,
+            Target::Deterrence(f) => DETERRENCE_FIELDS
+                .iter()
+                .find(|x| x.0 == *f)
+                .map_or(Domain::NonNegative, |x| x.1),
             Target::Air(f) => match *f {
                 "hours_per_day" => Domain::Hours,
                 "availability" => Domain::UnitPositive,
@@ -450,6 +514,7 @@ impl Target {
             Target::HorizonYears => s.parameters.horizon_years,
             Target::AcceptancePrecision => s.parameters.acceptance_precision,
             Target::Air(f) => air_value(&s.parameters.air, f),
+            Target::Deterrence(f) => deterrence_value(&s.parameters.deterrence, f),
             Target::Reservation(a) => s.actors[*a].reservation,
             Target::ActorCapability(a) => s.actors[*a].capability,
             Target::Position(a, d) => s.actors[*a].position[d],
@@ -526,6 +591,7 @@ pub fn apply(s: &mut Scenario, targets: &[Target], values: &[f64]) {
             Target::HorizonYears => s.parameters.horizon_years = x,
             Target::AcceptancePrecision => s.parameters.acceptance_precision = x,
             Target::Air(f) => *air_slot(&mut s.parameters.air, f) = x,
+            Target::Deterrence(f) => *deterrence_slot(&mut s.parameters.deterrence, f) = x,
             Target::Reservation(a) => s.actors[*a].reservation = x,
             Target::ActorCapability(a) => s.actors[*a].capability = x,
             Target::Position(a, d) => {

@@ -13,6 +13,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+mod deterrence;
 mod geography;
 
 use crate::diagnostic::{Problem, ProblemKind};
@@ -584,6 +585,22 @@ fn read_parameters(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Parameters {
         cx,
         d.acceptance_precision,
     );
+    let deterrence = match sub(t, "deterrence", "section", cx) {
+        Some(mut a) => {
+            let x = deterrence::read_deterrence(&mut a, cx);
+            a.finish(cx);
+            x
+        }
+        None => d.deterrence.clone(),
+    };
+    let escalation = match sub(t, "escalation", "section", cx) {
+        Some(mut a) => {
+            let x = deterrence::read_escalation(&mut a, cx);
+            a.finish(cx);
+            x
+        }
+        None => d.escalation.clone(),
+    };
     Parameters {
         horizon_years,
         required_acceptance,
@@ -591,6 +608,8 @@ fn read_parameters(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Parameters {
         air,
         solver_time_limit_s,
         acceptance_precision,
+        deterrence,
+        escalation,
     }
 }
 
@@ -688,6 +707,7 @@ fn read_dimension(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Dimension {
             label: a.req_str("label", cx),
         }),
         default: t.opt_num("default", Range01::Unit, cx),
+        derive: t.tables("derive", "derivation", cx, deterrence::read_derivation),
     }
 }
 
@@ -899,6 +919,8 @@ fn read_option(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> OptionDef {
         short: t.str_or("short", cx, ""),
         levels: t.num_map("levels", Range01::Unit, cx),
         deterrence: t.num_or("deterrence", Range01::Finite, cx, 0.0),
+        defender_personnel: t.opt_num("defender_personnel", Range01::NonNegative, cx),
+        distance_to_line_km: t.opt_num("distance_to_line_km", Range01::NonNegative, cx),
         cost_per_year: t.num_or("cost_per_year", Range01::NonNegative, cx, 0.0),
         one_off_cost: t.num_or("one_off_cost", Range01::NonNegative, cx, 0.0),
         tasks: t.tables("tasks", "task", cx, read_task),

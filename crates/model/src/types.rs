@@ -91,6 +91,13 @@ pub struct Parameters {
     /// than this is *undetermined* (docs/model.md §4).
     #[serde(default = "default_acceptance_precision")]
     pub acceptance_precision: f64,
+    /// Computed deterrence: denial on axes, punishment credibility, weights
+    /// (see `deterrence.rs` in the model crate and docs/model.md §5).
+    #[serde(default)]
+    pub deterrence: crate::deterrence::DeterrenceParameters,
+    /// Escalation risk of a package (docs/model.md §5).
+    #[serde(default)]
+    pub escalation: crate::deterrence::EscalationParameters,
 }
 
 pub(crate) fn default_acceptance_precision() -> f64 {
@@ -113,6 +120,8 @@ impl Default for Parameters {
             air: AirParameters::default(),
             solver_time_limit_s: default_solver_time_limit(),
             acceptance_precision: default_acceptance_precision(),
+            deterrence: Default::default(),
+            escalation: Default::default(),
         }
     }
 }
@@ -221,6 +230,10 @@ pub struct Dimension {
     /// Level when no chosen option sets this dimension.
     #[serde(default)]
     pub default: Option<f64>,
+    /// Levels that follow the allocation: the package level is the largest
+    /// of the options' level and every derivation's (docs/model.md §1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derive: Vec<crate::deterrence::Derivation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -497,9 +510,19 @@ pub struct OptionDef {
     /// Level this option sets on each dimension, on [0, 1].
     #[serde(default)]
     pub levels: BTreeMap<String, f64>,
-    /// Deterrence value (a judgment input, scenario-declared).
+    /// Deterrence value (a judgment input, scenario-declared), shown as the
+    /// `judgement` part of the computed deterrence.
     #[serde(default)]
     pub deterrence: f64,
+    /// Personnel of the defended state's own forces under this option (an
+    /// army-size cap); the smallest any chosen option sets counts, else
+    /// `parameters.deterrence.defender_personnel`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defender_personnel: Option<f64>,
+    /// Distance of this option's in-theatre forces from the line of contact,
+    /// km; else `parameters.deterrence.default_distance_km`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_to_line_km: Option<f64>,
     /// Fixed cost per year not tied to a capability, in `meta.currency`.
     #[serde(default)]
     pub cost_per_year: f64,

@@ -179,6 +179,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     check_granularity(&mut ck, s);
     check_uncertainties(&mut ck, s);
     check_geography(&mut ck, s, &known);
+    check_deterrence(&mut ck, s, &known);
     ck.problems
 }
 
@@ -1066,6 +1067,102 @@ fn check_geography(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
     for (i, z) in g.zones.iter().enumerate() {
         if let Some(c) = &z.centre {
             ck.reference(&format!("geography.zones[{i}].centre"), c, "place", &places);
+        }
+    }
+}
+
+/// `[parameters.deterrence]`, `[parameters.escalation]` and dimensions'
+/// `derive`: references to actors, organisations, capabilities and the
+/// commitment dimension; axis shares that add up to at most 1. (A caveat's
+/// `lifted_when` is judged on the levels the options set: the allocation
+/// depends on the caveats, so it cannot depend on levels derived from it.)
+fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
+    let d = &s.parameters.deterrence;
+    let base = "parameters.deterrence";
+    if !d.commitment_dimension.is_empty() {
+        ck.reference(
+            &format!("{base}.commitment_dimension"),
+            &d.commitment_dimension,
+            "dimension",
+            &known.dims,
+        );
+    }
+    for (i, a) in d.us_actors.iter().enumerate() {
+        ck.reference(&format!("{base}.us_actors[{i}]"), a, "actor", &known.actors);
+    }
+    for k in d.combat_power.keys() {
+        ck.reference(
+            &format!("{base}.combat_power.{k}#key"),
+            k,
+            "capability",
+            &known.caps,
+        );
+    }
+    for (field, total) in [
+        (
+            "attacker_share",
+            d.axes.iter().map(|a| a.attacker_share).sum::<f64>(),
+        ),
+        (
+            "defender_share",
+            d.axes.iter().map(|a| a.defender_share).sum::<f64>(),
+        ),
+        (
+            "guarantor_share",
+            d.axes.iter().map(|a| a.guarantor_share).sum::<f64>(),
+        ),
+    ] {
+        if total > 1.0 + 1e-9 {
+            ck.error(
+                ProblemKind::Inconsistent,
+                &format!("{base}.axes"),
+                format!(
+                    "the axes' `{field}` add up to {}, more than the whole force",
+                    crate::number::fmt(total)
+                ),
+                "shares above 1",
+                Some(format!(
+                    "make the `{field}` of all axes add up to at most 1"
+                )),
+            );
+        }
+    }
+    for (i, c) in s
+        .parameters
+        .escalation
+        .direct_combat_capabilities
+        .iter()
+        .enumerate()
+    {
+        ck.reference(
+            &format!("parameters.escalation.direct_combat_capabilities[{i}]"),
+            c,
+            "capability",
+            &known.caps,
+        );
+    }
+    for (di, dim) in s.dimensions.iter().enumerate() {
+        for (j, dv) in dim.derive.iter().enumerate() {
+            let p = format!("dimensions[{di}].derive[{j}]");
+            for (i, a) in dv.contributors.iter().enumerate() {
+                ck.reference(&format!("{p}.contributors[{i}]"), a, "actor", &known.actors);
+            }
+            for (i, o) in dv.members_of.iter().enumerate() {
+                ck.reference(
+                    &format!("{p}.members_of[{i}]"),
+                    o,
+                    "organisation",
+                    &known.orgs,
+                );
+            }
+            for (i, c) in dv.capabilities.iter().enumerate() {
+                ck.reference(
+                    &format!("{p}.capabilities[{i}]"),
+                    c,
+                    "capability",
+                    &known.caps,
+                );
+            }
         }
     }
 }

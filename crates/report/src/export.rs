@@ -211,7 +211,8 @@ fn str_col<'a>(ps: &[&'a PackageVerdict], f: impl Fn(&'a PackageVerdict) -> Stri
 ///
 /// Columns: `rank`, `title` (the package for people), `label` (option ids),
 /// `option.<component>` per component, `feasible`,
-/// `acceptable_to_required`, `passes`, `frontier`, `deterrence`,
+/// `acceptable_to_required`, `passes`, `frontier`, `deterrence` (total),
+/// `denial`, `punishment`, `escalation` (risk),
 /// `cost_per_year`, `max_share`, `min_margin`, `max_share_contributor` and
 /// `max_share_capability` (whose force the largest share is), `min_margin_actor`,
 /// `short_of` (capabilities short, `;`-separated), `shortfall_units`,
@@ -247,8 +248,11 @@ pub fn packages_frame(e: &Evaluation) -> Frame {
     for (n, f) in bools {
         cols.push((n.into(), Column::Bool(ps.iter().map(|p| f(p)).collect())));
     }
-    let nums: [(&str, NumOf); 4] = [
-        ("deterrence", |p| Some(p.deterrence)),
+    let nums: [(&str, NumOf); 7] = [
+        ("deterrence", |p| Some(p.deterrence.total)),
+        ("denial", |p| Some(p.deterrence.denial)),
+        ("punishment", |p| Some(p.deterrence.punishment)),
+        ("escalation", |p| Some(p.escalation.risk)),
         ("cost_per_year", |p| Some(p.cost_per_year)),
         ("max_share", |p| Some(p.max_share)),
         ("min_margin", |p| p.min_margin.as_ref().map(|m| m.margin)),

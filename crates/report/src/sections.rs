@@ -110,6 +110,7 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
             "#",
             "package",
             "deterrence",
+            "escalation",
             "smallest margin (actor)",
             "cost / yr",
         ]
@@ -132,7 +133,8 @@ pub fn ranked_table(e: &Evaluation, rows: usize) -> DataTable {
         let mut r = vec![
             format!("{}{}", i + 1, if p.frontier { " ★" } else { "" }),
             p.title.clone(),
-            f2(p.deterrence),
+            f2(p.deterrence.total),
+            f2(p.escalation.risk),
             margin_text(p),
             money(p.cost_per_year),
         ];
@@ -162,7 +164,10 @@ fn summary_section(input: &ReportInput) -> Section {
         ));
     }
     paragraphs.push(
-        "Deterrence is a judgment input declared in the scenario (per-option values plus synergies), not a measurement. \
+        "Deterrence (0–1) is computed from the forces each package commits: denial (the defender's combat power \
+         against the attacker's on each axis, by the 3:1 rule), punishment (the commitment's strength, the US share \
+         of the forces, nations in harm's way) and the scenario's declared judgement, weighted (docs/model.md §5); \
+         escalation risk (0–1) counts direct air combat and forces near the line. \
          The acceptance margin is an actor's utility minus its reservation utility; a package passes when it is feasible \
          (no shortfall) and every required actor accepts it (no red line violated and margin ≥ 0)."
             .into(),
@@ -223,7 +228,7 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
     keep.sort_unstable();
     keep.dedup();
     let feasible: Vec<&PackageVerdict> = keep.iter().map(|&i| &e.packages[i]).collect();
-    let pt = |p: &PackageVerdict| (p.cost_per_year, p.deterrence);
+    let pt = |p: &PackageVerdict| (p.cost_per_year, p.deterrence.total);
     let bin = |p: &PackageVerdict| {
         let m = p.smallest_margin();
         MARGIN_BINS.iter().filter(|&&b| m >= b).count()
@@ -315,7 +320,7 @@ fn frontier_section(e: &Evaluation) -> Result<Section, ChartError> {
             (i + 1).to_string(),
             p.title.clone(),
             money(p.cost_per_year),
-            f2(p.deterrence),
+            f2(p.deterrence.total),
             margin_text(p),
             if p.frontier { "yes" } else { "no" }.into(),
         ]);

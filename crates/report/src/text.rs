@@ -137,10 +137,11 @@ pub fn render_run_styled(e: &Evaluation, top: usize, st: Style) -> String {
         for p in frontier {
             writeln!(
                 out,
-                "  {} {}\n     deterrence {:.2}, smallest margin {}, cost {} {}/yr, largest share {}",
+                "  {} {}\n     deterrence {:.2}, escalation risk {:.2}, smallest margin {}, cost {} {}/yr, largest share {}",
                 st.good("★"),
                 p.title,
-                p.deterrence,
+                p.deterrence.total,
+                p.escalation.risk,
                 margin_text(p),
                 money(p.cost_per_year),
                 e.currency,
@@ -350,6 +351,7 @@ fn package_table(ps: &[&PackageVerdict], currency: &str, passing: bool) -> Table
         "#".to_string(),
         "package".into(),
         "deterrence".into(),
+        "escalation".into(),
         "smallest margin".into(),
         format!("cost/yr ({currency})"),
     ];
@@ -363,7 +365,8 @@ fn package_table(ps: &[&PackageVerdict], currency: &str, passing: bool) -> Table
         let mut row = vec![
             Cell::new(i + 1).set_alignment(CellAlignment::Right),
             Cell::new(format!("{star}{}", title_lines(p))),
-            Cell::new(format!("{:.2}", p.deterrence)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.2}", p.deterrence.total)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.2}", p.escalation.risk)).set_alignment(CellAlignment::Right),
             Cell::new(margin_text(p)).set_alignment(CellAlignment::Right),
             Cell::new(money(p.cost_per_year)).set_alignment(CellAlignment::Right),
         ];
@@ -435,18 +438,23 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
     writeln!(out, "\nVerdict ({scenario}): {verdict}").unwrap();
     writeln!(
         out,
-        "Deterrence {:.2}{}; cost {} {currency}/yr; largest share of a contributor's available force used {}{}",
-        p.deterrence,
+        "Deterrence {:.2}{}; escalation risk {:.2}; cost {} {currency}/yr; largest share of a contributor's available force used {}{}",
+        p.deterrence.total,
         if p.synergies.is_empty() { String::new() } else { format!(" (synergies: {})", p.synergies.join(", ")) },
+        p.escalation.risk,
         money(p.cost_per_year),
         p.largest_share_text(),
         if p.frontier { "; on the frontier" } else { "" }
     )
     .unwrap();
+    out.push_str(&deterrence_text(p));
 
     writeln!(out, "\nLevels:").unwrap();
     for (d, x) in &p.levels {
-        writeln!(out, "  {d} = {}", fmt(*x)).unwrap();
+        match p.level_derivations.get(d) {
+            Some(dv) if dv.derived => writeln!(out, "  {d} = {}   ({})", fmt(*x), dv.text).unwrap(),
+            _ => writeln!(out, "  {d} = {}", fmt(*x)).unwrap(),
+        }
     }
 
     writeln!(out, "\nRequirements:").unwrap();
@@ -541,5 +549,25 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
             writeln!(out, "      - {}", r.text).unwrap();
         }
     }
+    out
+}
+
+/// Deterrence and escalation of one package, each part with its arithmetic
+/// (docs/model.md §5).
+pub fn deterrence_text(p: &PackageVerdict) -> String {
+    let d = &p.deterrence;
+    let mut out = format!(
+        "\nDeterrence {:.3} = denial {:.3}, punishment {:.3}, judgement {:.3} (weighted):\n",
+        d.total, d.denial, d.punishment, d.judgement
+    );
+    for w in &d.working {
+        writeln!(out, "  {w}").unwrap();
+    }
+    writeln!(
+        out,
+        "Escalation risk {:.3}:\n  {}",
+        p.escalation.risk, p.escalation.working
+    )
+    .unwrap();
     out
 }

@@ -639,7 +639,7 @@ fn analyse_inner(
                 let mut y = vec![one(v.passes), one(!v.feasible)];
                 y.extend(run.required.iter().map(|a| one(!v.acceptance[a].accepts)));
                 y.push(v.cost_per_year);
-                y.push(if v.passes { v.deterrence } else { 0.0 });
+                y.push(if v.passes { v.deterrence.total } else { 0.0 });
                 Ok(y)
             };
             let (sobol, sobol_note, sobol_outcomes) = if o.sobol_rows > 0 {

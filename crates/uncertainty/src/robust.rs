@@ -128,7 +128,7 @@ fn outcome(v: &PackageVerdict, required: &[String], keep_margins: bool) -> Outco
             Vec::new()
         },
         cost: v.cost_per_year,
-        deterrence: v.deterrence,
+        deterrence: v.deterrence.total,
     }
 }
 
@@ -138,6 +138,7 @@ fn screened_outcome(v: &ScreenedPackage, at: &[usize]) -> Outcome {
     Outcome {
         feasible: v.feasible,
         passes: v.passes,
+        undetermined: v.undetermined,
         accepted: at.iter().map(|&j| v.accepts[j]).collect(),
         margins: Vec::new(),
         cost: v.cost_per_year,
