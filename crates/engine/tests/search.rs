@@ -346,6 +346,9 @@ fn two_change_fixes_when_no_single_change_is_enough() {
         .map(|p| rank(p.kinds[0]) + rank(p.kinds[1]))
         .collect();
     assert!(sums.windows(2).all(|w| w[0] <= w[1]), "{sums:?}");
+}
+
+#[test]
 fn a_shortfall_is_fixed_by_adding_units() {
     // The default's best package, with the US committing half its usual
     // share of Patriot batteries, is short of batteries only: adding units
