@@ -50,7 +50,9 @@ pub use package::{Choice, decode, package_levels, package_title, rank, resolve_c
 pub use prepare::{WHOLE_NOISE_REL, available_units};
 pub use search::{SearchOptions, search, search_with_stats};
 pub use sizing::geography;
-pub use sizing::{NO_BASE_WITHIN_REACH, TaskGeometry, map_title, options_map, package_map};
+pub use sizing::{
+    Derivation, NO_BASE_WITHIN_REACH, TaskGeometry, map_title, options_map, package_map,
+};
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,
     garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,
