@@ -63,7 +63,9 @@ pub use search::{
     ScreenedPackage, SearchOptions, screen_choices_cached, search, search_with_stats,
 };
 pub use sizing::geography;
-pub use sizing::{NO_BASE_WITHIN_REACH, TaskGeometry, map_title, options_map, package_map};
+pub use sizing::{
+    Derivation, NO_BASE_WITHIN_REACH, TaskGeometry, map_title, options_map, package_map,
+};
 pub use sizing::{
     Requirement, air_policing_aircraft_deployed, cap_fighters_deployed, cap_sorties_per_day,
     garrison_personnel, monitors_needed, orbit_aircraft_deployed, point_air_defence_batteries,

@@ -8,6 +8,7 @@ mod map;
 pub use map::{map_title, options_map, package_map};
 pub mod geography;
 pub use geo_rules::{NO_BASE_WITHIN_REACH, TaskGeometry};
+
 use guarantor_model::number::fmt;
 use guarantor_model::{AirParameters, Scenario, SizingRule, Task};
 use serde::Serialize;
@@ -151,6 +152,30 @@ pub fn garrison_personnel(sites: f64, personnel_per_site: f64) -> f64 {
     sites * personnel_per_site
 }
 
+/// The named numbers of a requirement's arithmetic, shared (not copied) by
+/// every package verdict that carries the requirement; serialises as a map.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Derivation(Arc<BTreeMap<String, f64>>);
+
+impl Derivation {
+    pub fn new(map: BTreeMap<String, f64>) -> Self {
+        Derivation(Arc::new(map))
+    }
+}
+
+impl std::ops::Deref for Derivation {
+    type Target = BTreeMap<String, f64>;
+    fn deref(&self) -> &BTreeMap<String, f64> {
+        &self.0
+    }
+}
+
+impl Serialize for Derivation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 /// One requirement of one task, in one capability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Requirement {
@@ -171,7 +196,7 @@ pub struct Requirement {
     /// The named numbers of the arithmetic (`explain --json`): the rule's
     /// own numbers, what a geographic rule derives, `deployed`, `pool` and
     /// `rotation_ratio`.
-    pub derivation: BTreeMap<String, f64>,
+    pub derivation: Derivation,
     /// Hand-set numbers that replaced derived ones, in words.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<String>,
@@ -237,7 +262,7 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
                     fmt(ratio),
                     fmt(pool)
                 ),
-                derivation,
+                derivation: Derivation::new(derivation),
                 overrides: l.overrides,
                 warnings: l.warnings,
                 geometry: Some(g.geometry.clone()),
@@ -283,7 +308,7 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
                 d.insert("deployed".into(), deployed);
                 d.insert("rotation_ratio".into(), ratio);
                 d.insert("pool".into(), pool);
-                d
+                Derivation::new(d)
             },
             overrides: Vec::new(),
             warnings: Vec::new(),

@@ -493,17 +493,17 @@ fn patrol(
     Ok(lines)
 }
 
-/// Coverings kept per thread, most recent last.
+/// Coverings kept, most recent last.
 const COVER_CACHE: usize = 8;
 
-thread_local! {
-    static COVERINGS: std::cell::RefCell<Vec<(Vec<u64>, Arc<Covering>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
+/// Coverings of this process, shared by every thread (workers are started
+/// afresh for each batch of packages or draws).
+static COVERINGS: std::sync::Mutex<Vec<(Vec<u64>, Arc<Covering>)>> =
+    std::sync::Mutex::new(Vec::new());
 
 /// [`cover`], remembered: two options covering the same zone with the same
 /// radius and stand-off (the default scenario's European and US no-fly
-/// zones), and every sample of an uncertainty run that leaves the geography
+/// zones), and every draw of an uncertainty run that leaves the geography
 /// alone, compute the covering once. The key is every input number, bit
 /// for bit, so a changed input never reuses a covering.
 fn cached_cover(req: &CoverRequest<'_>) -> Result<Arc<Covering>, guarantor_geo::GeoError> {
@@ -530,22 +530,24 @@ fn cached_cover(req: &CoverRequest<'_>) -> Result<Arc<Covering>, guarantor_geo::
             c.radius_km.to_bits(),
         ]);
     }
-    if let Some(hit) = COVERINGS.with(|c| {
-        c.borrow()
+    // A poisoned lock only means another thread panicked mid-insert: the
+    // entries are whole either way.
+    let hit = {
+        let cache = COVERINGS.lock().unwrap_or_else(|e| e.into_inner());
+        cache
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v.clone())
-    }) {
+    };
+    if let Some(hit) = hit {
         return Ok(hit);
     }
     let covering = Arc::new(cover(req)?);
-    COVERINGS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= COVER_CACHE {
-            c.remove(0);
-        }
-        c.push((key, covering.clone()));
-    });
+    let mut cache = COVERINGS.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= COVER_CACHE {
+        cache.remove(0);
+    }
+    cache.push((key, covering.clone()));
     Ok(covering)
 }
 
