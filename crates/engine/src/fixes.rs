@@ -311,22 +311,27 @@ pub fn two_change_fixes(
     }
     let evaluations = std::cell::Cell::new(0usize);
     let mut truncated = false;
+    // A package outside the package space (an option's requires / excludes)
+    // is `None`: never a fix, though a second change may bring it back in.
     let mut eval = |s2: &Scenario, c2: &BTreeMap<String, String>| {
         evaluations.set(evaluations.get() + 1);
-        evaluate_package(s2, c2)
+        match evaluate_package(s2, c2) {
+            Err(EngineError::Excluded { .. }) => Ok(None),
+            other => other.map(Some),
+        }
     };
     let mut seen: std::collections::BTreeSet<[String; 2]> = Default::default();
     let mut pairs: Vec<FixPair> = Vec::new();
-    let firsts = candidate_changes(s, chosen, v);
+    let firsts = candidate_changes(s, chosen, Some(v));
     'outer: for first in &firsts {
         let mut s1 = s.clone();
         let mut c1 = chosen.clone();
         first.apply(&mut s1, &mut c1);
         let w1 = eval(&s1, &c1)?;
-        if w1.passes {
+        if w1.as_ref().is_some_and(|w| w.passes) {
             continue; // a single fix
         }
-        for second in candidate_changes(&s1, &c1, &w1) {
+        for second in candidate_changes(&s1, &c1, w1.as_ref()) {
             if evaluations.get() >= PAIR_EVALUATION_LIMIT {
                 truncated = true;
                 break 'outer;
@@ -344,15 +349,14 @@ pub fn two_change_fixes(
             let mut s2 = s1.clone();
             let mut c2 = c1.clone();
             second.apply(&mut s2, &mut c2);
-            let w2 = eval(&s2, &c2)?;
-            if !w2.passes {
+            let Some(w2) = eval(&s2, &c2)?.filter(|w| w.passes) else {
                 continue;
-            }
+            };
             // Neither change alone may pass: the first was checked; check the second.
             let mut s_b = s.clone();
             let mut c_b = chosen.clone();
             second.apply(&mut s_b, &mut c_b);
-            if eval(&s_b, &c_b)?.passes {
+            if eval(&s_b, &c_b)?.is_some_and(|w| w.passes) {
                 continue;
             }
             let mut detail = [first.clone(), second.clone()];
@@ -414,7 +418,10 @@ fn fewest_units(
     chosen: &BTreeMap<String, String>,
     detail: &[Change; 2],
     i: usize,
-    eval: &mut impl FnMut(&Scenario, &BTreeMap<String, String>) -> Result<PackageVerdict, EngineError>,
+    eval: &mut impl FnMut(
+        &Scenario,
+        &BTreeMap<String, String>,
+    ) -> Result<Option<PackageVerdict>, EngineError>,
 ) -> Result<Option<(Change, PackageVerdict)>, EngineError> {
     let Change::AddUnits {
         contributor,
@@ -447,12 +454,12 @@ fn fewest_units(
         for c in &d {
             c.apply(&mut s2, &mut c2);
         }
-        let w = eval(&s2, &c2)?;
-        if w.passes {
-            hi = mid;
-            best = Some((d[i].clone(), w));
-        } else {
-            lo = mid;
+        match eval(&s2, &c2)?.filter(|w| w.passes) {
+            Some(w) => {
+                hi = mid;
+                best = Some((d[i].clone(), w));
+            }
+            None => lo = mid,
         }
     }
     Ok(best)
@@ -477,13 +484,13 @@ fn headroom_basis(s: &Scenario, contributor: &str, capability: &str) -> Option<(
     })
 }
 
-/// Every single change worth trying on `chosen` (judged as `v`): each option
-/// swap, each contributor's whole headroom of each capability short, each
-/// red line relaxed.
+/// Every single change worth trying on `chosen` (judged as `v`; `None` when
+/// outside the package space): each option swap, each contributor's whole
+/// headroom of each capability short, each red line relaxed.
 fn candidate_changes(
     s: &Scenario,
     chosen: &BTreeMap<String, String>,
-    v: &PackageVerdict,
+    v: Option<&PackageVerdict>,
 ) -> Vec<Change> {
     let mut out = Vec::new();
     for comp in &s.components {
@@ -499,7 +506,7 @@ fn candidate_changes(
             });
         }
     }
-    for sf in &v.shortfalls {
+    for sf in v.map_or(&[][..], |v| &v.shortfalls[..]) {
         let Some(cap) = s.capability(&sf.capability) else {
             continue;
         };

@@ -278,7 +278,9 @@ fn two_change_fixes_when_no_single_change_is_enough() {
     // Russia bans the top package's command option and its air-defence
     // option: one swap or one relaxed red line leaves the other breach, so
     // no single change works; pairs do, and every pair listed really works.
+    // Exact codings (precision 0), so that the default has passing packages.
     let mut s = guarantor_model::default_scenario();
+    s.parameters.acceptance_precision = 0.0;
     let e = evaluate(&s, &EvalOptions::default()).unwrap();
     let top = e
         .packages
@@ -352,8 +354,10 @@ fn two_change_fixes_when_no_single_change_is_enough() {
 fn a_shortfall_is_fixed_by_adding_units() {
     // The default's best package, with the US committing half its usual
     // share of Patriot batteries, is short of batteries only: adding units
-    // is among its fixes, and every fix listed works.
+    // is among its fixes, and every fix listed works. Exact codings
+    // (precision 0), so that the default has passing packages.
     let mut s = guarantor_model::default_scenario();
+    s.parameters.acceptance_precision = 0.0;
     let e = evaluate(&s, &EvalOptions::default()).unwrap();
     let top = e.packages.iter().find(|p| p.passes).unwrap();
     let chosen = top.options.clone();

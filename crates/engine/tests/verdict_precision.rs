@@ -164,19 +164,38 @@ fn russia_accepted_the_top_package_by_a_thousandth_and_is_now_undetermined() {
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
+    // The reviewers' finding (issue #15): Russia accepted this package by
+    // +0.001, far below the precision of any coding, and border air policing
+    // passed Russia's inferred red line only because its level sat exactly
+    // on the boundary. Both are now explicit. With Russia's stated condition
+    // on Western arms coded, the package's "defensive" weapons break a red
+    // line outright; on its level red line it is undetermined, not accepted.
     let v = evaluate_package(&s, &chosen).unwrap();
     let ru = &v.acceptance["ru"];
-    assert!(ru.margin > 0.0 && ru.margin < 0.002, "{}", ru.margin);
-    assert_eq!(ru.verdict, Verdict::Undetermined);
-    assert!(!v.passes);
-    // Border air policing sits exactly on Russia's "air_policing > 0.33".
+    assert_eq!(ru.verdict, Verdict::Rejects, "{:?}", ru.reasons);
     assert!(
-        ru.reasons.iter().any(|r| r.kind == ReasonKind::Undetermined
-            && r.red_line.as_deref() == Some("no_foreign_air_policing_over_ukraine")),
+        ru.reasons
+            .iter()
+            .any(|r| r.red_line.as_deref() == Some("end_western_arms")),
         "{:?}",
         ru.reasons
     );
+    assert!(!v.passes);
+    // With weapons halted (Russia's condition met) and European-led command,
+    // the package (#3 of today's default) is undetermined for Russia on the
+    // air-policing boundary (and by a margin of +0.0004), not accepted; with
+    // exact codings (precision 0) it reads as accepted.
+    let mut halted = chosen.clone();
+    halted.insert("weapons".into(), "halted".into());
+    halted.insert("command".into(), "coalition_national_flags".into());
+    let w = evaluate_package(&s, &halted).unwrap();
+    assert_eq!(
+        w.acceptance["ru"].verdict,
+        Verdict::Undetermined,
+        "{:?}",
+        w.acceptance["ru"].reasons
+    );
     s.parameters.acceptance_precision = 0.0;
-    let v0 = evaluate_package(&s, &chosen).unwrap();
-    assert_eq!(v0.acceptance["ru"].verdict, Verdict::Accepts);
+    let w0 = evaluate_package(&s, &halted).unwrap();
+    assert_eq!(w0.acceptance["ru"].verdict, Verdict::Accepts);
 }
