@@ -19,12 +19,12 @@ fn packages_carry_readable_titles_and_keep_their_ids() {
     assert_eq!(
         p["title"],
         "Ground force: none · Command: national flags, European-led · Air defence: US batteries · \
-         Air cover: border air policing · Weapons: defensive · Commitment: Art. 5-like, binding · \
-         Monitoring: ground teams"
+         Air cover: none · Weapons: halted · Commitment: Art. 5-like, binding · \
+         Monitoring: ground teams · Ukraine's army: no cap"
     );
     assert_eq!(
         p["label"],
-        "none · coalition_national_flags · us_systems · border_air_policing · defensive · art5_like_binding · ground_teams"
+        "none · coalition_national_flags · us_systems · none · halted · art5_like_binding · ground_teams · no_cap"
     );
     let text = guarantor().args(["run", "--top", "1"]).output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
@@ -231,7 +231,7 @@ fn diff_leads_with_the_top_package_the_frontier_and_score_changes() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Top package: unchanged"), "{text}");
     assert!(text.contains("Frontier: unchanged."), "{text}");
-    assert!(text.contains("cost 31,769 → 35,644 (+3,875)"), "{text}");
+    assert!(text.contains("cost 5,962 → 9,837 (+3,875)"), "{text}");
     let mut json_args = args.to_vec();
     json_args.push("--json");
     let v = json(&json_args);

@@ -13,11 +13,10 @@ fn guarantor(db: &Path) -> Command {
 }
 
 const SCENARIO: &str = include_str!("../../../scenarios/ukraine-2025-08.toml");
-/// Germany's materiel deliveries at 30% readiness (the key is absent, i.e. 1.0, in the default).
-const DE_MATERIEL: &str =
-    "materiel = { count = 8000, cost_per_unit_year = 1.0, force_model_tier = 1 }";
-const DE_MATERIEL_LOW: &str =
-    "materiel = { count = 8000, readiness = 0.3, cost_per_unit_year = 1.0, force_model_tier = 1 }";
+/// The US commits half its share of Patriot batteries: 5 instead of the 10
+/// every passing package of the default needs.
+const DE_MATERIEL: &str = "gbad_long = { count = 60, readiness = 0.85, deployable_share = 0.2, cost_per_unit_year = 12.5, force_model_tier = 2 }";
+const DE_MATERIEL_LOW: &str = "gbad_long = { count = 60, readiness = 0.85, deployable_share = 0.1, cost_per_unit_year = 12.5, force_model_tier = 2 }";
 /// The codings read as exact (precision 0), so that some packages pass.
 const PRECISION: &str = "acceptance_precision = 0.02";
 const EXACT: &str = "acceptance_precision = 0.0";
@@ -103,7 +102,7 @@ fn diff_of_two_files_names_the_input_and_the_flipped_packages() {
         text.contains("actors.us.inventory.gbad_long.deployable_share: 0.2 → 0.1"),
         "{text}"
     );
-    assert!(text.contains("passing 2 → 0; 2 flipped"), "{text}");
+    assert!(text.contains("passing 4 → 0; 4 flipped"), "{text}");
     assert!(text.contains("passes → infeasible"));
     assert!(text.contains("+ infeasible: long-range air-defence batteries short by 5"));
     let o = guarantor(&db)
@@ -115,11 +114,11 @@ fn diff_of_two_files_names_the_input_and_the_flipped_packages() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["inputs"].as_array().unwrap().len(), 1);
     let flipped = v["verdicts"]["flipped"].as_array().unwrap();
-    assert_eq!(flipped.len(), 2);
+    assert_eq!(flipped.len(), 4);
     assert!(
         flipped
             .iter()
-            .any(|f| f["label"] == "none · coalition_national_flags · us_systems · border_air_policing · defensive · art5_like_binding · ground_teams")
+            .any(|f| f["label"] == "none · coalition_national_flags · us_systems · none · halted · art5_like_binding · ground_teams · no_cap")
     );
     for f in flipped {
         assert_eq!(f["before"]["passes"], true);
@@ -165,8 +164,8 @@ fn diff_of_two_recorded_runs_uses_what_was_stored() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("A: run 1"));
-    assert!(text.contains("actors.de.inventory.materiel.readiness: (absent) → 0.3"));
-    assert!(text.contains("2 flipped"));
+    assert!(text.contains("actors.us.inventory.gbad_long.deployable_share: 0.2 → 0.1"));
+    assert!(text.contains("4 flipped"), "{text}");
 }
 
 #[test]

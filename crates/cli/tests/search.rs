@@ -20,14 +20,14 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
         .success()
         .stdout(predicate::str::contains("Why packages fail"))
         .stdout(predicate::str::contains(
-            "fail on infeasible + ru (488 packages)",
+            "fail on infeasible + ru (1,198 packages)",
         ))
-        .stdout(predicate::str::contains("gbad_long 720"));
+        .stdout(predicate::str::contains("gbad_long 2,736"));
     let v = json(&["run", "--json"]);
     let f = &v["failures"];
-    assert_eq!(f["infeasible"], 1584);
-    assert_eq!(f["short_of"]["fighters"], 1080);
-    assert_eq!(f["short_of"]["gbad_long"], 720);
+    assert_eq!(f["infeasible"], 6336);
+    assert_eq!(f["short_of"]["fighters"], 4104);
+    assert_eq!(f["short_of"]["gbad_long"], 2736);
     assert_eq!(
         f["rejected_by"]["ru"]["red_lines"]["no_nato_country_ground_troops"],
         6912
