@@ -147,19 +147,32 @@ fn report_renders_offline_in_chromium_without_errors() {
         "the request detector missed an image fetch"
     );
 
+    screenshot_offline(
+        &browser,
+        &out.join("report.html"),
+        "report-screenshot.png",
+        dir.path(),
+        100_000,
+    );
+}
+
+/// Open `page` in headless Chromium offline, save its screenshot as
+/// `target/NAME` and check that nothing went to the console or the network
+/// and that the picture is not blank (at least `min_bytes` of PNG).
+fn screenshot_offline(browser: &Path, page: &Path, name: &str, dir: &Path, min_bytes: usize) {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap()
         .to_path_buf();
-    let shot = target.join("report-screenshot.png");
+    let shot = target.join(name);
     let _ = std::fs::remove_file(&shot);
-    let v = visit(&browser, &out.join("report.html"), &shot, dir.path());
+    let v = visit(browser, page, &shot, dir);
     assert!(v.console.is_empty(), "console messages: {:#?}", v.console);
     assert!(v.requests.is_empty(), "network requests: {:#?}", v.requests);
     let png = std::fs::read(&shot).expect("a screenshot was saved");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert!(
-        png.len() > 100_000,
+        png.len() > min_bytes,
         "the screenshot looks blank ({} bytes)",
         png.len()
     );
@@ -210,23 +223,13 @@ fn uncertainty_section_renders_offline_in_chromium() {
         ),
     )
     .unwrap();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let shot = target.join("report-uncertainty-screenshot.png");
-    let _ = std::fs::remove_file(&shot);
-    let v = visit(&browser, &page, &shot, dir.path());
-    assert!(v.console.is_empty(), "console messages: {:#?}", v.console);
-    assert!(v.requests.is_empty(), "network requests: {:#?}", v.requests);
-    let png = std::fs::read(&shot).expect("a screenshot was saved");
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert!(
-        png.len() > 100_000,
-        "the screenshot looks blank ({} bytes)",
-        png.len()
+    screenshot_offline(
+        &browser,
+        &page,
+        "report-uncertainty-screenshot.png",
+        dir.path(),
+        100_000,
     );
-    eprintln!("screenshot: {}", shot.display());
 }
 
 /// `explain --map`: the package's map (a Sky Shield-like no-fly zone, Patriot
@@ -275,21 +278,5 @@ fn explain_map_renders_offline_in_chromium() {
         format!("<!DOCTYPE html><html><body style=\"margin:0\">{svg}</body></html>"),
     )
     .unwrap();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let shot = target.join("explain-map.png");
-    let _ = std::fs::remove_file(&shot);
-    let v = visit(&browser, &page, &shot, dir.path());
-    assert!(v.console.is_empty(), "console messages: {:#?}", v.console);
-    assert!(v.requests.is_empty(), "network requests: {:#?}", v.requests);
-    let png = std::fs::read(&shot).expect("a screenshot was saved");
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert!(
-        png.len() > 50_000,
-        "the screenshot looks blank ({} bytes)",
-        png.len()
-    );
-    eprintln!("screenshot: {}", shot.display());
+    screenshot_offline(&browser, &page, "explain-map.png", dir.path(), 50_000);
 }

@@ -560,16 +560,20 @@ fn place_named(s: &Scenario, id: &str) -> Result<(String, LatLon), GeographySizi
     Ok((name.clone(), place_point(p)?))
 }
 
+/// The named places `ids`, each with its name (or id) and point.
+fn places_named(
+    s: &Scenario,
+    ids: &[String],
+) -> Result<Vec<(String, LatLon)>, GeographySizingError> {
+    ids.iter().map(|id| place_named(s, id)).collect()
+}
+
 fn umbrella(
     s: &Scenario,
     r: &AirDefenceUmbrellaRule,
     geo: &mut TaskGeometry,
 ) -> Result<Vec<GeoLine>, GeographySizingError> {
-    let places = r
-        .places
-        .iter()
-        .map(|id| place_named(s, id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let places = places_named(s, &r.places)?;
     let points: Vec<LatLon> = places.iter().map(|p| p.1).collect();
     let covering = guarantor_geo::airdefence::point_coverage(&points, r.coverage_radius_km)?;
     let derived = covering.len() as f64;
@@ -706,11 +710,7 @@ fn garrison(
     r: &GarrisonPlacesRule,
     geo: &mut TaskGeometry,
 ) -> Result<Vec<GeoLine>, GeographySizingError> {
-    let places = r
-        .places
-        .iter()
-        .map(|id| place_named(s, id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let places = places_named(s, &r.places)?;
     let n = places.len() as f64;
     let personnel = garrison_personnel(n, r.personnel_per_place);
     let names: Vec<&str> = places.iter().map(|p| p.0.as_str()).collect();
