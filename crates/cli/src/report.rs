@@ -47,7 +47,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// With --draws: also write the experiments table (one row per draw) as
-    /// experiments.<format> in every --format.
+    /// experiments.FORMAT in every --format.
     #[arg(long)]
     pub experiments: bool,
 }
