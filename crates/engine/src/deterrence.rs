@@ -61,7 +61,7 @@ pub fn exposure(distance_km: f64, half_distance_km: f64) -> f64 {
 /// (capabilities with combat power, not handed over) in the theatre, in
 /// harm's way, summed and divided by the number of nations at which the
 /// tripwire is full, capped at 1. Schelling (*Arms and Influence*, 1966):
-/// forces in harm's way commit their governments [RECALLED].
+/// forces in harm's way commit their governments `[RECALLED]`.
 /// Example: three nations at exposure 0.25, full at 5 → 0.75 ÷ 5 = 0.15.
 pub fn tripwire(exposures: &[f64], nations_full: f64) -> f64 {
     // Folded from +0 (an empty `sum` of floats is −0).

@@ -303,7 +303,7 @@ pub struct InventoryItem {
 
 /// Upper bound of a NATO Force Model readiness tier, in days: Tier 1 ≤ 10,
 /// Tier 2 10–30, Tier 3 30–180 (NATO Madrid summit factsheet, 2022)
-/// [RECALLED]. `None` for any other tier.
+/// `[RECALLED]`. `None` for any other tier.
 pub fn force_model_tier_days(tier: u8) -> Option<f64> {
     match tier {
         1 => Some(10.0),
