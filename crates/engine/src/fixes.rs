@@ -63,6 +63,31 @@ pub struct FixResult {
     pub smallest_margin: f64,
 }
 
+impl FixResult {
+    /// The scores of a changed package that passes.
+    fn of(w: &PackageVerdict) -> FixResult {
+        FixResult {
+            passes: w.passes,
+            deterrence: w.deterrence.total,
+            cost_per_year: w.cost_per_year,
+            smallest_margin: w.smallest_margin(),
+        }
+    }
+}
+
+/// Judge the package `chosen` of `s`; `None` when it lies outside the
+/// package space (an option's requires / excludes): never a fix, though a
+/// further change may bring it back in.
+fn evaluate_in_space(
+    s: &Scenario,
+    chosen: &BTreeMap<String, String>,
+) -> Result<Option<PackageVerdict>, EngineError> {
+    match evaluate_package(s, chosen) {
+        Err(EngineError::Excluded { .. }) => Ok(None),
+        other => other.map(Some),
+    }
+}
+
 /// A change that makes the package pass.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fix {
@@ -119,115 +144,28 @@ pub fn nearest_fixes(
         return Ok(Vec::new());
     }
     let mut fixes = Vec::new();
-    let try_change = |change: Change| -> Result<Option<FixResult>, EngineError> {
+    for change in candidate_changes(s, chosen, Some(v)) {
         let mut s2 = s.clone();
         let mut c2 = chosen.clone();
         change.apply(&mut s2, &mut c2);
-        // A change into a package outside the package space is no fix.
-        let w = match evaluate_package(&s2, &c2) {
-            Err(EngineError::Excluded { .. }) => return Ok(None),
-            other => other?,
-        };
-        Ok(w.passes.then(|| FixResult {
-            passes: true,
-            deterrence: w.deterrence.total,
-            cost_per_year: w.cost_per_year,
-            smallest_margin: w.smallest_margin(),
-        }))
-    };
-
-    // Swap one option.
-    for comp in &s.components {
-        let current = chosen
-            .get(&comp.id)
-            .cloned()
-            .unwrap_or_else(|| comp.options[0].id.clone());
-        for o in comp.options.iter().filter(|o| o.id != current) {
-            let change = Change::SwapOption {
-                component: comp.id.clone(),
-                from: current.clone(),
-                to: o.id.clone(),
-            };
-            if let Some(result) = try_change(change.clone())? {
-                fixes.push(Fix {
-                    kind: change.kind(),
-                    change: change.describe(),
-                    detail: change,
-                    result,
-                });
-            }
-        }
-    }
-
-    // Add units of a short capability from one contributor.
-    for sf in &v.shortfalls {
-        let Some(cap) = s.capability(&sf.capability) else {
+        let Some(w) = evaluate_in_space(&s2, &c2)?.filter(|w| w.passes) else {
             continue;
         };
-        for a in &s.actors {
-            let Some(it) = a.inventory.get(&cap.id) else {
-                continue;
-            };
-            let ready = it.count * it.readiness;
-            if ready <= 0.0 {
-                continue;
+        // Added units: the fewest whole units that still work (bisection).
+        let detail = [change];
+        let (change, w) = match fewest_units(s, chosen, &detail, 0, &mut evaluate_in_space)? {
+            Some(fewer) => fewer,
+            None => {
+                let [change] = detail;
+                (change, w)
             }
-            let now = available_units(it.count, it.readiness, it.deployable_share, cap.integer);
-            let most = available_units(it.count, it.readiness, 1.0, cap.integer);
-            let headroom = (most - now).floor();
-            if headroom < 1.0 {
-                continue;
-            }
-            let change_for = |units: f64| Change::AddUnits {
-                contributor: a.id.clone(),
-                capability: cap.id.clone(),
-                units,
-                deployable_share_from: it.deployable_share,
-                deployable_share_to: ((now + units) / ready).min(1.0),
-            };
-            let Some(mut best) = try_change(change_for(headroom))? else {
-                continue;
-            };
-            // Bisection on whole units: lo fails (or is 0), hi passes.
-            let (mut lo, mut hi) = (0.0_f64, headroom);
-            while hi - lo > 1.0 {
-                let mid = ((lo + hi) / 2.0).floor();
-                match try_change(change_for(mid))? {
-                    Some(r) => {
-                        hi = mid;
-                        best = r;
-                    }
-                    None => lo = mid,
-                }
-            }
-            let change = change_for(hi);
-            fixes.push(Fix {
-                kind: change.kind(),
-                change: change.describe(),
-                detail: change,
-                result: best,
-            });
-        }
-    }
-
-    // Relax one red line.
-    for a in &s.actors {
-        for rl in &a.red_lines {
-            let change = Change::RelaxRedLine {
-                actor: a.id.clone(),
-                red_line: rl.id.clone(),
-                hardness: rl.hardness,
-                flexibility: rl.flexibility,
-            };
-            if let Some(result) = try_change(change.clone())? {
-                fixes.push(Fix {
-                    kind: change.kind(),
-                    change: change.describe(),
-                    detail: change,
-                    result,
-                });
-            }
-        }
+        };
+        fixes.push(Fix {
+            kind: change.kind(),
+            change: change.describe(),
+            detail: change,
+            result: FixResult::of(&w),
+        });
     }
 
     let order = |f: &Fix| -> (u8, f64, f64) {
@@ -311,14 +249,9 @@ pub fn two_change_fixes(
     }
     let evaluations = std::cell::Cell::new(0usize);
     let mut truncated = false;
-    // A package outside the package space (an option's requires / excludes)
-    // is `None`: never a fix, though a second change may bring it back in.
     let mut eval = |s2: &Scenario, c2: &BTreeMap<String, String>| {
         evaluations.set(evaluations.get() + 1);
-        match evaluate_package(s2, c2) {
-            Err(EngineError::Excluded { .. }) => Ok(None),
-            other => other.map(Some),
-        }
+        evaluate_in_space(s2, c2)
     };
     let mut seen: std::collections::BTreeSet<[String; 2]> = Default::default();
     let mut pairs: Vec<FixPair> = Vec::new();
@@ -372,12 +305,7 @@ pub fn two_change_fixes(
                 kinds: [detail[0].kind(), detail[1].kind()],
                 change: [detail[0].describe(), detail[1].describe()],
                 detail,
-                result: FixResult {
-                    passes: true,
-                    deterrence: result.deterrence.total,
-                    cost_per_year: result.cost_per_year,
-                    smallest_margin: result.smallest_margin(),
-                },
+                result: FixResult::of(&result),
             });
         }
     }
@@ -411,12 +339,13 @@ pub fn two_change_fixes(
 }
 
 /// Lower the units of `detail[i]` (when it adds units) to the fewest that
-/// still make the pair pass, by bisection; `None` when it adds no units or
-/// cannot go lower.
+/// still make the package pass with all of `detail` applied, by bisection on
+/// whole units (0 fails or is untried, the current number passes); `None`
+/// when it adds no units or cannot go lower.
 fn fewest_units(
     s: &Scenario,
     chosen: &BTreeMap<String, String>,
-    detail: &[Change; 2],
+    detail: &[Change],
     i: usize,
     eval: &mut impl FnMut(
         &Scenario,
@@ -447,7 +376,7 @@ fn fewest_units(
     let (mut lo, mut hi) = (0.0_f64, *units);
     while hi - lo > 1.0 {
         let mid = ((lo + hi) / 2.0).floor();
-        let mut d = detail.clone();
+        let mut d = detail.to_vec();
         d[i] = with_units(mid);
         let mut s2 = s.clone();
         let mut c2 = chosen.clone();
