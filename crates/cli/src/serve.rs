@@ -3,7 +3,9 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use guarantor_exercise::{Codes, ServeError, open_with_hosts, serve, write_codes_file};
+use guarantor_exercise::{
+    Codes, ServeError, ServeOptions, open_with_options, serve, write_codes_file,
+};
 use guarantor_model::Scenario;
 
 use crate::common::{Failure, ScenarioArgs};
@@ -39,13 +41,14 @@ pub fn run_serve(
     bind: SocketAddr,
     codes_file: Option<&PathBuf>,
     public_hosts: Vec<String>,
+    options: ServeOptions,
 ) -> Result<(), Failure> {
     if !bind.ip().is_loopback() {
         eprintln!(
             "warning: listening on {bind}, reachable from other machines; the server speaks plain HTTP, so put it behind a TLS proxy, and name the host clients use with --public-host"
         );
     }
-    let opened = open_with_hosts(db, Some(scenario), public_hosts)
+    let opened = open_with_options(db, Some(scenario), public_hosts, options)
         .map_err(|e| Failure(format!("error: {e}")))?;
     match &opened.new_codes {
         Some(codes) => print_codes(codes, codes_file.map(|p| p.as_path()))?,
@@ -97,6 +100,12 @@ pub struct Args {
     /// Also answer requests for this host name (e.g. a TLS proxy's); loopback names always work. Repeatable.
     #[arg(long = "public-host", value_name = "NAME")]
     public_hosts: Vec<String>,
+    /// Close a connection that sends no complete request head (or body) for this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
+    /// Most connections open at once (lowered to fit the open-files limit); the idle-longest is closed to make room.
+    #[arg(long, value_name = "N", default_value_t = guarantor_exercise::server::MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
 }
 
 pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
@@ -110,6 +119,10 @@ pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
         a.bind,
         a.codes_file.as_ref(),
         a.public_hosts,
+        ServeOptions {
+            idle_timeout: std::time::Duration::from_secs(a.idle_timeout),
+            max_connections: usize::try_from(a.max_connections).unwrap_or(usize::MAX),
+        },
     )?;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -51,6 +51,8 @@ pub struct App {
     pub(crate) db: PathBuf,
     /// Host names answered besides loopback ones (see [`crate::routes::host_allowed`]).
     pub(crate) public_hosts: Vec<String>,
+    /// Connection timeouts and limits (see [`crate::server::ServeOptions`]).
+    pub(crate) options: crate::server::ServeOptions,
 }
 
 #[cfg(test)]

@@ -35,4 +35,5 @@ pub mod views;
 pub use server::{
     Codes, Opened, Running, ServeError, open, open_with_hosts, router, serve, write_codes_file,
 };
+pub use server::{ServeOptions, open_with_options, serve_with};
 pub use state::{Event, ExerciseState, fold};

@@ -276,9 +276,21 @@ pub async fn guard(
         if declared_length(&parts.headers).is_some_and(|n| n > BODY_LIMIT as u64) {
             return deny(StatusCode::PAYLOAD_TOO_LARGE, "request body too large");
         }
-        let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-            Ok(b) => b,
-            Err(_) => return deny(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+        // The whole body must arrive within the idle timeout: a client that
+        // trickles it byte by byte does not hold the connection open (#17).
+        let read = axum::body::to_bytes(body, BODY_LIMIT);
+        let bytes = match tokio::time::timeout(app.options.idle_timeout, read).await {
+            Ok(Ok(b)) => b,
+            Ok(Err(_)) => return deny(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+            Err(_) => {
+                let mut res = deny(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the request body did not arrive in time",
+                );
+                res.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                return res;
+            }
         };
         form = parse_form(&bytes);
         if spec.access != Access::Public {

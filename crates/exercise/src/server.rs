@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -119,6 +120,16 @@ pub fn open_with_hosts(
     scenario: Option<(String, Scenario)>,
     public_hosts: Vec<String>,
 ) -> Result<Opened, ServeError> {
+    open_with_options(db, scenario, public_hosts, ServeOptions::default())
+}
+
+/// [`open_with_hosts`] with the connection limits and timeouts to serve with.
+pub fn open_with_options(
+    db: &Path,
+    scenario: Option<(String, Scenario)>,
+    public_hosts: Vec<String>,
+    options: ServeOptions,
+) -> Result<Opened, ServeError> {
     let mut store = Store::open(db)?;
     let (events, mut state) = store.replay()?;
     check_credentials(db, &events, &state, &store.credentials()?)?;
@@ -177,6 +188,7 @@ pub fn open_with_hosts(
             dummy_hash: hash_code("not a code"),
             db: db.to_path_buf(),
             public_hosts,
+            options,
         }),
         new_codes,
     })
@@ -194,18 +206,277 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Serve until the future `shutdown` resolves.
+/// Serve until the future `shutdown` resolves, with the default [`ServeOptions`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Arc<App>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    serve_with(listener, app, shutdown).await
+}
+
+/// How long a connection may stay silent, and how many may be open.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServeOptions {
+    /// A connection is closed when a request head does not arrive in full
+    /// within this time: a connection that sends nothing after it opens, one
+    /// that sends part of a head, and a kept-alive one idle between requests.
+    /// A request body must also arrive in full within this time (else 408).
+    pub idle_timeout: Duration,
+    /// Most connections open at once. When the limit (or the process's
+    /// file-descriptor limit) is reached, the connection idle longest is
+    /// closed to make room; connections with a request in progress (an open
+    /// event stream included) are never closed for it.
+    pub max_connections: usize,
+}
+
+/// Default of [`ServeOptions::idle_timeout`].
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of [`ServeOptions::max_connections`].
+pub const MAX_CONNECTIONS: usize = 512;
+/// File descriptors kept free for the database, its journal and the runtime
+/// when the connection limit is derived from the process's limit.
+const RESERVED_FDS: u64 = 32;
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            idle_timeout: IDLE_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// The soft limit on open files of this process (Linux: `/proc/self/limits`).
+fn open_files_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
+
+/// The connection cap in force: the configured one, lowered so that the
+/// connections never exhaust the process's file descriptors.
+pub fn effective_max_connections(configured: usize) -> usize {
+    let by_fds = open_files_limit()
+        .map(|n| n.saturating_sub(RESERVED_FDS).max(1) as usize)
+        .unwrap_or(usize::MAX);
+    configured.min(by_fds).max(1)
+}
+
+/// One open connection, as the accept loop tracks it.
+struct ConnEntry {
+    /// Requests whose response is not yet fully sent.
+    in_flight: usize,
+    /// When a request last started or ended (or the connection opened).
+    last_active: Instant,
+    /// Notified to close the connection.
+    close: Arc<tokio::sync::Notify>,
+}
+
+/// The open connections, so that the idle ones can be closed to make room.
+struct Connections {
+    max: usize,
+    next: std::sync::atomic::AtomicU64,
+    map: std::sync::Mutex<std::collections::HashMap<u64, ConnEntry>>,
+}
+
+impl Connections {
+    fn new(max: usize) -> Connections {
+        Connections {
+            max,
+            next: std::sync::atomic::AtomicU64::new(0),
+            map: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// Close the connection idle longest; false when every connection is busy.
+    fn evict_idle(map: &mut std::collections::HashMap<u64, ConnEntry>) -> bool {
+        let oldest = map
+            .iter()
+            .filter(|(_, c)| c.in_flight == 0)
+            .min_by_key(|(_, c)| c.last_active)
+            .map(|(id, _)| *id);
+        match oldest.and_then(|id| map.remove(&id)) {
+            Some(c) => {
+                c.close.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Register a new connection, closing the idle-longest one when at the
+    /// cap; `None` when the cap is reached and every connection is busy.
+    fn admit(&self) -> Option<(u64, Arc<tokio::sync::Notify>)> {
+        let mut map = self.map.lock().expect("connections lock");
+        if map.len() >= self.max && !Self::evict_idle(&mut map) {
+            return None;
+        }
+        let id = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let close = Arc::new(tokio::sync::Notify::new());
+        map.insert(
+            id,
+            ConnEntry {
+                in_flight: 0,
+                last_active: Instant::now(),
+                close: close.clone(),
+            },
+        );
+        Some((id, close))
+    }
+
+    fn remove(&self, id: u64) {
+        self.map.lock().expect("connections lock").remove(&id);
+    }
+
+    fn busy(self: &Arc<Self>, id: u64) -> InFlight {
+        if let Some(c) = self.map.lock().expect("connections lock").get_mut(&id) {
+            c.in_flight += 1;
+            c.last_active = Instant::now();
+        }
+        InFlight {
+            conns: self.clone(),
+            id,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.map.lock().expect("connections lock").len()
+    }
+}
+
+/// A request in progress on a connection; dropped when its response has been sent.
+struct InFlight {
+    conns: Arc<Connections>,
+    id: u64,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(c) = self
+            .conns
+            .map
+            .lock()
+            .expect("connections lock")
+            .get_mut(&self.id)
+        {
+            c.in_flight = c.in_flight.saturating_sub(1);
+            c.last_active = Instant::now();
+        }
+    }
+}
+
+/// A response body that holds its connection's [`InFlight`] until it is sent.
+struct TrackedBody {
+    inner: axum::body::Body,
+    _busy: InFlight,
+}
+
+impl hyper::body::Body for TrackedBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Serve until `shutdown` resolves: one accept loop with the timeouts and
+/// the connection cap of the app's [`ServeOptions`]. On shutdown it stops
+/// accepting and gives requests in progress up to two seconds.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let options = app.options;
+    let router = router(app);
+    let conns = Arc::new(Connections::new(effective_max_connections(
+        options.max_connections,
+    )));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(options.idle_timeout)
+        .keep_alive(true);
+    let builder = Arc::new(builder);
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            r = listener.accept() => r,
+            _ = &mut shutdown => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of file descriptors (or another transient error): make
+                // room by closing the connection idle longest, then retry.
+                let freed =
+                    Connections::evict_idle(&mut conns.map.lock().expect("connections lock"));
+                if !freed {
+                    crate::log::log_error(&e);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let Some((id, close)) = conns.admit() else {
+            // Every connection is busy with a request: refuse this one.
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let conns = conns.clone();
+        let router = router.clone();
+        let builder = builder.clone();
+        tokio::spawn(async move {
+            let svc_conns = conns.clone();
+            let svc = hyper::service::service_fn(
+                move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                    let busy = svc_conns.busy(id);
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    let router = router.clone();
+                    async move {
+                        use hyper::service::Service as _;
+                        let svc = hyper_util::service::TowerToHyperService::new(router);
+                        let res = svc.call(req).await?;
+                        Ok::<_, std::convert::Infallible>(
+                            res.map(|inner| TrackedBody { inner, _busy: busy }),
+                        )
+                    }
+                },
+            );
+            let conn = builder.serve_connection(TokioIo::new(stream), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                // Closed to make room for another connection (it was idle).
+                _ = close.notified() => {}
+            }
+            conns.remove(id);
+        });
+    }
+    {
+        let mut map = conns.map.lock().expect("connections lock");
+        while Connections::evict_idle(&mut map) {}
+    }
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while conns.len() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     Ok(())
 }
 
@@ -244,7 +515,17 @@ impl Running {
         scenario: Option<(String, Scenario)>,
         bind: SocketAddr,
     ) -> Result<Running, ServeError> {
-        let opened = open(db, scenario)?;
+        Running::start_with(db, scenario, bind, ServeOptions::default())
+    }
+
+    /// [`Running::start`] with other connection limits and timeouts.
+    pub fn start_with(
+        db: &Path,
+        scenario: Option<(String, Scenario)>,
+        bind: SocketAddr,
+        options: ServeOptions,
+    ) -> Result<Running, ServeError> {
+        let opened = open_with_options(db, scenario, Vec::new(), options)?;
         let std_listener = std::net::TcpListener::bind(bind)
             .map_err(|source| ServeError::Bind { bind, source })?;
         std_listener.set_nonblocking(true)?;

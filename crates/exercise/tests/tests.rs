@@ -10,4 +10,5 @@
 mod browser;
 mod common;
 mod flow;
+mod hardening;
 mod security;
