@@ -361,21 +361,29 @@ async fn reissue(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
 
 async fn export(State(app): State<Arc<App>>) -> Response {
     let db = app.db.clone();
-    // A second connection reads while the writer goes on (WAL allows it).
-    let events = tokio::task::spawn_blocking(move || Store::open(&db).and_then(|mut s| s.events()))
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()));
-    match events {
-        Ok(events) => {
-            let st = app.log.state();
-            let mut res = axum::Json(views::export_view(&st, &events)).into_response();
-            res.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"exercise-export.json\""),
-            );
-            res
-        }
+    // One read transaction on a read-only connection gives the events and the
+    // state folded from them (a consistent snapshot, #17); reading, folding and
+    // serialising run off the async threads, so other requests go on.
+    let body = tokio::task::spawn_blocking(move || {
+        Store::snapshot(&db).map(|(events, st)| {
+            serde_json::to_vec(&views::export_view(&st, &events)).expect("the export serialises")
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r.map_err(|e| e.to_string()));
+    match body {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"exercise-export.json\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
         Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
     }
 }

@@ -44,6 +44,10 @@ pub enum StoreError {
         "database {path}: the event log was changed outside Guarantor: {message}; restore the database from a backup"
     )]
     Tampered { path: String, message: String },
+    #[error(
+        "database {path} cannot be written ({why}): the exercise could not record a single move. Make the file and its directory writable by this user (e.g. chmod u+w), or stop the other process using it, then start again"
+    )]
+    ReadOnly { path: String, why: String },
 }
 
 /// A stored event with its sequence number and time.
@@ -165,11 +169,43 @@ impl Store {
             conn.execute_batch("ALTER TABLE events ADD COLUMN chain TEXT")
                 .map_err(err)?;
         }
+        check_writable(&conn, &p)?;
         Ok(Store {
             conn,
             path: p,
             head: CHAIN_START.to_string(),
         })
+    }
+
+    /// A connection that only reads (for exports): it takes no write lock,
+    /// so it never waits for the writer nor makes the writer wait.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let p = path.display().to_string();
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Sqlite {
+            path: p.clone(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|source| StoreError::Sqlite {
+                path: p.clone(),
+                source,
+            })?;
+        Ok(Store {
+            conn,
+            path: p,
+            head: CHAIN_START.to_string(),
+        })
+    }
+
+    /// Every event and the state they fold into, read in one transaction:
+    /// a consistent snapshot however many moves are committed meanwhile
+    /// (the export's move count always equals its moves in the event list).
+    pub fn snapshot(path: &Path) -> Result<(Vec<StoredEvent>, ExerciseState), StoreError> {
+        Store::open_read_only(path)?.replay()
     }
 
     /// The journal mode and `synchronous` level in force on this connection.
@@ -402,6 +438,34 @@ impl Store {
             })?;
         Ok((events, state))
     }
+}
+
+/// Refuse a database the server could read but not write: every move would
+/// then fail mid-exercise. SQLite opens a file it may not write read-only
+/// without an error, so ask it (`sqlite3_db_readonly`), then make sure a write
+/// really goes through: a probe row written and rolled back, which also
+/// catches a read-only directory (no journal can be created) and a database
+/// another process holds locked.
+fn check_writable(conn: &Connection, path: &str) -> Result<(), StoreError> {
+    let refuse = |why: String| StoreError::ReadOnly {
+        path: path.to_string(),
+        why,
+    };
+    if conn
+        .is_readonly(rusqlite::MAIN_DB)
+        .map_err(|e| refuse(e.to_string()))?
+    {
+        return Err(refuse("SQLite opened it read-only".into()));
+    }
+    let probe = || -> rusqlite::Result<()> {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let wrote = conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS write_probe (x INTEGER); INSERT INTO write_probe VALUES (1);",
+        );
+        conn.execute_batch("ROLLBACK")?;
+        wrote
+    };
+    probe().map_err(|e| refuse(e.to_string()))
 }
 
 /// Record the chain's head (last sequence number and chain) in the transaction.
@@ -747,6 +811,70 @@ mod tests {
             err.contains("event 7 does not match its hash chain"),
             "{err}"
         );
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn a_database_that_cannot_be_written_is_refused_at_open() {
+        // Reproduction (#17): a read-only database was accepted at start and
+        // every write then failed mid-exercise. SQLite falls back to a
+        // read-only connection when the file may not be written; such a
+        // connection (opened read-only here, so that the test means the same
+        // when run as root, whom file modes do not stop) is refused.
+        let (path, store) = store_with_events("read-only", 1);
+        drop(store);
+        let conn =
+            Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let err = check_writable(&conn, "x.db").unwrap_err().to_string();
+        assert!(
+            err.contains("database x.db cannot be written (SQLite opened it read-only)"),
+            "{err}"
+        );
+        assert!(err.contains("chmod u+w"), "{err}");
+        // A write that really fails (here: another process holds the write
+        // lock past the busy timeout) is caught by the probe, even as root.
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let err = match Store::open(&path) {
+            Ok(_) => panic!("a database locked for writing was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains("cannot be written (database is locked)"),
+            "{err}"
+        );
+        holder.execute_batch("ROLLBACK").unwrap();
+        drop(holder);
+        // The probe leaves nothing behind.
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.events().unwrap().len(), 3);
+        let probes: i64 = store
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'write_probe'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(probes, 0);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn a_snapshot_reads_events_and_state_in_one_transaction_without_a_write_lock() {
+        let (path, mut store) = store_with_events("snapshot", 1);
+        // A reader in the middle of a write transaction sees the committed log.
+        let tx = store.conn.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO events (seq, recorded_at_ms, kind, body, chain) VALUES (4, 0, 'x', '{}', NULL)",
+            [],
+        )
+        .unwrap();
+        let (events, state) = Store::snapshot(&path).unwrap();
+        assert_eq!(events.len(), 3);
+        assert_eq!(state.events, 3);
+        assert_eq!(state.round, 1);
+        drop(tx);
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }

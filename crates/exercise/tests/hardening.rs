@@ -168,3 +168,93 @@ fn silent_connections_beyond_the_cap_cannot_make_the_server_unreachable() {
     assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
     drop(silent);
 }
+
+#[test]
+fn an_export_under_load_is_one_consistent_snapshot() {
+    // Reproduction (#17): the export read its events on one connection and its
+    // counts from the live state a moment later: under load the move count and
+    // the event list differed by hundreds.
+    let s = start("export-snapshot");
+    let fac = s.sign_in("facilitator");
+    assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
+    let actors = ["uk", "fr", "de", "pl", "it", "us"];
+    let clients: Vec<Client> = actors
+        .iter()
+        .map(|a| s.sign_in(&format!("delegation:{a}")))
+        .collect();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let exports = std::thread::scope(|scope| {
+        for (a, c) in actors.iter().zip(&clients) {
+            let done = &done;
+            scope.spawn(move || {
+                let mut inputs = scenario_inputs(a);
+                let mut k = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) && k < 400 {
+                    k += 1;
+                    inputs.reservation = k as f64 / 1000.0;
+                    assert_eq!(c.submit_move(&inputs).unwrap().status, 303);
+                }
+            });
+        }
+        let mut checked = Vec::new();
+        for _ in 0..8 {
+            let r = fac.get("/api/export").unwrap();
+            assert_eq!(r.status, 200, "{}", r.body);
+            let v = r.json().unwrap();
+            let events = v["events"].as_array().unwrap();
+            let moves = events
+                .iter()
+                .filter(|e| e["event"]["type"] == "move_submitted")
+                .count() as u64;
+            assert_eq!(
+                v["moves"].as_u64(),
+                Some(moves),
+                "the move count and the event list differ"
+            );
+            let last = events.last().unwrap()["seq"].as_u64().unwrap();
+            assert_eq!(last, events.len() as u64);
+            checked.push(moves);
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        checked
+    });
+    // The exports were taken while moves kept arriving.
+    assert!(exports.windows(2).any(|w| w[0] < w[1]), "{exports:?}");
+}
+
+#[test]
+fn a_read_only_database_file_is_refused_at_start_with_a_clear_message() {
+    // Reproduction (#17): a read-only database was accepted at start, then
+    // every write failed mid-exercise. (The store's unit test covers the same
+    // refusal in a way that holds as root too.)
+    let s = start("read-only");
+    let db = s.db.clone();
+    drop(s);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = db.parent().unwrap().to_path_buf();
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o400)).unwrap();
+        }
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+        let root = std::fs::OpenOptions::new().append(true).open(&db).is_ok();
+        let result = Running::start(&db, None, "127.0.0.1:0".parse().unwrap());
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        if root {
+            eprintln!(
+                "skipped: running as root, file modes do not make the database read-only (the store's unit test covers the refusal)"
+            );
+            return;
+        }
+        let err = match result {
+            Ok(_) => panic!("a read-only database was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("cannot be written"), "{err}");
+        assert!(err.contains(&db.display().to_string()), "{err}");
+        assert!(err.contains("chmod u+w"), "{err}");
+    }
+}
