@@ -122,6 +122,7 @@ pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
         ServeOptions {
             idle_timeout: std::time::Duration::from_secs(a.idle_timeout),
             max_connections: usize::try_from(a.max_connections).unwrap_or(usize::MAX),
+            session_lifetime: guarantor_exercise::auth::SESSION_LIFETIME,
         },
     )?;
     Ok(std::process::ExitCode::SUCCESS)

@@ -184,6 +184,16 @@ fn sigkill_mid_stream_loses_no_acknowledged_move() {
     let at_rest = full_state(&fac);
     drop(server); // SIGKILL
     let server = start(&db, &codes_file);
+    // Sessions survive the kill: the same cookie and CSRF token still work (#17).
+    let old = Client {
+        addr: server.addr,
+        ..fac.clone()
+    };
+    assert_eq!(
+        full_state(&old),
+        at_rest,
+        "the old session after a kill at rest"
+    );
     let fac = sign_in(server.addr, "facilitator", &codes.facilitator);
     assert_eq!(full_state(&fac), at_rest, "state after a kill at rest");
 

@@ -10,6 +10,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use crate::state::Principal;
+use crate::store::{SessionRow, SessionStore, StoreError};
 
 /// Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -79,50 +80,217 @@ pub struct Session {
     pub principal: Principal,
     /// Synchronizer token every state-changing request must carry.
     pub csrf: String,
-    created: Instant,
+    /// Milliseconds since the Unix epoch when the session began (wall clock,
+    /// so that the age still counts across a restart).
+    created_ms: u64,
 }
 
 /// Sessions live this long, then the user signs in again.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
-/// Sessions in memory: a restart signs everybody out (the exercise itself is kept).
-#[derive(Default)]
+/// Most sessions kept; signing in beyond this ends the oldest session.
+pub const MAX_SESSIONS: usize = 1000;
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// SHA-256 (hex) of a session token: the only form in which tokens are kept.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// The signed-in sessions, keyed by token hash; with a [`SessionStore`]
+/// every sign-in and sign-out is also written to the database, so a restart
+/// signs nobody out. Bounded in number ([`MAX_SESSIONS`]: the oldest ends)
+/// and age (the lifetime, 12 hours by default).
 pub struct Sessions {
     map: Mutex<HashMap<String, Session>>,
+    store: Option<Mutex<SessionStore>>,
+    lifetime: Duration,
+    max: usize,
+}
+
+impl Default for Sessions {
+    /// Sessions in memory only.
+    fn default() -> Self {
+        Sessions {
+            map: Mutex::new(HashMap::new()),
+            store: None,
+            lifetime: SESSION_LIFETIME,
+            max: MAX_SESSIONS,
+        }
+    }
 }
 
 impl Sessions {
+    /// The sessions stored in `store`, less those past `lifetime`, those
+    /// of unknown principals, those begun before their principal's code was
+    /// last replaced (`reissued`: principal key → time in ms), and the oldest
+    /// beyond `max`; the dropped ones are deleted from the store.
+    pub fn persistent(
+        mut store: SessionStore,
+        lifetime: Duration,
+        max: usize,
+        reissued: &HashMap<String, u64>,
+    ) -> Result<Sessions, StoreError> {
+        let now = now_ms();
+        let mut keep: Vec<(String, Session)> = Vec::new();
+        let mut drop = Vec::new();
+        for row in store.load()? {
+            let live = now.saturating_sub(row.created_ms) < lifetime.as_millis() as u64
+                && reissued
+                    .get(&row.principal)
+                    .is_none_or(|t| row.created_ms > *t);
+            match Principal::from_key(&row.principal) {
+                Some(principal) if live => keep.push((
+                    row.token_hash,
+                    Session {
+                        principal,
+                        csrf: row.csrf,
+                        created_ms: row.created_ms,
+                    },
+                )),
+                _ => drop.push(row.token_hash),
+            }
+        }
+        // Oldest first: keep the newest `max`.
+        if keep.len() > max {
+            let extra = keep.len() - max;
+            drop.extend(keep.drain(..extra).map(|(h, _)| h));
+        }
+        store.delete(&drop)?;
+        Ok(Sessions {
+            map: Mutex::new(keep.into_iter().collect()),
+            store: Some(Mutex::new(store)),
+            lifetime,
+            max,
+        })
+    }
+
+    /// Memory-only sessions with another lifetime and bound (tests).
+    pub fn in_memory(lifetime: Duration, max: usize) -> Sessions {
+        Sessions {
+            lifetime,
+            max,
+            ..Sessions::default()
+        }
+    }
+
+    fn live(&self, s: &Session, now: u64) -> bool {
+        now.saturating_sub(s.created_ms) < self.lifetime.as_millis() as u64
+    }
+
+    /// Change the sessions in memory with `change` (which returns the session
+    /// to store, if any, and the token hashes it removed), then write the same
+    /// change to the store. The store's lock is taken first and held
+    /// throughout, so memory and the store see changes in the same order,
+    /// while readers wait only for the change in memory.
+    fn change(
+        &self,
+        change: impl FnOnce(&mut HashMap<String, Session>) -> (Option<SessionRow>, Vec<String>),
+    ) {
+        let store = self
+            .store
+            .as_ref()
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()));
+        let (insert, removed) = change(&mut self.map.lock().expect("sessions lock"));
+        if let Some(mut store) = store {
+            let mut write = || -> Result<(), StoreError> {
+                store.delete(&removed)?;
+                if let Some(row) = &insert {
+                    store.insert(row)?;
+                }
+                Ok(())
+            };
+            if let Err(e) = write() {
+                crate::log::log_error(&e);
+            }
+        }
+    }
+
     /// Start a session; returns its token (the cookie value).
     pub fn create(&self, principal: Principal) -> (String, Session) {
         let token = hex(&random_bytes::<32>());
         let session = Session {
             principal,
             csrf: hex(&random_bytes::<32>()),
-            created: Instant::now(),
+            created_ms: now_ms(),
         };
-        let mut map = self.map.lock().expect("sessions lock");
-        map.retain(|_, s| s.created.elapsed() < SESSION_LIFETIME);
-        map.insert(token.clone(), session.clone());
+        let hash = token_hash(&token);
+        let row = SessionRow {
+            token_hash: hash.clone(),
+            principal: session.principal.key(),
+            csrf: session.csrf.clone(),
+            created_ms: session.created_ms,
+        };
+        let now = session.created_ms;
+        self.change(|map| {
+            let mut removed: Vec<String> = map
+                .iter()
+                .filter(|(_, s)| !self.live(s, now))
+                .map(|(h, _)| h.clone())
+                .collect();
+            for h in &removed {
+                map.remove(h);
+            }
+            while map.len() >= self.max {
+                let Some(oldest) = map
+                    .iter()
+                    .min_by_key(|(_, s)| s.created_ms)
+                    .map(|(h, _)| h.clone())
+                else {
+                    break;
+                };
+                map.remove(&oldest);
+                removed.push(oldest);
+            }
+            map.insert(hash, session.clone());
+            (Some(row), removed)
+        });
         (token, session)
     }
 
     pub fn get(&self, token: &str) -> Option<Session> {
+        let hash = token_hash(token);
         let map = self.map.lock().expect("sessions lock");
-        map.get(token)
-            .filter(|s| s.created.elapsed() < SESSION_LIFETIME)
-            .cloned()
+        map.get(&hash).filter(|s| self.live(s, now_ms())).cloned()
     }
 
     pub fn remove(&self, token: &str) {
-        self.map.lock().expect("sessions lock").remove(token);
+        let hash = token_hash(token);
+        self.change(|map| {
+            map.remove(&hash);
+            (None, vec![hash])
+        });
     }
 
     /// End every session of a principal (its code was replaced).
     pub fn remove_principal(&self, p: &Principal) {
-        self.map
-            .lock()
-            .expect("sessions lock")
-            .retain(|_, s| &s.principal != p);
+        self.change(|map| {
+            let removed: Vec<String> = map
+                .iter()
+                .filter(|(_, s)| &s.principal == p)
+                .map(|(h, _)| h.clone())
+                .collect();
+            for h in &removed {
+                map.remove(h);
+            }
+            (None, removed)
+        });
+    }
+
+    /// Sessions held now.
+    pub fn len(&self) -> usize {
+        self.map.lock().expect("sessions lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -313,6 +481,62 @@ mod tests {
             assert!(start.elapsed() < Duration::from_secs(60), "never released");
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    }
+
+    #[test]
+    fn sessions_are_bounded_in_number_and_age_and_stored_only_as_hashes() {
+        let dir = std::env::temp_dir().join(format!("gx-sessions-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("s.db");
+        drop(crate::store::Store::open(&db).unwrap());
+        let open = |max| {
+            Sessions::persistent(
+                SessionStore::open(&db).unwrap(),
+                Duration::from_secs(3600),
+                max,
+                &HashMap::new(),
+            )
+            .unwrap()
+        };
+        let s = open(3);
+        let tokens: Vec<String> = (0..5)
+            .map(|_| {
+                std::thread::sleep(Duration::from_millis(2));
+                s.create(Principal::Observer).0
+            })
+            .collect();
+        // The two oldest ended; three remain, in memory and on disk.
+        assert_eq!(s.len(), 3);
+        assert!(s.get(&tokens[0]).is_none() && s.get(&tokens[1]).is_none());
+        assert!(s.get(&tokens[4]).is_some());
+        let rows = SessionStore::open(&db).unwrap().load().unwrap();
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| !tokens.contains(&r.token_hash)));
+        assert_eq!(rows[2].token_hash, token_hash(&tokens[4]));
+        drop(s);
+        // Reopened with a lower bound, the oldest beyond it are dropped.
+        let s = open(1);
+        assert_eq!(s.len(), 1);
+        assert!(s.get(&tokens[4]).is_some());
+        assert_eq!(SessionStore::open(&db).unwrap().load().unwrap().len(), 1);
+        // A session begun before its principal's code was replaced is void.
+        let reissued = HashMap::from([("observer".to_string(), now_ms())]);
+        let s = Sessions::persistent(
+            SessionStore::open(&db).unwrap(),
+            Duration::from_secs(3600),
+            10,
+            &reissued,
+        )
+        .unwrap();
+        assert!(s.is_empty());
+        // Memory-only sessions expire with their lifetime.
+        let m = Sessions::in_memory(Duration::from_millis(50), 10);
+        let (t, _) = m.create(Principal::Facilitator);
+        assert!(m.get(&t).is_some());
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(m.get(&t).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

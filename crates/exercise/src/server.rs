@@ -177,11 +177,25 @@ pub fn open_with_options(
         .into_iter()
         .map(|(principal, hash)| (principal, crate::app::Credential { seq: 0, hash }))
         .collect();
+    // A session begun before its principal's code was last replaced is void,
+    // even if the server stopped before deleting it.
+    let mut reissued = std::collections::HashMap::new();
+    for e in &events {
+        if let Event::CodeReissued { principal } = &e.event {
+            reissued.insert(principal.clone(), e.recorded_at_ms);
+        }
+    }
+    let sessions = Sessions::persistent(
+        crate::store::SessionStore::open(db)?,
+        options.session_lifetime,
+        crate::auth::MAX_SESSIONS,
+        &reissued,
+    )?;
     let log = Log::start(store, state);
     Ok(Opened {
         app: Arc::new(App {
             log,
-            sessions: Sessions::default(),
+            sessions,
             limiter: RateLimiter::default(),
             hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             credentials: RwLock::new(credentials),
@@ -228,6 +242,8 @@ pub struct ServeOptions {
     /// closed to make room; connections with a request in progress (an open
     /// event stream included) are never closed for it.
     pub max_connections: usize,
+    /// Sessions end this long after sign-in (they survive restarts meanwhile).
+    pub session_lifetime: Duration,
 }
 
 /// Default of [`ServeOptions::idle_timeout`].
@@ -243,6 +259,7 @@ impl Default for ServeOptions {
         ServeOptions {
             idle_timeout: IDLE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            session_lifetime: crate::auth::SESSION_LIFETIME,
         }
     }
 }

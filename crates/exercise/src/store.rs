@@ -169,6 +169,7 @@ impl Store {
             conn.execute_batch("ALTER TABLE events ADD COLUMN chain TEXT")
                 .map_err(err)?;
         }
+        conn.execute_batch(SESSIONS_TABLE).map_err(err)?;
         check_writable(&conn, &p)?;
         Ok(Store {
             conn,
@@ -437,6 +438,108 @@ impl Store {
                 message,
             })?;
         Ok((events, state))
+    }
+}
+
+/// Signed-in sessions, kept so that a restart signs nobody out. The token
+/// itself is never stored, only its SHA-256; the CSRF token is stored as is
+/// (it is worthless without the session cookie).
+const SESSIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    principal TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+)";
+
+/// One stored session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    /// SHA-256 (hex) of the session token.
+    pub token_hash: String,
+    /// Principal key ("facilitator", "observer", "delegation:ID").
+    pub principal: String,
+    pub csrf: String,
+    /// Milliseconds since the Unix epoch when the session began.
+    pub created_ms: u64,
+}
+
+/// The sessions table on its own connection (sign-ins and sign-outs are
+/// written at once, `synchronous=FULL`, beside the event writer: a sign-out
+/// or a revocation survives a crash like a move does).
+pub struct SessionStore {
+    conn: Connection,
+    path: String,
+}
+
+impl SessionStore {
+    /// Open the sessions table of the database `path` (created by [`Store::open`]).
+    pub fn open(path: &Path) -> Result<SessionStore, StoreError> {
+        let p = path.display().to_string();
+        let err = |source| StoreError::Sqlite {
+            path: p.clone(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")
+            .map_err(err)?;
+        conn.execute_batch(SESSIONS_TABLE).map_err(err)?;
+        Ok(SessionStore { conn, path: p })
+    }
+
+    fn sqlite(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Every stored session, oldest first.
+    pub fn load(&self) -> Result<Vec<SessionRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT token_hash, principal, csrf, created_ms FROM sessions ORDER BY created_ms",
+            )
+            .map_err(|e| self.sqlite(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SessionRow {
+                    token_hash: r.get(0)?,
+                    principal: r.get(1)?,
+                    csrf: r.get(2)?,
+                    created_ms: r.get::<_, i64>(3)? as u64,
+                })
+            })
+            .map_err(|e| self.sqlite(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sqlite(e))
+    }
+
+    pub fn insert(&self, row: &SessionRow) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO sessions (token_hash, principal, csrf, created_ms) VALUES (?1, ?2, ?3, ?4)",
+                params![row.token_hash, row.principal, row.csrf, row.created_ms as i64],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sqlite(e))
+    }
+
+    /// Delete the sessions with these token hashes (one transaction).
+    pub fn delete(&mut self, token_hashes: &[String]) -> Result<(), StoreError> {
+        if token_hashes.is_empty() {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        for h in token_hashes {
+            tx.execute("DELETE FROM sessions WHERE token_hash = ?1", params![h])
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)
     }
 }
 

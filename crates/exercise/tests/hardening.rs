@@ -30,6 +30,7 @@ fn short(idle: Duration, max_connections: usize) -> ServeOptions {
     ServeOptions {
         idle_timeout: idle,
         max_connections,
+        session_lifetime: guarantor_exercise::auth::SESSION_LIFETIME,
     }
 }
 
@@ -257,4 +258,63 @@ fn a_read_only_database_file_is_refused_at_start_with_a_clear_message() {
         assert!(err.contains(&db.display().to_string()), "{err}");
         assert!(err.contains("chmod u+w"), "{err}");
     }
+}
+
+#[test]
+fn sessions_survive_a_restart_until_signed_out_revoked_or_expired() {
+    // Reproduction (#17): sessions lived in memory, so a restart (after a
+    // crash or not) signed everybody out.
+    let s = start("sessions-restart");
+    let (db, codes) = (s.db.clone(), s.codes.clone());
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    let uk = s.sign_in("delegation:uk");
+    let obs = s.sign_in("observer");
+    assert_eq!(uk.post_form("/signout", &[]).unwrap().status, 303);
+    let r = fac
+        .post_form("/facilitator/reissue", &[("who", "observer")])
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    drop(s);
+
+    let restarted = Running::start(&db, None, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let at = |c: &Client| Client {
+        addr: restarted.addr,
+        ..c.clone()
+    };
+    let (fac, ru, uk, obs) = (at(&fac), at(&ru), at(&uk), at(&obs));
+    // The same cookie and CSRF token still work.
+    assert_eq!(fac.get("/api/state").unwrap().status, 200);
+    assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
+    assert_eq!(ru.submit_move(&scenario_inputs("ru")).unwrap().status, 303);
+    // Signed out and revoked sessions stay ended.
+    assert_eq!(uk.get("/api/state").unwrap().status, 401);
+    assert_eq!(obs.get("/api/state").unwrap().status, 401);
+    drop(restarted);
+
+    // Expired ones end, across a restart too.
+    let lifetime = Duration::from_millis(1500);
+    let options = ServeOptions {
+        session_lifetime: lifetime,
+        ..short(Duration::from_secs(30), 64)
+    };
+    let server = Running::start_with(&db, None, "127.0.0.1:0".parse().unwrap(), options).unwrap();
+    let (_, c) = Client::sign_in(server.addr, "delegation:uk", &codes.delegations["uk"]).unwrap();
+    let uk = c.unwrap();
+    drop(server);
+    let server = Running::start_with(&db, None, "127.0.0.1:0".parse().unwrap(), options).unwrap();
+    let uk = Client {
+        addr: server.addr,
+        ..uk
+    };
+    assert_eq!(uk.get("/api/state").unwrap().status, 200);
+    std::thread::sleep(lifetime);
+    assert_eq!(uk.get("/api/state").unwrap().status, 401);
+    drop(server);
+    let server = Running::start_with(&db, None, "127.0.0.1:0".parse().unwrap(), options).unwrap();
+    let uk = Client {
+        addr: server.addr,
+        ..uk
+    };
+    assert_eq!(uk.get("/api/state").unwrap().status, 401);
 }
