@@ -106,6 +106,12 @@ pub struct Args {
     /// Most connections open at once (lowered to fit the open-files limit); the idle-longest is closed to make room.
     #[arg(long, value_name = "N", default_value_t = guarantor_exercise::server::MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: u64,
+    /// Moves a delegation may submit per minute (and back to back); more get HTTP 429.
+    #[arg(long, value_name = "N", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
+    moves_per_minute: u32,
+    /// Moves a delegation may submit in one round; more get HTTP 429.
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    moves_per_round: u32,
 }
 
 pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
@@ -123,6 +129,11 @@ pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
             idle_timeout: std::time::Duration::from_secs(a.idle_timeout),
             max_connections: usize::try_from(a.max_connections).unwrap_or(usize::MAX),
             session_lifetime: guarantor_exercise::auth::SESSION_LIFETIME,
+            moves: guarantor_exercise::auth::MoveLimits {
+                per_minute: a.moves_per_minute,
+                burst: a.moves_per_minute,
+                per_round: a.moves_per_round,
+            },
         },
     )?;
     Ok(std::process::ExitCode::SUCCESS)

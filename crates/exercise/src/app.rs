@@ -53,6 +53,8 @@ pub struct App {
     pub(crate) public_hosts: Vec<String>,
     /// Connection timeouts and limits (see [`crate::server::ServeOptions`]).
     pub(crate) options: crate::server::ServeOptions,
+    /// Per-delegation move rate and round quota.
+    pub(crate) moves: crate::auth::MoveLimiter,
 }
 
 #[cfg(test)]

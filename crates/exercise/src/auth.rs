@@ -413,6 +413,137 @@ fn record_failure(map: &mut HashMap<String, Failures>, ip: IpAddr, who: &str) {
     }
 }
 
+/// How many moves a delegation may submit: a token bucket (`burst` at once,
+/// refilled at `per_minute`) and a total per round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MoveLimits {
+    /// Sustained moves per minute.
+    pub per_minute: u32,
+    /// Moves that may be sent back to back before the per-minute rate applies.
+    pub burst: u32,
+    /// Moves a delegation may submit in one round.
+    pub per_round: u32,
+}
+
+impl Default for MoveLimits {
+    /// 120 a minute after a burst of 120, and 2,000 a round: far above what
+    /// a delegation types, low enough that a runaway script cannot flood the
+    /// log (50 delegations × 2,000 moves is 100,000 rows a round at most).
+    fn default() -> Self {
+        MoveLimits {
+            per_minute: 120,
+            burst: 120,
+            per_round: 2000,
+        }
+    }
+}
+
+/// Why a move was refused before it reached the log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MoveRefusal {
+    /// Too many moves too fast: the next one is admitted after this wait.
+    Rate(Duration),
+    /// The round's quota is used up.
+    Quota(u32),
+}
+
+impl MoveRefusal {
+    /// The message shown to the delegation, naming the limit and what to do.
+    pub fn message(&self, limits: &MoveLimits) -> String {
+        match self {
+            MoveRefusal::Rate(wait) => format!(
+                "too many moves: at most {} a minute (bursts of {}); try again in {} s",
+                limits.per_minute,
+                limits.burst,
+                wait.as_secs().max(1)
+            ),
+            MoveRefusal::Quota(n) => format!(
+                "this delegation has submitted {n} moves this round, the most allowed; your last accepted move stands until the next round"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MoveBucket {
+    tokens: f64,
+    refilled: Instant,
+    round: u32,
+    in_round: u32,
+}
+
+/// Per-delegation move limits ([`MoveLimits`]), in memory; the round counts
+/// are seeded from the log on start.
+pub struct MoveLimiter {
+    limits: MoveLimits,
+    map: Mutex<HashMap<String, MoveBucket>>,
+}
+
+impl MoveLimiter {
+    /// `seed`: principal key → moves already logged in round `round`.
+    pub fn new(limits: MoveLimits, round: u32, seed: &HashMap<String, u32>) -> MoveLimiter {
+        let now = Instant::now();
+        let map = seed
+            .iter()
+            .map(|(k, n)| {
+                (
+                    k.clone(),
+                    MoveBucket {
+                        tokens: f64::from(limits.burst),
+                        refilled: now,
+                        round,
+                        in_round: *n,
+                    },
+                )
+            })
+            .collect();
+        MoveLimiter {
+            limits,
+            map: Mutex::new(map),
+        }
+    }
+
+    pub fn limits(&self) -> &MoveLimits {
+        &self.limits
+    }
+
+    /// Admit one move of `principal` in `round`, or say why not. An admitted
+    /// move counts even if it is then found invalid or a repeat.
+    pub fn admit(&self, principal: &str, round: u32) -> Result<(), MoveRefusal> {
+        let l = self.limits;
+        let now = Instant::now();
+        let mut map = self.map.lock().expect("move limiter lock");
+        let b = map.entry(principal.to_string()).or_insert(MoveBucket {
+            tokens: f64::from(l.burst),
+            refilled: now,
+            round,
+            in_round: 0,
+        });
+        let rate = f64::from(l.per_minute) / 60.0;
+        b.tokens = (b.tokens + now.duration_since(b.refilled).as_secs_f64() * rate)
+            .min(f64::from(l.burst));
+        b.refilled = now;
+        if b.round != round {
+            b.round = round;
+            b.in_round = 0;
+        }
+        if b.in_round >= l.per_round {
+            return Err(MoveRefusal::Quota(b.in_round));
+        }
+        if b.tokens < 1.0 {
+            let wait = if rate > 0.0 {
+                Duration::from_secs_f64((1.0 - b.tokens) / rate)
+            } else {
+                MAX_LOCKOUT
+            };
+            return Err(MoveRefusal::Rate(wait));
+        }
+        b.tokens -= 1.0;
+        b.in_round += 1;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,6 +612,36 @@ mod tests {
             assert!(start.elapsed() < Duration::from_secs(60), "never released");
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    }
+
+    #[test]
+    fn moves_are_limited_per_minute_and_per_round() {
+        let limits = MoveLimits {
+            per_minute: 60,
+            burst: 3,
+            per_round: 5,
+        };
+        let seed = HashMap::from([("delegation:uk".to_string(), 4)]);
+        let m = MoveLimiter::new(limits, 2, &seed);
+        // A burst of three, then one a second.
+        for _ in 0..3 {
+            m.admit("delegation:ru", 2).unwrap();
+        }
+        match m.admit("delegation:ru", 2) {
+            Err(MoveRefusal::Rate(wait)) => {
+                assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1))
+            }
+            other => panic!("{other:?}"),
+        }
+        std::thread::sleep(Duration::from_millis(1050));
+        m.admit("delegation:ru", 2).unwrap();
+        // uk had four moves in round 2 before the restart: one more, then the quota.
+        m.admit("delegation:uk", 2).unwrap();
+        assert_eq!(m.admit("delegation:uk", 2), Err(MoveRefusal::Quota(5)));
+        let msg = MoveRefusal::Quota(5).message(&limits);
+        assert!(msg.contains("5 moves this round"), "{msg}");
+        // A new round starts a new quota.
+        m.admit("delegation:uk", 3).unwrap();
     }
 
     #[test]

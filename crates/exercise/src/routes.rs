@@ -79,6 +79,10 @@ pub const ROUTES: &[RouteSpec] = &[
     r(Verb::Get, "/api/export", Access::Facilitator),
 ];
 
+/// The routes that submit a delegation's move: rate-limited and bounded per
+/// round by [`crate::auth::MoveLimiter`] in the guard.
+pub const MOVE_ROUTES: &[&str] = &["/delegation/move"];
+
 /// Largest request body accepted (forms are a few kilobytes).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -311,6 +315,23 @@ pub async fn guard(
     } else {
         body
     };
+    // Moves are rate-limited and bounded per round for each delegation (#17).
+    if MOVE_ROUTES.contains(&spec.path)
+        && let Some((_, s)) = &session
+        && let Err(refusal) = app.moves.admit(&s.principal.key(), app.log.state().round)
+    {
+        let mut res = deny(
+            StatusCode::TOO_MANY_REQUESTS,
+            &refusal.message(app.moves.limits()),
+        );
+        if let crate::auth::MoveRefusal::Rate(wait) = refusal {
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.as_secs().max(1)),
+            );
+        }
+        return res;
+    }
     let mut req = Request::from_parts(parts, body);
     req.extensions_mut().insert(Ctx {
         session,

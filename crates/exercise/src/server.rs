@@ -191,11 +191,24 @@ pub fn open_with_options(
         crate::auth::MAX_SESSIONS,
         &reissued,
     )?;
+    // Moves already logged in the current round count against its quota.
+    let mut in_round = std::collections::HashMap::new();
+    for e in &events {
+        if let Event::MoveSubmitted { round, actor, .. } = &e.event
+            && *round == state.round
+        {
+            *in_round
+                .entry(Principal::Delegation(actor.clone()).key())
+                .or_insert(0u32) += 1;
+        }
+    }
+    let moves = crate::auth::MoveLimiter::new(options.moves, state.round, &in_round);
     let log = Log::start(store, state);
     Ok(Opened {
         app: Arc::new(App {
             log,
             sessions,
+            moves,
             limiter: RateLimiter::default(),
             hashing: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES)),
             credentials: RwLock::new(credentials),
@@ -244,6 +257,8 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// Sessions end this long after sign-in (they survive restarts meanwhile).
     pub session_lifetime: Duration,
+    /// How many moves a delegation may submit.
+    pub moves: crate::auth::MoveLimits,
 }
 
 /// Default of [`ServeOptions::idle_timeout`].
@@ -260,6 +275,7 @@ impl Default for ServeOptions {
             idle_timeout: IDLE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
             session_lifetime: crate::auth::SESSION_LIFETIME,
+            moves: crate::auth::MoveLimits::default(),
         }
     }
 }

@@ -31,6 +31,7 @@ fn short(idle: Duration, max_connections: usize) -> ServeOptions {
         idle_timeout: idle,
         max_connections,
         session_lifetime: guarantor_exercise::auth::SESSION_LIFETIME,
+        moves: guarantor_exercise::auth::MoveLimits::default(),
     }
 }
 
@@ -175,7 +176,18 @@ fn an_export_under_load_is_one_consistent_snapshot() {
     // Reproduction (#17): the export read its events on one connection and its
     // counts from the live state a moment later: under load the move count and
     // the event list differed by hundreds.
-    let s = start("export-snapshot");
+    let generous = guarantor_exercise::auth::MoveLimits {
+        per_minute: 1_000_000,
+        burst: 1_000_000,
+        per_round: 1_000_000,
+    };
+    let s = start_with(
+        "export-snapshot",
+        ServeOptions {
+            moves: generous,
+            ..ServeOptions::default()
+        },
+    );
     let fac = s.sign_in("facilitator");
     assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
     let actors = ["uk", "fr", "de", "pl", "it", "us"];
@@ -317,4 +329,74 @@ fn sessions_survive_a_restart_until_signed_out_revoked_or_expired() {
         ..uk
     };
     assert_eq!(uk.get("/api/state").unwrap().status, 401);
+}
+
+#[test]
+fn moves_beyond_the_rate_or_the_round_quota_are_refused_with_429() {
+    // Reproduction (#17): moves had no rate limit or quota.
+    use guarantor_exercise::auth::MoveLimits;
+    let options = |moves| ServeOptions {
+        moves,
+        ..ServeOptions::default()
+    };
+    let s = start_with(
+        "move-rate",
+        options(MoveLimits {
+            per_minute: 1,
+            burst: 3,
+            per_round: 1000,
+        }),
+    );
+    let fac = s.sign_in("facilitator");
+    assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
+    let ru = s.sign_in("delegation:ru");
+    let mut inputs = scenario_inputs("ru");
+    for k in 0..3 {
+        inputs.reservation = 0.1 + k as f64 / 100.0;
+        assert_eq!(ru.submit_move(&inputs).unwrap().status, 303);
+    }
+    inputs.reservation = 0.5;
+    let r = ru.submit_move(&inputs).unwrap();
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(
+        r.body.contains("at most 1 a minute (bursts of 3)"),
+        "{}",
+        r.body
+    );
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((50..=60).contains(&wait), "{wait}");
+    // Nothing was stored, and another delegation is not affected.
+    assert_eq!(
+        state(&fac)["inputs"]["ru"]["reservation"].as_f64(),
+        Some(0.1 + 2.0 / 100.0)
+    );
+    let uk = s.sign_in("delegation:uk");
+    assert_eq!(uk.submit_move(&scenario_inputs("uk")).unwrap().status, 303);
+
+    let s = start_with(
+        "move-quota",
+        options(MoveLimits {
+            per_minute: 1_000_000,
+            burst: 1_000_000,
+            per_round: 4,
+        }),
+    );
+    let fac = s.sign_in("facilitator");
+    assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
+    let ru = s.sign_in("delegation:ru");
+    for k in 0..4 {
+        inputs.reservation = 0.2 + k as f64 / 100.0;
+        assert_eq!(ru.submit_move(&inputs).unwrap().status, 303);
+    }
+    let r = ru.submit_move(&inputs).unwrap();
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("4 moves this round"), "{}", r.body);
+    // The next round has its own quota.
+    assert_eq!(
+        fac.post_form("/facilitator/close", &[]).unwrap().status,
+        303
+    );
+    assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
+    inputs.reservation = 0.6;
+    assert_eq!(ru.submit_move(&inputs).unwrap().status, 303);
 }
