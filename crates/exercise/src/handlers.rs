@@ -14,7 +14,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::adjudicate::{Viewer, adjudicate};
 use crate::app::App;
-use crate::auth::{hash_code, limiter_bucket, new_code, verify_bounded};
+use crate::auth::{SignIn, check_sign_in, hash_code, new_code};
 use crate::pages;
 use crate::routes::{COOKIE, Ctx, RouteSpec, Verb, deny};
 use crate::state::{Event, ExerciseState, Offer, Part, Principal, PrivateInputs};
@@ -82,43 +82,25 @@ async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
     let st = app.log.state();
     let who = ctx.field("who").unwrap_or("").to_string();
     let code = ctx.field("code").unwrap_or("").to_string();
-    let ip = ctx.peer.ip();
-    let known = Principal::from_key(&who).and_then(|p| {
-        let creds = app.credentials.read().expect("credentials lock");
-        creds.get(&p.key()).map(|c| (p, c.hash.clone()))
-    });
-    // Failures count against the principal named, or against one bucket for
-    // every unknown name: a junk name is never stored (`auth::limiter_bucket`).
-    let bucket = limiter_bucket(known.as_ref().map(|(p, _)| p));
-    // Counts the attempt as a failure at once, so that many attempts sent together cannot
-    // all pass the lock-out check; a right code clears the count below.
-    if let Some(wait) = app.limiter.attempt(ip, &bucket) {
-        let secs = wait.as_secs().max(1);
-        let mut res = (
-            StatusCode::TOO_MANY_REQUESTS,
-            pages::sign_in(
-                &st,
-                None,
-                Some(&format!(
-                    "Too many wrong codes. Try again in {secs} seconds."
-                )),
-            ),
-        )
-            .into_response();
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        return res;
-    }
-    let (principal, hash) = match known {
-        Some((p, h)) => (Some(p), h),
-        None => (None, app.dummy_hash.clone()),
-    };
-    // At most a few argon2 checks (19 MiB each) run at once; the rest wait
-    // their turn, and a client that goes away does not free its turn early.
-    let ok = verify_bounded(&app.hashing, code, hash).await;
-    match principal {
-        Some(p) if ok => {
-            app.limiter.succeeded(ip, &bucket);
+    match check_sign_in(&app, ctx.peer.ip(), &who, code).await {
+        SignIn::Locked(wait) => {
+            let secs = wait.as_secs().max(1);
+            let mut res = (
+                StatusCode::TOO_MANY_REQUESTS,
+                pages::sign_in(
+                    &st,
+                    None,
+                    Some(&format!(
+                        "Too many wrong codes. Try again in {secs} seconds."
+                    )),
+                ),
+            )
+                .into_response();
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            res
+        }
+        SignIn::Admitted(p) => {
             let (token, _) = app.sessions.create(p.clone());
             let mut res = see_other(home_of(&p));
             res.headers_mut().insert(
@@ -131,7 +113,7 @@ async fn sign_in(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) ->
             );
             res
         }
-        _ => (
+        SignIn::Wrong => (
             StatusCode::UNAUTHORIZED,
             pages::sign_in(&st, None, Some("Wrong code or role.")),
         )

@@ -19,6 +19,7 @@
 //!   them for every viewer except their owner and the facilitator.
 
 pub mod adjudicate;
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod client;

@@ -77,11 +77,15 @@ pub const ROUTES: &[RouteSpec] = &[
     r(Verb::Post, "/facilitator/disclose", Access::Facilitator),
     r(Verb::Post, "/facilitator/reissue", Access::Facilitator),
     r(Verb::Get, "/api/export", Access::Facilitator),
+    // The JSON API for outside tools (`api.rs`; documented at /api/openapi.json).
+    r(Verb::Post, "/api/token", Access::Public),
+    r(Verb::Post, "/api/moves", Access::Delegation),
+    r(Verb::Get, "/api/openapi.json", Access::Public),
 ];
 
 /// The routes that submit a delegation's move: rate-limited and bounded per
 /// round by [`crate::auth::MoveLimiter`] in the guard.
-pub const MOVE_ROUTES: &[&str] = &["/delegation/move"];
+pub const MOVE_ROUTES: &[&str] = &["/delegation/move", "/api/moves"];
 
 /// Largest request body accepted (forms are a few kilobytes).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -133,6 +137,15 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|c| c.trim().split_once('='))
         .find(|(k, _)| *k == COOKIE)
         .map(|(_, v)| v.to_string())
+}
+
+/// The token of an `Authorization: Bearer TOKEN` header (API clients).
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
 }
 
 /// A POST from another site is refused. Browsers send `Sec-Fetch-Site` and `Origin` on
@@ -256,7 +269,11 @@ pub async fn guard(
             "this server does not answer to that host name",
         );
     }
-    let token = session_token(req.headers());
+    // An API client sends its token in the Authorization header; a browser
+    // never attaches that header on its own, so such requests need no CSRF token.
+    let bearer = bearer_token(req.headers());
+    let by_header = bearer.is_some();
+    let token = bearer.or_else(|| session_token(req.headers()));
     let session = token
         .as_deref()
         .and_then(|t| app.sessions.get(t).map(|s| (t.to_string(), s)));
@@ -297,7 +314,7 @@ pub async fn guard(
             }
         };
         form = parse_form(&bytes);
-        if spec.access != Access::Public {
+        if spec.access != Access::Public && !by_header {
             let sent = form
                 .iter()
                 .find(|(k, _)| k == "csrf")

@@ -225,7 +225,8 @@ pub fn open_with_options(
 pub fn router(app: Arc<App>) -> Router {
     let mut r = Router::new();
     for spec in ROUTES {
-        r = r.route(spec.path, crate::handlers::handler(spec));
+        let h = crate::api::handler(spec).unwrap_or_else(|| crate::handlers::handler(spec));
+        r = r.route(spec.path, h);
     }
     r.route_layer(from_fn_with_state(app.clone(), guard))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -46,6 +46,9 @@ fn intended() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("POST", "/facilitator/disclose"), FACILITATOR),
         (("POST", "/facilitator/reissue"), FACILITATOR),
         (("GET", "/api/export"), FACILITATOR),
+        (("POST", "/api/token"), ALL),
+        (("POST", "/api/moves"), DELEGATIONS),
+        (("GET", "/api/openapi.json"), ALL),
     ])
 }
 

@@ -7,6 +7,7 @@
     reason = "tests print skip notices and what they measured"
 )]
 
+mod api;
 mod browser;
 mod common;
 mod flow;
