@@ -554,6 +554,14 @@ impl MoveLimiter {
 
     /// Admit one move of `principal` in `round`, or say why not. An admitted
     /// move counts even if it is then found invalid or a repeat.
+    ///
+    /// Token bucket (unit: moves): the bucket holds at most `burst` tokens,
+    /// gains `per_minute / 60` tokens a second, and each move takes one; with
+    /// none left the wait is `(1 − tokens) / (per_minute / 60)` seconds.
+    /// Example with the defaults (120 a minute, burst 120): 120 moves sent at
+    /// once are all admitted, the 121st waits 0.5 s; a delegation moving every
+    /// 10 s never waits. Independently, the `per_round + 1`-th move of a
+    /// round is refused until the next round opens.
     pub fn admit(&self, principal: &str, round: u32) -> Result<(), MoveRefusal> {
         let l = self.limits;
         let now = Instant::now();
