@@ -101,7 +101,7 @@ pub struct Args {
     #[arg(long = "public-host", value_name = "NAME")]
     public_hosts: Vec<String>,
     /// Close a connection that sends no complete request head (or body) for this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, value_name = "SECONDS", default_value_t = guarantor_exercise::server::IDLE_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
     idle_timeout: u64,
     /// Most connections open at once (lowered to fit the open-files limit); the idle-longest is closed to make room.
     #[arg(long, value_name = "N", default_value_t = guarantor_exercise::server::MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]

@@ -7,7 +7,7 @@
 //! 2. other requests' latency (`GET /api/state`) while moves go on, without
 //!    and with exports running back to back (target: p99 under 100 ms);
 //! 3. how long idle and partial-header connections stay open (target: closed
-//!    within 30 s, the default idle timeout).
+//!    within 30 s; the default idle timeout is 25 s).
 //!
 //! Run: `cargo bench -p guarantor-exercise --bench serve_load`
 //! Optional: `-- MOVES_PER_DELEGATION` (default 40).
@@ -135,7 +135,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let db: PathBuf = dir.join("load.db");
-    // Default limits and timeouts (idle timeout 30 s), except a move budget
+    // Default limits and timeouts (idle timeout 25 s), except a move budget
     // large enough for the bench's closed loops.
     let options = ServeOptions {
         moves: guarantor_exercise::auth::MoveLimits {

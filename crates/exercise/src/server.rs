@@ -263,7 +263,7 @@ pub struct ServeOptions {
 }
 
 /// Default of [`ServeOptions::idle_timeout`].
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(25);
 /// Default of [`ServeOptions::max_connections`].
 pub const MAX_CONNECTIONS: usize = 512;
 /// File descriptors kept free for the database, its journal and the runtime
@@ -603,5 +603,47 @@ impl Drop for Running {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connection_cap_fits_the_open_files_limit() {
+        // Reproduction (#17): under `ulimit -n 128`, accepting 150 silent
+        // connections used up the descriptors and the server answered no one.
+        if let Some(limit) = open_files_limit() {
+            let cap = effective_max_connections(usize::MAX);
+            assert_eq!(cap as u64, limit.saturating_sub(RESERVED_FDS).max(1));
+        }
+        assert_eq!(
+            effective_max_connections(20),
+            20.min(effective_max_connections(usize::MAX))
+        );
+        assert!(effective_max_connections(0) >= 1);
+    }
+
+    #[test]
+    fn at_the_cap_the_idle_longest_connection_makes_room_and_busy_ones_never_do() {
+        let conns = Arc::new(Connections::new(2));
+        let (a, close_a) = conns.admit().unwrap();
+        let (b, _close_b) = conns.admit().unwrap();
+        let busy_a = conns.busy(a);
+        // a has a request in progress; b, idle, makes room.
+        let (_c, _) = conns.admit().unwrap();
+        assert_eq!(conns.len(), 2);
+        assert!(!conns.map.lock().unwrap().contains_key(&b));
+        // Both remaining busy: the next connection is refused.
+        let _busy_c = conns.busy(_c);
+        assert!(conns.admit().is_none());
+        drop(busy_a);
+        assert!(conns.admit().is_some());
+        // a was closed to make room: its notification is waiting.
+        assert!(
+            futures_util::FutureExt::now_or_never(close_a.notified()).is_some(),
+            "a was not told to close"
+        );
     }
 }
