@@ -337,3 +337,58 @@ fn serve_reports_a_file_that_is_not_an_exercise_database() {
         "these are my notes, not a database\n".repeat(200)
     );
 }
+
+#[test]
+fn silent_connections_under_a_low_open_files_limit_leave_the_server_reachable() {
+    // Reproduction (#17): under `ulimit -n 128`, 150 silent connections used
+    // up the server's descriptors and it answered no one until they closed.
+    if Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 128")
+        .status()
+        .is_err()
+    {
+        eprintln!("skipped: no sh to lower the open-files limit");
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("serve-ulimit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 128 && exec \"$0\" serve --bind 127.0.0.1:0 --idle-timeout 120 --db \"$1\" --codes-file \"$2\"")
+        .arg(env!("CARGO_BIN_EXE_guarantor"))
+        .arg(dir.join("ex.db"))
+        .arg(dir.join("codes.json"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let addr: SocketAddr = loop {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the server ended");
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    let server = Server { child, addr };
+    let silent: Vec<std::net::TcpStream> = (0..150)
+        .map(|_| std::net::TcpStream::connect(addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let t = Instant::now();
+    let mut c = Client::new(addr);
+    c.timeout = Duration::from_secs(10);
+    let r = c.get("/static/app.css").expect("the server answers");
+    assert_eq!(r.status, 200);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    let codes: Codes =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("codes.json")).unwrap()).unwrap();
+    let fac = sign_in(addr, "facilitator", &codes.facilitator);
+    assert_eq!(fac.post_form("/facilitator/open", &[]).unwrap().status, 303);
+    drop(silent);
+    drop(server);
+}
