@@ -256,10 +256,7 @@ impl Partial {
             )
         };
         if bytes.len() < 12 || &bytes[..4] != b"PAR1" || &bytes[bytes.len() - 4..] != b"PAR1" {
-            return Err(not_partial(format!(
-                "{} bytes without the Parquet markers at both ends",
-                bytes.len()
-            )));
+            return Err(not_partial("no Parquet marker at both ends".to_string()));
         }
         let b = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
             .map_err(|e| not_partial(e.to_string()))?;
