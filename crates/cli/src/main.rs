@@ -23,6 +23,7 @@ mod report;
 mod run;
 mod schema;
 mod serve;
+mod shard;
 mod synth;
 mod uncertainty;
 mod validate;

@@ -104,7 +104,7 @@ pub struct Args {
     #[command(flatten)]
     pub(crate) history: HistoryArgs,
     #[command(flatten)]
-    pub(crate) shard: crate::merge::ShardArgs,
+    pub(crate) shard: crate::shard::ShardArgs,
 }
 
 impl Args {
@@ -167,7 +167,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         )
         .map_err(engine_failure)?;
         let screened = part.screened();
-        crate::merge::write_partial(
+        crate::shard::write_partial(
             partial,
             "run",
             &a.scenario,

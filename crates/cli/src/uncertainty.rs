@@ -100,7 +100,7 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
-    shard: crate::merge::ShardArgs,
+    shard: crate::shard::ShardArgs,
 }
 
 /// The verb: check the options, load the scenario, analyse, print.
@@ -152,7 +152,7 @@ fn run_shard(a: &Args, o: &Options, shard: guarantor_scale::Shard) -> Result<Exi
     let d =
         guarantor_uncertainty::analyse_draws(&s, o, range.start as usize..range.end as usize, &())
             .map_err(|e| Failure(error_message(&e)))?;
-    crate::merge::write_partial(
+    crate::shard::write_partial(
         partial,
         "uncertainty",
         &a.scenario,
