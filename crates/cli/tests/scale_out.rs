@@ -95,6 +95,14 @@ fn merged_run_prints_what_one_machine_prints() {
         .map(|b| b.unwrap().num_rows())
         .sum();
     assert!(rows >= 1);
+    // The merged run goes into the history like `run --record`.
+    let mut rec = vec!["merge", "--record", "--history", "h.sqlite"];
+    rec.extend(files.iter().map(String::as_str));
+    ok(dir, &rec);
+    let h: serde_json::Value =
+        serde_json::from_str(&ok(dir, &["history", "--history", "h.sqlite", "--json"])).unwrap();
+    assert_eq!(h["runs"].as_array().unwrap().len(), 1, "{h}");
+    assert_eq!(h["runs"][0]["verb"], "run");
 }
 
 #[test]
