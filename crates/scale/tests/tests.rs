@@ -2,5 +2,6 @@
 //! files refuse damage and mixed sets, the job templates are valid.
 
 mod deploy;
+mod draws;
 mod merge;
 mod slurm;
