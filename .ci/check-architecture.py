@@ -41,6 +41,9 @@ ALLOWED = {
         "guarantor-model", "guarantor-engine", "guarantor-uncertainty",
         "guarantor-report", "guarantor-geo", "guarantor-bargaining",
     },
+    "guarantor-scale": {
+        "guarantor-model", "guarantor-engine", "guarantor-uncertainty", "guarantor-geo",
+    },
     "guarantor-cli": None,  # the top: may use every crate
 }
 

@@ -64,11 +64,27 @@ pub fn record(
     history: Option<&Path>,
 ) -> Result<i64, Failure> {
     let (name, text) = scenario_source(input.file.as_ref())?;
+    record_source(verb, name, text, &input.set, s, e, parameters, history)
+}
+
+/// Records an evaluated run of the scenario `text` (named `name`) with the
+/// what-ifs `set`; refuses if they do not describe the scenario evaluated.
+#[allow(clippy::too_many_arguments, reason = "one record's parts")]
+pub fn record_source(
+    verb: &str,
+    name: String,
+    text: String,
+    set: &[String],
+    s: &Scenario,
+    e: &Evaluation,
+    parameters: serde_json::Value,
+    history: Option<&Path>,
+) -> Result<i64, Failure> {
     // The scenario as evaluated: the file's text with the what-ifs (recorded
     // in the parameters as `set`) applied again.
     let now = guarantor_model::load(&name, &text)
         .ok()
-        .and_then(|mut now| apply_what_ifs(&mut now, &input.set).ok().map(|_| now));
+        .and_then(|mut now| apply_what_ifs(&mut now, set).ok().map(|_| now));
     match now {
         Some(now) if &now == s => {}
         _ => {

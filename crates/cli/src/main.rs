@@ -17,11 +17,13 @@ mod diff;
 mod explain;
 mod forecast;
 mod history;
+mod merge;
 mod progress;
 mod report;
 mod run;
 mod schema;
 mod serve;
+mod shard;
 mod synth;
 mod uncertainty;
 mod validate;
@@ -44,6 +46,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; the uncertainty flags are the largest"
+)]
 enum Command {
     /// Evaluate every package: size, allocate, judge, rank, and mark the frontier.
     Run(run::Args),
@@ -80,6 +86,12 @@ enum Command {
     Diff(diff::Args),
     /// Robust packages under the scenario's declared uncertainties: P(pass), tornado, Sobol', PRIM.
     Uncertainty(uncertainty::Args),
+    /// Merge the partial files of a sharded run or uncertainty analysis (`--shard K/N --partial FILE`).
+    ///
+    /// The result is the one a single machine prints, byte for byte (the `stats`
+    /// measurements aside). Refuses partials of different scenarios, versions, options,
+    /// seeds or shard plans, and missing, duplicate or corrupted shards.
+    Merge(merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +108,7 @@ fn main() -> ExitCode {
         Command::History(a) => history::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Uncertainty(a) => uncertainty::run(a),
+        Command::Merge(a) => merge::run(a),
     };
     match result {
         Ok(code) => code,

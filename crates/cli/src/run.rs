@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use guarantor_engine::{EvalOptions, Objective, SearchOptions, evaluate, search_with_stats};
+use guarantor_engine::{
+    EvalOptions, Evaluation, Objective, SearchOptions, evaluate, search_partial, search_with_stats,
+};
 
 use crate::common::{
     Failure, HistoryArgs, ScenarioArgs, ThreadsArgs, emit, emit_json, engine_failure,
@@ -100,13 +102,96 @@ pub struct Args {
     #[arg(long)]
     record: bool,
     #[command(flatten)]
-    history: HistoryArgs,
+    pub(crate) history: HistoryArgs,
+    #[command(flatten)]
+    pub(crate) shard: crate::shard::ShardArgs,
+}
+
+impl Args {
+    /// The objectives, checked.
+    pub(crate) fn objectives(&self) -> Result<Vec<Objective>, Failure> {
+        Objective::parse_list(&self.objectives)
+            .map_err(|m| Failure(format!("error: --objectives: {m}")))
+    }
+
+    /// The search options a merge of this run's partials uses.
+    pub(crate) fn search_options(
+        &self,
+        threads: Option<usize>,
+    ) -> Result<SearchOptions<'static>, Failure> {
+        Ok(SearchOptions {
+            threads,
+            top: self.top,
+            objectives: self.objectives()?,
+            progress: None,
+            prune: self.prune,
+        })
+    }
+
+    pub(crate) fn set(&self) -> &[String] {
+        &self.scenario.set
+    }
+
+    pub(crate) fn top(&self) -> usize {
+        self.top
+    }
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let threads = a.threads.get()?;
-    let objectives = Objective::parse_list(&a.objectives)
-        .map_err(|m| Failure(format!("error: --objectives: {m}")))?;
+    let objectives = a.objectives()?;
+    if let Some(shard) = a.shard.get()? {
+        if a.record {
+            return Err(Failure(
+                "error: --record with --shard: a shard is not a whole run; record the merged run with `guarantor merge --record`".into(),
+            ));
+        }
+        let partial = a.shard.partial_path()?;
+        let (s, _) = a.scenario.load_with_what_ifs()?;
+        let size = u64::try_from(s.option_space_size()).map_err(|_| {
+            Failure("error: the option space is too large to number in 64 bits".into())
+        })?;
+        let space = guarantor_engine::PackageSpace::new(&s);
+        let strides: Vec<u64> = (0..space.radices.len()).map(|c| space.stride(c)).collect();
+        let range = shard.package_range(size, &strides);
+        let (part, stats) = search_partial(
+            &s,
+            &SearchOptions {
+                threads,
+                top: a.top,
+                objectives,
+                progress: None,
+                prune: a.prune,
+            },
+            range.clone(),
+        )
+        .map_err(engine_failure)?;
+        let screened = part.screened();
+        crate::shard::write_partial(
+            partial,
+            "run",
+            &a.scenario,
+            a.scenario.file.as_ref(),
+            shard,
+            guarantor_scale::Plan {
+                unit: "packages".into(),
+                total: size,
+            },
+            range.clone(),
+            None,
+            serde_json::to_value(&stats).expect("plain data"),
+            guarantor_scale::Body::Run(part),
+        )?;
+        if !a.quiet {
+            eprintln!(
+                "shard {shard}: packages {}..{} of {size} ({screened} screened) written to {}",
+                range.start,
+                range.end,
+                partial.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let (s, what_ifs) = a.scenario.load_with_what_ifs()?;
     let size = s.option_space_size();
     if size > LARGE_OPTION_SPACE && !a.quiet {
@@ -137,13 +222,80 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
     )
     .map_err(engine_failure)?;
     bar.finish();
-    if a.json {
-        let mut out = guarantor_report::run_json(&e, a.top);
+    print(
+        &e,
+        serde_json::to_value(&stats).expect("statistics are plain data"),
+        &what_ifs,
+        a.top,
+        a.json,
+    );
+    if a.record {
+        let (name, text) = crate::common::scenario_source(a.scenario.file.as_ref())?;
+        record(
+            (name, text, &a.scenario.set),
+            &s,
+            threads,
+            objectives,
+            a.top,
+            a.history.history.as_deref(),
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Record a run in the history: every package's verdict (for `diff`),
+/// which the streaming search does not hold, so the space is evaluated in
+/// memory.
+pub(crate) fn record(
+    (name, text, set): (String, String, &[String]),
+    s: &guarantor_model::Scenario,
+    threads: Option<usize>,
+    objectives: Vec<Objective>,
+    top: usize,
+    history: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let all = evaluate(
+        s,
+        &EvalOptions {
+            threads,
+            objectives,
+        },
+    )
+    .map_err(|e| {
+        Failure(format!(
+            "error: the run was not recorded: {e}; --record keeps every package's verdict for `guarantor diff`"
+        ))
+    })?;
+    let id = history::record_source(
+        "run",
+        name,
+        text,
+        set,
+        s,
+        &all,
+        serde_json::json!({ "threads": threads, "top": top, "set": set }),
+        history,
+    )?;
+    eprintln!("Recorded as run {id} (see `guarantor history`).");
+    Ok(())
+}
+
+/// Print a run's result: the table, or with `json` one JSON object
+/// (`stats` is the measurement object of the work done).
+pub(crate) fn print(
+    e: &Evaluation,
+    stats: serde_json::Value,
+    what_ifs: &[crate::common::WhatIf],
+    top: usize,
+    json: bool,
+) {
+    if json {
+        let mut out = guarantor_report::run_json(e, top);
         out["what_if"] = serde_json::json!(what_ifs);
-        out["stats"] = serde_json::to_value(&stats).expect("statistics are plain data");
+        out["stats"] = stats;
         out["thin_margins"] = serde_json::json!({
             "threshold": THIN_MARGIN,
-            "packages": thin_margins(&e, a.top)
+            "packages": thin_margins(e, top)
                 .iter()
                 .map(|t| {
                     serde_json::json!({
@@ -160,36 +312,10 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         let style = guarantor_report::Style {
             color: progress::stdout_wants_color(),
         };
-        emit(&what_if_header(&what_ifs));
-        emit(&guarantor_report::render_run_styled(&e, a.top, style));
-        if let Some(note) = thin_margin_note(&thin_margins(&e, a.top)) {
+        emit(&what_if_header(what_ifs));
+        emit(&guarantor_report::render_run_styled(e, top, style));
+        if let Some(note) = thin_margin_note(&thin_margins(e, top)) {
             emit(&format!("\n{note}"));
         }
     }
-    if a.record {
-        // The history keeps every package's verdict (for `diff`), which the
-        // streaming search does not hold: evaluate the space in memory.
-        let all = evaluate(
-            &s,
-            &EvalOptions {
-                threads,
-                objectives,
-            },
-        )
-        .map_err(|e| {
-            Failure(format!(
-                "error: the run was not recorded: {e}; --record keeps every package's verdict for `guarantor diff`"
-            ))
-        })?;
-        let id = history::record(
-            "run",
-            &a.scenario,
-            &s,
-            &all,
-            serde_json::json!({ "threads": threads, "top": a.top, "set": a.scenario.set }),
-            a.history.history.as_deref(),
-        )?;
-        eprintln!("Recorded as run {id} (see `guarantor history`).");
-    }
-    Ok(ExitCode::SUCCESS)
 }

@@ -99,10 +99,121 @@ pub struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    shard: crate::shard::ShardArgs,
 }
 
 /// The verb: check the options, load the scenario, analyse, print.
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
+    let o = options(&a)?;
+    if let Some(shard) = a.shard.get()? {
+        return run_shard(&a, &o, shard);
+    }
+    let table = a
+        .experiments
+        .as_ref()
+        .map(|p| ExperimentsFile::create(p, "--experiments", "the experiments table"))
+        .transpose()?;
+    let saltelli = a
+        .saltelli
+        .as_ref()
+        .map(|p| ExperimentsFile::create(p, "--saltelli", "the Saltelli design"))
+        .transpose()?;
+    let (mut s, what_ifs) = a.scenario.load_with_what_ifs()?;
+    if a.all_red_lines {
+        s = guarantor_uncertainty::with_all_red_lines(&s);
+    }
+    let r = run_uncertainty(&s, &o, a.json).map_err(Failure)?;
+    let mut written = String::new();
+    if let (Some(t), Some(x)) = (table, &r.experiments) {
+        written = t.write(x, "Experiments table", "draws")?;
+    }
+    if let (Some(t), Some(x)) = (saltelli, &r.saltelli) {
+        written.push_str(&t.write(x, "Saltelli design", "runs")?);
+    }
+    print(&r, &what_ifs, a.json, &written);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One shard of the draws: evaluate them and write the partial file.
+fn run_shard(a: &Args, o: &Options, shard: guarantor_scale::Shard) -> Result<ExitCode, Failure> {
+    if a.experiments.is_some() || a.saltelli.is_some() {
+        return Err(Failure(
+            "error: --experiments and --saltelli write whole-run tables; a shard cannot: merge the partials with `guarantor merge -o DIR` for every draw's outcomes (draws.parquet)".into(),
+        ));
+    }
+    let partial = a.shard.partial_path()?;
+    let (mut s, _) = a.scenario.load_with_what_ifs()?;
+    if a.all_red_lines {
+        s = guarantor_uncertainty::with_all_red_lines(&s);
+    }
+    let range = shard.split(a.draws as u64);
+    let t = std::time::Instant::now();
+    let d =
+        guarantor_uncertainty::analyse_draws(&s, o, range.start as usize..range.end as usize, &())
+            .map_err(|e| Failure(error_message(&e)))?;
+    crate::shard::write_partial(
+        partial,
+        "uncertainty",
+        &a.scenario,
+        a.scenario.file.as_ref(),
+        shard,
+        guarantor_scale::Plan {
+            unit: "draws".into(),
+            total: a.draws as u64,
+        },
+        range.clone(),
+        Some((a.seed, a.sampler.clone())),
+        serde_json::json!({ "seconds": t.elapsed().as_secs_f64() }),
+        guarantor_scale::Body::Draws(d),
+    )?;
+    eprintln!(
+        "shard {shard}: draws {}..{} of {} written to {}",
+        range.start,
+        range.end,
+        a.draws,
+        partial.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The analysis of merged shards: the same report as one machine's.
+pub fn merge(
+    a: Args,
+    mut s: Scenario,
+    shards: Vec<guarantor_uncertainty::DrawShard>,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut o = options(&a)?;
+    o.threads = threads;
+    let what_ifs = crate::common::apply_what_ifs(&mut s, &a.scenario.set)?;
+    if a.all_red_lines {
+        s = guarantor_uncertainty::with_all_red_lines(&s);
+    }
+    let r = guarantor_uncertainty::analyse_shards(&s, &o, shards, &())
+        .map_err(|e| Failure(error_message(&e)))?;
+    print(&r, &what_ifs, json, "");
+    Ok(())
+}
+
+fn print(r: &Report, what_ifs: &[crate::common::WhatIf], json: bool, written: &str) {
+    if json {
+        let mut out = serde_json::to_value(r).expect("the report serialises");
+        out["what_if"] = serde_json::json!(what_ifs);
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&out).expect("plain JSON")
+        ));
+    } else {
+        emit(&what_if_header(what_ifs));
+        emit(&uncertainty_text(r, 10));
+        emit(written);
+    }
+}
+
+/// The analysis options of the flags, checked.
+fn options(a: &Args) -> Result<Options, Failure> {
     let sampler = Sampler::parse(&a.sampler).ok_or_else(|| {
         Failure(format!(
             "error: --sampler \"{}\" must be mc (Monte Carlo) or lhs (Latin hypercube)",
@@ -138,16 +249,6 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             "error: --saltelli writes the runs of the Sobol' analysis; --sobol 0 skips it".into(),
         ));
     }
-    let table = a
-        .experiments
-        .as_ref()
-        .map(|p| ExperimentsFile::create(p, "--experiments", "the experiments table"))
-        .transpose()?;
-    let saltelli = a
-        .saltelli
-        .as_ref()
-        .map(|p| ExperimentsFile::create(p, "--saltelli", "the Saltelli design"))
-        .transpose()?;
     let o = Options {
         focus,
         draws: a.draws,
@@ -156,8 +257,8 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         packages,
         screen_draws: a.screen_draws,
         replicates: a.replicates,
-        experiments: table.is_some(),
-        saltelli_design: saltelli.is_some(),
+        experiments: a.experiments.is_some(),
+        saltelli_design: a.saltelli.is_some(),
         regret_outcome,
         thresholds,
         sobol_sampling,
@@ -179,31 +280,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         ..Options::default()
     };
     guarantor_uncertainty::check_options(&o).map_err(|e| Failure(error_message(&e)))?;
-    let (mut s, what_ifs) = a.scenario.load_with_what_ifs()?;
-    if a.all_red_lines {
-        s = guarantor_uncertainty::with_all_red_lines(&s);
-    }
-    let r = run_uncertainty(&s, &o, a.json).map_err(Failure)?;
-    let mut written = String::new();
-    if let (Some(t), Some(x)) = (table, &r.experiments) {
-        written = t.write(x, "Experiments table", "draws")?;
-    }
-    if let (Some(t), Some(x)) = (saltelli, &r.saltelli) {
-        written.push_str(&t.write(x, "Saltelli design", "runs")?);
-    }
-    if a.json {
-        let mut out = serde_json::to_value(&r).expect("the report serialises");
-        out["what_if"] = serde_json::json!(what_ifs);
-        emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&out).expect("plain JSON")
-        ));
-    } else {
-        emit(&what_if_header(&what_ifs));
-        emit(&uncertainty_text(&r, 10));
-        emit(&written);
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(o)
 }
 
 /// The `--experiments` file: checked and created before the analysis, so a

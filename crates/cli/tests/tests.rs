@@ -14,6 +14,7 @@ mod cli;
 mod common;
 mod history_cli;
 mod report_cli;
+mod scale_out;
 mod search;
 mod serve_crash;
 mod uncertainty;

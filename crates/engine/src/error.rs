@@ -37,6 +37,9 @@ pub enum EngineError {
     Excluded { package: String, rule: String },
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    /// Partial searches that do not fit together (`finish_search`).
+    #[error("the partial searches do not fit together: {0}")]
+    Partials(String),
 }
 
 /// Largest option space `evaluate` keeps in memory.

@@ -60,7 +60,8 @@ pub use gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
 pub use prepare::{WHOLE_NOISE_REL, available_units};
 pub use search::{
-    ScreenedPackage, SearchOptions, screen_choices_cached, search, search_with_stats,
+    ScreenedPackage, SearchOptions, SearchPartial, finish_search, screen_choices_cached, search,
+    search_partial, search_with_stats,
 };
 pub use sizing::geography;
 pub use sizing::{

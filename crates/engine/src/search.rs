@@ -98,19 +98,218 @@ fn search_inner(
     s: &Scenario,
     opts: &SearchOptions<'_>,
 ) -> Result<(Evaluation, SearchStats), EngineError> {
-    let mut stats = SearchStats::default();
     let p = Prepared::new(s);
+    let size = space_size(s)?;
+    let sc = Screener::new(&p)?;
+    let (acc, mut stats, mut memo) = scan(&p, &sc, opts, 0..size)?;
+    let e = finish(&p, &sc, opts, acc, &mut memo, &mut stats)?;
+    Ok((e, stats))
+}
+
+/// The number of packages of `s`'s option space, if it fits the numbering.
+fn space_size(s: &Scenario) -> Result<u64, EngineError> {
     let size = s.option_space_size();
-    let size = u64::try_from(size).map_err(|_| EngineError::TooLarge {
+    u64::try_from(size).map_err(|_| EngineError::TooLarge {
         size,
         limit: u64::MAX as u128,
-    })?;
-    let sc = Screener::new(&p)?;
+    })
+}
+
+/// The mergeable state of a search over one contiguous range of the
+/// package numbering: the why-not tally, the best `top` packages under the
+/// rank order, and the range's own non-dominated set. Floating-point values
+/// are kept as their IEEE 754 bit patterns, so a partial written to a file
+/// and read back merges to exactly the same result.
+///
+/// A search of the whole space is [`search_partial`] over `0..size`
+/// followed by [`finish_search`]; splitting the range into shards and
+/// finishing with every shard's partial gives the same evaluation, because
+/// the tally is a sum, the top list is the first `top` under a strict total
+/// order and the frontier is a non-dominated set — each independent of how
+/// the packages were grouped.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SearchPartial {
+    /// First package number of the range.
+    pub start: u64,
+    /// One past the last package number of the range.
+    pub end: u64,
+    tally: Tally,
+    /// (passes, undetermined, [gap, deterrence, margin, cost] as bits, package).
+    top: Vec<(bool, bool, [u64; 4], u64)>,
+    /// (objective vector as bits, package).
+    frontier: Vec<(Vec<u64>, u64)>,
+}
+
+impl SearchPartial {
+    /// Packages screened in the range (not cut by `prune`, not excluded).
+    pub fn screened(&self) -> u64 {
+        self.tally.screened()
+    }
+}
+
+/// Search the packages numbered `range` (mixed radix, first component
+/// slowest) and return the mergeable state with the work statistics, for
+/// [`finish_search`]. Results do not depend on `opts.threads`.
+pub fn search_partial(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+    range: std::ops::Range<u64>,
+) -> Result<(SearchPartial, SearchStats), EngineError> {
+    in_pool(opts.threads, || {
+        let p = Prepared::new(s);
+        let size = space_size(s)?;
+        if range.start > range.end || range.end > size {
+            return Err(EngineError::Partials(format!(
+                "the range {}..{} is not within the {size} packages of the option space",
+                range.start, range.end
+            )));
+        }
+        let sc = Screener::new(&p)?;
+        let (acc, stats, _) = scan(&p, &sc, opts, range.clone())?;
+        Ok((
+            SearchPartial {
+                start: range.start,
+                end: range.end,
+                tally: acc.tally,
+                top: acc
+                    .top
+                    .into_iter()
+                    .map(|(k, i)| {
+                        (
+                            k.passes,
+                            k.undetermined,
+                            [
+                                k.gap.to_bits(),
+                                k.deterrence.to_bits(),
+                                k.margin.to_bits(),
+                                k.cost.to_bits(),
+                            ],
+                            i,
+                        )
+                    })
+                    .collect(),
+                frontier: acc
+                    .frontier
+                    .members
+                    .into_iter()
+                    .map(|(v, i)| (v.into_iter().map(f64::to_bits).collect(), i))
+                    .collect(),
+            },
+            stats,
+        ))
+    })?
+}
+
+/// Merge partial searches that together cover the option space exactly
+/// once (in any order) and evaluate the kept packages in full: the same
+/// evaluation as [`search_with_stats`] with the same options, whatever the
+/// split. The statistics count the work of the final evaluation only.
+pub fn finish_search(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+    parts: Vec<SearchPartial>,
+) -> Result<(Evaluation, SearchStats), EngineError> {
+    in_pool(opts.threads, || {
+        let p = Prepared::new(s);
+        let size = space_size(s)?;
+        let sc = Screener::new(&p)?;
+        let mut ranges: Vec<(u64, u64)> = parts.iter().map(|x| (x.start, x.end)).collect();
+        ranges.sort_unstable();
+        let mut at = 0u64;
+        for &(a, b) in &ranges {
+            if a != at {
+                return Err(EngineError::Partials(if a < at {
+                    format!("packages {a}..{} are covered twice", at.min(b))
+                } else {
+                    format!("packages {at}..{a} are covered by no partial")
+                }));
+            }
+            at = b;
+        }
+        if at != size {
+            return Err(EngineError::Partials(format!(
+                "packages {at}..{size} are covered by no partial"
+            )));
+        }
+        let mut acc = Acc::new(&sc, opts.top);
+        for part in parts {
+            let fresh = Acc::new(&sc, opts.top);
+            if !fresh.tally.same_shape(&part.tally) {
+                return Err(EngineError::Partials(format!(
+                    "the partial of packages {}..{} tallies another scenario's capabilities, actors or rules",
+                    part.start, part.end
+                )));
+            }
+            if part
+                .frontier
+                .iter()
+                .any(|(v, _)| v.len() != opts.objectives.len())
+            {
+                return Err(EngineError::Partials(format!(
+                    "the partial of packages {}..{} has a frontier on other objectives",
+                    part.start, part.end
+                )));
+            }
+            if let Some(i) = part
+                .top
+                .iter()
+                .map(|t| t.3)
+                .chain(part.frontier.iter().map(|f| f.1))
+                .find(|&i| i < part.start || i >= part.end)
+            {
+                return Err(EngineError::Partials(format!(
+                    "the partial of packages {}..{} keeps package {i}, outside its range",
+                    part.start, part.end
+                )));
+            }
+            let mut other = Acc {
+                tally: part.tally,
+                top: Vec::new(),
+                n: opts.top,
+                frontier: Frontier::default(),
+            };
+            for (passes, undetermined, [gap, deterrence, margin, cost], i) in part.top {
+                let key = RankKey {
+                    passes,
+                    undetermined,
+                    gap: f64::from_bits(gap),
+                    deterrence: f64::from_bits(deterrence),
+                    margin: f64::from_bits(margin),
+                    cost: f64::from_bits(cost),
+                };
+                if opts.top > 0 {
+                    other.offer_top(&sc, (key, i));
+                }
+            }
+            for (v, i) in part.frontier {
+                other
+                    .frontier
+                    .offer(v.into_iter().map(f64::from_bits).collect(), i);
+            }
+            acc = acc.merge(&sc, other);
+        }
+        let mut stats = SearchStats::default();
+        let mut memo: Memo = BTreeMap::new();
+        let e = finish(&p, &sc, opts, acc, &mut memo, &mut stats)?;
+        Ok((e, stats))
+    })?
+}
+
+/// Screen the packages of `range` into an accumulator; returns it with the
+/// work statistics and the memo of solved sub-problems.
+fn scan(
+    p: &Prepared<'_>,
+    sc: &Screener<'_, '_>,
+    opts: &SearchOptions<'_>,
+    range: std::ops::Range<u64>,
+) -> Result<(Acc, SearchStats, Memo), EngineError> {
+    let mut stats = SearchStats::default();
     let mut memo: Memo = BTreeMap::new();
     let mut tables: Vec<FxHashMap<u64, u32>> = vec![FxHashMap::default(); sc.projs.len()];
     let mut outcomes: Vec<Result<CapOutcome, AllocationError>> = Vec::new();
-    let mut acc = Acc::new(&sc, opts.top);
-    let mut start = 0u64;
+    let mut acc = Acc::new(sc, opts.top);
+    let size = range.end;
+    let mut start = range.start;
     while start < size {
         let end = (start + CHUNK).min(size);
         // Phase 1: projections not yet in the tables, with a package showing each.
@@ -147,8 +346,8 @@ fn search_inner(
                     let choice = decode(i, &sc.radices);
                     let levels = sc.levels(&choice);
                     let k = sc.projs[j].k;
-                    let lines = cap_lines(&p, &choice).remove(&k).unwrap_or_default();
-                    ((j, key), cap_plan(&p, k, lines, &levels))
+                    let lines = cap_lines(p, &choice).remove(&k).unwrap_or_default();
+                    ((j, key), cap_plan(p, k, lines, &levels))
                 })
                 .collect();
             let need: BTreeSet<&SubProblem> = plans
@@ -158,7 +357,7 @@ fn search_inner(
                 .collect();
             let need: Vec<SubProblem> = need.into_iter().cloned().collect();
             stats.subproblems += need.len() as u64;
-            let solved = solve_keys(&p, &need);
+            let solved = solve_keys(p, &need);
             memo.extend(need.into_iter().zip(solved));
             for ((j, key), cp) in &plans {
                 let out = chosen_solution(&memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol));
@@ -173,7 +372,7 @@ fn search_inner(
             .into_par_iter()
             .map(|j| start + j as u64 * SLICE)
             .try_fold(
-                || Acc::new(&sc, opts.top),
+                || Acc::new(sc, opts.top),
                 |mut acc, a| {
                     let mut failed = None;
                     let (cut, excluded) =
@@ -182,7 +381,7 @@ fn search_inner(
                                 return;
                             }
                             match sc.screen(i, choice, &tables, &outcomes) {
-                                Ok(scr) => acc.add(&sc, i, &scr, &opts.objectives),
+                                Ok(scr) => acc.add(sc, i, &scr, &opts.objectives),
                                 Err(e) => failed = Some(e),
                             }
                         });
@@ -198,24 +397,34 @@ fn search_inner(
                     Ok::<_, EngineError>(acc)
                 },
             )
-            .try_reduce(|| Acc::new(&sc, opts.top), |a, b| Ok(a.merge(&sc, b)))?;
-        acc = acc.merge(&sc, part);
+            .try_reduce(|| Acc::new(sc, opts.top), |a, b| Ok(a.merge(sc, b)))?;
+        acc = acc.merge(sc, part);
         stats.screening_seconds += t.elapsed().as_secs_f64();
         if let Some(f) = opts.progress {
-            f(end);
+            f(end - range.start);
         }
         start = end;
     }
 
+    Ok((acc, stats, memo))
+}
+
+/// Evaluate the kept packages of an accumulator in full (`judge`), rank
+/// them and finish the tally into the evaluation.
+fn finish(
+    p: &Prepared<'_>,
+    sc: &Screener<'_, '_>,
+    opts: &SearchOptions<'_>,
+    acc: Acc,
+    memo: &mut Memo,
+    stats: &mut SearchStats,
+) -> Result<Evaluation, EngineError> {
     // The kept packages in full.
     let mut keep: BTreeSet<u64> = acc.top.iter().map(|t| t.1).collect();
     let on_frontier: BTreeSet<u64> = acc.frontier.members.iter().map(|m| m.1).collect();
     keep.extend(on_frontier.iter().copied());
     let radices = sc.radices.clone();
-    let plans: Vec<_> = keep
-        .iter()
-        .map(|&i| plan(&p, decode(i, &radices)))
-        .collect();
+    let plans: Vec<_> = keep.iter().map(|&i| plan(p, decode(i, &radices))).collect();
     let need: BTreeSet<&SubProblem> = plans
         .iter()
         .flat_map(|pl| {
@@ -228,22 +437,19 @@ fn search_inner(
     let need: Vec<SubProblem> = need.into_iter().cloned().collect();
     let t = Instant::now();
     stats.subproblems += need.len() as u64;
-    let solved = solve_keys(&p, &need);
+    let solved = solve_keys(p, &need);
     memo.extend(need.into_iter().zip(solved));
     stats.allocation_seconds += t.elapsed().as_secs_f64();
     let mut packages: Vec<PackageVerdict> = plans
         .par_iter()
-        .map(|pl| judge(&p, pl, &memo))
+        .map(|pl| judge(p, pl, memo))
         .collect::<Result<_, _>>()?;
     for (v, i) in packages.iter_mut().zip(&keep) {
         v.frontier = on_frontier.contains(i);
     }
     rank(&mut packages);
     let (counts, failures) = acc.tally.finish(sc.p, on_frontier.len() as u64);
-    Ok((
-        evaluation(&p, counts, failures, &opts.objectives, packages),
-        stats,
-    ))
+    Ok(evaluation(p, counts, failures, &opts.objectives, packages))
 }
 
 /// The memoised outcome of one capability under one projection.

@@ -4,6 +4,7 @@
 //! full verdicts; both finish it into the same `Counts` and `Failures`.
 
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use crate::prepare::Prepared;
 use crate::verdict::*;
@@ -31,8 +32,9 @@ pub(crate) struct Screen {
 }
 
 /// Why-not tally over the packages screened, indexed by capability, required
-/// actor and red line.
-#[derive(Debug, Clone)]
+/// actor and red line. Serialisable so that a shard's tally travels in a
+/// partial file (`SearchPartial`) and merges by [`Tally::merge`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Tally {
     evaluated: u64,
     feasible: u64,
@@ -45,6 +47,9 @@ pub(crate) struct Tally {
     red_lines: Vec<Vec<u64>>,
     below: Vec<u64>,
     utility_only: Vec<u64>,
+    /// Written sorted by mask, so that a partial's bytes do not depend on
+    /// the hash order.
+    #[serde(serialize_with = "sorted_counts")]
     combinations: FxHashMap<u64, u64>,
     /// Packages cut unscreened, per reason (search with `prune` only).
     pub(crate) pruned: Vec<u64>,
@@ -54,7 +59,37 @@ pub(crate) struct Tally {
     excluded_reasons: Vec<String>,
 }
 
+fn sorted_counts<S: serde::Serializer>(m: &FxHashMap<u64, u64>, s: S) -> Result<S::Ok, S::Error> {
+    let sorted: std::collections::BTreeMap<&u64, &u64> = m.iter().collect();
+    serde::Serialize::serialize(&sorted, s)
+}
+
 impl Tally {
+    /// The tallies index the same capabilities, required actors, red lines,
+    /// cut reasons and exclusion rules (a partial from the same scenario).
+    pub(crate) fn same_shape(&self, o: &Tally) -> bool {
+        self.undetermined_by.len() == o.undetermined_by.len()
+            && self.short_of.len() == o.short_of.len()
+            && self.rejects.len() == o.rejects.len()
+            && self.below.len() == o.below.len()
+            && self.utility_only.len() == o.utility_only.len()
+            && self.red_lines.len() == o.red_lines.len()
+            && self
+                .red_lines
+                .iter()
+                .zip(&o.red_lines)
+                .all(|(a, b)| a.len() == b.len())
+            && self.pruned_reasons == o.pruned_reasons
+            && self.pruned.len() == o.pruned.len()
+            && self.excluded_reasons == o.excluded_reasons
+            && self.excluded.len() == o.excluded.len()
+    }
+
+    /// Packages screened (added one by one, not cut or excluded).
+    pub(crate) fn screened(&self) -> u64 {
+        self.evaluated
+    }
+
     pub(crate) fn new(p: &Prepared<'_>) -> Tally {
         let s = p.scenario;
         let nr = p.required.len();

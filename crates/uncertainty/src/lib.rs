@@ -481,14 +481,16 @@ pub fn analyse(s: &Scenario, o: &Options, progress: &dyn Progress) -> Result<Rep
     }
 }
 
-fn analyse_inner(
-    s: &Scenario,
-    space: &Space,
-    o: &Options,
-    progress: &dyn Progress,
-) -> Result<Report, Error> {
-    // The deterministic ranking: streamed (any size) when only the top K are
-    // studied, in memory when every package is screened or studied.
+/// What every stage of an analysis shares: the packages under study (with
+/// the one chosen with `--option`) and the sampling plan.
+struct Setup {
+    choices: Vec<Studied>,
+    focus: Option<Choice>,
+    plan: Plan,
+    size: u128,
+}
+
+fn setup(s: &Scenario, space: &Space, o: &Options) -> Result<Setup, Error> {
     let size = s.option_space_size();
     let det = match o.packages {
         PackageSet::Top(k) => guarantor_engine::search(
@@ -509,7 +511,6 @@ fn analyse_inner(
     }
     .map_err(|e| Error::Deterministic(e.to_string()))?;
     let (choices, focus) = studied_packages(s, &det.packages, o)?;
-    // Every verdict of the deterministic run is large; only the slim copies are kept.
     drop(det);
     let final_count = match o.packages {
         PackageSet::Adaptive(k) => {
@@ -525,10 +526,158 @@ fn analyse_inner(
         });
     }
     let plan = Plan::replicated(o.sampler, o.seed, o.draws, space.n_factors(), o.replicates);
+    Ok(Setup {
+        choices,
+        focus,
+        plan,
+        size,
+    })
+}
+
+/// One shard of an analysis: the outcomes of every studied package on the
+/// draws `start..end` of the plan, for [`analyse_shards`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawShard {
+    pub start: usize,
+    pub end: usize,
+    /// The studied packages' labels, in the order of each row's outcomes.
+    pub packages: Vec<String>,
+    /// Required actors, sorted (the order of [`robust::Outcome::accepted`]).
+    pub required: Vec<String>,
+    /// Draw `start + i` at index i.
+    pub rows: Vec<robust::DrawRow>,
+}
+
+fn check_shardable(o: &Options) -> Result<(), Error> {
+    if let PackageSet::Adaptive(_) = o.packages {
+        return Err(Error::setting(
+            Setting::Packages,
+            "adaptive choice cannot be split into draw ranges: each halving round ranks the \
+             packages on every draw so far; study a fixed set (top:K or all)",
+        ));
+    }
+    Ok(())
+}
+
+/// Evaluate the studied packages (a fixed set: `top:K` or `all`, with the
+/// package of [`Options::focus`]) on the draws `range` of the plan. Draw i
+/// is a function of the seed and i only, so shards over a partition of
+/// `0..draws` merge ([`analyse_shards`]) to the same report as [`analyse`].
+pub fn analyse_draws(
+    s: &Scenario,
+    o: &Options,
+    range: std::ops::Range<usize>,
+    progress: &dyn Progress,
+) -> Result<DrawShard, Error> {
+    check_options(o)?;
+    check_shardable(o)?;
+    if range.start > range.end || range.end > o.draws {
+        return Err(Error::Internal(format!(
+            "draws {}..{} are not within the {} draws of the plan",
+            range.start, range.end, o.draws
+        )));
+    }
+    let space = Space::new(s)?;
+    in_threads(o.threads, || {
+        let st = setup(s, &space, o)?;
+        let cache = SolveCache::new();
+        let packages: Vec<String> = st.choices.iter().map(|c| c.1.label.clone()).collect();
+        let study = robust::Study::new(s, &space, &st.plan, &cache, st.choices, o.experiments);
+        let ids: Vec<usize> = (0..study.candidates.len()).collect();
+        progress.phase("draws", range.len());
+        let step = |n: usize| progress.step(n);
+        let rows = study.rows(&ids, range.clone(), &step)?;
+        Ok(DrawShard {
+            start: range.start,
+            end: range.end,
+            packages,
+            required: study.required.clone(),
+            rows,
+        })
+    })
+}
+
+/// The report of [`analyse`] from shards that together hold every draw of
+/// the plan exactly once (in any order). The sensitivity runs (tornado,
+/// Sobol', Morris) of the one package studied in depth are run here.
+pub fn analyse_shards(
+    s: &Scenario,
+    o: &Options,
+    mut shards: Vec<DrawShard>,
+    progress: &dyn Progress,
+) -> Result<Report, Error> {
+    check_options(o)?;
+    check_shardable(o)?;
+    let space = Space::new(s)?;
+    shards.sort_by_key(|x| (x.start, x.end));
+    let mut at = 0;
+    for x in &shards {
+        if x.start != at || x.rows.len() != x.end - x.start {
+            return Err(Error::Internal(format!(
+                "the shards do not hold draws 0..{} once each: draws {}..{} follow draw {at}",
+                o.draws, x.start, x.end
+            )));
+        }
+        at = x.end;
+    }
+    if at != o.draws {
+        return Err(Error::Internal(format!(
+            "the shards hold draws 0..{at}, not 0..{}",
+            o.draws
+        )));
+    }
+    in_threads(o.threads, || {
+        let st = setup(s, &space, o)?;
+        let cache = SolveCache::new();
+        let labels: Vec<String> = st.choices.iter().map(|c| c.1.label.clone()).collect();
+        let mut study = robust::Study::new(s, &space, &st.plan, &cache, st.choices, o.experiments);
+        let ids: Vec<usize> = (0..study.candidates.len()).collect();
+        for x in shards {
+            if x.packages != labels || x.required != study.required {
+                return Err(Error::Internal(format!(
+                    "the shard of draws {}..{} studied other packages or actors",
+                    x.start, x.end
+                )));
+            }
+            study.push_rows(&ids, x.rows);
+        }
+        conclude(
+            s, &space, o, progress, &st.plan, &cache, st.focus, study, ids, None,
+        )
+    })
+}
+
+fn in_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
+    match threads {
+        None => f(),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::Threads {
+                threads: n,
+                message: e.to_string(),
+            })?
+            .install(f),
+    }
+}
+
+fn analyse_inner(
+    s: &Scenario,
+    space: &Space,
+    o: &Options,
+    progress: &dyn Progress,
+) -> Result<Report, Error> {
+    let Setup {
+        choices,
+        focus,
+        plan,
+        size,
+    } = setup(s, space, o)?;
     progress.phase("draws", o.draws);
     let step = |n: usize| progress.step(n);
-    // Allocation solves recur across draws (integer pools and availabilities
-    // take few distinct values); one cache serves the whole analysis.
     let cache = SolveCache::new();
     let focus_id = focus
         .as_ref()
@@ -536,7 +685,6 @@ fn analyse_inner(
     let mut study = robust::Study::new(s, space, &plan, &cache, choices, o.experiments);
     let (ids, screening) = match o.packages {
         PackageSet::Adaptive(k) => {
-            // Never drop the deterministic #1 (for comparison) or the chosen package.
             let mut protected = vec![0];
             protected.extend(focus_id.filter(|&f| f != 0));
             let (ids, mut sc) = adaptive::successive_halving(
@@ -560,10 +708,34 @@ fn analyse_inner(
             (ids, None)
         }
     };
+    conclude(
+        s, space, o, progress, &plan, &cache, focus, study, ids, screening,
+    )
+}
+
+/// Everything after the draws: the robust ranking, comparison, sensitivity
+/// of the studied package, PRIM and the tree.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the shared state of one analysis"
+)]
+fn conclude(
+    s: &Scenario,
+    space: &Space,
+    o: &Options,
+    progress: &dyn Progress,
+    plan: &Plan,
+    cache: &SolveCache,
+    focus: Option<Choice>,
+    study: robust::Study<'_>,
+    ids: Vec<usize>,
+    screening: Option<Screening>,
+) -> Result<Report, Error> {
+    let step = |n: usize| progress.step(n);
     let run = robust::RobustRun::from_study(study, &ids);
     let experiments = o
         .experiments
-        .then(|| experiments::experiments(space, &plan, &run));
+        .then(|| experiments::experiments(space, plan, &run));
     let comparison = (!run.ranking.is_empty()).then(|| {
         let labels: Vec<(usize, String)> = run
             .ranking
@@ -589,141 +761,142 @@ fn analyse_inner(
     } else {
         Vec::new()
     };
-    let (sensitivity, discovery, failure_modes) = match (&top, run.choices.get(at)) {
-        (Some(label), Some(choice)) => {
-            let passes = |u: &[f64]| -> Result<bool, Error> {
-                let sc = space.scenario(s, &space.values(u));
-                let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), &cache)
-                    .map_err(|e| Error::Engine {
-                        what: "a sensitivity run".into(),
-                        message: e.to_string(),
-                    })?;
-                Ok(v[0].passes)
-            };
-            let tornado = if o.tornado_draws > 0 {
-                let m = o.tornado_draws.min(o.draws);
-                progress.phase("tornado", m * (2 * space.n_factors() + 1));
-                Some(tornado::tornado(
-                    &plan,
-                    m,
-                    &space.factors,
-                    &space.tornado_ends(),
-                    |f| {
-                        let (lo, hi) = space.tornado_ends()[f];
-                        space
-                            .members(f)
-                            .map(|p| (p.name.clone(), p.value_at(lo), p.value_at(hi)))
-                            .collect()
-                    },
-                    passes,
-                    &step,
-                )?)
-            } else {
-                None
-            };
-            // One set of Saltelli runs, several outcomes: pass first, then the
-            // failure modes, cost and deterrence if passing.
-            let mut outcome_names: Vec<String> = vec!["infeasible".into()];
-            outcome_names.extend(run.required.iter().map(|a| format!("rejected by {a}")));
-            outcome_names.push("cost per year".into());
-            outcome_names.push("deterrence if passing (else 0)".into());
-            let outcomes = |u: &[f64]| -> Result<Vec<f64>, Error> {
-                let sc = space.scenario(s, &space.values(u));
-                let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), &cache)
-                    .map_err(|e| Error::Engine {
-                        what: "a sensitivity run".into(),
-                        message: e.to_string(),
-                    })?;
-                let v = &v[0];
-                let one = |b: bool| f64::from(u8::from(b));
-                let mut y = vec![one(v.passes), one(!v.feasible)];
-                y.extend(run.required.iter().map(|a| one(!v.acceptance[a].accepts)));
-                y.push(v.cost_per_year);
-                y.push(if v.passes { v.deterrence.total } else { 0.0 });
-                Ok(y)
-            };
-            let (sobol, sobol_note, sobol_outcomes) = if o.sobol_rows > 0 {
-                progress.phase("sobol", o.sobol_rows * (space.n_factors() + 2));
-                let (all, design) = sobol::sobol_multi_design(
-                    o.sobol_rows,
-                    space.n_factors(),
-                    &space.factors,
-                    o.seed,
-                    o.bootstrap,
-                    o.sobol_sampling,
-                    outcomes,
-                    &step,
-                    o.saltelli_design,
-                )?;
-                saltelli = design.map(|d| {
-                    // Column names: the outcomes of `outcomes`, in order.
-                    let mut names = vec!["pass".to_string(), "infeasible".to_string()];
-                    names.extend(run.required.iter().map(|a| format!("rejected.{a}")));
-                    names.push("cost".into());
-                    names.push("deterrence_if_pass".into());
-                    experiments::saltelli_table(space, &d, &names)
-                });
-                let mut all = all.into_iter();
-                let split = |r: Result<sobol::SobolIndices, Error>| match r {
-                    Ok(x) => Ok((Some(x), None)),
-                    Err(e @ Error::NoVariance { .. }) => Ok((None, Some(e.to_string()))),
-                    Err(e) => Err(e),
+    let (sensitivity, discovery, failure_modes) =
+        match (&top, run.choices.get(at)) {
+            (Some(label), Some(choice)) => {
+                let passes = |u: &[f64]| -> Result<bool, Error> {
+                    let sc = space.scenario(s, &space.values(u));
+                    let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), cache)
+                        .map_err(|e| Error::Engine {
+                            what: "a sensitivity run".into(),
+                            message: e.to_string(),
+                        })?;
+                    Ok(v[0].passes)
                 };
-                let (first, note) = split(all.next().expect("pass is the first outcome"))?;
-                let others = outcome_names
-                    .iter()
-                    .zip(all)
-                    .map(|(name, r)| {
-                        split(r).map(|(indices, note)| OutcomeIndices {
-                            outcome: name.clone(),
-                            indices,
-                            note,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, Error>>()?;
-                (first, note, others)
-            } else {
-                (
-                    None,
-                    Some("skipped (no Sobol' base rows asked for)".to_string()),
-                    Vec::new(),
-                )
-            };
-            let morris = if o.morris_trajectories > 0 {
-                progress.phase("morris", o.morris_trajectories * (space.n_factors() + 1));
-                Some(morris::morris(
-                    o.morris_trajectories,
-                    space.n_factors(),
-                    &space.factors,
-                    o.seed,
-                    |u| passes(u).map(|b| f64::from(u8::from(b))),
-                    &step,
-                )?)
-            } else {
-                None
-            };
-            let sens = Sensitivity {
-                package: label.clone(),
-                chosen_as: if focus.is_some() {
-                    "chosen by the user".into()
+                let tornado = if o.tornado_draws > 0 {
+                    let m = o.tornado_draws.min(o.draws);
+                    progress.phase("tornado", m * (2 * space.n_factors() + 1));
+                    Some(tornado::tornado(
+                        plan,
+                        m,
+                        &space.factors,
+                        &space.tornado_ends(),
+                        |f| {
+                            let (lo, hi) = space.tornado_ends()[f];
+                            space
+                                .members(f)
+                                .map(|p| (p.name.clone(), p.value_at(lo), p.value_at(hi)))
+                                .collect()
+                        },
+                        passes,
+                        &step,
+                    )?)
                 } else {
-                    "robust top package".into()
-                },
-                outcome: "feasible and acceptable to every required actor".into(),
-                tornado,
-                sobol,
-                sobol_note,
-                sobol_outcomes,
-                morris,
-            };
-            (
-                Some(sens),
-                Some(discover(space, &run, at, o)),
-                discover_modes(space, &run, at, o),
-            )
-        }
-        _ => (None, None, Vec::new()),
-    };
+                    None
+                };
+                // One set of Saltelli runs, several outcomes: pass first, then the
+                // failure modes, cost and deterrence if passing.
+                let mut outcome_names: Vec<String> = vec!["infeasible".into()];
+                outcome_names.extend(run.required.iter().map(|a| format!("rejected by {a}")));
+                outcome_names.push("cost per year".into());
+                outcome_names.push("deterrence if passing (else 0)".into());
+                let outcomes = |u: &[f64]| -> Result<Vec<f64>, Error> {
+                    let sc = space.scenario(s, &space.values(u));
+                    let v = evaluate_choices_cached(&sc, std::slice::from_ref(choice), cache)
+                        .map_err(|e| Error::Engine {
+                            what: "a sensitivity run".into(),
+                            message: e.to_string(),
+                        })?;
+                    let v = &v[0];
+                    let one = |b: bool| f64::from(u8::from(b));
+                    let mut y = vec![one(v.passes), one(!v.feasible)];
+                    y.extend(run.required.iter().map(|a| one(!v.acceptance[a].accepts)));
+                    y.push(v.cost_per_year);
+                    y.push(if v.passes { v.deterrence.total } else { 0.0 });
+                    Ok(y)
+                };
+                let (sobol, sobol_note, sobol_outcomes) = if o.sobol_rows > 0 {
+                    progress.phase("sobol", o.sobol_rows * (space.n_factors() + 2));
+                    let (all, design) = sobol::sobol_multi_design(
+                        o.sobol_rows,
+                        space.n_factors(),
+                        &space.factors,
+                        o.seed,
+                        o.bootstrap,
+                        o.sobol_sampling,
+                        outcomes,
+                        &step,
+                        o.saltelli_design,
+                    )?;
+                    saltelli = design.map(|d| {
+                        // Column names: the outcomes of `outcomes`, in order.
+                        let mut names = vec!["pass".to_string(), "infeasible".to_string()];
+                        names.extend(run.required.iter().map(|a| format!("rejected.{a}")));
+                        names.push("cost".into());
+                        names.push("deterrence_if_pass".into());
+                        experiments::saltelli_table(space, &d, &names)
+                    });
+                    let mut all = all.into_iter();
+                    let split = |r: Result<sobol::SobolIndices, Error>| match r {
+                        Ok(x) => Ok((Some(x), None)),
+                        Err(e @ Error::NoVariance { .. }) => Ok((None, Some(e.to_string()))),
+                        Err(e) => Err(e),
+                    };
+                    let (first, note) = split(all.next().expect("pass is the first outcome"))?;
+                    let others = outcome_names
+                        .iter()
+                        .zip(all)
+                        .map(|(name, r)| {
+                            split(r).map(|(indices, note)| OutcomeIndices {
+                                outcome: name.clone(),
+                                indices,
+                                note,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, Error>>()?;
+                    (first, note, others)
+                } else {
+                    (
+                        None,
+                        Some("skipped (no Sobol' base rows asked for)".to_string()),
+                        Vec::new(),
+                    )
+                };
+                let morris = if o.morris_trajectories > 0 {
+                    progress.phase("morris", o.morris_trajectories * (space.n_factors() + 1));
+                    Some(morris::morris(
+                        o.morris_trajectories,
+                        space.n_factors(),
+                        &space.factors,
+                        o.seed,
+                        |u| passes(u).map(|b| f64::from(u8::from(b))),
+                        &step,
+                    )?)
+                } else {
+                    None
+                };
+                let sens = Sensitivity {
+                    package: label.clone(),
+                    chosen_as: if focus.is_some() {
+                        "chosen by the user".into()
+                    } else {
+                        "robust top package".into()
+                    },
+                    outcome: "feasible and acceptable to every required actor".into(),
+                    tornado,
+                    sobol,
+                    sobol_note,
+                    sobol_outcomes,
+                    morris,
+                };
+                (
+                    Some(sens),
+                    Some(discover(space, &run, at, o)),
+                    discover_modes(space, &run, at, o),
+                )
+            }
+            _ => (None, None, Vec::new()),
+        };
     let mut required = s.parameters.required_acceptance.clone();
     required.sort();
     required.dedup();

@@ -102,19 +102,23 @@ pub struct PackageRobustness {
     pub passes_as_written: bool,
 }
 
-/// What one draw says about one package.
-#[derive(Debug, Clone)]
-struct Outcome {
-    feasible: bool,
-    passes: bool,
-    undetermined: bool,
+/// What one draw says about one package (a row of a shard's partial file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub feasible: bool,
+    pub passes: bool,
+    pub undetermined: bool,
     /// Parallel to the required actors.
-    accepted: Vec<bool>,
+    pub accepted: Vec<bool>,
     /// Parallel to the required actors; empty unless margins are kept.
-    margins: Vec<f64>,
-    cost: f64,
-    deterrence: f64,
+    pub margins: Vec<f64>,
+    pub cost: f64,
+    pub deterrence: f64,
 }
+
+/// One draw: its parameter values and each studied package's outcome (in
+/// the order of the ids asked for).
+pub type DrawRow = (Vec<f64>, Vec<Outcome>);
 
 fn outcome(v: &PackageVerdict, required: &[String], keep_margins: bool) -> Outcome {
     Outcome {
@@ -301,6 +305,30 @@ impl<'a> Study<'a> {
                 self.candidates[k].draws.len()
             )));
         }
+        let mut start = from;
+        while start < upto {
+            let end = (start + CHUNK).min(upto);
+            let chunk = self.rows(ids, start..end, progress)?;
+            self.push_rows(ids, chunk);
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Whether per-draw actor verdicts and margins are kept.
+    pub fn keeps_actors(&self) -> bool {
+        self.keep_actors
+    }
+
+    /// Evaluate candidates `ids` on the draws `range` (any range of the
+    /// plan: draw i depends only on the seed and i) without adding them to
+    /// the study: the rows a shard writes. `progress` gets one step per draw.
+    pub fn rows(
+        &self,
+        ids: &[usize],
+        range: std::ops::Range<usize>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<DrawRow>, Error> {
         let choices: Vec<Choice> = ids
             .iter()
             .map(|&k| self.candidates[k].choice.clone())
@@ -310,53 +338,52 @@ impl<'a> Study<'a> {
         // cost and deterrence are kept: the engine's screen gives them
         // without building full verdicts (allocations, reasons).
         let screen = !keep;
-        let mut start = from;
-        while start < upto {
-            let end = (start + CHUNK).min(upto);
-            let chunk: Vec<(Vec<f64>, Vec<Outcome>)> = (start..end)
-                .into_par_iter()
-                .map(|i| {
-                    let vals = self.space.values(&self.plan.draw(i));
-                    let s = self.space.scenario(self.base, &vals);
-                    let engine = |e: guarantor_engine::EngineError| Error::Engine {
-                        what: format!("draw {i}"),
-                        message: e.to_string(),
-                    };
-                    let outs = if screen {
-                        let (ids, screened) =
-                            screen_choices_cached(&s, &choices, self.cache).map_err(engine)?;
-                        let at: Vec<usize> = self
-                            .required
-                            .iter()
-                            .map(|a| ids.iter().position(|x| x == a))
-                            .collect::<Option<_>>()
-                            .ok_or_else(|| {
-                                Error::Internal(format!(
-                                    "draw {i}: the screen's required actors {ids:?} are not {:?}",
-                                    self.required
-                                ))
-                            })?;
-                        screened.iter().map(|v| screened_outcome(v, &at)).collect()
-                    } else {
-                        evaluate_choices_cached(&s, &choices, self.cache)
-                            .map_err(engine)?
-                            .iter()
-                            .map(|v| outcome(v, &self.required, keep))
-                            .collect()
-                    };
-                    progress(1);
-                    Ok((vals, outs))
-                })
-                .collect::<Result<_, Error>>()?;
-            for (vals, outs) in chunk {
-                for (&k, o) in ids.iter().zip(outs) {
-                    self.candidates[k].draws.push(o, keep);
-                }
-                self.values.push(vals);
+        range
+            .into_par_iter()
+            .map(|i| {
+                let vals = self.space.values(&self.plan.draw(i));
+                let s = self.space.scenario(self.base, &vals);
+                let engine = |e: guarantor_engine::EngineError| Error::Engine {
+                    what: format!("draw {i}"),
+                    message: e.to_string(),
+                };
+                let outs = if screen {
+                    let (ids, screened) =
+                        screen_choices_cached(&s, &choices, self.cache).map_err(engine)?;
+                    let at: Vec<usize> = self
+                        .required
+                        .iter()
+                        .map(|a| ids.iter().position(|x| x == a))
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| {
+                            Error::Internal(format!(
+                                "draw {i}: the screen's required actors {ids:?} are not {:?}",
+                                self.required
+                            ))
+                        })?;
+                    screened.iter().map(|v| screened_outcome(v, &at)).collect()
+                } else {
+                    evaluate_choices_cached(&s, &choices, self.cache)
+                        .map_err(engine)?
+                        .iter()
+                        .map(|v| outcome(v, &self.required, keep))
+                        .collect()
+                };
+                progress(1);
+                Ok((vals, outs))
+            })
+            .collect()
+    }
+
+    /// Add rows (the next draws, in draw order) for candidates `ids`.
+    pub fn push_rows(&mut self, ids: &[usize], rows: Vec<DrawRow>) {
+        let keep = self.keep_actors;
+        for (vals, outs) in rows {
+            for (&k, o) in ids.iter().zip(outs) {
+                self.candidates[k].draws.push(o, keep);
             }
-            start = end;
+            self.values.push(vals);
         }
-        Ok(())
     }
 
     /// Candidate `k`'s robustness over the draws it has seen (rank 0: unranked).

@@ -1,0 +1,229 @@
+//! `guarantor merge PARTIALS…`: fold the partial files of a sharded `run`
+//! or `uncertainty` into the result a single machine would have printed,
+//! byte for byte (the `stats` measurements aside). The shard flags and the
+//! writing of partials are in `shard.rs`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use guarantor_scale::{Body, Meta, Named, Partial, Shard, check_set};
+
+use crate::common::{
+    Failure, HistoryArgs, ThreadsArgs, apply_what_ifs, engine_failure, render_diagnostics,
+};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The partial files of every shard of one run (written with
+    /// `--shard K/N --partial FILE`), in any order.
+    #[arg(required = true, value_name = "PARTIALS")]
+    partials: Vec<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also write the merged data as Parquet into DIR: packages,
+    /// allocations and shortfalls of a run; every draw's outcomes of an
+    /// uncertainty analysis.
+    #[arg(short = 'o', long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    threads: ThreadsArgs,
+    /// Record the merged run in the run history (a run's partials only).
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    history: HistoryArgs,
+}
+
+/// Largest partial file read (a run's partial is small; an uncertainty
+/// shard's holds its draws' rows).
+const MAX_PARTIAL_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+fn read(path: &Path) -> Result<Named, Failure> {
+    let name = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Failure(format!("error: cannot read partial file {name}: {e}")))?
+        .len();
+    if size > MAX_PARTIAL_BYTES {
+        return Err(Failure(format!(
+            "error: partial file {name} is {size} bytes, more than a partial may have; is it the right file?"
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure(format!("error: cannot read partial file {name}: {e}")))?;
+    let partial = Partial::from_parquet(bytes)
+        .map_err(|e| Failure(format!("error: partial file {name}: {e}")))?;
+    Ok(Named { name, partial })
+}
+
+#[derive(Parser)]
+struct RunWords {
+    #[command(flatten)]
+    a: crate::run::Args,
+}
+
+#[derive(Parser)]
+struct UncertaintyWords {
+    #[command(flatten)]
+    a: crate::uncertainty::Args,
+}
+
+pub fn run(a: Args) -> Result<ExitCode, Failure> {
+    let threads = a.threads.get()?;
+    let parts = a
+        .partials
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_set(&parts).map_err(|e| Failure(format!("error: {e}")))?;
+    let meta = parts[0].partial.meta.clone();
+    if meta.engine_version != env!("CARGO_PKG_VERSION") {
+        return Err(Failure(format!(
+            "error: {} was written by engine {}, this is {}; merge with the version that wrote the partials",
+            parts[0].name,
+            meta.engine_version,
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    let mut s = guarantor_model::load(&meta.scenario_name, &meta.scenario_text)
+        .map_err(|e| Failure(render_diagnostics(&e)))?;
+    let words = |verb: &str| std::iter::once(verb.to_string()).chain(meta.args.iter().cloned());
+    let bad_words = |e: clap::Error| {
+        Failure(format!(
+            "error: {}: its options \"{}\" do not parse: {e}",
+            parts[0].name,
+            meta.args.join(" ")
+        ))
+    };
+    match meta.verb.as_str() {
+        "run" => {
+            let w = RunWords::try_parse_from(words("run")).map_err(bad_words)?;
+            let what_ifs = apply_what_ifs(&mut s, w.a.set())?;
+            let opts = w.a.search_options(threads)?;
+            let objectives = opts.objectives.clone();
+            let bodies = parts
+                .into_iter()
+                .map(|p| match p.partial.body {
+                    Body::Run(x) => Ok(x),
+                    Body::Draws(_) => Err(Failure(format!(
+                        "error: {} holds draws, not a run's packages",
+                        p.name
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let (e, stats) =
+                guarantor_engine::finish_search(&s, &opts, bodies).map_err(engine_failure)?;
+            crate::run::print(
+                &e,
+                serde_json::to_value(&stats).expect("plain data"),
+                &what_ifs,
+                w.a.top(),
+                a.json,
+            );
+            if let Some(dir) = &a.out {
+                write_frames(dir, &e)?;
+            }
+            if a.record {
+                crate::run::record(
+                    (
+                        meta.scenario_name.clone(),
+                        meta.scenario_text.clone(),
+                        w.a.set(),
+                    ),
+                    &s,
+                    threads,
+                    objectives,
+                    w.a.top(),
+                    a.history.history.as_deref(),
+                )?;
+            }
+        }
+        "uncertainty" => {
+            if a.record {
+                return Err(Failure(
+                    "error: --record keeps runs of `run` and `report`; an uncertainty analysis is not recorded".into(),
+                ));
+            }
+            let w = UncertaintyWords::try_parse_from(words("uncertainty")).map_err(bad_words)?;
+            let shards = parts
+                .into_iter()
+                .map(|p| match p.partial.body {
+                    Body::Draws(x) => Ok(x),
+                    Body::Run(_) => Err(Failure(format!(
+                        "error: {} holds a run's packages, not draws",
+                        p.name
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let merged = a.out.as_ref().map(|_| concat(&shards));
+            crate::uncertainty::merge(w.a, s, shards, threads, a.json)?;
+            if let (Some(dir), Some(all)) = (&a.out, merged) {
+                let p = Partial {
+                    meta: Meta {
+                        shard: Shard { index: 0, count: 1 },
+                        start: 0,
+                        end: meta.plan.total,
+                        stats: serde_json::Value::Null,
+                        ..meta
+                    },
+                    body: Body::Draws(all),
+                };
+                let bytes = p.to_parquet().map_err(|e| Failure(format!("error: {e}")))?;
+                write_file(&dir.join("draws.parquet"), &bytes)?;
+            }
+        }
+        other => {
+            return Err(Failure(format!(
+                "error: {}: partials of `{other}` cannot be merged",
+                a.partials[0].display()
+            )));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every shard's draws in draw order, as one shard.
+fn concat(shards: &[guarantor_uncertainty::DrawShard]) -> guarantor_uncertainty::DrawShard {
+    let mut sorted: Vec<&guarantor_uncertainty::DrawShard> = shards.iter().collect();
+    sorted.sort_by_key(|x| x.start);
+    let mut rows = Vec::new();
+    for x in &sorted {
+        rows.extend(x.rows.iter().cloned());
+    }
+    guarantor_uncertainty::DrawShard {
+        start: 0,
+        end: rows.len(),
+        packages: sorted
+            .first()
+            .map(|x| x.packages.clone())
+            .unwrap_or_default(),
+        required: sorted
+            .first()
+            .map(|x| x.required.clone())
+            .unwrap_or_default(),
+        rows,
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure(format!("error: cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure(format!("error: cannot write {}: {e}", path.display())))
+}
+
+fn write_frames(dir: &Path, e: &guarantor_engine::Evaluation) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|err| Failure(format!("error: cannot create {}: {err}", dir.display())))?;
+    for frame in guarantor_report::export::frames(e) {
+        let mut buf = Vec::new();
+        frame
+            .write(guarantor_report::export::Format::Parquet, &mut buf)
+            .map_err(|err| Failure(format!("error: {}: {err}", frame.name)))?;
+        write_file(&dir.join(format!("{}.parquet", frame.name)), &buf)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! The shard flags shared by `run` and `uncertainty` (`--shard K/N
+//! --partial FILE`) and the writing of a shard's partial file, which
+//! `guarantor merge` (`merge.rs`) reads.
+
+use std::path::{Path, PathBuf};
+
+use guarantor_scale::{Body, Meta, Partial, Plan, Shard, sha256_hex};
+
+use crate::common::{Failure, ScenarioArgs, scenario_source};
+
+/// `--shard` and `--partial`, shared by `run` and `uncertainty`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ShardArgs {
+    /// Do one shard of the work and write its partial file (--partial) for
+    /// `guarantor merge`: K/N (shard K of N, numbered from 0), slurm (from
+    /// SLURM_ARRAY_TASK_ID, _MIN and _COUNT) or indexed/N (from
+    /// JOB_COMPLETION_INDEX of a Kubernetes Indexed Job with N completions).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// The partial file a shard writes (Parquet; see docs/scale-out.md).
+    #[arg(long, value_name = "FILE")]
+    pub partial: Option<PathBuf>,
+}
+
+impl ShardArgs {
+    /// The shard asked for, if any; `--partial` without `--shard` is refused.
+    pub fn get(&self) -> Result<Option<Shard>, Failure> {
+        match (&self.shard, &self.partial) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(Failure(
+                "error: --partial needs --shard K/N (the shard whose partial file to write)"
+                    .into(),
+            )),
+            (Some(_), None) => Err(Failure(
+                "error: --shard needs --partial FILE (where to write the shard's partial file for `guarantor merge`)".into(),
+            )),
+            (Some(spec), Some(_)) => Shard::parse(spec, |k| std::env::var(k).ok())
+                .map(Some)
+                .map_err(|e| Failure(format!("error: --shard {spec}: {e}"))),
+        }
+    }
+
+    pub fn partial_path(&self) -> Result<&Path, Failure> {
+        self.partial
+            .as_deref()
+            .ok_or_else(|| Failure("error: --shard needs --partial FILE".into()))
+    }
+}
+
+/// The verb's options that shape results, as words: the command line after
+/// the verb less the scenario file, the shard flags and the options that
+/// only choose threads, output or recording.
+fn result_args(file: Option<&PathBuf>) -> Vec<String> {
+    const WITH_VALUE: [&str; 4] = ["--shard", "--partial", "--threads", "--history"];
+    const ALONE: [&str; 4] = ["--json", "--quiet", "-q", "--record"];
+    let file = file.map(|f| f.display().to_string());
+    let mut out = Vec::new();
+    let mut words = std::env::args().skip(2);
+    let mut file_seen = false;
+    while let Some(w) = words.next() {
+        if WITH_VALUE.contains(&w.as_str()) {
+            words.next();
+            continue;
+        }
+        if ALONE.contains(&w.as_str()) || WITH_VALUE.iter().any(|f| w.starts_with(&format!("{f}=")))
+        {
+            continue;
+        }
+        if !file_seen && file.as_deref() == Some(w.as_str()) {
+            file_seen = true;
+            continue;
+        }
+        out.push(w);
+    }
+    out
+}
+
+/// Write a shard's partial file.
+#[allow(clippy::too_many_arguments, reason = "one partial's parts")]
+pub fn write_partial(
+    path: &Path,
+    verb: &str,
+    scenario: &ScenarioArgs,
+    file: Option<&PathBuf>,
+    shard: Shard,
+    plan: Plan,
+    range: std::ops::Range<u64>,
+    seed_sampler: Option<(u64, String)>,
+    stats: serde_json::Value,
+    body: Body,
+) -> Result<(), Failure> {
+    let (name, text) = scenario_source(scenario.file.as_ref())?;
+    let (seed, sampler) = match seed_sampler {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    };
+    let p = Partial {
+        meta: Meta {
+            format: guarantor_scale::FORMAT,
+            verb: verb.into(),
+            engine_version: env!("CARGO_PKG_VERSION").into(),
+            scenario_name: name,
+            scenario_sha256: sha256_hex(text.as_bytes()),
+            scenario_text: text,
+            args: result_args(file),
+            seed,
+            sampler,
+            shard,
+            plan,
+            start: range.start,
+            end: range.end,
+            stats,
+        },
+        body,
+    };
+    let bytes = p
+        .to_parquet()
+        .map_err(|e| Failure(format!("error: cannot write the partial: {e}")))?;
+    // Written beside and renamed, so a partial is never seen half-written.
+    let tmp = path.with_extension("partial-tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            Failure(format!(
+                "error: cannot write the partial file {}: {e}",
+                path.display()
+            ))
+        })
+}
