@@ -22,8 +22,8 @@ use axum::routing::{MethodRouter, get, post};
 use serde_json::{Value, json};
 
 use crate::app::App;
-use crate::auth::{SignIn, check_sign_in};
 use crate::routes::{Access, Ctx, ROUTES, RouteSpec, Verb};
+use crate::signin::{SignIn, check_sign_in};
 use crate::state::{Event, Principal, PrivateInputs};
 use crate::store::AppendError;
 

@@ -51,8 +51,8 @@ pub struct App {
     pub(crate) db: PathBuf,
     /// Host names answered besides loopback ones (see [`crate::routes::host_allowed`]).
     pub(crate) public_hosts: Vec<String>,
-    /// Connection timeouts and limits (see [`crate::server::ServeOptions`]).
-    pub(crate) options: crate::server::ServeOptions,
+    /// Connection timeouts and limits (see [`crate::limits::ServeOptions`]).
+    pub(crate) options: crate::limits::ServeOptions,
     /// Per-delegation move rate and round quota.
     pub(crate) moves: crate::auth::MoveLimiter,
 }

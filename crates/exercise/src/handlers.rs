@@ -14,9 +14,10 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::adjudicate::{Viewer, adjudicate};
 use crate::app::App;
-use crate::auth::{SignIn, check_sign_in, hash_code, new_code};
+use crate::auth::{hash_code, new_code};
 use crate::pages;
 use crate::routes::{COOKIE, Ctx, RouteSpec, Verb, deny};
+use crate::signin::{SignIn, check_sign_in};
 use crate::state::{Event, ExerciseState, Offer, Part, Principal, PrivateInputs};
 use crate::store::{AppendError, Store};
 use crate::views;

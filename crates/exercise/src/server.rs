@@ -12,6 +12,8 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use guarantor_model::Scenario;
 use serde::Serialize;
 
+pub use crate::limits::{IDLE_TIMEOUT, MAX_CONNECTIONS, ServeOptions};
+
 use crate::adjudicate::adjudicate;
 use crate::app::App;
 use crate::auth::{RateLimiter, Sessions, hash_code, new_code};
@@ -243,43 +245,9 @@ pub async fn serve(
     serve_with(listener, app, shutdown).await
 }
 
-/// How long a connection may stay silent, and how many may be open.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ServeOptions {
-    /// A connection is closed when a request head does not arrive in full
-    /// within this time: a connection that sends nothing after it opens, one
-    /// that sends part of a head, and a kept-alive one idle between requests.
-    /// A request body must also arrive in full within this time (else 408).
-    pub idle_timeout: Duration,
-    /// Most connections open at once. When the limit (or the process's
-    /// file-descriptor limit) is reached, the connection idle longest is
-    /// closed to make room; connections with a request in progress (an open
-    /// event stream included) are never closed for it.
-    pub max_connections: usize,
-    /// Sessions end this long after sign-in (they survive restarts meanwhile).
-    pub session_lifetime: Duration,
-    /// How many moves a delegation may submit.
-    pub moves: crate::auth::MoveLimits,
-}
-
-/// Default of [`ServeOptions::idle_timeout`].
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(25);
-/// Default of [`ServeOptions::max_connections`].
-pub const MAX_CONNECTIONS: usize = 512;
 /// File descriptors kept free for the database, its journal and the runtime
 /// when the connection limit is derived from the process's limit.
 const RESERVED_FDS: u64 = 32;
-
-impl Default for ServeOptions {
-    fn default() -> Self {
-        ServeOptions {
-            idle_timeout: IDLE_TIMEOUT,
-            max_connections: MAX_CONNECTIONS,
-            session_lifetime: crate::auth::SESSION_LIFETIME,
-            moves: crate::auth::MoveLimits::default(),
-        }
-    }
-}
 
 /// The soft limit on open files of this process (Linux: `/proc/self/limits`).
 fn open_files_limit() -> Option<u64> {
