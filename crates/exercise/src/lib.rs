@@ -22,6 +22,8 @@ pub mod adjudicate;
 pub mod app;
 pub mod auth;
 pub mod client;
+pub mod debrief;
+pub mod game;
 pub mod handlers;
 mod log;
 pub mod outcome;

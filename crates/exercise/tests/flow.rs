@@ -163,7 +163,8 @@ fn a_round_is_adjudicated_on_the_combined_inputs_exactly_as_the_engine_does() {
             "move_submitted",
             "move_submitted",
             "round_closed",
-            "round_adjudicated"
+            "round_adjudicated",
+            "band_computed"
         ]
     );
     // Moves are closed with the round; the next round can be opened.

@@ -10,4 +10,5 @@
 mod browser;
 mod common;
 mod flow;
+mod game;
 mod security;
