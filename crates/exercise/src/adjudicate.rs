@@ -21,19 +21,6 @@ pub const BAND_DRAWS: usize = 64;
 /// Seed of the band's draws (the same inputs give the same band).
 pub const BAND_SEED: u64 = 17;
 
-/// Whether an uncertainty path names a delegation's own input (a reservation,
-/// a red line held or dropped, an offered count or deployable share): in the
-/// game these are the delegations' moves, not uncertain.
-fn is_delegation_input(path: &str) -> bool {
-    let seg: Vec<&str> = path.split('.').collect();
-    match seg.as_slice() {
-        ["actors", _, "reservation"] => true,
-        ["actors", _, "red_lines", ..] => true,
-        ["actors", _, "inventory", _, f] => matches!(*f, "count" | "deployable_share"),
-        _ => false,
-    }
-}
-
 /// The likely/best/worst band of a package on the round's combined scenario:
 /// P(pass) and cost per year over `draws` Latin-hypercube draws of the
 /// scenario's `[[uncertainty]]` declarations (those on delegations' own inputs
@@ -54,7 +41,8 @@ pub fn band(
     use guarantor_uncertainty::{Plan, Sampler, Space};
     let mut s = combined.clone();
     s.uncertainty.retain(|u| {
-        !is_delegation_input(&u.path) && guarantor_model::resolve(combined, &u.path).is_ok()
+        crate::state::private_part(&u.path).is_none()
+            && guarantor_model::resolve(combined, &u.path).is_ok()
     });
     let choice = guarantor_engine::resolve_choice(&s, options).map_err(|e| e.to_string())?;
     let verdict = guarantor_engine::evaluate_choices(&s, std::slice::from_ref(&choice))

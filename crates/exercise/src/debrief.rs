@@ -20,11 +20,12 @@ use crate::state::{Event, ExerciseState, Part, Principal, PrivateInputs};
 use crate::store::StoredEvent;
 use crate::views::{VisibleRound, sees_notes, visible_injects, visible_rounds};
 
-/// Every delegation's inputs before round `round`: when round − 1 closed, or
-/// the scenario's at the start.
+/// Every delegation's inputs before its moves of round `round`: when the
+/// round opened, with the round's injects applied (their changes are the
+/// injects', listed apart); the scenario's if no baseline was recorded.
 fn inputs_before(st: &ExerciseState, round: u32) -> BTreeMap<String, PrivateInputs> {
-    if let Some(prev) = round.checked_sub(1).and_then(|r| st.round_inputs.get(&r)) {
-        return prev.clone();
+    if let Some(base) = st.round_baseline.get(&round) {
+        return base.clone();
     }
     st.scenario
         .as_ref()
@@ -100,7 +101,9 @@ pub fn input_changes(
             &mut out,
         );
     }
-    if hidden {
+    if hidden && out.is_empty() {
+        out.push("its changes are private to the delegation".into());
+    } else if hidden {
         out.push("other changes are private to the delegation".into());
     }
     out
@@ -232,7 +235,7 @@ pub fn notes_page(st: &ExerciseState, s: &Session) -> Markup {
     let rounds = visible_rounds(st, Viewer::of(&s.principal));
     let body = html! {
         @if st.stage() != Stage::Setup {
-            form.card #note-form method="post" action="/notes/add" {
+            form.card #note-form method="post" data-dirty-watch="1" action="/notes/add" {
                 input type="hidden" name="csrf" value=(s.csrf);
                 label { "Kind "
                     select name="kind" { @for k in NoteKind::ALL { option value=(k.as_str()) { (k.as_str()) } } }
@@ -289,7 +292,7 @@ pub fn lessons_page(st: &ExerciseState, s: &Session) -> Markup {
     let body = html! {
         (lessons_list(st))
         @if edits {
-            form.card #lesson-form method="post" action="/lessons/write" {
+            form.card #lesson-form method="post" data-dirty-watch="1" action="/lessons/write" {
                 input type="hidden" name="csrf" value=(s.csrf);
                 label { "Lesson "
                     select name="lesson" {
@@ -602,6 +605,8 @@ mod tests {
                 "reservation 0.6 → 0.5"
             ]
         );
+        let none = input_changes(&a, &b, |_| false);
+        assert_eq!(none, ["its changes are private to the delegation"]);
         let some = input_changes(&a, &b, |p| p == Part::RedLines);
         assert_eq!(
             some,

@@ -204,7 +204,7 @@ pub fn inputs_from_form(
     actor: &str,
     ctx: &Ctx,
 ) -> Result<PrivateInputs, String> {
-    let scenario = st.scenario.as_ref().ok_or("no exercise")?;
+    let scenario = st.current_scenario().ok_or("no exercise")?;
     let a = scenario
         .actor(actor)
         .ok_or_else(|| format!("unknown delegation {actor}"))?;
@@ -282,17 +282,22 @@ fn acknowledged(to: &str, seq: u64) -> Response {
 }
 
 async fn open_round(State(app): State<Arc<App>>) -> Response {
-    match open_next_round(&app).await {
+    match open_next_round(app).await {
         Ok(seq) => acknowledged("/facilitator", seq),
         Err(e) => append_failure(e),
     }
 }
 
-/// Open the next round and release its pre-scripted injects, each an event.
-async fn open_next_round(app: &App) -> Result<u64, AppendError> {
-    let round = app.log.state().round + 1;
-    let seq = app.log.append(Event::RoundOpened { round }).await?;
-    Ok(release_pending(app).await?.unwrap_or(seq))
+/// Open the next round and release its pre-scripted injects, each an event
+/// (on a task of its own, so that a client going away does not stop it between the two).
+async fn open_next_round(app: Arc<App>) -> Result<u64, AppendError> {
+    tokio::spawn(async move {
+        let round = app.log.state().round + 1;
+        let seq = app.log.append(Event::RoundOpened { round }).await?;
+        Ok(release_pending(&app).await?.unwrap_or(seq))
+    })
+    .await
+    .unwrap_or(Err(AppendError::Stopped))
 }
 
 /// Release the current round's pre-scripted injects not yet released (after a
@@ -312,10 +317,20 @@ async fn release_pending(app: &App) -> Result<Option<u64>, AppendError> {
 }
 
 async fn close_round(State(app): State<Arc<App>>) -> Response {
-    close_and_adjudicate(&app).await
+    close_and_adjudicate(app).await
 }
 
-async fn close_and_adjudicate(app: &App) -> Response {
+/// Close the round, adjudicate it and compute its band, on a task of its own:
+/// a client that goes away mid-way (a reloaded page) does not leave the round
+/// closed but never adjudicated.
+async fn close_and_adjudicate(app: Arc<App>) -> Response {
+    tokio::spawn(close_adjudicate_band(app))
+        .await
+        .unwrap_or_else(|e| deny(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+async fn close_adjudicate_band(app: Arc<App>) -> Response {
+    let app = app.as_ref();
     if let Err(e) = release_pending(app).await {
         return append_failure(e);
     }
@@ -500,7 +515,7 @@ async fn set_clock(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) 
 async fn advance(State(app): State<Arc<App>>) -> Response {
     let st = app.log.state();
     match st.stage() {
-        Stage::Setup | Stage::Debrief => match open_next_round(&app).await {
+        Stage::Setup | Stage::Debrief => match open_next_round(app.clone()).await {
             Ok(seq) => acknowledged("/facilitator", seq),
             Err(e) => append_failure(e),
         },
@@ -514,7 +529,7 @@ async fn advance(State(app): State<Arc<App>>) -> Response {
                 Err(e) => append_failure(e),
             }
         }
-        Stage::Negotiation => close_and_adjudicate(&app).await,
+        Stage::Negotiation => close_and_adjudicate(app.clone()).await,
         Stage::Adjudication => deny(StatusCode::CONFLICT, "the engine is adjudicating"),
     }
 }

@@ -545,7 +545,7 @@ fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
         @if st.stage() != Stage::Adjudication {
             section.card {
                 h2 { "Live inject" }
-                form #inject-form method="post" action="/facilitator/inject" {
+                form #inject-form method="post" data-dirty-watch="1" action="/facilitator/inject" {
                     input type="hidden" name="csrf" value=(s.csrf);
                     label { "Text " textarea name="text" rows="2" required {} }
                     fieldset { legend { "Shown to (none ticked: everyone)" }
@@ -566,7 +566,7 @@ fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
             section.card {
                 h2 { "Override round " (st.round) "'s verdict" }
                 (band_markup(st, st.round))
-                form #override-form method="post" action="/facilitator/override" {
+                form #override-form method="post" data-dirty-watch="1" action="/facilitator/override" {
                     input type="hidden" name="csrf" value=(s.csrf);
                     input type="hidden" name="round" value=(st.round);
                     label { "Ruling "

@@ -92,6 +92,19 @@ pub struct Offer {
     pub deployable_share: f64,
 }
 
+/// The delegation input a scenario path names, if it names one: its actor
+/// and the part of its private inputs (reservation, red lines, offered count
+/// or deployable share).
+pub fn private_part(path: &str) -> Option<(&str, Part)> {
+    let seg: Vec<&str> = path.split('.').collect();
+    match seg.as_slice() {
+        ["actors", a, "reservation"] => Some((a, Part::Reservation)),
+        ["actors", a, "red_lines", ..] => Some((a, Part::RedLines)),
+        ["actors", a, "inventory", _, "count" | "deployable_share"] => Some((a, Part::Inventory)),
+        _ => None,
+    }
+}
+
 /// A delegation's private inputs: what it offers, which of its caveats and red
 /// lines it holds, and its reservation utility.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -446,6 +459,10 @@ pub struct ExerciseState {
     pub lessons: Vec<LessonRecord>,
     /// Round → every delegation's inputs when the round closed.
     pub round_inputs: BTreeMap<u32, BTreeMap<String, PrivateInputs>>,
+    /// Round → every delegation's inputs when the round opened, as the
+    /// round's injects changed them: what the delegations' own moves are
+    /// measured against in the debrief.
+    pub round_baseline: BTreeMap<u32, BTreeMap<String, PrivateInputs>>,
     /// Round → the delegations that moved in it.
     pub moved: BTreeMap<u32, BTreeSet<String>>,
 }
@@ -475,6 +492,7 @@ impl Default for ExerciseState {
             notes: Vec::new(),
             lessons: Vec::new(),
             round_inputs: BTreeMap::new(),
+            round_baseline: BTreeMap::new(),
             moved: BTreeMap::new(),
         }
     }
@@ -711,6 +729,7 @@ impl ExerciseState {
                 self.round = round;
                 self.phase = Phase::Open;
                 self.negotiating = false;
+                self.round_baseline.insert(round, self.inputs.clone());
             }
             Event::MoveSubmitted {
                 round,
@@ -745,10 +764,18 @@ impl ExerciseState {
                     let mut after = before.clone();
                     if guarantor_model::injects::apply_inject(&mut after, &inject).is_ok() {
                         for a in &after.actors {
-                            if let (Some(old), Some(inputs)) =
-                                (before.actor(&a.id), self.inputs.get_mut(&a.id))
-                            {
+                            let Some(old) = before.actor(&a.id) else {
+                                continue;
+                            };
+                            if let Some(inputs) = self.inputs.get_mut(&a.id) {
                                 inputs.follow_inject(old, a);
+                            }
+                            if let Some(base) = self
+                                .round_baseline
+                                .get_mut(&round)
+                                .and_then(|b| b.get_mut(&a.id))
+                            {
+                                base.follow_inject(old, a);
                             }
                         }
                         self.current = Some(Arc::new(after));

@@ -121,17 +121,47 @@ pub fn part_value(inputs: &PrivateInputs, part: Part) -> Value {
     }
 }
 
-/// The released injects a principal may read, in release order.
-pub fn visible_injects<'a>(st: &'a ExerciseState, p: &Principal) -> Vec<&'a ReleasedInject> {
+/// The released injects a principal may read, in release order, with every
+/// change to a delegation's private inputs the principal may not see replaced
+/// by its kind ("a change to ru's reservation"): an inject's text is the
+/// facilitator's to write, its numbers are the delegations' to keep.
+pub fn visible_injects(st: &ExerciseState, p: &Principal) -> Vec<ReleasedInject> {
     let (role, actor) = match p {
         Principal::Facilitator => ("facilitator", None),
         Principal::Observer => ("observer", None),
         Principal::Notetaker => ("notetaker", None),
         Principal::Delegation(a) => ("delegation", Some(a.as_str())),
     };
+    let viewer = Viewer::of(p);
     st.injects
         .iter()
         .filter(|i| guarantor_model::injects::inject_visible_to(&i.inject, role, actor))
+        .map(|i| {
+            let mut i = i.clone();
+            let mut set = Vec::new();
+            for item in &i.inject.set {
+                let path = item
+                    .split_once('=')
+                    .map_or(item.as_str(), |(p, _)| p)
+                    .trim();
+                match crate::state::private_part(path) {
+                    Some((a, part)) if !viewer.sees(st, a, part) => set.push(format!(
+                        "a change to {a}'s {} (private)",
+                        part.as_str().replace('_', " ")
+                    )),
+                    _ => set.push(item.clone()),
+                }
+            }
+            i.inject.add_red_lines.retain(|r| {
+                let shown = viewer.sees(st, &r.actor, Part::RedLines);
+                if !shown {
+                    set.push(format!("a new red line of {} (private)", r.actor));
+                }
+                shown
+            });
+            i.inject.set = set;
+            i
+        })
         .collect()
 }
 

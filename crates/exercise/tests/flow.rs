@@ -279,7 +279,12 @@ fn a_round_closed_when_the_server_stopped_is_adjudicated_on_restart() {
     let st = state(&fac);
     assert_eq!(st["phase"], "published");
     let export = fac.get("/api/export").unwrap().json().unwrap();
-    let last = export["events"].as_array().unwrap().last().unwrap().clone();
+    let events = export["events"].as_array().unwrap();
+    // The verdict, then its band (computed on start too).
+    let (adjudicated, band) = (&events[events.len() - 2], &events[events.len() - 1]);
+    assert_eq!(band["event"]["type"], "band_computed");
+    assert_eq!(band["event"]["round"], 1);
+    let last = adjudicated.clone();
     assert_eq!(last["event"]["type"], "round_adjudicated");
     let got: Adjudication = serde_json::from_value(last["event"]["result"]["Ok"].clone()).unwrap();
     assert!(got == expected.unwrap());

@@ -310,9 +310,33 @@ fn three_rounds_with_injects_an_override_notes_lessons_and_the_after_action_repo
     assert_eq!(st["in_game_date"], "2025-09-15");
     assert_eq!(st["injects"][0]["inject"]["id"], "ru_legitimate_targets");
     assert_eq!(st["injects"][0]["live"], false);
+    // Its changes to ru's private inputs reach others only in kind.
+    assert_eq!(
+        st["injects"][0]["inject"]["set"],
+        serde_json::json!([
+            "a change to ru's reservation (private)",
+            "a new red line of ru (private)"
+        ])
+    );
+    assert!(
+        !obs.get("/public")
+            .unwrap()
+            .body
+            .contains("reservation=0.65")
+    );
+    assert_eq!(
+        state(&ru)["injects"][0]["inject"]["set"][0],
+        "actors.ru.reservation=0.65"
+    );
     let own = &state(&ru)["own_inputs"];
     assert_eq!(own["reservation"], 0.65, "the inject replaced ru's 0.3");
     assert_eq!(own["red_lines"]["no_foreign_ground_force"], true);
+    // ru moves on the scenario as the inject left it (its new red line in the form).
+    let mut ru_in2: guarantor_exercise::state::PrivateInputs =
+        serde_json::from_value(own.clone()).unwrap();
+    ru_in2.reservation = 0.62;
+    let r = ru.submit_move(&ru_in2).unwrap();
+    assert_eq!(r.status, 303, "{}", r.body);
     // A live inject for Ukraine's delegation only.
     let r = fac
         .post_form(
@@ -364,7 +388,12 @@ fn three_rounds_with_injects_an_override_notes_lessons_and_the_after_action_repo
         guarantor_model::injects::apply_inject(&mut by_hand, inj).unwrap();
     }
     let us_reservation = guarantor_model::resolve(&by_hand, "actors.us.reservation").unwrap();
-    guarantor_model::apply(&mut by_hand, &[us_reservation], &[0.7]);
+    let ru_reservation = guarantor_model::resolve(&by_hand, "actors.ru.reservation").unwrap();
+    guarantor_model::apply(
+        &mut by_hand,
+        &[us_reservation, ru_reservation],
+        &[0.7, 0.62],
+    );
     by_hand
         .actors
         .iter_mut()
@@ -531,7 +560,12 @@ fn three_rounds_with_injects_an_override_notes_lessons_and_the_after_action_repo
     assert!(ru_view.contains("reservation 0.6 → 0.3"), "{ru_view}");
     let obs_view = obs.get("/debrief?round=1").unwrap().body;
     assert!(!obs_view.contains("0.6 → 0.3"));
-    assert!(obs_view.contains("other changes are private to the delegation"));
+    assert!(obs_view.contains("its changes are private to the delegation"));
+    // An inject's change is the inject's, not the delegation's move.
+    let fac_view = fac.get("/debrief?round=3").unwrap().body;
+    assert!(!fac_view.contains("offer of fighters"), "{fac_view}");
+    let fac_view = fac.get("/debrief?round=2").unwrap().body;
+    assert!(fac_view.contains("reservation 0.65 → 0.62"), "{fac_view}");
     let d2 = obs.get("/debrief?round=2").unwrap().body;
     assert!(
         d2.contains("legitimate targets") && d2.contains("Overridden by the facilitator"),
