@@ -55,6 +55,20 @@ struct Cdp {
 
 impl Cdp {
     fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        match self.try_call(session, method, params) {
+            Ok(v) => v,
+            Err(v) => panic!("{method}: {v}"),
+        }
+    }
+
+    /// A call whose error is returned, not a panic (a page reloading under an
+    /// evaluation destroys its context: the caller retries).
+    fn try_call(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Value> {
         self.next += 1;
         let id = self.next;
         let mut msg = json!({ "id": id, "method": method, "params": params });
@@ -67,8 +81,10 @@ impl Cdp {
             let Message::Text(t) = m else { continue };
             let v: Value = serde_json::from_str(t.as_str()).unwrap();
             if v["id"] == json!(id) {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
+                return match v.get("error") {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(v["result"].clone()),
+                };
             }
         }
     }
@@ -123,7 +139,13 @@ impl Page {
         );
         // Generous: a round's adjudication and band take tens of seconds in a debug build.
         while start.elapsed() < Duration::from_secs(180) {
-            if self.eval(cdp, &js) == json!(true) {
+            // A live reload may destroy the page's context mid-evaluation: try again.
+            let r = cdp.try_call(
+                Some(&self.session),
+                "Runtime.evaluate",
+                json!({ "expression": js, "returnByValue": true }),
+            );
+            if r.is_ok_and(|r| r["result"]["value"] == json!(true)) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -210,7 +232,8 @@ fn launch(exe: &Path) -> (Browser, Cdp) {
     let path = lines.next().unwrap().trim().to_string();
     let stream = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
     stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
+        // Generous: the other tests of the binary load the machine meanwhile.
+        .set_read_timeout(Some(Duration::from_secs(240)))
         .unwrap();
     let (ws, _) = tungstenite::client(format!("ws://127.0.0.1:{port}{path}"), stream).unwrap();
     (browser, Cdp { ws, next: 0 })
@@ -307,7 +330,8 @@ fn two_delegations_play_a_round_in_chromium_and_see_only_their_own_inputs() {
     for (who, p) in [("ru", &ru), ("uk", &uk)] {
         p.wait(
             &mut cdp,
-            "document.body.innerText.includes('Round 1 verdict published') && document.querySelector('section.round') !== null",
+            // The band arrives after the verdict (a second live reload): wait for both.
+            "document.body.innerText.includes('Round 1 verdict published') && document.querySelector('section.round') !== null && document.querySelector('table.band') !== null",
             &format!("{who} to see the verdict (live update)"),
         );
     }
