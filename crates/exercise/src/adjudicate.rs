@@ -254,6 +254,34 @@ mod tests {
     }
 
     #[test]
+    fn a_band_without_uncertainty_is_the_deterministic_verdict_and_private_inputs_are_not_drawn() {
+        let mut s = guarantor_model::default_scenario();
+        let result = adjudicate(&s);
+        let a = result.as_ref().unwrap();
+        let top = &a.packages[0];
+        // The default scenario: 26 declarations, 9 on delegations' inputs.
+        let b = round_band(&s, &result).unwrap();
+        assert_eq!((b.draws, b.uncertainties), (BAND_DRAWS, 17));
+        assert!(b.cost_p5 <= b.cost_p50 && b.cost_p50 <= b.cost_p95);
+        assert!(b.p_pass_worst <= b.p_pass && b.p_pass <= b.p_pass_best);
+        // Without declarations: P(pass) 0 or 1 as the engine says, one cost.
+        s.uncertainty.clear();
+        let b = round_band(&s, &result).unwrap();
+        let p = if top.passes { 1.0 } else { 0.0 };
+        assert_eq!((b.p_pass, b.p_pass_worst, b.p_pass_best), (p, p, p));
+        assert_eq!(
+            (b.cost_p5, b.cost_p95),
+            (top.cost_per_year, top.cost_per_year)
+        );
+        assert_eq!(b.package, top.label);
+        assert!(
+            round_band(&s, &Err("engine".into()))
+                .unwrap_err()
+                .contains("engine")
+        );
+    }
+
+    #[test]
     fn others_see_that_an_actor_rejects_but_not_its_private_reasons() {
         let mut st = state_with_ru();
         let p = outcome();
