@@ -26,6 +26,7 @@ fn print_codes(codes: &Codes, to: Option<&Path>) -> Result<(), Failure> {
         println!("New exercise. Invitation codes (shown once; the database keeps only hashes):");
         println!("  {:<18} {}", "facilitator", codes.facilitator);
         println!("  {:<18} {}", "observer", codes.observer);
+        println!("  {:<18} {}", "notetaker", codes.notetaker);
         for (actor, code) in &codes.delegations {
             println!("  {:<18} {code}", format!("delegation:{actor}"));
         }

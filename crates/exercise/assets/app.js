@@ -10,12 +10,15 @@
   var shown = Number(body.dataset.seq || 0);
   var dirty = false;
   var submitting = false;
-  var form = document.querySelector("form[data-dirty-watch]");
-  if (form) {
+  document.querySelectorAll("form[data-dirty-watch]").forEach(function (form) {
     form.addEventListener("input", function () { dirty = true; });
-  }
-  document.addEventListener("submit", function () { submitting = true; dirty = false; });
+  });
   var pending = null;
+  // A reload scheduled before the submit would abort the form's request.
+  document.addEventListener("submit", function () {
+    submitting = true; dirty = false;
+    if (pending) { clearTimeout(pending); pending = null; }
+  });
   function changed(e) {
     var seq = 0;
     try { seq = JSON.parse(e.data).seq || 0; } catch (err) { seq = shown + 1; }
@@ -29,7 +32,9 @@
     pending = setTimeout(function () { window.location.reload(); }, 1000);
   }
   var source = new EventSource("/events");
-  ["sync", "round_opened", "move_submitted", "round_closed", "round_adjudicated", "disclosed"].forEach(
+  ["sync", "round_opened", "move_submitted", "round_closed", "round_adjudicated", "disclosed",
+   "clock_set", "negotiation_started", "inject_released", "band_computed", "verdict_overridden",
+   "note_added", "lesson_written"].forEach(
     function (kind) { source.addEventListener(kind, changed); }
   );
 })();

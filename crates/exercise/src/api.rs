@@ -222,9 +222,11 @@ pub const API_DOCS: &[ApiDoc] = &[
 pub fn roles(access: Access) -> &'static [&'static str] {
     match access {
         Access::Public => &["anyone"],
-        Access::SignedIn => &["facilitator", "delegation", "observer"],
+        Access::SignedIn => &["facilitator", "delegation", "observer", "notetaker"],
         Access::Delegation => &["delegation"],
         Access::Facilitator => &["facilitator"],
+        Access::Notetaker => &["facilitator", "notetaker"],
+        Access::Editor => &["facilitator", "notetaker", "delegation"],
     }
 }
 

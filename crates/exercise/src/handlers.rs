@@ -12,9 +12,10 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 
-use crate::adjudicate::{Viewer, adjudicate};
+use crate::adjudicate::{Viewer, adjudicate, round_band};
 use crate::app::App;
 use crate::auth::{hash_code, new_code};
+use crate::game::{Clock, NoteKind, Ruling, Stage};
 use crate::pages;
 use crate::routes::{COOKIE, Ctx, RouteSpec, Verb, deny};
 use crate::signin::{SignIn, check_sign_in};
@@ -50,6 +51,18 @@ pub(crate) fn handler(spec: &RouteSpec) -> MethodRouter<Arc<App>> {
         (Verb::Post, "/facilitator/disclose") => post(disclose),
         (Verb::Post, "/facilitator/reissue") => post(reissue),
         (Verb::Get, "/api/export") => get(export),
+        (Verb::Post, "/facilitator/clock") => post(set_clock),
+        (Verb::Post, "/facilitator/advance") => post(advance),
+        (Verb::Post, "/facilitator/inject") => post(live_inject),
+        (Verb::Post, "/facilitator/override") => post(override_verdict),
+        (Verb::Get, "/debrief") => get(debrief_page),
+        (Verb::Get, "/notes") => get(notes_page),
+        (Verb::Post, "/notes/add") => post(add_note),
+        (Verb::Get, "/lessons") => get(lessons_page),
+        (Verb::Post, "/lessons/write") => post(write_lesson),
+        (Verb::Get, "/report/after-action") => get(after_action),
+        (Verb::Get, "/export/events.csv") => get(export_csv),
+        (Verb::Get, "/export/events.json") => get(export_json),
         (verb, path) => unreachable!("route {verb:?} {path} in ROUTES has no handler"),
     }
 }
@@ -58,6 +71,7 @@ fn home_of(p: &Principal) -> &'static str {
     match p {
         Principal::Facilitator => "/facilitator",
         Principal::Observer => "/public",
+        Principal::Notetaker => "/notes",
         Principal::Delegation(_) => "/delegation",
     }
 }
@@ -144,12 +158,7 @@ fn session_of(ctx: &Ctx) -> &crate::auth::Session {
 async fn public_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
     let st = app.log.state();
     let s = session_of(&ctx);
-    let viewer = match &s.principal {
-        Principal::Facilitator => Viewer::Facilitator,
-        Principal::Delegation(a) => Viewer::Delegation(a),
-        Principal::Observer => Viewer::Public,
-    };
-    pages::public(&st, s, viewer).into_response()
+    pages::public(&st, s, Viewer::of(&s.principal)).into_response()
 }
 
 async fn delegation_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
@@ -178,7 +187,7 @@ pub fn inputs_from_form(
     actor: &str,
     ctx: &Ctx,
 ) -> Result<PrivateInputs, String> {
-    let scenario = st.scenario.as_ref().ok_or("no exercise")?;
+    let scenario = st.current_scenario().ok_or("no exercise")?;
     let a = scenario
         .actor(actor)
         .ok_or_else(|| format!("unknown delegation {actor}"))?;
@@ -256,14 +265,58 @@ fn acknowledged(to: &str, seq: u64) -> Response {
 }
 
 async fn open_round(State(app): State<Arc<App>>) -> Response {
-    let round = app.log.state().round + 1;
-    match app.log.append(Event::RoundOpened { round }).await {
+    match open_next_round(app).await {
         Ok(seq) => acknowledged("/facilitator", seq),
         Err(e) => append_failure(e),
     }
 }
 
+/// Open the next round and release its pre-scripted injects, each an event
+/// (on a task of its own, so that a client going away does not stop it between the two).
+async fn open_next_round(app: Arc<App>) -> Result<u64, AppendError> {
+    tokio::spawn(async move {
+        let round = app.log.state().round + 1;
+        let seq = app.log.append(Event::RoundOpened { round }).await?;
+        Ok(release_pending(&app).await?.unwrap_or(seq))
+    })
+    .await
+    .unwrap_or(Err(AppendError::Stopped))
+}
+
+/// Release the current round's pre-scripted injects not yet released (after a
+/// round opens; again before it closes, should the server have stopped in between).
+async fn release_pending(app: &App) -> Result<Option<u64>, AppendError> {
+    let st = app.log.state();
+    let mut last = None;
+    for inject in st.pending_injects() {
+        let ev = Event::InjectReleased {
+            round: st.round,
+            inject,
+            live: false,
+        };
+        last = Some(app.log.append(ev).await?);
+    }
+    Ok(last)
+}
+
 async fn close_round(State(app): State<Arc<App>>) -> Response {
+    close_and_adjudicate(app).await
+}
+
+/// Close the round, adjudicate it and compute its band, on a task of its own:
+/// a client that goes away mid-way (a reloaded page) does not leave the round
+/// closed but never adjudicated.
+async fn close_and_adjudicate(app: Arc<App>) -> Response {
+    tokio::spawn(close_adjudicate_band(app))
+        .await
+        .unwrap_or_else(|e| deny(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+async fn close_adjudicate_band(app: Arc<App>) -> Response {
+    let app = app.as_ref();
+    if let Err(e) = release_pending(app).await {
+        return append_failure(e);
+    }
     let round = app.log.state().round;
     if let Err(e) = app.log.append(Event::RoundClosed { round }).await {
         return append_failure(e);
@@ -271,14 +324,23 @@ async fn close_round(State(app): State<Arc<App>>) -> Response {
     // No move is accepted once the round is closed, so this snapshot is the round's final input.
     let st = app.log.state();
     let combined = st.combined_scenario().expect("created");
+    let combined_for_band = combined.clone();
     let result = tokio::task::spawn_blocking(move || adjudicate(&combined))
         .await
         .unwrap_or_else(|e| Err(format!("the engine stopped: {e}")));
-    match app
+    let for_band = result.clone();
+    if let Err(e) = app
         .log
         .append(Event::RoundAdjudicated { round, result })
         .await
     {
+        return append_failure(e);
+    }
+    // The band of the round's first-ranked package, once per round.
+    let band = tokio::task::spawn_blocking(move || round_band(&combined_for_band, &for_band))
+        .await
+        .unwrap_or_else(|e| Err(format!("the uncertainty engine stopped: {e}")));
+    match app.log.append(Event::BandComputed { round, band }).await {
         Ok(seq) => acknowledged("/facilitator", seq),
         Err(e) => append_failure(e),
     }
@@ -415,4 +477,283 @@ async fn events(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> 
     Sse::new(futures_util::StreamExt::chain(first, rest))
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+/// Set the in-game clock: `start` (YYYY-MM-DD) and `interval` (days between rounds).
+async fn set_clock(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let start = ctx.field("start").unwrap_or("").trim().to_string();
+    let Ok(interval_days) = ctx.field("interval").unwrap_or("").trim().parse::<u32>() else {
+        return deny(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "interval must be a whole number of days, e.g. 14",
+        );
+    };
+    let ev = Event::ClockSet {
+        clock: Clock {
+            start,
+            interval_days,
+        },
+    };
+    match app.log.append(ev).await {
+        Ok(seq) => acknowledged("/facilitator", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+/// Move the exercise to its next stage: setup or debrief → the next round
+/// opens (planning); planning → negotiation; negotiation → the round closes
+/// and is adjudicated (then debrief).
+async fn advance(State(app): State<Arc<App>>) -> Response {
+    let st = app.log.state();
+    match st.stage() {
+        Stage::Setup | Stage::Debrief => match open_next_round(app.clone()).await {
+            Ok(seq) => acknowledged("/facilitator", seq),
+            Err(e) => append_failure(e),
+        },
+        Stage::Planning => {
+            match app
+                .log
+                .append(Event::NegotiationStarted { round: st.round })
+                .await
+            {
+                Ok(seq) => acknowledged("/facilitator", seq),
+                Err(e) => append_failure(e),
+            }
+        }
+        Stage::Negotiation => close_and_adjudicate(app.clone()).await,
+        Stage::Adjudication => deny(StatusCode::CONFLICT, "the engine is adjudicating"),
+    }
+}
+
+/// A live inject: `text`, `target` (repeatable; none: everyone), `set`
+/// (one `PATH=VALUE` per line), optional `id`.
+async fn live_inject(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let round = st.round.max(1);
+    let id = match ctx.field("id").map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => id.to_string(),
+        None => format!("live-{}", st.events + 1),
+    };
+    let inject = guarantor_model::injects::Inject {
+        id,
+        round,
+        text: ctx.field("text").unwrap_or("").trim().to_string(),
+        targets: ctx
+            .form
+            .iter()
+            .filter(|(k, v)| k == "target" && !v.is_empty())
+            .map(|(_, v)| v.clone())
+            .collect(),
+        set: ctx
+            .field("set")
+            .unwrap_or("")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        add_red_lines: Vec::new(),
+        source: ctx.field("source").unwrap_or("").trim().to_string(),
+    };
+    let ev = Event::InjectReleased {
+        round,
+        inject,
+        live: true,
+    };
+    match app.log.append(ev).await {
+        Ok(seq) => acknowledged("/facilitator", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+/// Override a round's verdict: `round`, `ruling` (passes / fails),
+/// optional `p_pass`, and a `reason`.
+async fn override_verdict(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let round = match ctx.field("round").map(str::trim) {
+        None | Some("") => st.round,
+        Some(r) => match r.parse::<u32>() {
+            Ok(r) => r,
+            Err(_) => {
+                return deny(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "round must be a round number",
+                );
+            }
+        },
+    };
+    let Some(ruling) = ctx.field("ruling").and_then(Ruling::parse) else {
+        return deny(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ruling must be passes or fails",
+        );
+    };
+    let p_pass = match ctx.field("p_pass").map(str::trim) {
+        None | Some("") => None,
+        Some(p) => match p.parse::<f64>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                return deny(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "P(pass) must be a number from 0 to 1, or empty",
+                );
+            }
+        },
+    };
+    let ev = Event::VerdictOverridden {
+        round,
+        ruling,
+        p_pass,
+        reason: ctx.field("reason").unwrap_or("").trim().to_string(),
+    };
+    match app.log.append(ev).await {
+        Ok(seq) => acknowledged("/facilitator", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+/// The query string's fields.
+fn query_fields(uri: &axum::http::Uri) -> Vec<(String, String)> {
+    crate::routes::parse_form(uri.query().unwrap_or("").as_bytes())
+}
+
+/// `round=N` of the query; `None` when absent or not a number.
+fn query_round(uri: &axum::http::Uri) -> Option<u32> {
+    query_fields(uri)
+        .into_iter()
+        .find(|(k, _)| k == "round")
+        .and_then(|(_, v)| v.trim().parse().ok())
+}
+
+async fn debrief_page(
+    State(app): State<Arc<App>>,
+    Extension(ctx): Extension<Ctx>,
+    uri: axum::http::Uri,
+) -> Response {
+    let st = app.log.state();
+    let s = session_of(&ctx);
+    let round = query_round(&uri).unwrap_or(st.round);
+    crate::debrief::debrief_page(&st, s, round).into_response()
+}
+
+async fn notes_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    crate::debrief::notes_page(&st, session_of(&ctx)).into_response()
+}
+
+async fn add_note(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let s = session_of(&ctx);
+    let Some(kind) = ctx.field("kind").and_then(NoteKind::parse) else {
+        return deny(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "kind must be note, moment or quote",
+        );
+    };
+    let ev = Event::NoteAdded {
+        round: st.round,
+        kind,
+        text: ctx.field("text").unwrap_or("").trim().to_string(),
+        author: s.principal.key(),
+    };
+    match app.log.append(ev).await {
+        Ok(seq) => acknowledged("/notes", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+async fn lessons_page(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    crate::debrief::lessons_page(&st, session_of(&ctx)).into_response()
+}
+
+/// Write a new lesson (`lesson` empty) or rewrite lesson `lesson`.
+async fn write_lesson(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let s = session_of(&ctx);
+    let lesson = match ctx.field("lesson").map(str::trim) {
+        None | Some("") => None,
+        Some(n) => match n.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return deny(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "lesson must be a lesson number",
+                );
+            }
+        },
+    };
+    let ev = Event::LessonWritten {
+        lesson,
+        text: ctx.field("text").unwrap_or("").trim().to_string(),
+        author: s.principal.key(),
+    };
+    match app.log.append(ev).await {
+        Ok(seq) => acknowledged("/lessons", seq),
+        Err(e) => append_failure(e),
+    }
+}
+
+/// Every stored event, read on a second connection (WAL).
+async fn stored_events(app: &App) -> Result<Vec<crate::store::StoredEvent>, String> {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || Store::open(&db).and_then(|mut s| s.events()))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+}
+
+/// The after-action report: one self-contained HTML file (its style inline,
+/// allowed by hash; no script; nothing loaded from anywhere).
+async fn after_action(State(app): State<Arc<App>>) -> Response {
+    let st = app.log.state();
+    let html = crate::debrief::after_action(&st).into_string();
+    let mut res = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&crate::debrief::after_action_csp())
+            .expect("a hash is a valid header value"),
+    );
+    res.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"after-action-report.html\""),
+    );
+    res
+}
+
+async fn export_csv(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
+    match stored_events(&app).await {
+        Ok(events) => {
+            let st = app.log.state();
+            let rows = crate::debrief::event_rows(&st, &events, query_round(&uri));
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"exercise-events.csv\"",
+                    ),
+                ],
+                crate::debrief::rows_csv(&rows),
+            )
+                .into_response()
+        }
+        Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
+    }
+}
+
+async fn export_json(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
+    match stored_events(&app).await {
+        Ok(events) => {
+            let st = app.log.state();
+            let round = query_round(&uri);
+            let rows = crate::debrief::event_rows(&st, &events, round);
+            let mut res = axum::Json(crate::debrief::rows_json(&st, &rows, round)).into_response();
+            res.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"exercise-events.json\""),
+            );
+            res
+        }
+        Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
+    }
 }

@@ -23,6 +23,8 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod client;
+pub mod debrief;
+pub mod game;
 pub mod handlers;
 pub mod limits;
 mod log;

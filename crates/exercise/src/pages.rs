@@ -6,6 +6,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::adjudicate::Viewer;
 use crate::auth::Session;
+use crate::game::{Ruling, Stage};
 use crate::state::{ExerciseState, Part, Phase, Principal};
 use crate::views::{VisibleRound, disclosed_parts, visible_rounds};
 
@@ -19,7 +20,7 @@ fn title(st: &ExerciseState) -> String {
         .unwrap_or_default()
 }
 
-fn actor_name(st: &ExerciseState, id: &str) -> String {
+pub(crate) fn actor_name(st: &ExerciseState, id: &str) -> String {
     st.scenario
         .as_ref()
         .and_then(|s| s.actor(id))
@@ -28,15 +29,46 @@ fn actor_name(st: &ExerciseState, id: &str) -> String {
 }
 
 fn phase_text(st: &ExerciseState) -> String {
-    match st.phase {
-        Phase::Setup => "Waiting for the facilitator to open round 1".into(),
-        Phase::Open => format!("Round {} is open for moves", st.round),
-        Phase::Adjudicating => format!("Round {} is closed; the engine is adjudicating", st.round),
-        Phase::Published => format!("Round {} verdict published", st.round),
+    let date = st.round_date(st.round.max(1));
+    let when = if date.is_empty() {
+        String::new()
+    } else {
+        format!(" · in-game date {date}")
+    };
+    let what = match st.stage() {
+        Stage::Setup => "Waiting for the facilitator to open round 1".into(),
+        Stage::Planning => format!("Round {} is open for moves · planning", st.round),
+        Stage::Negotiation => format!(
+            "Round {} is open for moves · negotiation: final moves until the facilitator closes the round",
+            st.round
+        ),
+        Stage::Adjudication => format!("Round {} is closed; the engine is adjudicating", st.round),
+        Stage::Debrief => format!("Round {} verdict published · debrief", st.round),
+    };
+    format!("{what}{when}")
+}
+
+/// The links every signed-in page carries, by role.
+fn nav(p: &Principal) -> Markup {
+    html! {
+        nav.links {
+            a href=(match p { Principal::Facilitator => "/facilitator", Principal::Observer => "/public", Principal::Notetaker => "/notes", Principal::Delegation(_) => "/delegation" }) { "Home" }
+            " · " a href="/public" { "Public picture" }
+            " · " a href="/debrief" { "Debrief" }
+            " · " a href="/lessons" { "Lessons learned" }
+            @if matches!(p, Principal::Facilitator) {
+                " · " a href="/report/after-action" { "After-action report" }
+            }
+        }
     }
 }
 
-fn layout(st: &ExerciseState, session: Option<&Session>, heading: &str, body: Markup) -> Markup {
+pub(crate) fn layout(
+    st: &ExerciseState,
+    session: Option<&Session>,
+    heading: &str,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -53,6 +85,7 @@ fn layout(st: &ExerciseState, session: Option<&Session>, heading: &str, body: Ma
                     span.scenario { (title(st)) }
                     @if let Some(s) = session {
                         span.who { (who(st, &s.principal)) }
+                        (nav(&s.principal))
                         form.inline method="post" action="/signout" {
                             input type="hidden" name="csrf" value=(s.csrf);
                             button type="submit" { "Sign out" }
@@ -63,6 +96,7 @@ fn layout(st: &ExerciseState, session: Option<&Session>, heading: &str, body: Ma
                 main {
                     h1 { (heading) }
                     @if session.is_some() { p.phase #phase { (phase_text(st)) } }
+                    @if let Some(s) = session { (injects_markup(st, &s.principal)) }
                     (body)
                 }
                 footer { "Notional scenario built from public figures. Private inputs stay with their delegation unless the facilitator discloses them." }
@@ -71,10 +105,40 @@ fn layout(st: &ExerciseState, session: Option<&Session>, heading: &str, body: Ma
     }
 }
 
-fn who(st: &ExerciseState, p: &Principal) -> String {
+/// The injects the principal may read, newest first.
+fn injects_markup(st: &ExerciseState, p: &Principal) -> Markup {
+    let injects = crate::views::visible_injects(st, p);
+    html! {
+        @if !injects.is_empty() {
+            section.injects #injects {
+                h2 { "Injects" }
+                @for i in injects.iter().rev() {
+                    div.inject data-inject=(i.inject.id) {
+                        p { strong { "Round " (i.round) " · " (st.round_date(i.round)) }
+                            @if i.live { " · live" } @else { " · scripted" }
+                            ": " (i.inject.text) }
+                        @if !i.inject.set.is_empty() || !i.inject.add_red_lines.is_empty() {
+                            p.small { "Changes from now on: "
+                                @for (k, s) in i.inject.set.iter().enumerate() { @if k > 0 { "; " } code { (s) } }
+                                @for r in &i.inject.add_red_lines { "; new red line of " (r.actor) ": " (r.red_line.statement) }
+                            }
+                        }
+                        @if !i.inject.source.is_empty() { p.small { "Source: " (i.inject.source) } }
+                        @if matches!(p, Principal::Facilitator) {
+                            p.small { "Shown to: " @if i.inject.targets.is_empty() { "everyone" } @else { (i.inject.targets.join(", ")) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn who(st: &ExerciseState, p: &Principal) -> String {
     match p {
         Principal::Facilitator => "Facilitator".into(),
         Principal::Observer => "Observer".into(),
+        Principal::Notetaker => "Notetaker".into(),
         Principal::Delegation(a) => format!("Delegation of {}", actor_name(st, a)),
     }
 }
@@ -83,7 +147,7 @@ pub fn sign_in(st: &ExerciseState, signed_in: Option<&Principal>, error: Option<
     let body = html! {
         @if let Some(p) = signed_in {
             p { "You are signed in as " (who(st, p)) ". "
-                a href=(match p { Principal::Facilitator => "/facilitator", Principal::Observer => "/public", Principal::Delegation(_) => "/delegation" }) { "Continue" } }
+                a href=(match p { Principal::Facilitator => "/facilitator", Principal::Observer => "/public", Principal::Notetaker => "/notes", Principal::Delegation(_) => "/delegation" }) { "Continue" } }
         }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         form.card method="post" action="/signin" {
@@ -91,6 +155,7 @@ pub fn sign_in(st: &ExerciseState, signed_in: Option<&Principal>, error: Option<
                 select name="who" {
                     option value="facilitator" { "Facilitator" }
                     option value="observer" { "Observer" }
+                    option value="notetaker" { "Notetaker" }
                     @for a in st.inputs.keys() {
                         option value=(format!("delegation:{a}")) { "Delegation of " (actor_name(st, a)) }
                     }
@@ -110,7 +175,7 @@ fn fmt_num(x: f64) -> String {
 }
 
 /// A yearly cost with thousands separators and its unit: "31,810 USD million/yr".
-fn cost_per_year(st: &ExerciseState, x: f64) -> String {
+pub(crate) fn cost_per_year(st: &ExerciseState, x: f64) -> String {
     let currency = st
         .scenario
         .as_ref()
@@ -118,11 +183,13 @@ fn cost_per_year(st: &ExerciseState, x: f64) -> String {
     format!("{}{currency}/yr", guarantor_model::number::grouped(x))
 }
 
-fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
+pub(crate) fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
     html! {
         @for r in rounds.iter().rev() {
             section.round data-round=(r.round) {
-                h2 { "Round " (r.round) " verdict" }
+                h2 { "Round " (r.round) " verdict" span.small { " · in-game " (st.round_date(r.round)) } }
+                (override_markup(st, r.round))
+                (band_markup(st, r.round))
                 @if let Some(e) = &r.error {
                     p.error { "The engine could not adjudicate: " (e) }
                 } @else {
@@ -186,16 +253,52 @@ fn rounds_markup(st: &ExerciseState, rounds: &[VisibleRound]) -> Markup {
     }
 }
 
+/// The facilitator's override of a round, marked as an override wherever the round is shown.
+pub(crate) fn override_markup(st: &ExerciseState, round: u32) -> Markup {
+    html! {
+        @if let Some(o) = st.override_of(round) {
+            div.override data-override=(round) {
+                p { strong { "Overridden by the facilitator: " }
+                    "the round's package " (o.ruling.as_str())
+                    @if let Some(p) = o.p_pass { " (P(pass) " (format!("{p:.2}")) ")" }
+                    @match o.inside_band { Some(true) => { " — inside the engine's band" } Some(false) => { " — outside the engine's band" } None => {} }
+                    ". Reason: " (o.reason) }
+                p.small { "The engine's own verdict follows; the override replaces it for the exercise." }
+            }
+        }
+    }
+}
+
+/// The likely/best/worst band of a round's first-ranked package.
+pub(crate) fn band_markup(st: &ExerciseState, round: u32) -> Markup {
+    html! {
+        @match st.bands.get(&round) {
+            Some(Ok(b)) => {
+                table.band data-band=(round) {
+                    caption { "Band for " (b.title) " (" (b.draws) " draws over " (b.uncertainties) " uncertainties)" }
+                    thead { tr { th {} th { "worst" } th { "likely" } th { "best" } } }
+                    tbody {
+                        tr { td { "P(pass)" } td { (format!("{:.2}", b.p_pass_worst)) } td { (format!("{:.2}", b.p_pass)) } td { (format!("{:.2}", b.p_pass_best)) } }
+                        tr { td { "cost" } td { (cost_per_year(st, b.cost_p95)) } td { (cost_per_year(st, b.cost_p50)) } td { (cost_per_year(st, b.cost_p5)) } }
+                    }
+                }
+            }
+            Some(Err(e)) => { p.small { "No band for this round: " (e) } }
+            None => {}
+        }
+    }
+}
+
 /// The package's map (inline SVG, no script) when the scenario has a
 /// `[geography]` section.
-fn package_map_svg(
+pub(crate) fn package_map_svg(
     st: &ExerciseState,
     options: &std::collections::BTreeMap<String, String>,
 ) -> Option<String> {
     guarantor_engine::options_map(st.scenario.as_ref()?, options)
 }
 
-fn status_markup(st: &ExerciseState) -> Markup {
+pub(crate) fn status_markup(st: &ExerciseState) -> Markup {
     html! {
         section {
             h2 { "Delegations" }
@@ -248,7 +351,7 @@ pub fn privacy_notice(st: &ExerciseState, actor: &str) -> String {
 }
 
 pub fn delegation(st: &ExerciseState, s: &Session, actor: &str, error: Option<&str>) -> Markup {
-    let scenario = st.scenario.as_ref().expect("created");
+    let scenario = st.current_scenario().expect("created");
     let a = scenario.actor(actor).expect("a delegation is an actor");
     let inputs = &st.inputs[actor];
     let rounds = visible_rounds(st, Viewer::Delegation(actor));
@@ -330,6 +433,7 @@ pub fn facilitator(st: &ExerciseState, s: &Session) -> Markup {
             }
             " " a href="/api/export" { "Export the exercise (JSON)" }
         }
+        (game_controls(st, s))
         section.card {
             h2 { "Disclose" }
             form.inline method="post" action="/facilitator/disclose" {
@@ -346,6 +450,7 @@ pub fn facilitator(st: &ExerciseState, s: &Session) -> Markup {
                 input type="hidden" name="csrf" value=(s.csrf);
                 select name="who" {
                     option value="observer" { "Observer" }
+                    option value="notetaker" { "Notetaker" }
                     @for a in st.inputs.keys() { option value=(format!("delegation:{a}")) { "Delegation of " (actor_name(st, a)) } }
                     option value="facilitator" { "Facilitator (you)" }
                 }
@@ -388,4 +493,93 @@ pub fn new_code(st: &ExerciseState, s: &Session, p: &Principal, code: &str) -> M
         }
     };
     layout(st, Some(s), "New invitation code", body)
+}
+
+/// The facilitator's game controls: advance the stage, the clock (before
+/// round 1), a live inject, the pending scripted injects, the override.
+fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
+    let next = match st.stage() {
+        Stage::Setup => Some(format!("Open round 1 (planning, {})", st.round_date(1))),
+        Stage::Planning => Some(format!("Move round {} to negotiation", st.round)),
+        Stage::Negotiation => Some(format!("Close round {} and adjudicate", st.round)),
+        Stage::Adjudication => None,
+        Stage::Debrief => Some(format!(
+            "Open round {} (planning, {})",
+            st.round + 1,
+            st.round_date(st.round + 1)
+        )),
+    };
+    let scripted: Vec<_> = st
+        .scenario
+        .as_ref()
+        .map(|sc| {
+            sc.injects
+                .iter()
+                .filter(|i| !st.injects.iter().any(|r| r.inject.id == i.id))
+                .collect()
+        })
+        .unwrap_or_default();
+    html! {
+        section.card #game {
+            h2 { "Stage" }
+            @if let Some(label) = next {
+                form.inline method="post" action="/facilitator/advance" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    button #advance type="submit" { (label) }
+                }
+            }
+            @if st.stage() == Stage::Setup {
+                form.inline #clock-form method="post" action="/facilitator/clock" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    label { "Round 1 in-game date " input type="date" name="start" value=(st.clock.start) required; }
+                    label { " days between rounds " input type="number" name="interval" min="1" max="366" value=(st.clock.interval_days) required; }
+                    button type="submit" { "Set the clock" }
+                }
+            }
+            @if !scripted.is_empty() {
+                p.small { "Scripted injects to come: "
+                    @for (k, i) in scripted.iter().enumerate() { @if k > 0 { "; " } "round " (i.round) ": " (i.id) }
+                }
+            }
+        }
+        @if st.stage() != Stage::Adjudication {
+            section.card {
+                h2 { "Live inject" }
+                form #inject-form method="post" data-dirty-watch="1" action="/facilitator/inject" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    label { "Text " textarea name="text" rows="2" required {} }
+                    fieldset { legend { "Shown to (none ticked: everyone)" }
+                        label.check { input type="checkbox" name="target" value="observer"; " observer" }
+                        label.check { input type="checkbox" name="target" value="notetaker"; " notetaker" }
+                        @for a in st.inputs.keys() {
+                            label.check { input type="checkbox" name="target" value=(a); " " (a) }
+                        }
+                    }
+                    label { "Scenario changes, one PATH=VALUE a line (e.g. actors.ru.reservation=0.6) "
+                        textarea name="set" rows="2" {} }
+                    label { "Source " input type="text" name="source"; }
+                    button type="submit" { "Release the inject" }
+                }
+            }
+        }
+        @if st.stage() == Stage::Debrief {
+            section.card {
+                h2 { "Override round " (st.round) "'s verdict" }
+                (band_markup(st, st.round))
+                form #override-form method="post" data-dirty-watch="1" action="/facilitator/override" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    input type="hidden" name="round" value=(st.round);
+                    label { "Ruling "
+                        select name="ruling" {
+                            option value=(Ruling::Passes.as_str()) { "the package passes" }
+                            option value=(Ruling::Fails.as_str()) { "the package fails" }
+                        }
+                    }
+                    label { " P(pass) (optional) " input type="number" name="p_pass" min="0" max="1" step="any"; }
+                    label { "Reason " textarea name="reason" rows="2" required {} }
+                    button type="submit" { "Override" }
+                }
+            }
+        }
+    }
 }

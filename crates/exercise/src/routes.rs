@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::App;
 use crate::auth::{Session, constant_time_eq};
+use crate::game::Stage;
 use crate::state::Principal;
 
 /// Who may call a route.
@@ -26,6 +27,10 @@ pub enum Access {
     /// A delegation (it acts only on its own inputs: the actor comes from the session).
     Delegation,
     Facilitator,
+    /// The notetaker or the facilitator (notes).
+    Notetaker,
+    /// The facilitator, the notetaker or a delegation (the lessons-learned list).
+    Editor,
 }
 
 impl Access {
@@ -36,6 +41,11 @@ impl Access {
             (Access::SignedIn, Some(_)) => true,
             (Access::Delegation, Some(Principal::Delegation(_))) => true,
             (Access::Facilitator, Some(Principal::Facilitator)) => true,
+            (Access::Notetaker, Some(Principal::Notetaker | Principal::Facilitator)) => true,
+            (
+                Access::Editor,
+                Some(Principal::Notetaker | Principal::Facilitator | Principal::Delegation(_)),
+            ) => true,
             _ => false,
         }
     }
@@ -52,11 +62,45 @@ pub struct RouteSpec {
     pub verb: Verb,
     pub path: &'static str,
     pub access: Access,
+    /// The stages of the exercise in which the route may be used.
+    pub stages: &'static [Stage],
 }
 
 const fn r(verb: Verb, path: &'static str, access: Access) -> RouteSpec {
-    RouteSpec { verb, path, access }
+    RouteSpec {
+        verb,
+        path,
+        access,
+        stages: &Stage::ALL,
+    }
 }
+
+/// A route usable only in some stages (a write permission per phase).
+const fn rs(verb: Verb, path: &'static str, access: Access, stages: &'static [Stage]) -> RouteSpec {
+    RouteSpec {
+        verb,
+        path,
+        access,
+        stages,
+    }
+}
+
+/// While a round is open for moves.
+const MOVING: &[Stage] = &[Stage::Planning, Stage::Negotiation];
+/// Whenever a round is not being adjudicated.
+const NOT_ADJUDICATING: &[Stage] = &[
+    Stage::Setup,
+    Stage::Planning,
+    Stage::Negotiation,
+    Stage::Debrief,
+];
+/// Once the exercise has started.
+const STARTED: &[Stage] = &[
+    Stage::Planning,
+    Stage::Negotiation,
+    Stage::Adjudication,
+    Stage::Debrief,
+];
 
 /// Every route of the server. Every POST changes state and needs the session's CSRF token
 /// (except sign-in, which has no session yet and is guarded by the Origin check and the rate limiter).
@@ -70,22 +114,80 @@ pub const ROUTES: &[RouteSpec] = &[
     r(Verb::Get, "/api/state", Access::SignedIn),
     r(Verb::Get, "/events", Access::SignedIn),
     r(Verb::Get, "/delegation", Access::Delegation),
-    r(Verb::Post, "/delegation/move", Access::Delegation),
+    rs(Verb::Post, "/delegation/move", Access::Delegation, MOVING),
     r(Verb::Get, "/facilitator", Access::Facilitator),
-    r(Verb::Post, "/facilitator/open", Access::Facilitator),
-    r(Verb::Post, "/facilitator/close", Access::Facilitator),
+    rs(
+        Verb::Post,
+        "/facilitator/open",
+        Access::Facilitator,
+        &[Stage::Setup, Stage::Debrief],
+    ),
+    rs(
+        Verb::Post,
+        "/facilitator/close",
+        Access::Facilitator,
+        MOVING,
+    ),
     r(Verb::Post, "/facilitator/disclose", Access::Facilitator),
     r(Verb::Post, "/facilitator/reissue", Access::Facilitator),
     r(Verb::Get, "/api/export", Access::Facilitator),
     // The JSON API for outside tools (`api.rs`; documented at /api/openapi.json).
     r(Verb::Post, "/api/token", Access::Public),
-    r(Verb::Post, "/api/moves", Access::Delegation),
+    rs(Verb::Post, "/api/moves", Access::Delegation, MOVING),
     r(Verb::Get, "/api/openapi.json", Access::Public),
+    // The game around the rounds (docs/exercise.md, "Injects, phases, debrief").
+    rs(
+        Verb::Post,
+        "/facilitator/clock",
+        Access::Facilitator,
+        &[Stage::Setup],
+    ),
+    rs(
+        Verb::Post,
+        "/facilitator/advance",
+        Access::Facilitator,
+        NOT_ADJUDICATING,
+    ),
+    rs(
+        Verb::Post,
+        "/facilitator/inject",
+        Access::Facilitator,
+        NOT_ADJUDICATING,
+    ),
+    rs(
+        Verb::Post,
+        "/facilitator/override",
+        Access::Facilitator,
+        &[Stage::Debrief],
+    ),
+    r(Verb::Get, "/debrief", Access::SignedIn),
+    r(Verb::Get, "/notes", Access::Notetaker),
+    rs(Verb::Post, "/notes/add", Access::Notetaker, STARTED),
+    r(Verb::Get, "/lessons", Access::SignedIn),
+    rs(Verb::Post, "/lessons/write", Access::Editor, STARTED),
+    r(Verb::Get, "/report/after-action", Access::Facilitator),
+    r(Verb::Get, "/export/events.csv", Access::Facilitator),
+    r(Verb::Get, "/export/events.json", Access::Facilitator),
 ];
 
 /// The routes that submit a delegation's move: rate-limited and bounded per
 /// round by [`crate::auth::MoveLimiter`] in the guard.
 pub const MOVE_ROUTES: &[&str] = &["/delegation/move", "/api/moves"];
+
+/// Why the guard refuses a request in the current stage, if it does: the
+/// route's stages are declared in [`ROUTES`].
+pub fn stage_refusal(spec: &RouteSpec, stage: Stage) -> Option<String> {
+    if spec.stages.contains(&stage) {
+        return None;
+    }
+    let allowed: Vec<&str> = spec.stages.iter().map(|s| s.as_str()).collect();
+    Some(format!(
+        "not now: the exercise is in {}, and {} is open only in {}",
+        stage.as_str(),
+        spec.path,
+        allowed.join(", ")
+    ))
+}
 
 /// Largest request body accepted (forms are a few kilobytes).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -332,6 +434,9 @@ pub async fn guard(
     } else {
         body
     };
+    if let Some(why) = stage_refusal(spec, app.log.state().stage()) {
+        return deny(StatusCode::CONFLICT, &why);
+    }
     // Moves are rate-limited and bounded per round for each delegation (#17).
     if MOVE_ROUTES.contains(&spec.path)
         && let Some((_, s)) = &session
@@ -362,12 +467,15 @@ pub async fn guard(
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        ),
-    );
+    // A handler may set a stricter policy of its own (the after-action report's).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        );
+    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -28,6 +28,9 @@ pub struct Codes {
     pub observer: String,
     /// Actor id → its delegation's invitation code.
     pub delegations: BTreeMap<String, String>,
+    /// The notetaker's code (empty in codes files written before the role existed).
+    #[serde(default)]
+    pub notetaker: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -148,10 +151,12 @@ pub fn open_with_options(
                 .iter()
                 .map(|a| (a.id.clone(), new_code()))
                 .collect(),
+            notetaker: new_code(),
         };
         let mut hashes = vec![
             (Principal::Facilitator.key(), hash_code(&codes.facilitator)),
             (Principal::Observer.key(), hash_code(&codes.observer)),
+            (Principal::Notetaker.key(), hash_code(&codes.notetaker)),
         ];
         for (a, c) in &codes.delegations {
             hashes.push((Principal::Delegation(a.clone()).key(), hash_code(c)));
@@ -170,6 +175,18 @@ pub fn open_with_options(
         let ev = Event::RoundAdjudicated {
             round,
             result: adjudicate(&combined),
+        };
+        store.append(state.events, &[&ev])?;
+        state.apply(ev);
+    }
+    // The band of the last round, if the server stopped before it was stored.
+    if state.phase == crate::state::Phase::Published && !state.bands.contains_key(&state.round) {
+        let round = state.round;
+        let combined = state.combined_scenario().expect("created");
+        let result = &state.latest_result().expect("published").result;
+        let ev = Event::BandComputed {
+            round,
+            band: crate::adjudicate::round_band(&combined, result),
         };
         store.append(state.events, &[&ev])?;
         state.apply(ev);

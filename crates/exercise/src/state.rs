@@ -9,9 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use guarantor_model::injects::Inject;
 use guarantor_model::{Actor, Scenario};
 use serde::{Deserialize, Serialize};
 
+use crate::game::{Band, Clock, NoteKind, Ruling, Stage};
 use crate::outcome::Adjudication;
 
 /// Who is signed in.
@@ -20,6 +22,8 @@ use crate::outcome::Adjudication;
 pub enum Principal {
     Facilitator,
     Observer,
+    /// Keeps notes (note / moment / quote) and edits the lessons learned; sees the public picture.
+    Notetaker,
     /// The delegation of one actor.
     Delegation(String),
 }
@@ -30,6 +34,7 @@ impl Principal {
         match self {
             Principal::Facilitator => "facilitator".into(),
             Principal::Observer => "observer".into(),
+            Principal::Notetaker => "notetaker".into(),
             Principal::Delegation(a) => format!("delegation:{a}"),
         }
     }
@@ -38,6 +43,7 @@ impl Principal {
         match key {
             "facilitator" => Some(Principal::Facilitator),
             "observer" => Some(Principal::Observer),
+            "notetaker" => Some(Principal::Notetaker),
             _ => key
                 .strip_prefix("delegation:")
                 .map(|a| Principal::Delegation(a.to_string())),
@@ -84,6 +90,19 @@ pub struct Offer {
     pub count: f64,
     /// Share of the usable inventory committed to this mission, on [0, 1].
     pub deployable_share: f64,
+}
+
+/// The delegation input a scenario path names, if it names one: its actor
+/// and the part of its private inputs (reservation, red lines, offered count
+/// or deployable share).
+pub fn private_part(path: &str) -> Option<(&str, Part)> {
+    let seg: Vec<&str> = path.split('.').collect();
+    match seg.as_slice() {
+        ["actors", a, "reservation"] => Some((a, Part::Reservation)),
+        ["actors", a, "red_lines", ..] => Some((a, Part::RedLines)),
+        ["actors", a, "inventory", _, "count" | "deployable_share"] => Some((a, Part::Inventory)),
+        _ => None,
+    }
 }
 
 /// A delegation's private inputs: what it offers, which of its caveats and red
@@ -180,6 +199,51 @@ impl PrivateInputs {
         Ok(())
     }
 
+    /// An inject changed the actor from `before` to `after`: every value it
+    /// changed replaces the delegation's own (which the delegation may move
+    /// again), a red line it added is held, one it dropped is gone.
+    ///
+    /// Example: the delegation offered 3 brigades; an inject sets the
+    /// scenario's count from 4 to 2 → the offer becomes 2. An inject that
+    /// leaves the count at 4 leaves the offer at 3.
+    pub fn follow_inject(&mut self, before: &Actor, after: &Actor) {
+        for (k, item) in &after.inventory {
+            let old = before.inventory.get(k);
+            let offer = self.inventory.entry(k.clone()).or_insert(Offer {
+                count: item.count,
+                deployable_share: item.deployable_share,
+            });
+            if old.is_some_and(|o| o.count != item.count) {
+                offer.count = item.count;
+            }
+            if old.is_some_and(|o| o.deployable_share != item.deployable_share) {
+                offer.deployable_share = item.deployable_share;
+            }
+        }
+        self.inventory
+            .retain(|k, _| after.inventory.contains_key(k));
+        if before.reservation != after.reservation {
+            self.reservation = after.reservation;
+        }
+        let old_lines = std::mem::take(&mut self.red_lines);
+        self.red_lines = after
+            .red_lines
+            .iter()
+            .map(|r| (r.id.clone(), old_lines.get(&r.id).copied().unwrap_or(true)))
+            .collect();
+        let old_caveats = std::mem::take(&mut self.caveats);
+        self.caveats = after
+            .caveats
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    old_caveats.get(&c.id).copied().unwrap_or(true),
+                )
+            })
+            .collect();
+    }
+
     /// Put these inputs into the actor: counts and shares, held caveats and red lines, reservation.
     pub fn apply_to(&self, a: &mut Actor) {
         for (k, o) in &self.inventory {
@@ -233,6 +297,48 @@ pub enum Event {
         /// Principal key: "facilitator", "observer" or "delegation:ID".
         principal: String,
     },
+    /// The facilitator set the in-game clock (before round 1).
+    ClockSet {
+        clock: Clock,
+    },
+    /// The facilitator moved the open round from planning to negotiation.
+    NegotiationStarted {
+        round: u32,
+    },
+    /// An inject was released: pre-scripted (`live` false, at its round's
+    /// opening) or written by the facilitator. Its scenario changes apply from
+    /// now on; its text is shown to its targets.
+    InjectReleased {
+        round: u32,
+        inject: Inject,
+        live: bool,
+    },
+    /// The uncertainty engine's band for the round's first-ranked package.
+    BandComputed {
+        round: u32,
+        band: Result<Band, String>,
+    },
+    /// The facilitator overrode a round's verdict, with a reason.
+    VerdictOverridden {
+        round: u32,
+        ruling: Ruling,
+        /// The facilitator's own P(pass), if it gives one.
+        p_pass: Option<f64>,
+        reason: String,
+    },
+    /// A note by the notetaker or the facilitator (principal key in `author`).
+    NoteAdded {
+        round: u32,
+        kind: NoteKind,
+        text: String,
+        author: String,
+    },
+    /// A lesson learned written (`lesson` None) or rewritten (its number).
+    LessonWritten {
+        lesson: Option<u32>,
+        text: String,
+        author: String,
+    },
 }
 
 impl Event {
@@ -245,6 +351,13 @@ impl Event {
             Event::RoundAdjudicated { .. } => "round_adjudicated",
             Event::Disclosed { .. } => "disclosed",
             Event::CodeReissued { .. } => "code_reissued",
+            Event::ClockSet { .. } => "clock_set",
+            Event::NegotiationStarted { .. } => "negotiation_started",
+            Event::InjectReleased { .. } => "inject_released",
+            Event::BandComputed { .. } => "band_computed",
+            Event::VerdictOverridden { .. } => "verdict_overridden",
+            Event::NoteAdded { .. } => "note_added",
+            Event::LessonWritten { .. } => "lesson_written",
         }
     }
 }
@@ -270,6 +383,47 @@ pub struct RoundResult {
     pub result: Result<Adjudication, String>,
 }
 
+/// A released inject, with the event that released it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleasedInject {
+    pub seq: u64,
+    pub round: u32,
+    pub live: bool,
+    pub inject: Inject,
+}
+
+/// A facilitator's override of a round's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverrideRecord {
+    pub seq: u64,
+    pub round: u32,
+    pub ruling: Ruling,
+    pub p_pass: Option<f64>,
+    pub reason: String,
+    /// Whether `p_pass` lies inside the round's band (None: no P(pass) given, or no band).
+    pub inside_band: Option<bool>,
+}
+
+/// A note tied to its round.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteRecord {
+    pub seq: u64,
+    pub round: u32,
+    pub kind: NoteKind,
+    pub text: String,
+    pub author: String,
+}
+
+/// One entry of the lessons-learned list, with who wrote each version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LessonRecord {
+    /// 1-based number in the list.
+    pub number: u32,
+    pub text: String,
+    /// (principal key, event sequence number) of every version, first first.
+    pub versions: Vec<(String, u64)>,
+}
+
 /// Everything the server knows, rebuilt from the events.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExerciseState {
@@ -290,6 +444,27 @@ pub struct ExerciseState {
     pub results: Vec<Arc<RoundResult>>,
     /// Events applied so far (the sequence number of the last one).
     pub events: u64,
+    /// The in-game clock (default: the scenario's `as_of`, 14 days a round).
+    pub clock: Clock,
+    /// The open round was moved to negotiation.
+    pub negotiating: bool,
+    /// The scenario with every released inject applied (None before creation).
+    #[serde(skip)]
+    pub current: Option<Arc<Scenario>>,
+    pub injects: Vec<ReleasedInject>,
+    /// Round → the uncertainty band of its first-ranked package.
+    pub bands: BTreeMap<u32, Result<Band, String>>,
+    pub overrides: Vec<OverrideRecord>,
+    pub notes: Vec<NoteRecord>,
+    pub lessons: Vec<LessonRecord>,
+    /// Round → every delegation's inputs when the round closed.
+    pub round_inputs: BTreeMap<u32, BTreeMap<String, PrivateInputs>>,
+    /// Round → every delegation's inputs when the round opened, as the
+    /// round's injects changed them: what the delegations' own moves are
+    /// measured against in the debrief.
+    pub round_baseline: BTreeMap<u32, BTreeMap<String, PrivateInputs>>,
+    /// Round → the delegations that moved in it.
+    pub moved: BTreeMap<u32, BTreeSet<String>>,
 }
 
 impl Default for ExerciseState {
@@ -305,6 +480,20 @@ impl Default for ExerciseState {
             disclosed: BTreeMap::new(),
             results: Vec::new(),
             events: 0,
+            clock: Clock {
+                start: String::new(),
+                interval_days: crate::game::DEFAULT_INTERVAL_DAYS,
+            },
+            negotiating: false,
+            current: None,
+            injects: Vec::new(),
+            bands: BTreeMap::new(),
+            overrides: Vec::new(),
+            notes: Vec::new(),
+            lessons: Vec::new(),
+            round_inputs: BTreeMap::new(),
+            round_baseline: BTreeMap::new(),
+            moved: BTreeMap::new(),
         }
     }
 }
@@ -373,7 +562,7 @@ impl ExerciseState {
                 if self.phase != Phase::Open || *round != self.round {
                     return reject("no round is open for moves; wait for the facilitator");
                 }
-                let scenario = self.scenario.as_ref().expect("created");
+                let scenario = self.current_scenario().expect("created");
                 let Some(a) = scenario.actor(actor) else {
                     return reject(format!("unknown delegation {actor}"));
                 };
@@ -401,8 +590,118 @@ impl ExerciseState {
                 Some(_) => {}
                 None => return reject(format!("unknown role {principal}")),
             },
+            Event::ClockSet { clock } => {
+                if self.phase != Phase::Setup {
+                    return reject("the clock is set before round 1 opens");
+                }
+                crate::game::parse_date(&clock.start).map_err(Rejected)?;
+                if !(1..=366).contains(&clock.interval_days) {
+                    return reject("the interval between rounds must be 1 to 366 days");
+                }
+            }
+            Event::NegotiationStarted { round } => {
+                if self.phase != Phase::Open || *round != self.round || self.negotiating {
+                    return reject("negotiation follows planning in an open round");
+                }
+            }
+            Event::InjectReleased { round, inject, .. } => {
+                if *round != self.round.max(1) || inject.round != *round {
+                    return reject(format!(
+                        "an inject released now belongs to round {}",
+                        self.round.max(1)
+                    ));
+                }
+                if self.phase == Phase::Adjudicating {
+                    return reject("the round is being adjudicated; release the inject after");
+                }
+                if self.injects.iter().any(|i| i.inject.id == inject.id) {
+                    return reject(format!("inject {} was already released", inject.id));
+                }
+                let s = self.current_scenario().expect("created");
+                guarantor_model::injects::check_inject(s, inject).map_err(Rejected)?;
+            }
+            Event::BandComputed { round, .. } => {
+                if self.phase != Phase::Published
+                    || *round != self.round
+                    || self.bands.contains_key(round)
+                {
+                    return reject("the band follows its round's adjudication, once");
+                }
+            }
+            Event::VerdictOverridden {
+                round,
+                p_pass,
+                reason,
+                ..
+            } => {
+                if !self.results.iter().any(|r| r.round == *round) {
+                    return reject(format!("round {round} has no verdict to override"));
+                }
+                if let Some(p) = p_pass
+                    && !(p.is_finite() && (0.0..=1.0).contains(p))
+                {
+                    return reject("P(pass) must be from 0 to 1");
+                }
+                crate::game::check_text("the reason", reason).map_err(Rejected)?;
+            }
+            Event::NoteAdded { round, text, .. } => {
+                if *round != self.round {
+                    return reject(format!("a note now belongs to round {}", self.round));
+                }
+                crate::game::check_text("the note", text).map_err(Rejected)?;
+            }
+            Event::LessonWritten { lesson, text, .. } => {
+                if let Some(n) = lesson
+                    && !self.lessons.iter().any(|l| l.number == *n)
+                {
+                    return reject(format!("there is no lesson {n}"));
+                }
+                crate::game::check_text("the lesson", text).map_err(Rejected)?;
+            }
         }
         Ok(())
+    }
+
+    /// The stage the exercise is in (who may write what).
+    pub fn stage(&self) -> Stage {
+        match self.phase {
+            Phase::Setup => Stage::Setup,
+            Phase::Open if self.negotiating => Stage::Negotiation,
+            Phase::Open => Stage::Planning,
+            Phase::Adjudicating => Stage::Adjudication,
+            Phase::Published => Stage::Debrief,
+        }
+    }
+
+    /// The scenario as the released injects leave it.
+    pub fn current_scenario(&self) -> Option<&Scenario> {
+        self.current.as_deref().or(self.scenario.as_deref())
+    }
+
+    /// The in-game date of a round ("" when the clock has no valid start).
+    pub fn round_date(&self, round: u32) -> String {
+        crate::game::round_date(&self.clock, round).unwrap_or_default()
+    }
+
+    /// The pre-scripted injects of the current round not yet released.
+    pub fn pending_injects(&self) -> Vec<Inject> {
+        let Some(s) = self.scenario.as_ref() else {
+            return Vec::new();
+        };
+        if self.phase == Phase::Setup {
+            return Vec::new();
+        }
+        s.injects
+            .iter()
+            .filter(|i| i.round == self.round)
+            .filter(|i| !self.injects.iter().any(|r| r.inject.id == i.id))
+            .cloned()
+            .collect()
+    }
+
+    /// The latest override of a round, if any.
+    pub fn override_of(&self, round: u32) -> Option<&OverrideRecord> {
+        self.overrides.iter().rev().find(|o| o.round == round)
     }
 
     /// Apply an event that passed [`ExerciseState::check`].
@@ -418,12 +717,19 @@ impl ExerciseState {
                     .iter()
                     .map(|a| (a.id.clone(), PrivateInputs::from_actor(a)))
                     .collect();
+                self.clock.start = if crate::game::parse_date(&scenario.meta.as_of).is_ok() {
+                    scenario.meta.as_of.clone()
+                } else {
+                    "2025-01-01".into()
+                };
                 self.scenario_name = scenario_name;
                 self.scenario = Some(Arc::new(*scenario));
             }
             Event::RoundOpened { round } => {
                 self.round = round;
                 self.phase = Phase::Open;
+                self.negotiating = false;
+                self.round_baseline.insert(round, self.inputs.clone());
             }
             Event::MoveSubmitted {
                 round,
@@ -431,10 +737,14 @@ impl ExerciseState {
                 inputs,
             } => {
                 self.submitted.insert(actor.clone(), round);
+                self.moved.entry(round).or_default().insert(actor.clone());
                 self.inputs.insert(actor, inputs);
                 self.moves += 1;
             }
-            Event::RoundClosed { .. } => self.phase = Phase::Adjudicating,
+            Event::RoundClosed { round } => {
+                self.phase = Phase::Adjudicating;
+                self.round_inputs.insert(round, self.inputs.clone());
+            }
             Event::RoundAdjudicated { round, result } => {
                 self.phase = Phase::Published;
                 self.results.push(Arc::new(RoundResult { round, result }));
@@ -443,12 +753,102 @@ impl ExerciseState {
                 self.disclosed.entry(actor).or_default().insert(part);
             }
             Event::CodeReissued { .. } => {}
+            Event::ClockSet { clock } => self.clock = clock,
+            Event::NegotiationStarted { .. } => self.negotiating = true,
+            Event::InjectReleased {
+                round,
+                inject,
+                live,
+            } => {
+                if let Some(before) = self.current_scenario().cloned() {
+                    let mut after = before.clone();
+                    if guarantor_model::injects::apply_inject(&mut after, &inject).is_ok() {
+                        for a in &after.actors {
+                            let Some(old) = before.actor(&a.id) else {
+                                continue;
+                            };
+                            if let Some(inputs) = self.inputs.get_mut(&a.id) {
+                                inputs.follow_inject(old, a);
+                            }
+                            if let Some(base) = self
+                                .round_baseline
+                                .get_mut(&round)
+                                .and_then(|b| b.get_mut(&a.id))
+                            {
+                                base.follow_inject(old, a);
+                            }
+                        }
+                        self.current = Some(Arc::new(after));
+                    }
+                }
+                self.injects.push(ReleasedInject {
+                    seq: self.events,
+                    round,
+                    live,
+                    inject,
+                });
+            }
+            Event::BandComputed { round, band } => {
+                self.bands.insert(round, band);
+            }
+            Event::VerdictOverridden {
+                round,
+                ruling,
+                p_pass,
+                reason,
+            } => {
+                let inside_band = match (p_pass, self.bands.get(&round)) {
+                    (Some(p), Some(Ok(b))) => Some(crate::game::inside_band(b, p)),
+                    _ => None,
+                };
+                self.overrides.push(OverrideRecord {
+                    seq: self.events,
+                    round,
+                    ruling,
+                    p_pass,
+                    reason,
+                    inside_band,
+                });
+            }
+            Event::NoteAdded {
+                round,
+                kind,
+                text,
+                author,
+            } => self.notes.push(NoteRecord {
+                seq: self.events,
+                round,
+                kind,
+                text,
+                author,
+            }),
+            Event::LessonWritten {
+                lesson,
+                text,
+                author,
+            } => {
+                let seq = self.events;
+                match lesson.and_then(|n| self.lessons.iter_mut().find(|l| l.number == n)) {
+                    Some(l) => {
+                        l.text = text;
+                        l.versions.push((author, seq));
+                    }
+                    None => {
+                        let number = self.lessons.len() as u32 + 1;
+                        self.lessons.push(LessonRecord {
+                            number,
+                            text,
+                            versions: vec![(author, seq)],
+                        });
+                    }
+                }
+            }
         }
     }
 
     /// The scenario with every delegation's current inputs put in: what the engine adjudicates.
     pub fn combined_scenario(&self) -> Option<Scenario> {
-        let mut s = Scenario::clone(self.scenario.as_ref()?);
+        let mut s = self.current_scenario()?.clone();
         for a in &mut s.actors {
             if let Some(inputs) = self.inputs.get(&a.id) {
                 inputs.apply_to(a);

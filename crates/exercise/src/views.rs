@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::adjudicate::{Viewer, VisibleVerdict, visible_verdicts};
 use crate::auth::Session;
 use crate::outcome::ShortfallOutcome;
-use crate::state::{ExerciseState, Part, Principal, PrivateInputs};
+use crate::state::{ExerciseState, Part, Principal, PrivateInputs, ReleasedInject};
 use crate::store::StoredEvent;
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,14 +121,59 @@ pub fn part_value(inputs: &PrivateInputs, part: Part) -> Value {
     }
 }
 
+/// The released injects a principal may read, in release order, with every
+/// change to a delegation's private inputs the principal may not see replaced
+/// by its kind ("a change to ru's reservation"): an inject's text is the
+/// facilitator's to write, its numbers are the delegations' to keep.
+pub fn visible_injects(st: &ExerciseState, p: &Principal) -> Vec<ReleasedInject> {
+    let (role, actor) = match p {
+        Principal::Facilitator => ("facilitator", None),
+        Principal::Observer => ("observer", None),
+        Principal::Notetaker => ("notetaker", None),
+        Principal::Delegation(a) => ("delegation", Some(a.as_str())),
+    };
+    let viewer = Viewer::of(p);
+    st.injects
+        .iter()
+        .filter(|i| guarantor_model::injects::inject_visible_to(&i.inject, role, actor))
+        .map(|i| {
+            let mut i = i.clone();
+            let mut set = Vec::new();
+            for item in &i.inject.set {
+                let path = item
+                    .split_once('=')
+                    .map_or(item.as_str(), |(p, _)| p)
+                    .trim();
+                match crate::state::private_part(path) {
+                    Some((a, part)) if !viewer.sees(st, a, part) => set.push(format!(
+                        "a change to {a}'s {} (private)",
+                        part.as_str().replace('_', " ")
+                    )),
+                    _ => set.push(item.clone()),
+                }
+            }
+            i.inject.add_red_lines.retain(|r| {
+                let shown = viewer.sees(st, &r.actor, Part::RedLines);
+                if !shown {
+                    set.push(format!("a new red line of {} (private)", r.actor));
+                }
+                shown
+            });
+            i.inject.set = set;
+            i
+        })
+        .collect()
+}
+
+/// Who sees the notes: the notetaker and the facilitator (and the after-action report).
+pub fn sees_notes(p: &Principal) -> bool {
+    matches!(p, Principal::Facilitator | Principal::Notetaker)
+}
+
 /// `/api/state`: the public picture for everyone, plus own inputs for a delegation,
 /// plus everything for the facilitator.
 pub fn state_view(st: &ExerciseState, s: &Session) -> Value {
-    let viewer = match &s.principal {
-        Principal::Facilitator => Viewer::Facilitator,
-        Principal::Delegation(a) => Viewer::Delegation(a),
-        Principal::Observer => Viewer::Public,
-    };
+    let viewer = Viewer::of(&s.principal);
     let mut v = json!({
         "session": { "principal": s.principal, "csrf": s.csrf },
         "scenario": st.scenario_name,
@@ -141,7 +186,17 @@ pub fn state_view(st: &ExerciseState, s: &Session) -> Value {
         "events": st.events,
         "disclosed": disclosed_parts(st),
         "results": visible_rounds(st, viewer),
+        "stage": st.stage(),
+        "in_game_date": st.round_date(st.round),
+        "clock": st.clock,
+        "injects": visible_injects(st, &s.principal),
+        "bands": st.bands,
+        "overrides": st.overrides,
+        "lessons": st.lessons,
     });
+    if sees_notes(&s.principal) {
+        v["notes"] = json!(st.notes);
+    }
     match &s.principal {
         Principal::Delegation(a) => {
             v["own_inputs"] = json!(st.inputs.get(a));
@@ -149,7 +204,7 @@ pub fn state_view(st: &ExerciseState, s: &Session) -> Value {
         Principal::Facilitator => {
             v["inputs"] = json!(st.inputs);
         }
-        Principal::Observer => {}
+        Principal::Observer | Principal::Notetaker => {}
     }
     v
 }
@@ -167,5 +222,11 @@ pub fn export_view(st: &ExerciseState, events: &[StoredEvent]) -> Value {
         "results": st.results,
         "final_inputs": st.inputs,
         "disclosed": st.disclosed,
+        "clock": st.clock,
+        "injects": st.injects,
+        "bands": st.bands,
+        "overrides": st.overrides,
+        "notes": st.notes,
+        "lessons": st.lessons,
     })
 }

@@ -163,7 +163,8 @@ fn a_round_is_adjudicated_on_the_combined_inputs_exactly_as_the_engine_does() {
             "move_submitted",
             "move_submitted",
             "round_closed",
-            "round_adjudicated"
+            "round_adjudicated",
+            "band_computed"
         ]
     );
     // Moves are closed with the round; the next round can be opened.
@@ -278,7 +279,12 @@ fn a_round_closed_when_the_server_stopped_is_adjudicated_on_restart() {
     let st = state(&fac);
     assert_eq!(st["phase"], "published");
     let export = fac.get("/api/export").unwrap().json().unwrap();
-    let last = export["events"].as_array().unwrap().last().unwrap().clone();
+    let events = export["events"].as_array().unwrap();
+    // The verdict, then its band (computed on start too).
+    let (adjudicated, band) = (&events[events.len() - 2], &events[events.len() - 1]);
+    assert_eq!(band["event"]["type"], "band_computed");
+    assert_eq!(band["event"]["round"], 1);
+    let last = adjudicated.clone();
     assert_eq!(last["event"]["type"], "round_adjudicated");
     let got: Adjudication = serde_json::from_value(last["event"]["result"]["Ok"].clone()).unwrap();
     assert!(got == expected.unwrap());

@@ -49,6 +49,22 @@ fn intended() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("POST", "/api/token"), ALL),
         (("POST", "/api/moves"), DELEGATIONS),
         (("GET", "/api/openapi.json"), ALL),
+        // The game around the rounds (the notetaker's routes: tests/game.rs).
+        (("POST", "/facilitator/clock"), FACILITATOR),
+        (("POST", "/facilitator/advance"), FACILITATOR),
+        (("POST", "/facilitator/inject"), FACILITATOR),
+        (("POST", "/facilitator/override"), FACILITATOR),
+        (("GET", "/debrief"), SIGNED_IN),
+        (("GET", "/notes"), FACILITATOR),
+        (("POST", "/notes/add"), FACILITATOR),
+        (("GET", "/lessons"), SIGNED_IN),
+        (
+            ("POST", "/lessons/write"),
+            &["delegation:ru", "delegation:uk", "facilitator"],
+        ),
+        (("GET", "/report/after-action"), FACILITATOR),
+        (("GET", "/export/events.csv"), FACILITATOR),
+        (("GET", "/export/events.json"), FACILITATOR),
     ])
 }
 

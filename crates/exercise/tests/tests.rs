@@ -11,5 +11,6 @@ mod api;
 mod browser;
 mod common;
 mod flow;
+mod game;
 mod hardening;
 mod security;

@@ -15,6 +15,7 @@ pub mod deterrence;
 pub mod diagnostic;
 pub mod geography;
 pub mod idpaths;
+pub mod injects;
 pub mod number;
 mod paths;
 mod read;

@@ -532,6 +532,7 @@ fn read_scenario(root: &mut Tbl<'_, '_>, cx: &mut Cx) -> Scenario {
         }
         None => crate::geography::Geography::default(),
     };
+    let injects = root.tables("injects", "inject", cx, read_inject);
     Scenario {
         meta,
         parameters,
@@ -542,6 +543,7 @@ fn read_scenario(root: &mut Tbl<'_, '_>, cx: &mut Cx) -> Scenario {
         synergies,
         uncertainty,
         geography,
+        injects,
     }
 }
 
@@ -1397,4 +1399,39 @@ fn num_list(t: &mut Tbl<'_, '_>, key: &'static str, range: Range01, cx: &mut Cx)
     };
     let path = t.key_path(key);
     each(v, &path, cx, |item, p, cx| read_num(item, p, range, cx))
+}
+
+fn read_inject(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::injects::Inject {
+    let id = t.req_str("id", cx);
+    let round = t.req_num("round", Range01::AtLeastOne, cx);
+    if round.fract() != 0.0 {
+        let p = t.key_path("round");
+        cx.error(
+            ProblemKind::OutOfRange,
+            cx.spans.get(&p),
+            format!("`{p}` must be a whole round number (1, 2, …), found {round}"),
+            "not a whole number",
+            Some("write the round whose opening releases the inject, e.g. `round = 2`".into()),
+        );
+    }
+    let text = t.req_str("text", cx);
+    let targets = t.str_list("targets", cx);
+    let set = t.str_list("set", cx);
+    let add_red_lines = t.tables("add_red_lines", "red line", cx, |r, cx| {
+        let actor = r.req_str("actor", cx);
+        crate::injects::AddedRedLine {
+            actor,
+            red_line: read_red_line(r, cx),
+        }
+    });
+    let source = t.str_or("source", cx, "");
+    crate::injects::Inject {
+        id,
+        round: round as u32,
+        text,
+        targets,
+        set,
+        add_red_lines,
+        source,
+    }
 }

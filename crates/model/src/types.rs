@@ -32,6 +32,9 @@ pub struct Scenario {
     /// Places, zones, lines, air bases and aircraft types (see `geography.rs`).
     #[serde(default, skip_serializing_if = "crate::geography::Geography::is_empty")]
     pub geography: crate::geography::Geography,
+    /// Pre-scripted injects of a live exercise (see `injects.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub injects: Vec<Inject>,
 }
 
 /// Identification, provenance and the disclaimer shown with every result.
@@ -1000,4 +1003,39 @@ fn first_given<'a>(names: &[&'a String]) -> &'a str {
         .iter()
         .find(|x| !x.is_empty())
         .map_or("", |x| x.as_str())
+}
+
+/// An inject of a live exercise (checked and applied in `injects.rs`): news
+/// the facilitator releases to some roles, optionally changing the scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    pub id: String,
+    /// The round (1, 2, …) whose opening releases it; it applies to that
+    /// round's adjudication and every later one.
+    pub round: u32,
+    /// What the targets read.
+    pub text: String,
+    /// Roles shown the inject: `"all"`, `"observer"`, `"notetaker"` or an
+    /// actor id (its delegation). Empty: everyone. The facilitator sees every inject.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Scenario changes as `PATH=VALUE`, the `--set` form
+    /// (e.g. `"actors.ru.red_lines.no_nato_mission.holds=0"` drops a red line).
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// Red lines the inject adds, each naming its actor.
+    #[serde(default)]
+    pub add_red_lines: Vec<AddedRedLine>,
+    /// Who said it and when, with `[src]`/`[EST]` marks as elsewhere.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A red line an inject adds to an actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AddedRedLine {
+    pub actor: String,
+    #[serde(flatten)]
+    pub red_line: RedLine,
 }

@@ -180,6 +180,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     check_uncertainties(&mut ck, s);
     check_geography(&mut ck, s, &known);
     check_deterrence(&mut ck, s, &known);
+    check_injects(&mut ck, s);
     ck.problems
 }
 
@@ -1163,6 +1164,40 @@ fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
                     &known.caps,
                 );
             }
+        }
+    }
+}
+
+/// Pre-scripted injects: a whole round number, and every change checked
+/// against the scenario as the earlier injects leave it
+/// ([`crate::injects::check_inject`]), each at its own line.
+fn check_injects(ck: &mut Checker<'_>, s: &Scenario) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut ordered: Vec<(usize, &crate::injects::Inject)> = s.injects.iter().enumerate().collect();
+    ordered.sort_by_key(|(i, inj)| (inj.round, *i));
+    let mut current = s.clone();
+    for (i, inj) in ordered {
+        let base = format!("injects[{i}]");
+        if let Some(first) = seen.insert(inj.id.as_str(), i) {
+            ck.error(
+                ProblemKind::Duplicate,
+                &format!("{base}.id"),
+                format!(
+                    "inject \"{}\" is declared twice (first at injects[{first}])",
+                    inj.id
+                ),
+                "declared again here",
+                "give each inject its own id".to_string(),
+            );
+        }
+        if let Err(message) = crate::injects::apply_inject(&mut current, inj) {
+            ck.error(
+                ProblemKind::OutOfRange,
+                &base,
+                format!("inject \"{}\": {message}", inj.id),
+                "in this inject",
+                "fix the inject's round, targets, set or add_red_lines".to_string(),
+            );
         }
     }
 }

@@ -30,8 +30,12 @@ pub struct Server {
 
 /// A new exercise on the embedded scenario, served on a free loopback port.
 pub fn start(tag: &str) -> Server {
+    start_on(tag, guarantor_model::default_scenario())
+}
+
+/// A new exercise on `scenario`, served on a free loopback port.
+pub fn start_on(tag: &str, scenario: guarantor_model::Scenario) -> Server {
     let db = temp_dir(tag).join("exercise.db");
-    let scenario = guarantor_model::default_scenario();
     let running = Running::start(
         &db,
         Some(("default".into(), scenario)),
@@ -47,6 +51,7 @@ impl Server {
         let code = match who {
             "facilitator" => &self.codes.facilitator,
             "observer" => &self.codes.observer,
+            "notetaker" => &self.codes.notetaker,
             d => &self.codes.delegations[d.strip_prefix("delegation:").unwrap()],
         };
         let (res, c) = Client::sign_in(self.running.addr, who, code).unwrap();
