@@ -20,9 +20,11 @@ mod history;
 mod progress;
 mod report;
 mod run;
+mod scenarios;
 mod schema;
 mod serve;
 mod synth;
+mod timeline;
 mod uncertainty;
 mod validate;
 
@@ -80,6 +82,14 @@ enum Command {
     Diff(diff::Args),
     /// Robust packages under the scenario's declared uncertainties: P(pass), tornado, Sobol', PRIM.
     Uncertainty(uncertainty::Args),
+    /// List the embedded dated scenarios (id, title, as_of, packages).
+    Scenarios(scenarios::Args),
+    /// Run dated scenarios in date order and explain how the verdicts move, and why.
+    ///
+    /// Each step lists the input changes (red lines, options, capacities, levels,
+    /// positions) and attributes every verdict move to the changes that cause it,
+    /// by applying each change alone to the earlier scenario and evaluating again.
+    Timeline(timeline::Args),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +106,8 @@ fn main() -> ExitCode {
         Command::History(a) => history::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Uncertainty(a) => uncertainty::run(a),
+        Command::Scenarios(a) => scenarios::run(a),
+        Command::Timeline(a) => timeline::run(a),
     };
     match result {
         Ok(code) => code,
