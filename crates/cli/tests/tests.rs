@@ -16,4 +16,5 @@ mod history_cli;
 mod report_cli;
 mod search;
 mod serve_crash;
+mod timeline;
 mod uncertainty;
