@@ -219,7 +219,7 @@ mod tests {
     fn citations_are_src_tags_and_source_values() {
         assert_eq!(
             citations("x = 1  # [src a-1] and [src b: 5 km]"),
-            vec![(10, "a-1".to_string()), (26, "b".to_string())]
+            vec![(10, "a-1".to_string()), (24, "b".to_string())]
         );
         assert_eq!(
             citations("source = \"ru-memo\""),

@@ -51,7 +51,7 @@ pub fn side(
             Some(e) => e.text.to_string(),
             None if !path.exists() => {
                 return Err(Failure(format!(
-                    "error: \"{arg}\" is neither a scenario file, an embedded scenario id nor a run id (a number from `guarantor history`, e.g. run:3)"
+                    "error: \"{arg}\" is neither a scenario file nor a run id (a number from `guarantor history`, e.g. run:3) nor an embedded scenario id (`guarantor scenarios` lists them)"
                 )));
             }
             None => read_scenario_text(&path)?,

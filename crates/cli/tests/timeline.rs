@@ -243,7 +243,7 @@ fn timeline_report_has_the_section_and_its_charts() {
         "--json",
     ]));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("id=\"timeline\""));
+    assert!(html.contains("id=\"scenario-timeline\""));
     assert!(html.contains("id=\"fig-timeline-counts\""));
     assert!(html.contains("id=\"fig-timeline-top\""));
     assert!(html.matches("<svg").count() >= 2);

@@ -103,7 +103,7 @@ fn short(v: &str) -> String {
 }
 
 /// Keys whose values are words for people: changing them cannot move a verdict.
-const WORDING_KEYS: [&str; 12] = [
+pub const WORDING_KEYS: [&str; 12] = [
     "name",
     "short",
     "note",

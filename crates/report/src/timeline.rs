@@ -170,7 +170,7 @@ pub fn timeline_section(points: &[DatePoint], steps: &[String]) -> Result<Sectio
     )];
     paragraphs.extend(steps.iter().cloned());
     Ok(Section {
-        id: "timeline".into(),
+        id: "scenario-timeline".into(),
         heading: "Timeline: how the answer moves between dates".into(),
         paragraphs,
         tables: Vec::new(),
