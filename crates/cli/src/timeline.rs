@@ -305,7 +305,15 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         })
         .collect();
     if let Some(dir) = &a.out {
-        let words: Vec<String> = steps.iter().map(|s| step_text(s, a.limit)).collect();
+        let words: Vec<String> = steps
+            .iter()
+            .flat_map(|s| {
+                step_text(s, a.limit)
+                    .lines()
+                    .map(|l| l.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let section =
             timeline_section(&points, &words).map_err(|e| Failure(format!("error: {e}")))?;
         std::fs::create_dir_all(dir).map_err(|e| {

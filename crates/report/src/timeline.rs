@@ -4,7 +4,7 @@
 //! each step's explanation in words. The CLI (`guarantor timeline -o DIR`)
 //! computes the points and the step summaries; this module only draws them.
 
-use crate::charts::{self, BarSeries, ChartError, Line, series_colour};
+use crate::charts::{self, BarSeries, ChartError, series_colour};
 use crate::document::{DataTable, Figure, Section};
 
 /// One date of a timeline.
@@ -90,55 +90,45 @@ fn counts_figure(points: &[DatePoint]) -> Result<Figure, ChartError> {
     })
 }
 
-fn scores_figure(points: &[DatePoint]) -> Result<Figure, ChartError> {
-    let xs = |f: &dyn Fn(&DatePoint) -> Option<f64>| -> Vec<(f64, f64)> {
-        points
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| f(p).map(|y| ((i + 1) as f64, y)))
-            .collect()
-    };
-    let mut series = vec![Line {
-        name: "top package: deterrence".into(),
-        colour: series_colour(0),
-        points: xs(&|p| Some(p.top_deterrence)),
-        in_legend: true,
-    }];
-    let p_pass = xs(&|p| p.p_pass.map(|(v, _)| v));
-    if !p_pass.is_empty() {
-        series.push(Line {
-            name: "top package: P(pass)".into(),
-            colour: series_colour(1),
-            points: p_pass,
-            in_legend: true,
-        });
-    }
-    let dates: Vec<String> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("{} = {}", i + 1, p.as_of))
-        .collect();
-    let svg = charts::lines(
-        "Top package per date",
-        &format!("date ({})", dates.join(", ")),
-        "score",
-        (0.0, 1.0),
-        &series,
-        (640, 320),
+/// One bar per date: a single series, values on [0, 1].
+fn one_series_bars(
+    title: &str,
+    x_desc: &str,
+    points: &[DatePoint],
+    values: Vec<f64>,
+    colour: usize,
+) -> Result<String, ChartError> {
+    let cats: Vec<String> = points.iter().map(category).collect();
+    let labels = values.iter().map(|v| format!("{v:.2}")).collect();
+    charts::horizontal_bars(
+        title,
+        x_desc,
+        &cats,
+        &[BarSeries {
+            name: x_desc.to_string(),
+            colour: series_colour(colour),
+            values,
+            labels,
+        }],
+    )
+}
+
+fn deterrence_figure(points: &[DatePoint]) -> Result<Figure, ChartError> {
+    let svg = one_series_bars(
+        "Top package's deterrence per date",
+        "deterrence (0-1)",
+        points,
+        points.iter().map(|p| p.top_deterrence).collect(),
+        0,
     )?;
-    let pct = |p: &DatePoint| {
-        p.p_pass.map_or("not computed".into(), |(v, n)| {
-            format!("{:.1}% of {n} draws", v * 100.0)
-        })
-    };
     Ok(Figure {
         id: "fig-timeline-top".into(),
-        title: "Top package per date".into(),
-        description: "The best-ranked package of each date (passing or not): its computed deterrence, and how often it passes across draws of the scenario's declared uncertainties.".into(),
+        title: "Top package's deterrence per date".into(),
+        description: "The best-ranked package of each date (passing or not) and its computed deterrence (docs/model.md §5).".into(),
         svg,
         table: DataTable {
             caption: "Top package per date".into(),
-            headers: ["Date", "Scenario", "Top package", "Passes", "Deterrence", "P(pass)"]
+            headers: ["Date", "Scenario", "Top package", "Passes", "Deterrence"]
                 .map(String::from)
                 .to_vec(),
             rows: points
@@ -150,7 +140,6 @@ fn scores_figure(points: &[DatePoint]) -> Result<Figure, ChartError> {
                         p.top_title.clone(),
                         if p.top_passes { "yes" } else { "no" }.into(),
                         format!("{:.3}", p.top_deterrence),
-                        pct(p),
                     ]
                 })
                 .collect(),
@@ -159,8 +148,50 @@ fn scores_figure(points: &[DatePoint]) -> Result<Figure, ChartError> {
     })
 }
 
-/// The timeline section: two figures (packages per date; the top package's
-/// deterrence and P(pass)) and one paragraph per step (`steps`, in words).
+fn p_pass_figure(points: &[DatePoint]) -> Result<Option<Figure>, ChartError> {
+    if points.iter().all(|p| p.p_pass.is_none()) {
+        return Ok(None);
+    }
+    let svg = one_series_bars(
+        "Top package's P(pass) per date",
+        "P(pass)",
+        points,
+        points
+            .iter()
+            .map(|p| p.p_pass.map_or(0.0, |(v, _)| v))
+            .collect(),
+        1,
+    )?;
+    Ok(Some(Figure {
+        id: "fig-timeline-p-pass".into(),
+        title: "Top package's P(pass) per date".into(),
+        description: "How often each date's top package passes across draws of that scenario's declared uncertainties (docs/model.md §8); a date without declarations shows 0 and \"not computed\" in the table.".into(),
+        svg,
+        table: DataTable {
+            caption: "P(pass) of the top package per date".into(),
+            headers: ["Date", "Scenario", "P(pass)", "Draws"]
+                .map(String::from)
+                .to_vec(),
+            rows: points
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.as_of.clone(),
+                        p.id.clone(),
+                        p.p_pass
+                            .map_or("not computed".into(), |(v, _)| format!("{:.1}%", v * 100.0)),
+                        p.p_pass.map_or(String::new(), |(_, n)| n.to_string()),
+                    ]
+                })
+                .collect(),
+            ..DataTable::default()
+        },
+    }))
+}
+
+/// The timeline section: figures of the packages per date, the top package's
+/// deterrence and (when computed) its P(pass), and the steps in words (`steps`,
+/// one paragraph per line).
 pub fn timeline_section(points: &[DatePoint], steps: &[String]) -> Result<Section, ChartError> {
     let mut paragraphs = vec![format!(
         "{} dated scenarios in date order, from {} to {}. Each step lists the input changes and the verdicts they move; every move is attributed by applying each change alone to the earlier scenario and evaluating again.",
@@ -174,7 +205,14 @@ pub fn timeline_section(points: &[DatePoint], steps: &[String]) -> Result<Sectio
         heading: "Timeline: how the answer moves between dates".into(),
         paragraphs,
         tables: Vec::new(),
-        figures: vec![counts_figure(points)?, scores_figure(points)?],
+        figures: [
+            Some(counts_figure(points)?),
+            Some(deterrence_figure(points)?),
+            p_pass_figure(points)?,
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         grid: true,
     })
 }
