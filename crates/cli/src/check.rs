@@ -1,14 +1,20 @@
-//! `guarantor check`: validate a scenario file and list every problem.
+//! `guarantor check`: validate a scenario file and list every problem, then
+//! warn of hindsight: a cited source dated after the scenario's `as_of`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::common::{Failure, emit, emit_json, render_diagnostics, scenario_source};
+use crate::common::{
+    Failure, embedded_source, emit, emit_json, render_diagnostics, scenario_source,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Scenario file to check (default: the embedded scenario).
     file: Option<PathBuf>,
+    /// Check an embedded scenario by its id instead (`guarantor scenarios` lists them).
+    #[arg(long = "scenario", value_name = "ID", conflicts_with = "file")]
+    scenario: Option<String>,
     /// Print one JSON object: the file, whether it is valid, and every error with its line.
     #[arg(long)]
     json: bool,
@@ -28,12 +34,140 @@ fn excluded_note(s: &guarantor_model::Scenario, packages: u128) -> String {
     format!(", {excluded} of them excluded by requires / excludes")
 }
 
+/// A warning located in the scenario file: it does not make the file invalid.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Warning {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// A date `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as (year, month, day); a month or
+/// a year counts from its first day. `None` when it is not such a date.
+pub fn date_key(d: &str) -> Option<(u32, u32, u32)> {
+    let parts: Vec<&str> = d.split('-').collect();
+    let num = |s: &str, len: usize, max: u32| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+            .filter(|&n| (1..=max).contains(&n))
+    };
+    match parts.as_slice() {
+        [y] => Some((num(y, 4, 9999)?, 1, 1)),
+        [y, m] => Some((num(y, 4, 9999)?, num(m, 2, 12)?, 1)),
+        [y, m, d] => Some((num(y, 4, 9999)?, num(m, 2, 12)?, num(d, 2, 31)?)),
+        _ => None,
+    }
+}
+
+/// Source ids cited on one line: `[src ID]` tags (an id ends at a space, a
+/// colon or the closing bracket) and `source = "ID"` values, with the
+/// 1-based column of each.
+fn citations(line: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (at, _) in line.match_indices("[src ") {
+        let rest = &line[at + "[src ".len()..];
+        let id: String = rest
+            .chars()
+            .take_while(|c| !matches!(c, ']' | ':' | ' ' | ';' | ','))
+            .collect();
+        if !id.is_empty() {
+            out.push((line[..at].chars().count() + 1, id));
+        }
+    }
+    let code = line.split('#').next().unwrap_or("");
+    if let Some(v) = code
+        .trim_start()
+        .strip_prefix("source")
+        .and_then(|v| v.trim_start().strip_prefix('='))
+        && let Some(id) = v.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"'))
+    {
+        let col = line.find('"').map_or(1, |i| line[..i].chars().count() + 1);
+        out.push((col, id.to_string()));
+    }
+    out
+}
+
+/// Hindsight and dating warnings: every citation of a source dated after
+/// `meta.as_of`, every source without a valid date, and an `as_of` that is
+/// not a date. The line of a source's definition is that of its `id`.
+pub fn hindsight_warnings(s: &guarantor_model::Scenario, text: &str) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let line_of = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.trim() == needle)
+            .map_or(1, |i| i + 1)
+    };
+    let as_of = date_key(&s.meta.as_of);
+    if as_of.is_none() {
+        out.push(Warning {
+            line: line_of(&format!("as_of = \"{}\"", s.meta.as_of)),
+            column: 1,
+            message: format!(
+                "meta.as_of \"{}\" is not a date, so citations cannot be checked for hindsight",
+                s.meta.as_of
+            ),
+            help: "give the date the scenario describes, e.g. as_of = \"2025-08-20\"".into(),
+        });
+    }
+    for src in &s.meta.sources {
+        if date_key(&src.date).is_none() {
+            out.push(Warning {
+                line: line_of(&format!("id = \"{}\"", src.id)),
+                column: 1,
+                message: format!(
+                    "source \"{}\" has {}",
+                    src.id,
+                    if src.date.is_empty() {
+                        "no date".to_string()
+                    } else {
+                        format!("the date \"{}\", which is not YYYY, YYYY-MM or YYYY-MM-DD", src.date)
+                    }
+                ),
+                help: "add the date it was published, e.g. date = \"2025-08-20\" (a month or a year when the day is unknown)".into(),
+            });
+        }
+    }
+    let Some(as_of) = as_of else {
+        return out;
+    };
+    for (n, line) in lines.iter().enumerate() {
+        for (column, id) in citations(line) {
+            let Some(src) = s.meta.sources.iter().find(|x| x.id == id) else {
+                continue;
+            };
+            if date_key(&src.date).is_some_and(|d| d > as_of) {
+                out.push(Warning {
+                    line: n + 1,
+                    column,
+                    message: format!(
+                        "cites source \"{id}\" dated {}, after the scenario's as_of {} (hindsight)",
+                        src.date, s.meta.as_of
+                    ),
+                    help: "cite a source dated on or before as_of, or move the scenario's as_of"
+                        .into(),
+                });
+            }
+        }
+    }
+    out
+}
+
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
-    let (name, text) = scenario_source(a.file.as_ref())?;
+    let (name, text) = match &a.scenario {
+        Some(id) => embedded_source(id)?,
+        None => scenario_source(a.file.as_ref())?,
+    };
     match guarantor_model::load(&name, &text) {
         Ok(s) => {
+            let warnings = hindsight_warnings(&s, &text);
             if a.json {
-                emit_json(&serde_json::json!({ "file": name, "valid": true, "errors": [] }));
+                emit_json(&serde_json::json!({
+                    "file": name, "valid": true, "errors": [], "warnings": warnings
+                }));
             } else {
                 let packages = s.option_space_size();
                 emit(&format!(
@@ -43,6 +177,12 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
                     s.components.len(),
                     excluded_note(&s, packages)
                 ));
+                for w in &warnings {
+                    eprintln!(
+                        "warning: {name}:{}:{}: {}\n  help: {}",
+                        w.line, w.column, w.message, w.help
+                    );
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -56,5 +196,36 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{citations, date_key};
+
+    #[test]
+    fn dates_count_from_the_first_day_of_their_period() {
+        assert_eq!(date_key("2025-08-20"), Some((2025, 8, 20)));
+        assert_eq!(date_key("2025-11"), Some((2025, 11, 1)));
+        assert_eq!(date_key("2024"), Some((2024, 1, 1)));
+        assert_eq!(date_key("2025-13"), None);
+        assert_eq!(date_key("Aug 2025"), None);
+        assert_eq!(date_key(""), None);
+        assert!(date_key("2025-09-26") > date_key("2025-08-20"));
+        assert!(date_key("2025-08") < date_key("2025-08-20"));
+    }
+
+    #[test]
+    fn citations_are_src_tags_and_source_values() {
+        assert_eq!(
+            citations("x = 1  # [src a-1] and [src b: 5 km]"),
+            vec![(10, "a-1".to_string()), (24, "b".to_string())]
+        );
+        assert_eq!(
+            citations("source = \"ru-memo\""),
+            vec![(10, "ru-memo".to_string())]
+        );
+        assert!(citations("source = \"EST coding\" # note").len() == 1);
+        assert!(citations("sources = 3").is_empty());
     }
 }

@@ -24,6 +24,10 @@ impl std::fmt::Display for Failure {
 pub struct ScenarioArgs {
     /// Scenario file (default: the embedded Ukraine, August 2025 scenario).
     pub file: Option<PathBuf>,
+    /// An embedded scenario by its id instead of a file (`guarantor scenarios`
+    /// lists them), e.g. --scenario ukraine-2025-11.
+    #[arg(long = "scenario", value_name = "ID", conflicts_with = "file")]
+    pub scenario: Option<String>,
     /// What-if: set one number of the scenario by its dotted path, as
     /// `[[uncertainty]]` names it (e.g. actors.ru.reservation=0.55,
     /// actors.ru.red_lines.no_nato_mission.holds=0). Repeatable.
@@ -111,11 +115,27 @@ pub fn apply_what_ifs(s: &mut Scenario, set: &[String]) -> Result<Vec<WhatIf>, F
 impl ScenarioArgs {
     /// The scenario's name in messages and records: its path, or the embedded name.
     pub fn name(&self) -> String {
+        if let Some(e) = self
+            .scenario
+            .as_deref()
+            .and_then(guarantor_model::embedded_scenario)
+        {
+            return e.name.to_string();
+        }
         self.file
             .as_ref()
             .map_or(DEFAULT_SCENARIO_NAME.to_string(), |p| {
                 p.display().to_string()
             })
+    }
+
+    /// The scenario's name and text: the file, the embedded scenario named by
+    /// `--scenario`, or the default.
+    pub fn source(&self) -> Result<(String, String), Failure> {
+        match &self.scenario {
+            Some(id) => embedded_source(id),
+            None => scenario_source(self.file.as_ref()),
+        }
     }
 
     /// Read and validate the scenario, then apply the what-ifs.
@@ -125,7 +145,9 @@ impl ScenarioArgs {
 
     /// The scenario with the what-ifs applied, and the what-ifs.
     pub fn load_with_what_ifs(&self) -> Result<(Scenario, Vec<WhatIf>), Failure> {
-        let mut s = load(self.file.as_ref())?;
+        let (name, text) = self.source()?;
+        let mut s =
+            guarantor_model::load(&name, &text).map_err(|e| Failure(render_diagnostics(&e)))?;
         let what_ifs = apply_what_ifs(&mut s, &self.set)?;
         Ok((s, what_ifs))
     }
@@ -301,10 +323,20 @@ pub fn scenario_source(file: Option<&PathBuf>) -> Result<(String, String), Failu
     }
 }
 
-/// Read a scenario file (or the embedded one) and validate it.
-pub fn load(file: Option<&PathBuf>) -> Result<Scenario, Failure> {
-    let (name, text) = scenario_source(file)?;
-    guarantor_model::load(&name, &text).map_err(|e| Failure(render_diagnostics(&e)))
+/// The name and text of the embedded scenario `id`, or an error listing the ids.
+pub fn embedded_source(id: &str) -> Result<(String, String), Failure> {
+    match guarantor_model::embedded_scenario(id) {
+        Some(e) => Ok((e.name.to_string(), e.text.to_string())),
+        None => {
+            let ids: Vec<&str> = guarantor_model::SCENARIOS.iter().map(|e| e.id).collect();
+            let hint = guarantor_model::suggest::closest(id, &ids)
+                .map_or(String::new(), |k| format!(" (did you mean \"{k}\"?)"));
+            Err(Failure(format!(
+                "error: there is no embedded scenario \"{id}\"{hint}; the embedded scenarios are {} (`guarantor scenarios` lists them)",
+                ids.join(", ")
+            )))
+        }
+    }
 }
 
 /// An engine error for the user.

@@ -44,13 +44,18 @@ pub fn side(
     set: &[String],
 ) -> Result<Side, Failure> {
     let path = PathBuf::from(arg);
-    if path.is_file() || run_id(arg).is_none() {
-        if !path.exists() {
-            return Err(Failure(format!(
-                "error: \"{arg}\" is neither a scenario file nor a run id (a number from `guarantor history`, e.g. run:3)"
-            )));
-        }
-        let text = read_scenario_text(&path)?;
+    // An embedded scenario's id (`guarantor scenarios`), unless a file has that name.
+    let embedded = guarantor_model::embedded_scenario(arg).filter(|_| !path.exists());
+    if embedded.is_some() || path.is_file() || run_id(arg).is_none() {
+        let text = match embedded {
+            Some(e) => e.text.to_string(),
+            None if !path.exists() => {
+                return Err(Failure(format!(
+                    "error: \"{arg}\" is neither a scenario file nor a run id (a number from `guarantor history`, e.g. run:3) nor an embedded scenario id (`guarantor scenarios` lists them)"
+                )));
+            }
+            None => read_scenario_text(&path)?,
+        };
         let mut s =
             guarantor_model::load(arg, &text).map_err(|e| Failure(render_diagnostics(&e)))?;
         let what_ifs = apply_what_ifs(&mut s, set)?;
@@ -440,7 +445,7 @@ pub fn diff_text(d: &DiffOutput, limit: usize) -> String {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A scenario file or a recorded run (run:3).
+    /// A scenario file, an embedded scenario id (ukraine-2025-11) or a recorded run (run:3).
     a: String,
     /// A scenario file or a recorded run (run:3); default: A itself, with --set.
     b: Option<String>,

@@ -8,7 +8,7 @@ use guarantor_history::{History, NewRun, PackageRecord, RunInfo};
 use guarantor_model::Scenario;
 use serde_json::json;
 
-use crate::common::{Failure, HistoryArgs, ScenarioArgs, apply_what_ifs, emit, scenario_source};
+use crate::common::{Failure, HistoryArgs, ScenarioArgs, apply_what_ifs, emit};
 
 /// The history database: `--history PATH`, else the documented default.
 pub fn history_path(flag: Option<&Path>) -> Result<PathBuf, Failure> {
@@ -63,7 +63,7 @@ pub fn record(
     parameters: serde_json::Value,
     history: Option<&Path>,
 ) -> Result<i64, Failure> {
-    let (name, text) = scenario_source(input.file.as_ref())?;
+    let (name, text) = input.source()?;
     record_source(verb, name, text, &input.set, s, e, parameters, history)
 }
 

@@ -21,10 +21,12 @@ mod merge;
 mod progress;
 mod report;
 mod run;
+mod scenarios;
 mod schema;
 mod serve;
 mod shard;
 mod synth;
+mod timeline;
 mod uncertainty;
 mod validate;
 
@@ -92,6 +94,14 @@ enum Command {
     /// measurements aside). Refuses partials of different scenarios, versions, options,
     /// seeds or shard plans, and missing, duplicate or corrupted shards.
     Merge(merge::Args),
+    /// List the embedded dated scenarios (id, title, as_of, packages).
+    Scenarios(scenarios::Args),
+    /// Run dated scenarios in date order and explain how the verdicts move, and why.
+    ///
+    /// Each step lists the input changes (red lines, options, capacities, levels,
+    /// positions) and attributes every verdict move to the changes that cause it,
+    /// by applying each change alone to the earlier scenario and evaluating again.
+    Timeline(timeline::Args),
 }
 
 fn main() -> ExitCode {
@@ -109,6 +119,8 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Uncertainty(a) => uncertainty::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Scenarios(a) => scenarios::run(a),
+        Command::Timeline(a) => timeline::run(a),
     };
     match result {
         Ok(code) => code,

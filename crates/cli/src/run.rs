@@ -230,7 +230,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         a.json,
     );
     if a.record {
-        let (name, text) = crate::common::scenario_source(a.scenario.file.as_ref())?;
+        let (name, text) = a.scenario.source()?;
         record(
             (name, text, &a.scenario.set),
             &s,

@@ -121,7 +121,7 @@ pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
     let scenario = (a.scenario.name(), s);
     run_serve(
         scenario,
-        a.scenario.file.is_some(),
+        a.scenario.file.is_some() || a.scenario.scenario.is_some(),
         &a.db,
         a.bind,
         a.codes_file.as_ref(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use guarantor_scale::{Body, Meta, Partial, Plan, Shard, sha256_hex};
 
-use crate::common::{Failure, ScenarioArgs, scenario_source};
+use crate::common::{Failure, ScenarioArgs};
 
 /// `--shard` and `--partial`, shared by `run` and `uncertainty`.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -89,7 +89,7 @@ pub fn write_partial(
     stats: serde_json::Value,
     body: Body,
 ) -> Result<(), Failure> {
-    let (name, text) = scenario_source(scenario.file.as_ref())?;
+    let (name, text) = scenario.source()?;
     let (seed, sampler) = match seed_sampler {
         Some((a, b)) => (Some(a), Some(b)),
         None => (None, None),

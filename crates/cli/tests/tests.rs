@@ -17,4 +17,5 @@ mod report_cli;
 mod scale_out;
 mod search;
 mod serve_crash;
+mod timeline;
 mod uncertainty;

@@ -20,6 +20,7 @@
 //! `$HOME/.local/share/guarantor/history.sqlite` ([`default_path`]).
 
 pub mod diff;
+pub mod timeline;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

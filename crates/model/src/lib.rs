@@ -39,6 +39,40 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/ukraine-2025
 /// The name under which the embedded scenario is reported.
 pub const DEFAULT_SCENARIO_NAME: &str = "scenarios/ukraine-2025-08.toml";
 
+/// One scenario of the embedded library: its id (`meta.id`), the name it is
+/// reported under, and its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedScenario {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+/// The embedded library of dated scenarios, oldest first: each is built only
+/// from sources dated on or before its `meta.as_of`. The first is the default.
+pub const SCENARIOS: &[EmbeddedScenario] = &[
+    EmbeddedScenario {
+        id: "ukraine-2025-08",
+        name: DEFAULT_SCENARIO_NAME,
+        text: DEFAULT_SCENARIO,
+    },
+    EmbeddedScenario {
+        id: "ukraine-2025-11",
+        name: "scenarios/ukraine-2025-11.toml",
+        text: include_str!("../../../scenarios/ukraine-2025-11.toml"),
+    },
+    EmbeddedScenario {
+        id: "ukraine-2026-01",
+        name: "scenarios/ukraine-2026-01.toml",
+        text: include_str!("../../../scenarios/ukraine-2026-01.toml"),
+    },
+];
+
+/// The embedded scenario with this id, if any.
+pub fn embedded_scenario(id: &str) -> Option<&'static EmbeddedScenario> {
+    SCENARIOS.iter().find(|e| e.id == id)
+}
+
 /// Read and validate a scenario. `file` is only used in messages.
 pub fn load(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let (scenario, mut problems, spans) = read::read(text);

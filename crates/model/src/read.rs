@@ -558,6 +558,7 @@ fn read_meta(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Meta {
             id: s.req_str("id", cx),
             citation: s.req_str("citation", cx),
             url: s.str_or("url", cx, ""),
+            date: s.str_or("date", cx, ""),
         }),
     }
 }

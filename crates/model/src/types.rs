@@ -68,6 +68,12 @@ pub struct Source {
     pub citation: String,
     #[serde(default)]
     pub url: String,
+    /// When the source was published, ISO 8601: a day ("2025-08-20"), a month
+    /// ("2025-04") or a year ("2024"). `guarantor check` warns when a cited
+    /// source is dated after `meta.as_of` (a month or a year counts from its
+    /// first day).
+    #[serde(default)]
+    pub date: String,
 }
 
 /// Global engine parameters.

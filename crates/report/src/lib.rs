@@ -16,6 +16,7 @@ pub mod html;
 pub mod markdown;
 pub mod robustness;
 pub mod sections;
+pub mod timeline;
 pub mod why;
 
 use guarantor_engine::{Evaluation, PackageVerdict};

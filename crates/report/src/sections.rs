@@ -1049,13 +1049,19 @@ fn forecast_section(
 fn sources_section(s: &Scenario) -> Section {
     let mut t = DataTable {
         caption: "Sources cited by the scenario".into(),
-        headers: ["id", "citation", "address"].map(String::from).to_vec(),
+        headers: ["id", "date", "citation", "address"]
+            .map(String::from)
+            .to_vec(),
         rows: Vec::new(),
         ..DataTable::default()
     };
     for src in &s.meta.sources {
-        t.rows
-            .push(vec![src.id.clone(), src.citation.clone(), src.url.clone()]);
+        t.rows.push(vec![
+            src.id.clone(),
+            src.date.clone(),
+            src.citation.clone(),
+            src.url.clone(),
+        ]);
     }
     let mut paragraphs = Vec::new();
     if !s.meta.disclaimer.is_empty() {

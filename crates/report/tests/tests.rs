@@ -9,3 +9,4 @@
 
 mod report;
 mod robustness;
+mod timeline;
