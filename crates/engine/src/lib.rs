@@ -4,7 +4,9 @@
 //! option space (screening every package from memoised allocation outcomes,
 //! keeping the top N, the frontier and the why-not counts), or [`evaluate`]
 //! plans, allocates and judges every package in memory (for exports and small
-//! spaces). Both give the same counts, frontier and ranking.
+//! spaces). Both give the same counts, frontier and ranking. A search split
+//! over machines is [`search_partial`] per range of the package numbering
+//! and [`finish_search`] over the partials: the same evaluation as [`search`].
 //!
 //! Invariants:
 //! - The engine does no I/O and knows nothing of files, terminals or HTTP.

@@ -7,6 +7,8 @@
 //! draw) → every draw is a perturbed copy of the scenario, on which the engine
 //! evaluates the packages under study → [`robust`] ranking, [`tornado`] and
 //! [`sobol`] sensitivity of the robust top package, [`prim`] boxes where it fails.
+//! Split over machines, [`analyse_draws`] evaluates one range of draws and
+//! [`analyse_shards`] folds every range into the report [`analyse`] gives.
 //!
 //! Invariants:
 //! - Results are bit-identical for any number of threads and for the same
