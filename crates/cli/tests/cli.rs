@@ -151,9 +151,12 @@ fn explain_the_reuters_option() {
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    // In battalion groups of 1,000 the eligible contributors hold 73 of the 75 needed.
+    // Brigades are sent whole with their 5,000 personnel: only fr and uk can
+    // fill whole brigades, 6 of the 9 needed.
     assert_eq!(v["feasible"], false);
-    assert_eq!(v["shortfalls"][0]["short"], 2000.0);
+    assert_eq!(v["shortfalls"][0]["capability"], "brigades");
+    assert_eq!(v["shortfalls"][0]["short"], 3.0);
+    assert_eq!(v["levels"]["us_role"]["from_options"].as_f64(), Some(0.25));
     assert_eq!(v["acceptance"]["ru"]["verdict"], "rejects");
     assert_eq!(
         v["options"]["air_cover"], "none",

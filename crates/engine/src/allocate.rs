@@ -53,6 +53,24 @@ pub struct SubProblem {
     pub lines: Vec<LineKey>,
 }
 
+impl SubProblem {
+    /// Bit of `capability` marking a sub-problem of a capability that also
+    /// comes inside other capabilities' bundles, in a package that asks for
+    /// those bundles: only the units outside the bundles are available
+    /// (`Prepared::availability`, docs/model.md §3).
+    pub const LOOSE: u32 = 1 << 31;
+
+    /// Index of the capability (without the [`SubProblem::LOOSE`] bit).
+    pub fn capability_index(&self) -> usize {
+        (self.capability & !Self::LOOSE) as usize
+    }
+
+    /// Only the units outside bundles are available ([`SubProblem::LOOSE`]).
+    pub fn loose(&self) -> bool {
+        self.capability & Self::LOOSE != 0
+    }
+}
+
 /// The solved allocation of one capability.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubSolution {
@@ -64,6 +82,9 @@ pub struct SubSolution {
     pub cost: f64,
     /// Largest share of any contributor's available force used, in [0, 1].
     pub max_share: f64,
+    /// Whose share `max_share` is: the contributor index with the largest
+    /// share, the first in index order on ties; none when nothing is allocated.
+    pub max_share_holder: Option<u32>,
     /// Why the allocation could not be computed (non-finite data): nothing is
     /// then allocated and every line is short. The package carries the
     /// reason; no other package is affected.
@@ -97,6 +118,7 @@ impl SubSolution {
                 .collect(),
             cost: 0.0,
             max_share: 0.0,
+            max_share_holder: None,
             error: Some(error),
         }
     }
@@ -254,17 +276,13 @@ pub fn solve_in_blocks(
             used[c as usize] += x;
         }
     }
-    let max_share = used
-        .iter()
-        .zip(data.available)
-        .filter(|(u, a)| **u > 0.0 && **a > 0.0)
-        .map(|(u, a)| u / a)
-        .fold(0.0, f64::max);
+    let (max_share, max_share_holder) = largest_share(&used, data.available);
     Ok(SubSolution {
         units,
         shortfall,
         cost: sol.cost,
         max_share,
+        max_share_holder,
         error: None,
     })
 }
@@ -374,19 +392,37 @@ pub fn solve(
             used[c as usize] += x;
         }
     }
-    let max_share = used
-        .iter()
-        .zip(data.available)
-        .filter(|(u, a)| **a > 0.0 && **u > 0.0)
-        .map(|(u, a)| (u / a).min(1.0))
-        .fold(0.0, f64::max);
+    let (max_share, max_share_holder) = largest_share(&used, data.available);
     Ok(SubSolution {
         units,
         shortfall,
         cost,
         max_share,
+        max_share_holder,
         error: None,
     })
+}
+
+/// Largest share of a contributor's available force used (a fraction in
+/// [0, 1]) and whose it is: max over contributors with units used and
+/// available of min(1, used ÷ available), the first contributor in index
+/// order on ties; (0, none) when nothing is used. The clamp at 1 absorbs
+/// binary noise where whole blocks were counted from an availability a few
+/// ulp below a whole number of blocks ([`available_blocks`]).
+///
+/// Example: used [2, 6, 3] of available [8, 6, 3] → shares 0.25, 1, 1 →
+/// (1, contributor 1).
+pub fn largest_share(used: &[f64], available: &[f64]) -> (f64, Option<u32>) {
+    let mut best: (f64, Option<u32>) = (0.0, None);
+    for (c, (&u, &a)) in used.iter().zip(available).enumerate() {
+        if u > 0.0 && a > 0.0 {
+            let share = (u / a).min(1.0);
+            if best.1.is_none() || share > best.0 {
+                best = (share, Some(c as u32));
+            }
+        }
+    }
+    best
 }
 
 /// A flow network with paired arcs (arc `e` and its reverse `e ^ 1`).

@@ -97,7 +97,8 @@ pub(crate) fn solve_cached(
     cache: &SolveCache,
 ) -> Result<SubSolution, AllocationError> {
     let limit = p.scenario.parameters.solver_time_limit_s;
-    let k = key.capability as usize;
+    let k = key.capability_index();
+    let available = p.availability(k, key.loose());
     let eligible: BTreeSet<u32> = key
         .lines
         .iter()
@@ -112,7 +113,7 @@ pub(crate) fn solve_cached(
             .map(|&c| {
                 (
                     c,
-                    p.available[k][c as usize].to_bits(),
+                    available[c as usize].to_bits(),
                     p.cost[k][c as usize].to_bits(),
                 )
             })
@@ -125,7 +126,7 @@ pub(crate) fn solve_cached(
     let data = CapabilityData {
         name: &p.capabilities[k].id,
         integer: p.capabilities[k].integer,
-        available: &p.available[k],
+        available,
         cost: &p.cost[k],
     };
     let sol = solve_in_blocks(key, &data, p.capabilities[k].granularity, limit);

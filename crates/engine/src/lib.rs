@@ -44,7 +44,8 @@ mod verdict;
 pub use accept::{acceptance_margin, level_red_line_verdict, margin_verdict, spatial_utility};
 pub use allocate::{
     AllocationError, CapabilityData, LineKey, NEGLIGIBLE_REL, NEGLIGIBLE_UNITS, SubProblem,
-    SubSolution, available_blocks, line_demand, negligible_amount, solve, solve_in_blocks,
+    SubSolution, available_blocks, largest_share, line_demand, negligible_amount, solve,
+    solve_in_blocks,
 };
 pub use batch::{SolveCache, evaluate_choices, evaluate_choices_cached};
 pub use deterrence::{
@@ -60,7 +61,7 @@ pub use fixes::{
 pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vector};
 pub use gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
-pub use prepare::{WHOLE_NOISE_REL, available_units};
+pub use prepare::{WHOLE_NOISE_REL, available_units, bundles_available};
 pub use search::{
     ScreenedPackage, SearchOptions, SearchPartial, finish_search, screen_choices_cached, search,
     search_partial, search_with_stats,

@@ -177,8 +177,8 @@ pub(crate) fn plan(p: &Prepared<'_>, choice: Choice) -> Plan {
 
 /// Requirement lines of a package grouped by capability: pools summed over
 /// lines with the same providers and site.
-pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Vec<(LineSite, f64)>> {
-    let mut lines: BTreeMap<(usize, Vec<String>, bool, Option<u64>), f64> = BTreeMap::new();
+pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, CapLines> {
+    let mut lines: Lines = BTreeMap::new();
     for (ci, &o) in choice.iter().enumerate() {
         let within = p.scenario.components[ci].options[o as usize]
             .within_days
@@ -194,25 +194,86 @@ pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Vec
                 .or_insert(0.0) += r.pool;
         }
     }
-    let mut by_cap: BTreeMap<usize, Vec<(LineSite, f64)>> = BTreeMap::new();
+    // Capabilities whose bundles the package asks for (before crediting).
+    let leads: BTreeSet<usize> = lines
+        .keys()
+        .map(|l| l.0)
+        .filter(|&k| !p.bundles[k].is_empty())
+        .collect();
+    credit_bundles(&p.bundles, &mut lines);
+    let mut by_cap: BTreeMap<usize, CapLines> = BTreeMap::new();
     for ((k, prov, inth, within), pool) in lines {
-        by_cap
-            .entry(k)
-            .or_default()
-            .push(((prov, inth, within), pool));
+        let cl = by_cap.entry(k).or_insert_with(|| CapLines {
+            lines: Vec::new(),
+            in_bundles_too: p.loose[k].is_some()
+                && leads
+                    .iter()
+                    .any(|&l| p.bundles[l].iter().any(|&(j, _)| j == k)),
+        });
+        cl.lines.push(((prov, inth, within), pool));
     }
     by_cap
 }
 
+/// One capability's requirement lines in a package, and whether the package
+/// also asks for bundles that bring this capability (then only the units
+/// outside bundles are allocated loose: `Prepared::availability`).
+#[derive(Default)]
+pub(crate) struct CapLines {
+    pub(crate) lines: Vec<(LineSite, f64)>,
+    pub(crate) in_bundles_too: bool,
+}
+
+/// A requirement line's capability and site: (capability, providers, in
+/// theatre, deadline).
+type LineAt = (usize, Vec<String>, bool, Option<u64>);
+
+/// Requirement lines: pool by capability and site.
+type Lines = BTreeMap<LineAt, f64>;
+
+/// Whole force packages on the requirement side (docs/model.md §3): a line of
+/// a capability L whose units come in bundles of n units of capability j
+/// brings n × ⌈pool_L⌉ units of j to the line of j on the same site
+/// (providers, theatre, deadline), whose pool shrinks by as much (units of
+/// j); a line left with nothing to fill is dropped. The bundles' units are
+/// allocated with L (`judge` lists them), so they are not allocated twice.
+/// Example: 9 brigades of 5,000 personnel in the pool with 75,000 personnel
+/// on the same site → 45,000 come with the brigades, 30,000 are left to
+/// allocate in battalion groups.
+pub(crate) fn credit_bundles(bundles: &[Vec<(usize, f64)>], lines: &mut Lines) {
+    let credits: Vec<(LineAt, f64)> = lines
+        .iter()
+        .flat_map(|((k, prov, inth, within), &pool)| {
+            bundles[*k].iter().map(move |&(j, n)| {
+                (
+                    (j, prov.clone(), *inth, *within),
+                    n * crate::sizing::whole_units(pool),
+                )
+            })
+        })
+        .collect();
+    for (key, credit) in credits {
+        if let Some(pool) = lines.get_mut(&key) {
+            *pool -= credit;
+            if *pool <= 0.0 {
+                lines.remove(&key);
+            }
+        }
+    }
+}
+
 /// One capability's allocation sub-problems in a package: with the required
 /// actors' contribution red lines honoured, and with caveats only.
-pub(crate) fn cap_plan(
-    p: &Prepared<'_>,
-    k: usize,
-    ls: Vec<(LineSite, f64)>,
-    levels: &[f64],
-) -> CapPlan {
+pub(crate) fn cap_plan(p: &Prepared<'_>, k: usize, cl: CapLines, levels: &[f64]) -> CapPlan {
     let s = p.scenario;
+    let ls = cl.lines;
+    let available = p.availability(k, cl.in_bundles_too);
+    let capability = k as u32
+        | if cl.in_bundles_too {
+            SubProblem::LOOSE
+        } else {
+            0
+        };
     let active = |lifted: &Option<guarantor_model::LevelCondition>| match lifted {
         None => true,
         Some(c) => !level_of(s, levels, &c.dimension).is_some_and(|x| c.op.holds(x, c.value)),
@@ -221,7 +282,7 @@ pub(crate) fn cap_plan(
         (0..p.contributors.len() as u32)
             .filter(|&c| {
                 let cu = c as usize;
-                p.available[k][cu] > 0.0
+                available[cu] > 0.0
                     && within.is_none_or(|w| p.days[k][cu] <= w)
                     && (prov.is_empty() || prov.contains(&p.contributors[cu].id))
                     && !p.caveats.iter().any(|x| {
@@ -237,7 +298,7 @@ pub(crate) fn cap_plan(
             .collect()
     };
     let key = |honour: bool| SubProblem {
-        capability: k as u32,
+        capability,
         lines: ls
             .iter()
             .map(|((prov, inth, within), pool)| LineKey {
@@ -301,11 +362,11 @@ pub(crate) fn solve_keys(
     let limit = p.scenario.parameters.solver_time_limit_s;
     keys.par_iter()
         .map(|key| {
-            let k = key.capability as usize;
+            let k = key.capability_index();
             let data = CapabilityData {
                 name: &p.capabilities[k].id,
                 integer: p.capabilities[k].integer,
-                available: &p.available[k],
+                available: p.availability(k, key.loose()),
                 cost: &p.cost[k],
             };
             solve_in_blocks(key, &data, p.capabilities[k].granularity, limit)
@@ -340,7 +401,7 @@ pub(crate) fn judge(
 ) -> Result<PackageVerdict, EngineError> {
     let s = p.scenario;
     let label = label(s, &pl.choice);
-    let mut allocation: BTreeMap<(String, String, bool), f64> = BTreeMap::new();
+    let mut allocation: BTreeMap<(String, String, bool), Allocated> = BTreeMap::new();
     let mut shortfalls = Vec::new();
     let mut op_cost = 0.0;
     let mut max_share: f64 = 0.0;
@@ -354,39 +415,47 @@ pub(crate) fn judge(
             source: e,
         })?;
         let cap = p.capabilities[cp.k];
-        for ((line, units), (_, inth, _)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
-            for (&c, &x) in line.eligible.iter().zip(units) {
-                if x > 0.0 {
-                    allotted.push(Allotted {
-                        contributor: c,
-                        capability: cp.k as u32,
-                        in_theatre: *inth,
-                        units: x,
-                    });
-                    *allocation
-                        .entry((p.contributors[c as usize].id.clone(), cap.id.clone(), *inth))
-                        .or_insert(0.0) += x;
-                }
+        for a in allotted_units(p, cp, key, sol) {
+            let e = allocation
+                .entry((
+                    p.contributors[a.contributor as usize].id.clone(),
+                    p.capabilities[a.capability as usize].id.clone(),
+                    a.in_theatre,
+                ))
+                .or_default();
+            e.units += a.units;
+            if a.capability as usize != cp.k {
+                *e.in_bundles.entry(cap.id.clone()).or_insert(0.0) += a.units;
+                let lead = allocation
+                    .entry((
+                        p.contributors[a.contributor as usize].id.clone(),
+                        cap.id.clone(),
+                        a.in_theatre,
+                    ))
+                    .or_default();
+                *lead
+                    .brings
+                    .entry(p.capabilities[a.capability as usize].id.clone())
+                    .or_insert(0.0) += a.units;
             }
+            allotted.push(a);
         }
         op_cost += sol.cost;
         max_share = max_share.max(sol.max_share);
-        // Who holds the largest share: the same quotient as the allocator's,
-        // per contributor of this capability, the first in id order on ties.
-        for (c, used) in units_by_contributor(key, sol) {
-            let available = p.available[cp.k][c];
-            if available > 0.0 && used > 0.0 {
-                let share = (used / available).min(1.0);
-                if max_share_of.as_ref().is_none_or(|(best, _)| share > *best) {
-                    max_share_of = Some((
-                        share,
-                        ShareHolder {
-                            contributor: p.contributors[c].id.clone(),
-                            capability: cap.id.clone(),
-                        },
-                    ));
-                }
-            }
+        // Who holds the largest share: the allocator's holder of this
+        // capability, the first capability in order on ties.
+        if let Some(c) = sol.max_share_holder
+            && max_share_of
+                .as_ref()
+                .is_none_or(|(best, _)| sol.max_share > *best)
+        {
+            max_share_of = Some((
+                sol.max_share,
+                ShareHolder {
+                    contributor: p.contributors[c as usize].id.clone(),
+                    capability: cap.id.clone(),
+                },
+            ));
         }
         let short = sol.total_shortfall();
         if short > 1e-9 || sol.error.is_some() {
@@ -398,12 +467,14 @@ pub(crate) fn judge(
     let allocation: Vec<AllocationLine> = allocation
         .into_iter()
         .map(
-            |((contributor, capability, in_theatre), units)| AllocationLine {
+            |((contributor, capability, in_theatre), a)| AllocationLine {
                 days_to_deploy: days_to_deploy(p, &contributor, &capability),
                 contributor,
                 capability,
-                units,
+                units: a.units,
                 in_theatre,
+                in_bundles: a.in_bundles,
+                brings: a.brings,
             },
         )
         .collect();
@@ -525,15 +596,49 @@ pub(crate) fn judge(
     })
 }
 
-/// Units of one capability's allocation by contributor index, in index order.
-fn units_by_contributor(key: &SubProblem, sol: &SubSolution) -> BTreeMap<usize, f64> {
-    let mut used = BTreeMap::new();
-    for (line, units) in key.lines.iter().zip(&sol.units) {
+/// One allocation line being summed: units, and the bundles they came in
+/// or bring.
+#[derive(Default)]
+struct Allocated {
+    units: f64,
+    in_bundles: BTreeMap<String, f64>,
+    brings: BTreeMap<String, f64>,
+}
+
+/// The units one capability's allocation puts in place, line by line: each
+/// contributor's allocated units of the capability and, right after them,
+/// for a capability allocated in bundles, the units each bundle brings from
+/// the same contributor to the same site (n per unit; docs/model.md §3).
+/// Example: 3 brigades from uk in theatre, 5,000 personnel per brigade →
+/// (uk, brigades, 3), (uk, ground_personnel, 15,000).
+pub(crate) fn allotted_units(
+    p: &Prepared<'_>,
+    cp: &CapPlan,
+    key: &SubProblem,
+    sol: &SubSolution,
+) -> Vec<Allotted> {
+    let mut out = Vec::new();
+    for ((line, units), (_, inth, _)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
         for (&c, &x) in line.eligible.iter().zip(units) {
-            *used.entry(c as usize).or_insert(0.0) += x;
+            if x > 0.0 {
+                out.push(Allotted {
+                    contributor: c,
+                    capability: cp.k as u32,
+                    in_theatre: *inth,
+                    units: x,
+                });
+                for &(j, n) in &p.bundles[cp.k] {
+                    out.push(Allotted {
+                        contributor: c,
+                        capability: j as u32,
+                        in_theatre: *inth,
+                        units: n * x,
+                    });
+                }
+            }
         }
     }
-    used
+    out
 }
 
 /// Days until contributor `c`'s units of capability `k` can be in place
@@ -610,6 +715,7 @@ fn describe_shortfall(
     let lines = short_lines(cp, key, sol);
     let k = cp.k;
     let cap = p.capabilities[k];
+    let avail = p.availability(k, cp.caveat_key.loose());
     let need: f64 = cp.caveat_key.lines.iter().map(LineKey::pool).sum();
     let eligible: BTreeSet<u32> = cp
         .caveat_key
@@ -617,15 +723,10 @@ fn describe_shortfall(
         .iter()
         .flat_map(|l| l.eligible.iter().copied())
         .collect();
-    let available: f64 = eligible.iter().map(|&c| p.available[k][c as usize]).sum();
+    let available: f64 = eligible.iter().map(|&c| avail[c as usize]).sum();
     let mut by: Vec<(f64, &str)> = eligible
         .iter()
-        .map(|&c| {
-            (
-                p.available[k][c as usize],
-                p.contributors[c as usize].id.as_str(),
-            )
-        })
+        .map(|&c| (avail[c as usize], p.contributors[c as usize].id.as_str()))
         .collect();
     by.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     let list = if by.is_empty() {
@@ -637,7 +738,7 @@ fn describe_shortfall(
             .join(", ")
     };
     let holders_excluded: Vec<&str> = (0..p.contributors.len())
-        .filter(|&c| p.available[k][c] > 0.0 && !eligible.contains(&(c as u32)))
+        .filter(|&c| avail[c] > 0.0 && !eligible.contains(&(c as u32)))
         .map(|c| p.contributors[c].id.as_str())
         .collect();
     let pinned: BTreeSet<&str> = cp
@@ -652,6 +753,20 @@ fn describe_shortfall(
         fmt(need),
         fmt(available)
     );
+    if !p.bundles[k].is_empty() {
+        text.push_str(&format!(
+            "; each with {} (sent whole)",
+            p.bundles[k]
+                .iter()
+                .map(|&(j, n)| format!(
+                    "{} {}",
+                    guarantor_model::number::grouped(n),
+                    p.capabilities[j].name
+                ))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+    }
     if !pinned.is_empty() {
         text.push_str(&format!(
             "; only {} may supply",

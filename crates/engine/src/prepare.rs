@@ -44,6 +44,14 @@ pub struct Prepared<'s> {
     pub actor_order: Vec<usize>,
     /// Tables for computed deterrence and derived levels.
     pub deterrence: crate::deterrence::Tables,
+    /// `bundles[k]`: (capability, units per unit) each unit of capability k
+    /// brings from the same contributor (`Capability::bundle`), by index.
+    /// `available[k]` of such a capability counts whole bundles.
+    pub bundles: Vec<Vec<(usize, f64)>>,
+    /// `loose[k][c]`, for a capability that comes in other capabilities'
+    /// bundles: what contributor c has outside the bundles it can field,
+    /// used in packages that ask for those bundles (docs/model.md §3).
+    pub loose: Vec<Option<Vec<f64>>>,
 }
 
 /// Relative distance below a whole number within which a product of inputs is
@@ -69,6 +77,24 @@ pub fn available_units(count: f64, readiness: f64, deployable_share: f64, intege
     } else {
         x.floor()
     }
+}
+
+/// Whole bundles a contributor can field (bundles): its available units of
+/// the lead capability, but no more than each bundled capability's
+/// availability allows, ⌊available ÷ units per bundle⌋ (within 64 ulp below
+/// a whole number: that number, as [`crate::available_blocks`]). The
+/// bundled units inside these bundles are then no longer available loose
+/// (docs/model.md §3). Example: 3 brigades available, 29,963 personnel,
+/// 5,000 per brigade → min(3, 5) = 3 bundles, 14,963 personnel left loose;
+/// 2 brigades and 7,000 personnel → 1 bundle.
+pub fn bundles_available(lead: f64, parts: impl IntoIterator<Item = (f64, f64)>) -> f64 {
+    parts.into_iter().fold(lead, |m, (have, per)| {
+        if per > 0.0 && have.is_finite() {
+            m.min(crate::allocate::available_blocks(have.max(0.0), per))
+        } else {
+            m
+        }
+    })
 }
 
 impl<'s> Prepared<'s> {
@@ -117,6 +143,41 @@ impl<'s> Prepared<'s> {
                     .collect()
             })
             .collect();
+        let mut available: Vec<Vec<f64>> = available;
+        let mut cost: Vec<Vec<f64>> = cost;
+        let mut days: Vec<Vec<f64>> = days;
+        let bundles: Vec<Vec<(usize, f64)>> = capabilities
+            .iter()
+            .map(|k| {
+                k.bundle
+                    .iter()
+                    .filter_map(|(id, &n)| {
+                        capabilities
+                            .iter()
+                            .position(|x| &x.id == id)
+                            .map(|j| (j, n))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut loose: Vec<Option<Vec<f64>>> = vec![None; capabilities.len()];
+        for (lead, b) in bundles.iter().enumerate() {
+            for c in 0..contributors.len() {
+                let whole = bundles_available(
+                    available[lead][c],
+                    b.iter().map(|&(j, n)| (available[j][c], n)),
+                );
+                available[lead][c] = whole;
+                for &(j, n) in b {
+                    let l = loose[j].get_or_insert_with(|| available[j].clone());
+                    l[c] = (l[c] - n * whole).max(0.0);
+                    cost[lead][c] += n * cost[j][c];
+                    if whole > 0.0 {
+                        days[lead][c] = days[lead][c].max(days[j][c]);
+                    }
+                }
+            }
+        }
         let requirements = s
             .components
             .iter()
@@ -214,6 +275,8 @@ impl<'s> Prepared<'s> {
             honoured,
             required,
             actor_order,
+            bundles,
+            loose,
         }
     }
 
@@ -221,11 +284,33 @@ impl<'s> Prepared<'s> {
         self.capabilities.iter().position(|k| k.id == id)
     }
 
-    /// Does `filter` cover units of capability `k` on a line in or out of theatre?
+    /// Does `filter` cover units of capability `k` on a line in or out of
+    /// theatre? A bundle is covered when its lead capability or anything it
+    /// brings is (a brigade brings ground personnel).
     pub fn filter_covers(&self, filter: &ContributionFilter, k: usize, in_theatre: bool) -> bool {
-        let cap = self.capabilities[k];
-        (filter.capabilities.is_empty() || filter.capabilities.contains(&cap.id))
-            && (!filter.ground || cap.ground)
-            && (!filter.in_theatre_only || in_theatre)
+        let covers = |k: usize| {
+            let cap = self.capabilities[k];
+            (filter.capabilities.is_empty() || filter.capabilities.contains(&cap.id))
+                && (!filter.ground || cap.ground)
+        };
+        (!filter.in_theatre_only || in_theatre)
+            && (covers(k) || self.bundles[k].iter().any(|&(j, _)| covers(j)))
+    }
+
+    /// Do units of capability `lead` come in bundles that bring capability
+    /// `k`? Then `k`'s requirement lines depend on `lead`'s (`credit_bundles`).
+    pub fn bundle_brings(&self, lead: &str, k: usize) -> bool {
+        self.capability_index(lead)
+            .is_some_and(|l| self.bundles[l].iter().any(|&(j, _)| j == k))
+    }
+
+    /// Units of capability `k` contributor by contributor on a sub-problem:
+    /// outside the bundles (`loose`) when `in_bundles_too` — the package also
+    /// asks for bundles that bring `k` — else everything available.
+    pub fn availability(&self, k: usize, in_bundles_too: bool) -> &[f64] {
+        match (&self.loose[k], in_bundles_too) {
+            (Some(l), true) => l,
+            _ => &self.available[k],
+        }
     }
 }

@@ -605,9 +605,10 @@ impl<'p, 's> Screener<'p, 's> {
             let cap_id = &p.capabilities[k].id;
             let comps: Vec<usize> = (0..s.components.len())
                 .filter(|&ci| {
-                    p.requirements[ci]
-                        .iter()
-                        .any(|rs| rs.iter().any(|r| &r.capability == cap_id))
+                    p.requirements[ci].iter().any(|rs| {
+                        rs.iter()
+                            .any(|r| &r.capability == cap_id || p.bundle_brings(&r.capability, k))
+                    })
                 })
                 .collect();
             if comps.is_empty() {
@@ -823,18 +824,12 @@ impl<'p, 's> Screener<'p, 's> {
         let p = self.p;
         let s = p.scenario;
         let mut violates = BTreeSet::new();
-        let mut allotted = Vec::new();
+        let allotted = crate::package::allotted_units(p, cp, sp, sol);
         for ((line, units), (_, inth, _)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x <= 0.0 {
                     continue;
                 }
-                allotted.push(crate::deterrence::Allotted {
-                    contributor: c,
-                    capability: cp.k as u32,
-                    in_theatre: *inth,
-                    units: x,
-                });
                 let contributor = p.contributors[c as usize];
                 for (r, &ai) in p.required.iter().enumerate() {
                     let a = &s.actors[ai];

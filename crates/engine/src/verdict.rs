@@ -16,7 +16,9 @@ pub struct PackageVerdict {
     /// The package for people: "Ground force: none · Command: national
     /// flags, US C2 · …" (each component's and option's short name, else its name).
     pub title: String,
-    /// Level on each dimension.
+    /// Level on each dimension. Not serialised on its own: the JSON's
+    /// `levels` are the `level_derivations`, each level with its derivation.
+    #[serde(skip)]
     pub levels: BTreeMap<String, f64>,
     pub requirements: Vec<Requirement>,
     pub feasible: bool,
@@ -40,7 +42,10 @@ pub struct PackageVerdict {
     pub deterrence: Deterrence,
     /// Escalation risk of the package (docs/model.md §5).
     pub escalation: Escalation,
-    /// How each level was found: set by options, or derived from the allocation.
+    /// How each level was found: set by options, or derived from the
+    /// allocation. Serialised as `levels`: per dimension `level`,
+    /// `from_options`, `derived` and `text`.
+    #[serde(rename = "levels")]
     pub level_derivations: BTreeMap<String, LevelDerivation>,
     /// Operating cost of the allocation plus option costs, per year, in the scenario's currency.
     pub cost_per_year: f64,
@@ -163,6 +168,16 @@ pub struct AllocationLine {
     /// Days from the decision until these units can be in place (the
     /// contributor's `deploy_days`, else its NATO Force Model tier's bound).
     pub days_to_deploy: f64,
+    /// Whole force packages: of `units`, how many came inside bundles of
+    /// another capability, by that capability (ground personnel: 15,000
+    /// with brigades). Empty for units allocated loose.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub in_bundles: BTreeMap<String, f64>,
+    /// Whole force packages: what these units bring with them, by
+    /// capability (3 brigades of 5,000 → ground personnel 15,000). Empty
+    /// for a capability without a bundle.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub brings: BTreeMap<String, f64>,
 }
 
 /// An actor's verdict on a package, given the precision of the codings

@@ -241,3 +241,66 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_largest_share_in_blocks_is_clamped_at_one() {
+    // 2,999.9999999999995 personnel available in blocks of 1,000: the
+    // quotient lies within 64 ulp below 3, so 3 blocks (3,000) are given;
+    // 3,000 ÷ 2,999.9999999999995 = 1.0000000000000002 would exceed 1.
+    let available = 2_999.999_999_999_999_5_f64;
+    assert!(3_000.0 / available > 1.0);
+    let p = SubProblem {
+        capability: 0,
+        lines: vec![LineKey {
+            pool_bits: 3_000.0f64.to_bits(),
+            eligible: vec![0],
+        }],
+    };
+    let data = CapabilityData {
+        name: "ground_personnel",
+        integer: false,
+        available: &[available],
+        cost: &[1.0],
+    };
+    let s = solve_in_blocks(&p, &data, Some(1_000.0), 10.0).unwrap();
+    assert_eq!(s.units, vec![vec![3_000.0]]);
+    assert_eq!(s.max_share, 1.0);
+    assert_eq!(s.max_share_holder, Some(0));
+}
+
+#[test]
+fn the_allocator_names_the_largest_share_holder() {
+    // Shares 2/8 = 0.25, 6/6 = 1, 3/3 = 1: the first contributor at the
+    // largest share in index order is 1.
+    assert_eq!(
+        guarantor_engine::largest_share(&[2.0, 6.0, 3.0], &[8.0, 6.0, 3.0]),
+        (1.0, Some(1))
+    );
+    assert_eq!(
+        guarantor_engine::largest_share(&[0.0, 0.0], &[8.0, 6.0]),
+        (0.0, None)
+    );
+    // In blocks of 4,000 (the scenario above): x gives 20,000 of 20,000 and
+    // y 12,000 of 14,000, so x (index 0) holds the largest share, 1.
+    let p = SubProblem {
+        capability: 0,
+        lines: vec![LineKey {
+            pool_bits: 30_000.0f64.to_bits(),
+            eligible: vec![0, 1],
+        }],
+    };
+    let data = CapabilityData {
+        name: "ground_personnel",
+        integer: false,
+        available: &[20_000.0, 14_000.0],
+        cost: &[1.0, 2.0],
+    };
+    let s = solve_in_blocks(&p, &data, Some(4_000.0), 10.0).unwrap();
+    assert_eq!((s.max_share, s.max_share_holder), (1.0, Some(0)));
+    let v = package("small");
+    let h = v.max_share_of.as_ref().unwrap();
+    assert_eq!(
+        (h.contributor.as_str(), h.capability.as_str()),
+        ("x", "ground_personnel")
+    );
+}

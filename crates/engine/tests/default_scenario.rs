@@ -23,17 +23,30 @@ fn red_lines(v: &PackageVerdict, actor: &str) -> Vec<String> {
 }
 
 #[test]
-fn reuters_option_without_us_ground_troops_is_two_battalion_groups_short_and_russia_rejects_it() {
+fn reuters_option_without_us_ground_troops_is_three_brigades_short_and_russia_rejects_it() {
     let v = package(&[
         ("ground_force", "reassurance_medium"),
         ("command", "national_flags_us_c2"),
     ]);
-    // 25,000 deployed at 3:1 = 75 battalion groups of 1,000 in the pool; the
-    // eligible contributors hold whole groups fr 31, uk 29, ca 4, nl 3, au 3,
-    // be 1, dk 1, no 1 (lt 600 and ee 450 make none): 73 → 2,000 short.
+    // 3 brigades deployed at 3:1 = 9 in the pool, each sent whole with its
+    // 5,000 personnel. Eligible holders: fr 8 × 0.75 × 0.5 = 3 brigades with
+    // 118,000 × 0.7 × 0.38 = 31,388 personnel → 3 bundles; uk 6 × 0.75 ×
+    // 0.67 = 3.015 → 3 with 29,962.8 → 3 bundles; nl 1 brigade but 20,000 ×
+    // 0.7 × 0.25 = 3,500 personnel and be 2 with 1,400: no whole brigade.
+    // 6 of 9 → 3 short. The 25,000 × 3 = 75,000 personnel: 45,000 come with
+    // the 9 brigades, 30,000 in battalion groups from what lies outside the
+    // bundles — all found; the 3 missing brigades lack their 15,000.
     assert_eq!(v.shortfalls.len(), 1, "{:?}", v.shortfalls);
-    assert_eq!(v.shortfalls[0].capability, "ground_personnel");
-    assert_eq!(v.shortfalls[0].short, 2000.0);
+    assert_eq!(v.shortfalls[0].capability, "brigades");
+    assert_eq!(v.shortfalls[0].short, 3.0);
+    assert_eq!(v.shortfalls[0].available, 6.0);
+    assert!(
+        v.shortfalls[0]
+            .text
+            .contains("each with 5,000 ground personnel"),
+        "{}",
+        v.shortfalls[0].text
+    );
     let ground: Vec<_> = v
         .allocation
         .iter()
@@ -49,7 +62,16 @@ fn reuters_option_without_us_ground_troops_is_two_battalion_groups_short_and_rus
         .filter(|a| a.capability == "ground_personnel")
         .map(|a| a.units)
         .sum();
-    assert_eq!(personnel, 73_000.0, "whole battalion groups only");
+    // fr and uk 15,000 each in their brigades, 30,000 loose.
+    assert_eq!(
+        personnel, 60_000.0,
+        "whole brigades and battalion groups only"
+    );
+    let in_brigades: f64 = ground
+        .iter()
+        .filter_map(|a| a.in_bundles.get("brigades"))
+        .sum();
+    assert_eq!(in_brigades, 30_000.0);
     assert!(
         ground
             .iter()

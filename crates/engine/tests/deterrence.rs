@@ -174,6 +174,14 @@ fn every_part_of_deterrence_by_hand() {
     close(v.levels["us_role"], 1.0);
     assert!(v.level_derivations["us_role"].derived);
     assert!(v.level_derivations["us_role"].text.contains("unit_share"));
+    // `explain --json`: each level entry carries its derivation.
+    let json = serde_json::to_value(&v).unwrap();
+    let level = &json["levels"]["us_role"];
+    assert_eq!(level["level"], 1.0);
+    assert_eq!(level["derived"], true);
+    assert!(level["text"].as_str().unwrap().contains("unit_share"));
+    assert!(level["from_options"].is_number());
+    assert!(json.get("level_derivations").is_none());
     assert!(!v.acceptance["a"].accepts);
     assert!(d.working.iter().any(|w| w.starts_with("denial = ")));
 }

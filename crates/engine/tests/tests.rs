@@ -12,6 +12,7 @@ mod allocation_properties;
 mod allocation_regressions;
 mod batch;
 mod blocks_and_deadlines;
+mod bundles;
 mod default_scenario;
 mod deterrence;
 mod geography_calibrations;

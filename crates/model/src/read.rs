@@ -698,6 +698,7 @@ fn read_capability(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Capability {
         ground: t.bool_or("ground", cx, false),
         integer: t.bool_or("integer", cx, true),
         granularity: t.opt_num("granularity", Range01::Positive, cx),
+        bundle: t.num_map("bundle", Range01::Positive, cx),
     }
 }
 

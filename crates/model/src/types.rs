@@ -222,6 +222,13 @@ pub struct Capability {
     /// 4,000 personnel); none: any amount (whole units for `integer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granularity: Option<f64>,
+    /// Whole force packages: every unit of this capability comes with these
+    /// units of other capabilities (capability id → units per unit), from
+    /// the same contributor, allocated together as one bundle — a brigade
+    /// with its 5,000 personnel (docs/model.md §3). The capability must
+    /// count whole units.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bundle: BTreeMap<String, f64>,
 }
 
 fn yes() -> bool {

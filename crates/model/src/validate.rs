@@ -177,6 +177,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     check_synergies(&mut ck, s, &known);
     check_option_rules(&mut ck, s, &known);
     check_granularity(&mut ck, s);
+    check_bundles(&mut ck, s, &known);
     check_uncertainties(&mut ck, s);
     check_geography(&mut ck, s, &known);
     check_deterrence(&mut ck, s, &known);
@@ -699,6 +700,78 @@ fn check_granularity(ck: &mut Checker<'_>, s: &Scenario) {
                 "not a whole number",
                 Some("give a whole number of units per block, or set `integer = false`".into()),
             );
+        }
+    }
+}
+
+/// `bundle` (whole force packages): the capability counts whole units; every
+/// bundled capability exists, is another capability, carries no bundle of
+/// its own (one level deep) and, when it counts whole units, comes in whole
+/// units per bundle. Sizes are > 0 (the reader checks that).
+fn check_bundles(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
+    for (i, k) in s.capabilities.iter().enumerate() {
+        if k.bundle.is_empty() {
+            continue;
+        }
+        let base = format!("capabilities[{i}].bundle");
+        if !k.integer {
+            ck.error(
+                ProblemKind::Inconsistent,
+                &base,
+                format!(
+                    "capability \"{}\" is allocated in bundles but does not count whole units",
+                    k.id
+                ),
+                "bundles need whole units",
+                Some("a bundle is one whole unit with what comes with it: remove `integer = false`, or move the bundle to a capability counted in whole units".into()),
+            );
+        }
+        for (other, &n) in &k.bundle {
+            let path = format!("{base}.{other}");
+            let key = format!("{path}#key");
+            if !ck.reference(&key, other, "capability", &known.caps) {
+                continue;
+            }
+            if other == &k.id {
+                ck.error(
+                    ProblemKind::Inconsistent,
+                    &key,
+                    format!("capability \"{}\" bundles itself", k.id),
+                    "a bundle of itself",
+                    Some("list the other capabilities each unit comes with, e.g. `bundle = { ground_personnel = 5000 }`".into()),
+                );
+                continue;
+            }
+            let Some(inner) = s.capabilities.iter().find(|c| &c.id == other) else {
+                continue;
+            };
+            if !inner.bundle.is_empty() {
+                ck.error(
+                    ProblemKind::Inconsistent,
+                    &key,
+                    format!(
+                        "capability \"{}\" bundles \"{other}\", which has a bundle of its own",
+                        k.id
+                    ),
+                    "bundles nest one level only",
+                    Some(format!(
+                        "list what \"{other}\" brings directly in the bundle of \"{}\"",
+                        k.id
+                    )),
+                );
+            }
+            if inner.integer && n.fract() != 0.0 {
+                ck.error(
+                    ProblemKind::Inconsistent,
+                    &path,
+                    format!(
+                        "each unit of \"{}\" comes with {n} \"{other}\", which counts whole units",
+                        k.id
+                    ),
+                    "not a whole number",
+                    Some("give a whole number of units per bundle".into()),
+                );
+            }
         }
     }
 }

@@ -509,7 +509,7 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
             t.add_row(vec![
                 Cell::new(&a.contributor),
                 Cell::new(&a.capability),
-                Cell::new(fmt(a.units)).set_alignment(CellAlignment::Right),
+                Cell::new(allocation_units(a)).set_alignment(CellAlignment::Right),
                 Cell::new(if a.in_theatre {
                     "in theatre"
                 } else {
@@ -569,5 +569,26 @@ pub fn deterrence_text(p: &PackageVerdict) -> String {
         p.escalation.risk, p.escalation.working
     )
     .unwrap();
+    out
+}
+
+/// An allocation line's units with its bundles: "3 (each with 5,000
+/// ground_personnel)" for brigades sent whole, "27,000 (15,000 with
+/// brigades)" for the personnel that came with them.
+fn allocation_units(a: &guarantor_engine::AllocationLine) -> String {
+    let mut out = fmt(a.units);
+    let mut notes: Vec<String> = a
+        .brings
+        .iter()
+        .map(|(k, n)| format!("each with {} {k}", fmt(n / a.units)))
+        .collect();
+    notes.extend(
+        a.in_bundles
+            .iter()
+            .map(|(k, n)| format!("{} with {k}", fmt(*n))),
+    );
+    if !notes.is_empty() {
+        out.push_str(&format!(" ({})", notes.join("; ")));
+    }
     out
 }
