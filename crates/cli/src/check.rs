@@ -89,6 +89,33 @@ fn citations(line: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// Dates written out in a line (`YYYY-MM-DD`, not part of a longer run of
+/// digits), with the 1-based column of each: a statement's or a note's date
+/// is a citation too.
+fn written_dates(line: &str) -> Vec<(usize, String)> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let mut i = 0;
+    while i + 10 <= b.len() {
+        let shape = (0..10).all(|k| {
+            if k == 4 || k == 7 {
+                b[i + k] == b'-'
+            } else {
+                digit(i + k)
+            }
+        });
+        let bounded = (i == 0 || !digit(i - 1)) && !digit(i + 10);
+        if shape && bounded && date_key(&line[i..i + 10]).is_some() {
+            out.push((line[..i].chars().count() + 1, line[i..i + 10].to_string()));
+            i += 10;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Hindsight and dating warnings: every citation of a source dated after
 /// `meta.as_of`, every source without a valid date, and an `as_of` that is
 /// not a date. The line of a source's definition is that of its `id`.
@@ -152,6 +179,27 @@ pub fn hindsight_warnings(s: &guarantor_model::Scenario, text: &str) -> Vec<Warn
                 });
             }
         }
+        // A date written in a statement, a note or a comment; the sources' own
+        // `date` lines and `as_of` are checked above.
+        let key = line.trim_start();
+        if key.starts_with("date") || key.starts_with("as_of") {
+            continue;
+        }
+        for (column, date) in written_dates(line) {
+            if date_key(&date).is_some_and(|d| d > as_of) {
+                out.push(Warning {
+                    line: n + 1,
+                    column,
+                    message: format!(
+                        "mentions the date {date}, after the scenario's as_of {} (hindsight)",
+                        s.meta.as_of
+                    ),
+                    help:
+                        "cite only what was known on or before as_of, or move the scenario's as_of"
+                            .into(),
+                });
+            }
+        }
     }
     out
 }
@@ -201,7 +249,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::{citations, date_key};
+    use super::{citations, date_key, written_dates};
 
     #[test]
     fn dates_count_from_the_first_day_of_their_period() {
@@ -213,6 +261,19 @@ mod tests {
         assert_eq!(date_key(""), None);
         assert!(date_key("2025-09-26") > date_key("2025-08-20"));
         assert!(date_key("2025-08") < date_key("2025-08-20"));
+    }
+
+    #[test]
+    fn written_dates_are_whole_iso_dates() {
+        assert_eq!(
+            written_dates("said so (Putin 2025-09-05); see 2025-08-18"),
+            vec![
+                (16, "2025-09-05".to_string()),
+                (33, "2025-08-18".to_string())
+            ]
+        );
+        assert!(written_dates("id 12025-09-05 or 2025-09-051 or 2025-13-01").is_empty());
+        assert!(written_dates("2025-09").is_empty());
     }
 
     #[test]
