@@ -20,13 +20,13 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
         .success()
         .stdout(predicate::str::contains("Why packages fail"))
         .stdout(predicate::str::contains(
-            "fail on infeasible + ru (1,198 packages)",
+            "fail on infeasible + ru (1,006 packages)",
         ))
         .stdout(predicate::str::contains("gbad_long 2,736"));
     let v = json(&["run", "--json"]);
     let f = &v["failures"];
-    assert_eq!(f["infeasible"], 6336);
-    assert_eq!(f["short_of"]["fighters"], 4104);
+    assert_eq!(f["infeasible"], 5400);
+    assert_eq!(f["short_of"]["fighters"], 2052);
     assert_eq!(f["short_of"]["gbad_long"], 2736);
     assert_eq!(
         f["rejected_by"]["ru"]["red_lines"]["no_nato_country_ground_troops"],
