@@ -231,7 +231,7 @@ fn diff_leads_with_the_top_package_the_frontier_and_score_changes() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Top package: unchanged"), "{text}");
     assert!(text.contains("Frontier: unchanged."), "{text}");
-    assert!(text.contains("cost 5,962 → 9,837 (+3,875)"), "{text}");
+    assert!(text.contains("cost 7,462 → 11,337 (+3,875)"), "{text}");
     let mut json_args = args.to_vec();
     json_args.push("--json");
     let v = json(&json_args);

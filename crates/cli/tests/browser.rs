@@ -259,9 +259,11 @@ fn explain_map_renders_offline_in_chromium() {
         .unwrap();
     assert!(status.success());
     let svg = std::fs::read_to_string(&svg_path).unwrap();
-    // Seven patrol stations, five Patriot sites, six garrisons, the four
-    // bases the stations may use, the line of contact; no script.
-    assert_eq!(svg.matches("class=\"station\"").count(), 7, "stations");
+    // Six patrol stations (the S-400 rings keep one out), five Patriot
+    // sites, six garrisons, the four bases the stations may use, the line
+    // of contact, the threat rings; no script.
+    assert_eq!(svg.matches("class=\"station\"").count(), 6, "stations");
+    assert!(svg.contains("Threat ring"));
     assert!(svg.contains("Line of contact (2025)"));
     assert!(svg.contains("Rzeszów-Jasionka"));
     assert!(!svg.contains("<script"));

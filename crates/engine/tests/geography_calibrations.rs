@@ -237,6 +237,7 @@ fn sky_shield() -> SkyShield {
         endurance_h: 2.5,
         combat_radius_km: 800.0,
         turnaround_h: 3.0,
+        cost_per_flight_hour_usd: 0.0,
     };
     let tanker = TankerSupport {
         refuellings_per_sortie: 1.0,

@@ -183,6 +183,10 @@ pub struct AircraftType {
     pub combat_radius_km: f64,
     /// Ground time between sorties, hours.
     pub turnaround_h: f64,
+    /// Cost per flight hour, USD (0: patrols flown by the type are not
+    /// costed by the hour).
+    #[serde(default)]
+    pub cost_per_flight_hour_usd: f64,
     #[serde(default)]
     pub source: String,
 }
@@ -348,9 +352,13 @@ impl PatrolZoneRule {
 pub struct AirDefenceUmbrellaRule {
     /// Place ids to defend.
     pub places: Vec<String>,
-    /// The system's coverage radius against `threat`, km.
-    pub coverage_radius_km: f64,
-    /// The system's name (for explanations and maps).
+    /// Hand-set coverage radius, km, replacing the one the cited table
+    /// (`crate::air_defence::SYSTEM_COVERAGE`) gives `system` against
+    /// `threat` (an override).
+    #[serde(default)]
+    pub coverage_radius_km: Option<f64>,
+    /// The system's name, one of the table's (a free label when
+    /// `coverage_radius_km` is set).
     #[serde(default)]
     pub system: String,
     /// The threat class the radius is given against (ballistic, cruise, drone).
@@ -373,19 +381,40 @@ pub struct AirDefenceUmbrellaRule {
     /// Batteries handed over to the defended state: no rotation pool.
     #[serde(default)]
     pub transfer: bool,
+    /// Capability the interceptors fired a year are a requirement in
+    /// (when `engagements_per_year` > 0); contributors declare what they
+    /// can supply a year.
+    #[serde(default = "cap_interceptors_per_year")]
+    pub interceptor_capability: String,
+}
+
+fn cap_interceptors_per_year() -> String {
+    "interceptors_per_year".into()
+}
+
+impl AirDefenceUmbrellaRule {
+    /// Capability ids the rule has requirements in.
+    pub fn capabilities(&self) -> Vec<&str> {
+        let mut v = vec![self.capability.as_str()];
+        if self.engagements_per_year > 0.0 {
+            v.push(&self.interceptor_capability);
+        }
+        v
+    }
 }
 
 impl AirDefenceUmbrellaRule {
     pub(crate) fn number(&self, f: &str) -> f64 {
         match f {
             "sites" => self.sites.unwrap_or(f64::NAN),
+            "coverage_radius_km" => self.coverage_radius_km.unwrap_or(f64::NAN),
             f => self.clone().slot_mut(f).map_or(f64::NAN, |x| *x),
         }
     }
 
     pub(crate) fn slot_mut(&mut self, f: &str) -> Option<&mut f64> {
         Some(match f {
-            "coverage_radius_km" => &mut self.coverage_radius_km,
+            "coverage_radius_km" => self.coverage_radius_km.get_or_insert(0.0),
             "batteries_per_site" => &mut self.batteries_per_site,
             "sites" => self.sites.get_or_insert(0.0),
             "engagements_per_year" => &mut self.engagements_per_year,

@@ -11,6 +11,7 @@
 //! - Validation returns every error, never the first only.
 //! - This crate does no I/O: callers pass the file name and its text.
 
+pub mod air_defence;
 pub mod deterrence;
 pub mod diagnostic;
 pub mod geography;

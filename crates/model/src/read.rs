@@ -1138,7 +1138,7 @@ fn build_rule(name: &str, f: &RuleFields) -> SizingRule {
         "air_defence_umbrella" => {
             SizingRule::AirDefenceUmbrella(crate::geography::AirDefenceUmbrellaRule {
                 places: f.list("places"),
-                coverage_radius_km: f.num("coverage_radius_km"),
+                coverage_radius_km: f.opt("coverage_radius_km"),
                 system: f.cap("system"),
                 threat: f.cap("threat"),
                 batteries_per_site: f.num("batteries_per_site"),
@@ -1148,6 +1148,7 @@ fn build_rule(name: &str, f: &RuleFields) -> SizingRule {
                 interceptor_production_per_year: f.num("interceptor_production_per_year"),
                 capability: f.cap("capability"),
                 transfer: f.flag("transfer"),
+                interceptor_capability: f.cap("interceptor_capability"),
             })
         }
         "monitor_line" => SizingRule::MonitorLine(crate::geography::MonitorLineRule {

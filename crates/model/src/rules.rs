@@ -260,10 +260,10 @@ pub const SIZING_RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         name: "air_defence_umbrella",
-        summary: "air-defence sites so that every defended place is within the system's coverage radius, times batteries per site; interceptor use against production",
+        summary: "air-defence sites so that every defended place is within the system's coverage radius against the threat (looked up in the cited table), times batteries per site; interceptors a year as a requirement",
         fields: &[
             ids("places", "place"),
-            required("coverage_radius_km", Positive),
+            over("coverage_radius_km", Positive),
             text("system"),
             text("threat"),
             required("batteries_per_site", NonNegative),
@@ -272,6 +272,7 @@ pub const SIZING_RULES: &[RuleSpec] = &[
             number("interceptors_per_engagement", NonNegative, 2.0),
             number("interceptor_production_per_year", NonNegative, 0.0),
             capability("capability", Some("gbad_long")),
+            capability("interceptor_capability", Some("interceptors_per_year")),
             flag("transfer", false),
         ],
     },

@@ -954,7 +954,7 @@ impl SizingRule {
             | SizingRule::MaterielSupply { capability, .. }
             | SizingRule::FixedUnits { capability, .. } => vec![capability],
             SizingRule::PatrolZone(r) => r.capabilities(),
-            SizingRule::AirDefenceUmbrella(r) => vec![&r.capability],
+            SizingRule::AirDefenceUmbrella(r) => r.capabilities(),
             SizingRule::MonitorLine(r) => vec![&r.capability],
             SizingRule::GarrisonPlaces(r) => r.capabilities(),
         }

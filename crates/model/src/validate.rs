@@ -1077,6 +1077,7 @@ fn check_task_geography(ck: &mut Checker<'_>, s: &Scenario, tb: &str, rule: &Siz
             for (i, p) in r.places.iter().enumerate() {
                 ck.reference(&format!("{tb}.places[{i}]"), p, "place", &known);
             }
+            check_air_defence_system(ck, tb, r);
         }
         SizingRule::MonitorLine(r) => {
             ck.reference(&format!("{tb}.line"), &r.line, "line", &lines());
@@ -1091,6 +1092,106 @@ fn check_task_geography(ck: &mut Checker<'_>, s: &Scenario, tb: &str, rule: &Siz
             }
         }
         _ => {}
+    }
+}
+
+/// An air-defence umbrella's `threat` must be a known class; without a
+/// hand-set `coverage_radius_km`, its `system` must be one of the cited
+/// table's (`crate::air_defence`) and have a radius against the threat.
+fn check_air_defence_system(
+    ck: &mut Checker<'_>,
+    tb: &str,
+    r: &crate::geography::AirDefenceUmbrellaRule,
+) {
+    use crate::air_defence::{ThreatClass, known_systems, system_coverage, threats_of};
+    let classes: Vec<&str> = ThreatClass::ALL.iter().map(|c| c.name()).collect();
+    let threat = ThreatClass::parse(&r.threat);
+    if !r.threat.is_empty() && threat.is_none() {
+        let near = closest(&r.threat.to_lowercase(), &classes);
+        ck.error(
+            ProblemKind::UnknownValue,
+            &format!("{tb}.threat"),
+            format!("unknown threat class \"{}\"", r.threat),
+            "not a threat class",
+            match near {
+                Some(n) => format!(
+                    "did you mean \"{n}\"? Threat classes: {}",
+                    classes.join(", ")
+                ),
+                None => format!("threat classes: {}", classes.join(", ")),
+            },
+        );
+        return;
+    }
+    if r.coverage_radius_km.is_some() {
+        return;
+    }
+    let systems = known_systems();
+    let list = systems
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fix = "or set `coverage_radius_km` (km) as an override";
+    if r.system.is_empty() || r.threat.is_empty() {
+        let missing = if r.system.is_empty() {
+            "system"
+        } else {
+            "threat"
+        };
+        ck.error(
+            ProblemKind::MissingKey,
+            tb,
+            format!(
+                "an air_defence_umbrella task needs `{missing}` to look up its coverage radius"
+            ),
+            "no coverage radius",
+            format!(
+                "name `system` (one of {list}) and `threat` ({}), {fix}",
+                classes.join(", ")
+            ),
+        );
+        return;
+    }
+    let threat = threat.expect("checked above");
+    if !systems
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(r.system.trim()))
+    {
+        let lower: Vec<String> = systems.iter().map(|s| s.to_lowercase()).collect();
+        let near = closest(
+            &r.system.to_lowercase(),
+            &lower.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+        .and_then(|n| systems.iter().find(|s| s.to_lowercase() == n));
+        ck.error(
+            ProblemKind::UnknownValue,
+            &format!("{tb}.system"),
+            format!(
+                "unknown air-defence system \"{}\" (no cited coverage radius)",
+                r.system
+            ),
+            "not in the coverage table",
+            match near {
+                Some(n) => format!("did you mean \"{n}\"? Known systems: {list}; {fix}"),
+                None => format!("known systems: {list}; {fix}"),
+            },
+        );
+        return;
+    }
+    if system_coverage(&r.system, threat).is_none() {
+        let has: Vec<&str> = threats_of(&r.system).iter().map(|c| c.name()).collect();
+        ck.error(
+            ProblemKind::UnknownValue,
+            &format!("{tb}.threat"),
+            format!(
+                "the coverage table gives {} no radius against {} threats",
+                r.system,
+                threat.name()
+            ),
+            "no radius for this threat",
+            format!("{} is listed against: {}; {fix}", r.system, has.join(", ")),
+        );
     }
 }
 

@@ -17,10 +17,11 @@ use guarantor_model::number::fmt;
 use guarantor_model::{Scenario, SizingRule, Task};
 
 use super::geography::{
-    Base, GeographySizingError, PatrolPlan, TankerSupport, air_defence_batteries, aircraft_type,
-    brigades_for_sector, force_to_space_warning, interceptors_per_year, line_polyline,
-    patrol_aircraft_deployed, place_point, refuelling_fuel_t_per_day, share_of_production,
-    size_patrol, station_aircraft, station_sorties_per_day, tanker_orbits, zone_polygon,
+    Base, GeographySizingError, PatrolPlan, TankerSupport, ThreatClass, air_defence_batteries,
+    aircraft_type, brigades_for_sector, force_to_space_warning, interceptors_per_year,
+    line_polyline, patrol_aircraft_deployed, place_point, refuelling_fuel_t_per_day,
+    share_of_production, size_patrol, station_aircraft, station_sorties_per_day, tanker_orbits,
+    zone_polygon,
 };
 use super::{garrison_personnel, orbit_aircraft_deployed, whole_units};
 
@@ -385,10 +386,44 @@ fn patrol(
         ("tanker_orbits", orbits),
         ("unreachable_stations", unreachable),
     ];
+    let mut derivation = derivation;
+    let mut working = working;
+    if aircraft.cost_per_flight_hour_usd > 0.0 {
+        let (hours, cost) = super::geography::patrol_flight_hour_cost_usd_m(
+            sorties,
+            sortie_h,
+            aircraft.cost_per_flight_hour_usd,
+        )?;
+        working.push_str(&format!(
+            "; flight hours: {} sorties/day × {} h × 365 = {} h a year × USD {} per flight hour = USD {} m a year",
+            fmt(sorties),
+            fmt(sortie_h),
+            fmt(hours.round()),
+            fmt(aircraft.cost_per_flight_hour_usd),
+            fmt(cost.round())
+        ));
+        derivation.push(("flight_hours_per_year", hours));
+        derivation.push((
+            "cost_per_flight_hour_usd",
+            aircraft.cost_per_flight_hour_usd,
+        ));
+        derivation.push(("flight_hour_cost_usd_m_per_year", cost));
+    }
     let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(w) = uncovered_warning(
+        zone_name(zone),
+        d.uncovered_area_km2,
+        d.zone_area_km2,
+        r.standoff_km,
+    ) {
+        working.push_str(&format!(" — warning: {w}"));
+        warnings.push(w);
+    }
     let mut fl = GeoLine::new(&r.fighter_capability, fighters, true, working);
     fl.derivation = derivation;
     fl.overrides = overrides;
+    fl.warnings = warnings;
     lines.push(fl);
     // Stations that cannot be held: a line no contributor can fill, sized
     // as if flown with the whole sortie on station (a lower bound).
@@ -493,6 +528,26 @@ fn patrol(
     Ok(lines)
 }
 
+/// A warning when part of a patrol's zone cannot be covered (stations kept
+/// the stand-off from hostile territory and threat rings); `None` below
+/// 0.1% of the zone (the covering's own tolerance, §9.2 of docs/model.md).
+fn uncovered_warning(
+    zone: &str,
+    uncovered_km2: f64,
+    area_km2: f64,
+    standoff_km: f64,
+) -> Option<String> {
+    (area_km2 > 0.0 && uncovered_km2 > 1e-3 * area_km2).then(|| {
+        format!(
+            "{} of {} km² ({:.0}%) of {zone} stay uncovered: stations keep {} km from hostile territory and threat rings",
+            fmt(uncovered_km2.round()),
+            fmt(area_km2.round()),
+            100.0 * uncovered_km2 / area_km2,
+            fmt(standoff_km)
+        )
+    })
+}
+
 /// Coverings kept, most recent last.
 const COVER_CACHE: usize = 8;
 
@@ -568,6 +623,50 @@ fn places_named(
     ids.iter().map(|id| place_named(s, id)).collect()
 }
 
+/// The coverage radius of an umbrella: the cited table's for its system
+/// against its threat class ([`super::geography::coverage_radius_km`]), or
+/// the hand-set `coverage_radius_km` (an override, with the table's beside
+/// it when the table has one). Returns (radius, the table's radius if any,
+/// the override's words if any).
+fn umbrella_radius(
+    r: &AirDefenceUmbrellaRule,
+) -> Result<(f64, Option<f64>, Option<String>), GeographySizingError> {
+    let threat = if r.threat.is_empty() {
+        None
+    } else {
+        Some(
+            ThreatClass::parse(&r.threat).ok_or_else(|| GeographySizingError::UnknownId {
+                what: "threat class",
+                id: r.threat.clone(),
+            })?,
+        )
+    };
+    let table = threat.and_then(|t| super::geography::coverage_radius_km(&r.system, t));
+    match r.coverage_radius_km {
+        Some(km) => {
+            let beside = match table {
+                Some(t) => format!("the table gives {} km", fmt(t)),
+                None => "not in the coverage table".to_string(),
+            };
+            Ok((
+                km,
+                table,
+                Some(format!(
+                    "coverage_radius_km = {} (override; {beside})",
+                    fmt(km)
+                )),
+            ))
+        }
+        None => match table {
+            Some(t) => Ok((t, Some(t), None)),
+            None => Err(GeographySizingError::UnknownId {
+                what: "air-defence system and threat in the coverage table",
+                id: format!("{} against {}", r.system, r.threat),
+            }),
+        },
+    }
+}
+
 fn umbrella(
     s: &Scenario,
     r: &AirDefenceUmbrellaRule,
@@ -575,9 +674,10 @@ fn umbrella(
 ) -> Result<Vec<GeoLine>, GeographySizingError> {
     let places = places_named(s, &r.places)?;
     let points: Vec<LatLon> = places.iter().map(|p| p.1).collect();
-    let covering = guarantor_geo::airdefence::point_coverage(&points, r.coverage_radius_km)?;
+    let (radius, table_radius, radius_override) = umbrella_radius(r)?;
+    let covering = guarantor_geo::airdefence::point_coverage(&points, radius)?;
     let derived = covering.len() as f64;
-    let mut overrides = Vec::new();
+    let mut overrides: Vec<String> = radius_override.into_iter().collect();
     let sites = match r.sites {
         Some(n) => {
             overrides.push(format!(
@@ -602,40 +702,23 @@ fn umbrella(
     };
     let mut working = format!(
         "air-defence umbrella ({system}{threat}, {} km): {} places → {} sites (every place within {} km of one) × {} batteries = {}",
-        fmt(r.coverage_radius_km),
+        fmt(radius),
         places.len(),
         fmt(sites),
-        fmt(r.coverage_radius_km),
+        fmt(radius),
         fmt(r.batteries_per_site),
         fmt(batteries)
     );
     let mut derivation = vec![
         ("places", places.len() as f64),
-        ("coverage_radius_km", r.coverage_radius_km),
+        ("coverage_radius_km", radius),
         ("sites_covering", derived),
         ("sites", sites),
         ("batteries_per_site", r.batteries_per_site),
         ("batteries", batteries),
     ];
-    if r.engagements_per_year > 0.0 {
-        let per_year =
-            interceptors_per_year(r.engagements_per_year, r.interceptors_per_engagement)?;
-        working.push_str(&format!(
-            "; interceptors: {} engagements a year × {} = {} a year",
-            fmt(r.engagements_per_year),
-            fmt(r.interceptors_per_engagement),
-            fmt(per_year)
-        ));
-        derivation.push(("interceptors_per_year", per_year));
-        if r.interceptor_production_per_year > 0.0 {
-            let share = share_of_production(per_year, r.interceptor_production_per_year)?;
-            working.push_str(&format!(
-                " = {:.0}% of the {} produced a year",
-                100.0 * share,
-                fmt(r.interceptor_production_per_year)
-            ));
-            derivation.push(("share_of_production", share));
-        }
+    if let Some(t) = table_radius {
+        derivation.push(("coverage_radius_km_table", t));
     }
     if r.transfer {
         working.push_str(" (transferred: no rotation)");
@@ -646,9 +729,43 @@ fn umbrella(
     let mut l = GeoLine::new(&r.capability, batteries, !r.transfer, working);
     l.derivation = derivation;
     l.overrides = overrides;
+    let mut lines = vec![l];
+    // Interceptors fired a year: an annual requirement (never rotated) that
+    // feasibility checks against what contributors can supply a year.
+    if r.engagements_per_year > 0.0 {
+        let per_year =
+            interceptors_per_year(r.engagements_per_year, r.interceptors_per_engagement)?;
+        let mut working = format!(
+            "interceptors ({system}{threat}): {} engagements a year × {} interceptors per engagement = {} a year",
+            fmt(r.engagements_per_year),
+            fmt(r.interceptors_per_engagement),
+            fmt(per_year)
+        );
+        let mut derivation = vec![
+            ("engagements_per_year", r.engagements_per_year),
+            ("interceptors_per_engagement", r.interceptors_per_engagement),
+            ("interceptors_per_year", per_year),
+        ];
+        if r.interceptor_production_per_year > 0.0 {
+            let share = share_of_production(per_year, r.interceptor_production_per_year)?;
+            working.push_str(&format!(
+                " = {:.0}% of the {} produced a year",
+                100.0 * share,
+                fmt(r.interceptor_production_per_year)
+            ));
+            derivation.push((
+                "interceptor_production_per_year",
+                r.interceptor_production_per_year,
+            ));
+            derivation.push(("share_of_production", share));
+        }
+        let mut l = GeoLine::new(&r.interceptor_capability, per_year, false, working);
+        l.derivation = derivation;
+        lines.push(l);
+    }
     geo.air_defence = covering.iter().map(|c| c.circle()).collect();
     geo.defended = places;
-    Ok(vec![l])
+    Ok(lines)
 }
 
 fn monitor_line(

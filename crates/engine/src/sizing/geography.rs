@@ -296,6 +296,42 @@ pub fn tanker_orbits(
     Ok(whole_units(fuel_t_per_day / per_orbit_day))
 }
 
+/// Days in a year, for annual flight hours.
+pub const DAYS_PER_YEAR: f64 = 365.0;
+
+/// Annual cost of flying a patrol, USD million a year: flight hours a year
+/// (sorties a day × sortie length × 365) × cost per flight hour ÷ 10⁶.
+/// Every sortie is flown whole (transit, time on station and the hours
+/// tanker support adds); quick-reaction-alert aircraft on the ground add
+/// no hours.
+///
+/// Unit: USD million a year. Sources: F-35A ~USD 36,000 a flight hour,
+/// ~USD 10,000 more than older USAF fighters (NBC, 2021) `[src]`, so an
+/// F-16-class fighter ~USD 26,000 `[computed]`; the Jane's 2012 figure
+/// for the F-16 Block 40/50 (USD 7,000) counts fuel, preparation and base
+/// maintenance only `[src]`.
+///
+/// Example: 102.61 sorties a day × 3.5 h × 365 = 131,084 flight hours a
+/// year × USD 26,000 = USD 3,408 m a year.
+///
+/// ```
+/// use guarantor_engine::geography::patrol_flight_hour_cost_usd_m;
+/// let (hours, cost) = patrol_flight_hour_cost_usd_m(102.61, 3.5, 26_000.0).unwrap();
+/// assert!((hours - 131_084.3).abs() < 0.1);
+/// assert!((cost - 3_408.19).abs() < 0.01);
+/// ```
+pub fn patrol_flight_hour_cost_usd_m(
+    sorties_per_day: f64,
+    sortie_h: f64,
+    cost_per_flight_hour_usd: f64,
+) -> Result<(f64, f64), GeographySizingError> {
+    non_negative("sorties a day", sorties_per_day)?;
+    non_negative("sortie length", sortie_h)?;
+    non_negative("cost per flight hour", cost_per_flight_hour_usd)?;
+    let hours = sorties_per_day * sortie_h * DAYS_PER_YEAR;
+    Ok((hours, hours * cost_per_flight_hour_usd / 1e6))
+}
+
 // ---------------------------------------------------------------------------
 // Combat air patrol: the whole chain over a covering
 // ---------------------------------------------------------------------------
@@ -312,6 +348,8 @@ pub struct AircraftType {
     pub combat_radius_km: f64,
     /// Ground time between sorties, h.
     pub turnaround_h: f64,
+    /// Cost per flight hour, USD (0: not costed by the hour).
+    pub cost_per_flight_hour_usd: f64,
 }
 
 /// Air-to-air refuelling for a patrol.
@@ -506,83 +544,7 @@ pub fn size_patrol(
 // Ground-based air defence
 // ---------------------------------------------------------------------------
 
-/// Threat classes an air-defence system's coverage is given against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ThreatClass {
-    Ballistic,
-    Cruise,
-    Drone,
-}
-
-/// One system's coverage radius against one threat class.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct SystemCoverage {
-    pub system: &'static str,
-    pub threat: ThreatClass,
-    pub radius_km: f64,
-    pub tag: &'static str,
-    pub source: &'static str,
-}
-
-/// Coverage radii by system and threat (reference note §5).
-pub const SYSTEM_COVERAGE: &[SystemCoverage] = &[
-    SystemCoverage {
-        system: "Patriot PAC-3 MSE",
-        threat: ThreatClass::Ballistic,
-        radius_km: 40.0,
-        tag: "[src]",
-        source: "tech.wp.pl (~2024-12): PAC-3 MSE vs ballistic ~40 km",
-    },
-    SystemCoverage {
-        system: "Patriot PAC-3 MSE",
-        threat: ThreatClass::Cruise,
-        radius_km: 160.0,
-        tag: "[src]",
-        source: "tech.wp.pl (~2024-12): aircraft and cruise targets up to ~160 km",
-    },
-    SystemCoverage {
-        system: "SAMP/T",
-        threat: ThreatClass::Ballistic,
-        radius_km: 25.0,
-        tag: "[src]",
-        source: "gagadget (2023-03), NATO: ballistic targets at ~25 km",
-    },
-    SystemCoverage {
-        system: "SAMP/T",
-        threat: ThreatClass::Cruise,
-        radius_km: 100.0,
-        tag: "[src]",
-        source: "tech.wp.pl (2023): Aster 30 ~100 km vs high-flying aircraft (NATO: up to 150 km)",
-    },
-    SystemCoverage {
-        system: "IRIS-T SLM",
-        threat: ThreatClass::Cruise,
-        radius_km: 40.0,
-        tag: "[src]",
-        source: "gagadget (2023-06): 40 km range, 20 km altitude",
-    },
-    SystemCoverage {
-        system: "IRIS-T SLM",
-        threat: ThreatClass::Drone,
-        radius_km: 40.0,
-        tag: "[src]",
-        source: "gagadget (2023-06): 40 km range (same missile against drones)",
-    },
-    SystemCoverage {
-        system: "NASAMS",
-        threat: ThreatClass::Cruise,
-        radius_km: 30.0,
-        tag: "[RECALLED]",
-        source: "en.wikipedia.org/wiki/NASAMS: ground-launched AMRAAM ~30-40 km",
-    },
-    SystemCoverage {
-        system: "NASAMS",
-        threat: ThreatClass::Drone,
-        radius_km: 30.0,
-        tag: "[RECALLED]",
-        source: "en.wikipedia.org/wiki/NASAMS: ground-launched AMRAAM ~30-40 km",
-    },
-];
+pub use guarantor_model::air_defence::{SYSTEM_COVERAGE, SystemCoverage, ThreatClass};
 
 /// A system's coverage radius against a threat class, km, if known.
 ///
@@ -593,10 +555,7 @@ pub const SYSTEM_COVERAGE: &[SystemCoverage] = &[
 /// assert_eq!(coverage_radius_km("Patriot PAC-3 MSE", ThreatClass::Ballistic), Some(40.0));
 /// ```
 pub fn coverage_radius_km(system: &str, threat: ThreatClass) -> Option<f64> {
-    SYSTEM_COVERAGE
-        .iter()
-        .find(|c| c.system.eq_ignore_ascii_case(system) && c.threat == threat)
-        .map(|c| c.radius_km)
+    guarantor_model::air_defence::system_coverage(system, threat).map(|c| c.radius_km)
 }
 
 /// Air-defence sites needed so that every defended place is within the
@@ -856,6 +815,7 @@ pub fn aircraft_type(a: &guarantor_model::geography::AircraftType) -> AircraftTy
         endurance_h: a.endurance_h,
         combat_radius_km: a.combat_radius_km,
         turnaround_h: a.turnaround_h,
+        cost_per_flight_hour_usd: a.cost_per_flight_hour_usd,
     }
 }
 
@@ -958,6 +918,7 @@ mod tests {
             endurance_h: 2.5,
             combat_radius_km: radius,
             turnaround_h: 3.0,
+            cost_per_flight_hour_usd: 26_000.0,
         }
     }
 
@@ -1136,6 +1097,19 @@ mod tests {
     #[test]
     fn csis_safe_skies_24_on_duty_at_50_percent_is_48() {
         assert_eq!(air_policing_deployed(24.0, 0.5).unwrap(), 48.0);
+    }
+
+    #[test]
+    fn flight_hours_cost_the_patrol_by_the_hour() {
+        // 100 sorties a day of 3.5 h: 127,750 h a year × USD 26,000.
+        let (h, c) = patrol_flight_hour_cost_usd_m(100.0, 3.5, 26_000.0).unwrap();
+        assert_eq!(h, 127_750.0);
+        assert!(close(c, 3_321.5, 1e-9));
+        assert_eq!(
+            patrol_flight_hour_cost_usd_m(100.0, 3.5, 0.0).unwrap().1,
+            0.0
+        );
+        assert!(patrol_flight_hour_cost_usd_m(-1.0, 3.5, 1.0).is_err());
     }
 
     #[test]

@@ -334,6 +334,9 @@ fn read_aircraft(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> AircraftType {
         endurance_h: t.req_num("endurance_h", Range01::Positive, cx),
         combat_radius_km: t.req_num("combat_radius_km", Range01::Positive, cx),
         turnaround_h: t.req_num("turnaround_h", Range01::NonNegative, cx),
+        cost_per_flight_hour_usd: t
+            .opt_num("cost_per_flight_hour_usd", Range01::NonNegative, cx)
+            .unwrap_or(0.0),
         source: t.str_or("source", cx, ""),
     }
 }
