@@ -20,14 +20,14 @@ fn run_prints_why_not_counts_and_json_carries_failures() {
         .success()
         .stdout(predicate::str::contains("Why packages fail"))
         .stdout(predicate::str::contains(
-            "fail on infeasible + ru (1,246 packages)",
+            "fail on infeasible + ru (1,086 packages)",
         ))
         .stdout(predicate::str::contains("gbad_long 2,736"));
     let v = json(&["run", "--json"]);
     let f = &v["failures"];
-    assert_eq!(f["infeasible"], 6624);
+    assert_eq!(f["infeasible"], 5832);
     assert_eq!(f["short_of"]["brigades"], 3456);
-    assert_eq!(f["short_of"]["fighters"], 4104);
+    assert_eq!(f["short_of"]["fighters"], 2052);
     assert_eq!(f["short_of"]["gbad_long"], 2736);
     assert_eq!(
         f["rejected_by"]["ru"]["red_lines"]["no_nato_country_ground_troops"],

@@ -154,11 +154,27 @@ impl Page {
         panic!("timed out waiting for {what}; page says: {text}");
     }
 
+    /// The page's HTML; a live reload may destroy the page's context
+    /// mid-evaluation (no value comes back), so wait for the page and try again.
     fn html(&self, cdp: &mut Cdp) -> String {
-        self.eval(cdp, "document.documentElement.outerHTML")
-            .as_str()
-            .unwrap()
-            .to_string()
+        let start = Instant::now();
+        loop {
+            let r = cdp.try_call(
+                Some(&self.session),
+                "Runtime.evaluate",
+                json!({ "expression": "document.readyState === 'complete' ? document.documentElement.outerHTML : null", "returnByValue": true }),
+            );
+            if let Ok(r) = r
+                && let Some(html) = r["result"]["value"].as_str()
+            {
+                return html.to_string();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no page to read after 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn screenshot(&self, cdp: &mut Cdp, path: &Path) {
