@@ -85,7 +85,7 @@ pub struct Map<'a> {
 
 /// Width of the map in SVG units (pixels at 100%).
 pub const WIDTH: f64 = 1000.0;
-const LEGEND_W: f64 = 290.0;
+const LEGEND_W: f64 = 320.0;
 const MARGIN: f64 = 12.0;
 
 struct View {
