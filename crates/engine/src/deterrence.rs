@@ -630,6 +630,12 @@ fn unit_share_into<'a>(
             sel[k] += x;
         }
     }
+    mean_share(all, sel)
+}
+
+/// The mean over capabilities with anything deployed of selected ÷ all, as
+/// [`unit_share`] averages them (0 when none).
+fn mean_share(all: &[f64], sel: &[f64]) -> f64 {
     let mut sum = 0.0;
     let mut count = 0usize;
     for (a, s) in all.iter().zip(sel.iter()) {
@@ -777,11 +783,42 @@ pub fn assess_total<'a>(
         .filter_map(|(ci, &o)| t.defender[ci][o as usize])
         .reduce(f64::min)
         .unwrap_or(d.defender_personnel);
-    let guarantor: f64 = deployed
-        .iter()
-        .filter(|x| x.2)
-        .map(|x| x.3 * t.combat_power[x.1])
-        .fold(0.0, |a, x| a + x);
+    // One pass over the ordered entries for the guarantor's combat power in
+    // theatre, the US share of forces (per capability) and the nations in
+    // harm's way: each sum still runs over its own terms in contributor
+    // order, as in `assess`.
+    let mut guarantor = 0.0;
+    sc.all.fill(0.0);
+    sc.sel.fill(0.0);
+    sc.ex.clear();
+    let mut current: Option<(u32, f64)> = None;
+    for &(c, k, inth, x) in deployed {
+        if inth {
+            guarantor += x * t.combat_power[k];
+        }
+        if sc.force_site[2 * k + usize::from(inth)] {
+            sc.all[k] += x;
+            if t.us[c as usize] {
+                sc.sel[k] += x;
+            }
+        }
+        if inth
+            && x > 0.0
+            && let Some(dk) = sc.exposed_dist[k]
+        {
+            current = match current {
+                Some((pc, pd)) if pc == c => Some((c, pd.min(dk))),
+                Some((_, pd)) => {
+                    sc.ex.push(exposure(pd, d.half_distance_km));
+                    Some((c, dk))
+                }
+                None => Some((c, dk)),
+            };
+        }
+    }
+    if let Some((_, pd)) = current {
+        sc.ex.push(exposure(pd, d.half_distance_km));
+    }
     let axis_denial = |attacker_share: f64, defender_share: f64, guarantor_share: f64| {
         let attacker = d.attacker_personnel * attacker_share;
         let own = defender * defender_share;
@@ -801,37 +838,7 @@ pub fn assess_total<'a>(
 
     // Punishment.
     let commitment = t.commitment_dim.map_or(0.0, |i| sc.levels[i]);
-    let force_site = &sc.force_site;
-    let us_share = unit_share_into(
-        deployed
-            .iter()
-            .filter(|x| force_site[2 * x.1 + usize::from(x.2)]),
-        |c| t.us[c],
-        &mut sc.all,
-        &mut sc.sel,
-    );
-    // Nations in harm's way, in contributor order (the entries are sorted by
-    // contributor first): each one's nearest exposed distance.
-    sc.ex.clear();
-    let mut current: Option<(u32, f64)> = None;
-    for &(c, k, inth, x) in deployed {
-        if inth
-            && x > 0.0
-            && let Some(dk) = sc.exposed_dist[k]
-        {
-            current = match current {
-                Some((pc, pd)) if pc == c => Some((c, pd.min(dk))),
-                Some((_, pd)) => {
-                    sc.ex.push(exposure(pd, d.half_distance_km));
-                    Some((c, dk))
-                }
-                None => Some((c, dk)),
-            };
-        }
-    }
-    if let Some((_, pd)) = current {
-        sc.ex.push(exposure(pd, d.half_distance_km));
-    }
+    let us_share = mean_share(&sc.all, &sc.sel);
     let trip = tripwire(&sc.ex, d.tripwire_nations);
     let punishment = punishment_credibility(
         commitment,

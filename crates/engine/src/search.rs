@@ -341,10 +341,16 @@ fn scan(
             .map(|j| start + j as u64 * SLICE)
             .fold(BTreeMap::new, |mut m: BTreeMap<(usize, u64), u64>, a| {
                 let (mut levels, mut set) = (Vec::new(), Vec::new());
+                let mut last = vec![u64::MAX; sc.projs.len()];
                 sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
                     sc.levels_into(choice, &mut levels, &mut set);
                     for (j, pr) in sc.projs.iter().enumerate() {
                         let key = sc.key(pr, choice, &levels);
+                        // The same key as the package before: already checked.
+                        if key == last[j] {
+                            continue;
+                        }
+                        last[j] = key;
                         if !tables[j].contains_key(&key) {
                             m.entry((j, key)).or_insert(i);
                         }
@@ -505,6 +511,10 @@ struct ScreenBuffers {
     set: Vec<bool>,
     /// Index of each projection's outcome for the package.
     outs: Vec<u32>,
+    /// Per projection: the last key looked up and its outcome index (the
+    /// tables only grow between chunks, so an index stays valid). `u64::MAX`
+    /// is never a key: `Screener::new` bounds keys below `stride << conds`.
+    last: Vec<(u64, u32)>,
     gap_terms: Vec<f64>,
     assess: crate::deterrence::Scratch,
 }
@@ -529,6 +539,7 @@ impl ScreenBuffers {
             option_levels: Vec::new(),
             set: Vec::new(),
             outs: Vec::new(),
+            last: Vec::new(),
             gap_terms: Vec::new(),
             assess: crate::deterrence::Scratch::default(),
         }
@@ -983,9 +994,18 @@ impl<'p, 's> Screener<'p, 's> {
         buf.gap_terms.clear();
         let mut op_cost = 0.0;
         let mut max_share: f64 = 0.0;
+        buf.last.resize(self.projs.len(), (u64::MAX, 0));
         for (j, pr) in self.projs.iter().enumerate() {
             let key = self.key(pr, choice, &buf.option_levels);
-            let at = tables[j][&key];
+            // In mixed-radix order most projections keep their key from one
+            // package to the next: look the outcome up only when it changed.
+            let at = if buf.last[j].0 == key {
+                buf.last[j].1
+            } else {
+                let at = tables[j][&key];
+                buf.last[j] = (key, at);
+                at
+            };
             let out = outcomes[at as usize]
                 .as_ref()
                 .map_err(|e| EngineError::Allocation {
