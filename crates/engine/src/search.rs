@@ -369,27 +369,30 @@ fn scan(
         // Phase 2: solve what they need, once per distinct sub-problem.
         let t = Instant::now();
         if !missing.is_empty() {
-            let plans: Vec<((usize, u64), CapPlan)> = missing
+            let plans: Vec<((usize, u64), (CapPlan, crate::package::Choice))> = missing
                 .par_iter()
                 .map(|(&(j, key), &i)| {
                     let choice = decode(i, &sc.radices);
                     let levels = sc.levels(&choice);
                     let k = sc.projs[j].k;
                     let lines = cap_lines(p, &choice).remove(&k).unwrap_or_default();
-                    ((j, key), cap_plan(p, k, lines, &levels))
+                    ((j, key), (cap_plan(p, k, lines, &levels), choice))
                 })
                 .collect();
             let need: BTreeSet<&SubProblem> = plans
                 .iter()
-                .flat_map(|(_, cp)| std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter()))
+                .flat_map(|(_, (cp, _))| {
+                    std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter())
+                })
                 .filter(|k| !memo.contains_key(*k))
                 .collect();
             let need: Vec<SubProblem> = need.into_iter().cloned().collect();
             stats.subproblems += need.len() as u64;
             let solved = solve_keys(p, &need);
             memo.extend(need.into_iter().zip(solved));
-            for ((j, key), cp) in &plans {
-                let out = chosen_solution(&memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol));
+            for ((j, key), (cp, choice)) in &plans {
+                let out =
+                    chosen_solution(&memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol, choice));
                 tables[*j].insert(*key, outcomes.len() as u32);
                 outcomes.push(out);
             }
@@ -501,6 +504,9 @@ pub(crate) struct CapOutcome {
     violates: Vec<(u16, u16)>,
     /// The allocation, for computed deterrence and derived levels.
     allotted: Vec<crate::deterrence::Allotted>,
+    /// What it brings to deterrence, when `Screener::summaries` holds and it
+    /// holds its own capability's units only.
+    summary: Option<crate::deterrence::OutcomeSummary>,
 }
 
 /// A screening worker's reusable buffers: the screen it fills and the
@@ -611,6 +617,8 @@ pub(crate) struct Screener<'p, 's> {
     /// The package space with its `requires` / `excludes` rules.
     space: PackageSpace,
     excluded_reasons: Vec<String>,
+    /// Whether outcomes carry deterrence summaries (`Tables::summaries_apply`).
+    summaries: bool,
 }
 
 impl<'p, 's> Screener<'p, 's> {
@@ -801,7 +809,13 @@ impl<'p, 's> Screener<'p, 's> {
         }
         let (dead, cut_reasons) = dead_options(p);
         let space = PackageSpace::new(s);
+        let summaries = p.deterrence.summaries_apply(|ci, k| {
+            projs
+                .iter()
+                .any(|pr| pr.k == k && pr.comps.iter().any(|&(c, _)| c == ci))
+        });
         Ok(Screener {
+            summaries,
             p,
             excluded_reasons: space.rule_texts(),
             space,
@@ -917,6 +931,7 @@ impl<'p, 's> Screener<'p, 's> {
         cp: &CapPlan,
         sp: &SubProblem,
         sol: &crate::allocate::SubSolution,
+        choice: &[u16],
     ) -> CapOutcome {
         let p = self.p;
         let s = p.scenario;
@@ -970,6 +985,11 @@ impl<'p, 's> Screener<'p, 's> {
             cost: sol.cost,
             max_share: sol.max_share,
             violates: violates.into_iter().collect(),
+            summary: if self.summaries {
+                crate::deterrence::summarise(&p.deterrence, choice, cp.k, &allotted)
+            } else {
+                None
+            },
             allotted,
         }
     }
@@ -1036,18 +1056,37 @@ impl<'p, 's> Screener<'p, 's> {
                 deterrence += bonus;
             }
         }
-        let deterrence = crate::deterrence::assess_total(
-            self.p.scenario,
-            &self.p.deterrence,
-            choice,
-            &buf.option_levels,
-            outs.iter().flat_map(|&at| match &outcomes[at as usize] {
-                Ok(o) => o.allotted.iter(),
-                Err(_) => [].iter(),
-            }),
-            deterrence,
-            &mut buf.assess,
-        );
+        let summarised = self.summaries
+            && outs.iter().all(|&at| {
+                outcomes[at as usize]
+                    .as_ref()
+                    .is_ok_and(|o| o.summary.is_some())
+            });
+        let deterrence = if summarised {
+            crate::deterrence::assess_from_summaries(
+                self.p.scenario,
+                &self.p.deterrence,
+                choice,
+                &buf.option_levels,
+                outs.iter()
+                    .filter_map(|&at| outcomes[at as usize].as_ref().ok()?.summary.as_ref()),
+                deterrence,
+                &mut buf.assess,
+            )
+        } else {
+            crate::deterrence::assess_total(
+                self.p.scenario,
+                &self.p.deterrence,
+                choice,
+                &buf.option_levels,
+                outs.iter().flat_map(|&at| match &outcomes[at as usize] {
+                    Ok(o) => o.allotted.iter(),
+                    Err(_) => [].iter(),
+                }),
+                deterrence,
+                &mut buf.assess,
+            )
+        };
         let levels = &buf.assess.levels;
         let violated = |r: u16, ri: u16| {
             outs.iter().any(|&at| match &outcomes[at as usize] {
@@ -1496,7 +1535,8 @@ pub fn screen_choices_cached(
                     memo.insert(sp.clone(), sol);
                 }
             }
-            let o = chosen_solution(&memo, &cp).map(|(sp, sol)| sc.cap_outcome(&cp, sp, sol));
+            let o =
+                chosen_solution(&memo, &cp).map(|(sp, sol)| sc.cap_outcome(&cp, sp, sol, choice));
             tables[j].insert(key, outcomes.len() as u32);
             outcomes.push(o);
         }

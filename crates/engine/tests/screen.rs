@@ -22,9 +22,13 @@ proptest! {
         seed in any::<u64>(),
         threads in 1usize..=2,
         prune in any::<bool>(),
+        forces in any::<bool>(),
     ) {
         let text = synth(&SynthParams { components, options, contributors, capabilities, actors, seed });
-        let s = load("synthetic.toml", &text).expect("synth writes valid scenarios");
+        let mut s = load("synthetic.toml", &text).expect("synth writes valid scenarios");
+        if forces {
+            with_forces(&mut s, seed);
+        }
         let size = u64::try_from(s.option_space_size()).unwrap();
         let opts = SearchOptions {
             threads: Some(threads),
@@ -37,6 +41,34 @@ proptest! {
         let (reference, _) = search_partial_reference(&s, &opts, 0..size).unwrap();
         prop_assert_eq!(fast.screened(), reference.screened());
         prop_assert_eq!(fast, reference);
+    }
+}
+
+/// Computed deterrence that the synthetic scenarios leave at zero: combat
+/// power on several capabilities (so guarantor power sums across outcomes),
+/// US actors, option distances from the line and an attacker.
+fn with_forces(s: &mut guarantor_model::Scenario, seed: u64) {
+    let d = &mut s.parameters.deterrence;
+    for (i, k) in s.capabilities.iter().enumerate() {
+        if !(i as u64 + seed).is_multiple_of(3) {
+            d.combat_power.insert(
+                k.id.clone(),
+                (i as f64 + 1.0) / 3.0 + 1e6 * (seed % 5) as f64,
+            );
+        }
+    }
+    d.us_actors = s
+        .actors
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (*i as u64 + seed).is_multiple_of(2))
+        .map(|(_, a)| a.id.clone())
+        .collect();
+    d.attacker_personnel = 250_000.0;
+    for (ci, c) in s.components.iter_mut().enumerate() {
+        for (o, opt) in c.options.iter_mut().enumerate() {
+            opt.distance_to_line_km = Some((ci * 137 + o * 61) as f64 % 500.0);
+        }
     }
 }
 
