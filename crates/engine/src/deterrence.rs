@@ -589,6 +589,471 @@ pub fn assess(
     }
 }
 
+/// Reusable buffers of [`assess_total`], held by a screening worker so that
+/// screening a package allocates nothing.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// The package's dimension levels after [`assess_total`] (options, then derivations).
+    pub levels: Vec<f64>,
+    dep: Vec<f64>,
+    pool: Vec<f64>,
+    force_site: Vec<bool>,
+    exposed_dist: Vec<Option<f64>>,
+    keys: Vec<u64>,
+    filtered: Vec<(u32, usize, bool, f64)>,
+    deployed: Vec<(u32, usize, bool, f64)>,
+    all: Vec<f64>,
+    sel: Vec<f64>,
+    ex: Vec<f64>,
+    counts: Vec<u32>,
+}
+
+/// Stable-order key of a deployed entry: (contributor, capability, site) in
+/// that order of significance, as the reference path sorts them.
+fn entry_key(c: u32, k: usize, in_theatre: bool, n_caps: usize) -> u64 {
+    ((u64::from(c) * n_caps as u64 + k as u64) << 1) | u64::from(in_theatre)
+}
+
+/// [`unit_share`] over buffers reused across packages: the same sums in the
+/// same order, so the same bits.
+fn unit_share_into<'a>(
+    entries: impl Iterator<Item = &'a (u32, usize, bool, f64)>,
+    selected: impl Fn(usize) -> bool,
+    all: &mut [f64],
+    sel: &mut [f64],
+) -> f64 {
+    all.fill(0.0);
+    sel.fill(0.0);
+    for &(c, k, _, x) in entries {
+        all[k] += x;
+        if selected(c as usize) {
+            sel[k] += x;
+        }
+    }
+    mean_share(all, sel)
+}
+
+/// The mean over capabilities with anything deployed of selected ÷ all, as
+/// [`unit_share`] averages them (0 when none).
+fn mean_share(all: &[f64], sel: &[f64]) -> f64 {
+    let mut sum = 0.0;
+    let mut count = 0usize;
+    for (a, s) in all.iter().zip(sel.iter()) {
+        if *a > 0.0 {
+            sum += s / a;
+            count += 1;
+        }
+    }
+    if count == 0 { 0.0 } else { sum / count as f64 }
+}
+
+/// The screen's part of [`assess`]: the package's levels (left in
+/// `scratch.levels`) and its deterrence total, with no allocation once the
+/// buffers have grown and no comparison sort of tuples (entries are ordered
+/// by one integer key, position breaking ties, which is the stable order
+/// [`assess`] uses). Bit-identical to `assess(..).deterrence.total` and
+/// `assess(..).levels`: every sum runs over the same terms in the same order
+/// (property-tested against [`assess`] through the search).
+#[allow(clippy::too_many_arguments)]
+pub fn assess_total<'a>(
+    s: &Scenario,
+    t: &Tables,
+    choice: &[u16],
+    option_levels: &[f64],
+    allotted: impl Iterator<Item = &'a Allotted>,
+    declared: f64,
+    scratch: &mut Scratch,
+) -> f64 {
+    let d = &s.parameters.deterrence;
+    let n = t.n_caps;
+    let sc = scratch;
+    sc.dep.clear();
+    sc.dep.resize(2 * n, 0.0);
+    sc.pool.clear();
+    sc.pool.resize(2 * n, 0.0);
+    sc.force_site.clear();
+    sc.force_site.resize(2 * n, false);
+    sc.exposed_dist.clear();
+    sc.exposed_dist.resize(n, None);
+    for (ci, &o) in choice.iter().enumerate() {
+        for st in &t.sites[ci][o as usize] {
+            let i = 2 * st.k + usize::from(st.in_theatre);
+            sc.dep[i] += st.deployed;
+            sc.pool[i] += st.pool;
+            sc.force_site[i] |= st.exposed;
+            if st.in_theatre && st.exposed && t.combat_power[st.k] > 0.0 {
+                let e = &mut sc.exposed_dist[st.k];
+                *e = Some(e.map_or(st.distance_km, |x: f64| x.min(st.distance_km)));
+            }
+        }
+    }
+    // The entries in the order `assess` sorts them to, stably by
+    // (contributor, capability, site). When the allotted units arrive
+    // already ordered by (capability, site) — each memoised outcome sorted
+    // once, outcomes in capability order — a stable counting sort by
+    // contributor gives that order in one pass (a least-significant-first
+    // radix sort); otherwise the keys are sorted.
+    sc.filtered.clear();
+    sc.counts.clear();
+    sc.counts.resize(t.contributor_ids.len() + 1, 0);
+    let mut ordered = true;
+    let mut last = 0u64;
+    for a in allotted.filter(|a| a.units > 0.0) {
+        let k = a.capability as usize;
+        let i = 2 * k + usize::from(a.in_theatre);
+        let x = deployed_units(a.units, sc.dep[i], sc.pool[i]);
+        let site_key = i as u64;
+        ordered &= site_key >= last;
+        last = site_key;
+        sc.counts[a.contributor as usize + 1] += 1;
+        sc.filtered.push((a.contributor, k, a.in_theatre, x));
+    }
+    sc.deployed.clear();
+    if ordered {
+        for c in 1..sc.counts.len() {
+            sc.counts[c] += sc.counts[c - 1];
+        }
+        sc.deployed.resize(sc.filtered.len(), (0, 0, false, 0.0));
+        for e in &sc.filtered {
+            let at = &mut sc.counts[e.0 as usize];
+            sc.deployed[*at as usize] = *e;
+            *at += 1;
+        }
+    } else {
+        sc.keys.clear();
+        for (pos, e) in sc.filtered.iter().enumerate() {
+            sc.keys
+                .push((entry_key(e.0, e.1, e.2, n) << 32) | pos as u64);
+        }
+        // Unique keys (position in the low bits): the unstable sort of the
+        // keys is the stable sort of the entries.
+        sc.keys.sort_unstable();
+        for &key in &sc.keys {
+            sc.deployed.push(sc.filtered[(key & 0xffff_ffff) as usize]);
+        }
+    }
+    let deployed = &sc.deployed;
+    sc.all.clear();
+    sc.all.resize(n, 0.0);
+    sc.sel.clear();
+    sc.sel.resize(n, 0.0);
+
+    // Levels that follow the allocation.
+    sc.levels.clear();
+    sc.levels.extend_from_slice(option_levels);
+    for (di, derivs) in t.derivations.iter().enumerate() {
+        let mut level = option_levels[di];
+        for cd in derivs {
+            let site_ok = |inth: bool| inth || !cd.in_theatre_only;
+            let value = match cd.source {
+                DeriveSource::UnitShare => unit_share_into(
+                    deployed.iter().filter(|x| cd.caps[x.1] && site_ok(x.2)),
+                    |c| cd.selected[c],
+                    &mut sc.all,
+                    &mut sc.sel,
+                ),
+                DeriveSource::Units => deployed
+                    .iter()
+                    .filter(|x| cd.selected[x.0 as usize] && cd.caps[x.1] && site_ok(x.2))
+                    .map(|x| x.3)
+                    .fold(0.0, |a, x| a + x),
+                DeriveSource::Contributors => {
+                    let mut count = 0usize;
+                    let mut last = None;
+                    for x in deployed.iter().filter(|x| {
+                        x.3 > 0.0 && cd.selected[x.0 as usize] && cd.caps[x.1] && site_ok(x.2)
+                    }) {
+                        if last != Some(x.0) {
+                            count += 1;
+                            last = Some(x.0);
+                        }
+                    }
+                    count as f64
+                }
+            };
+            level = level.max(derived_level(value, cd.full_at, cd.level_at_full));
+        }
+        sc.levels[di] = level;
+    }
+
+    // Denial.
+    let defender = choice
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, &o)| t.defender[ci][o as usize])
+        .reduce(f64::min)
+        .unwrap_or(d.defender_personnel);
+    // One pass over the ordered entries for the guarantor's combat power in
+    // theatre, the US share of forces (per capability) and the nations in
+    // harm's way: each sum still runs over its own terms in contributor
+    // order, as in `assess`.
+    let mut guarantor = 0.0;
+    sc.all.fill(0.0);
+    sc.sel.fill(0.0);
+    sc.ex.clear();
+    let mut current: Option<(u32, f64)> = None;
+    for &(c, k, inth, x) in deployed {
+        if inth {
+            guarantor += x * t.combat_power[k];
+        }
+        if sc.force_site[2 * k + usize::from(inth)] {
+            sc.all[k] += x;
+            if t.us[c as usize] {
+                sc.sel[k] += x;
+            }
+        }
+        if inth
+            && x > 0.0
+            && let Some(dk) = sc.exposed_dist[k]
+        {
+            current = match current {
+                Some((pc, pd)) if pc == c => Some((c, pd.min(dk))),
+                Some((_, pd)) => {
+                    sc.ex.push(exposure(pd, d.half_distance_km));
+                    Some((c, dk))
+                }
+                None => Some((c, dk)),
+            };
+        }
+    }
+    if let Some((_, pd)) = current {
+        sc.ex.push(exposure(pd, d.half_distance_km));
+    }
+    let axis_denial = |attacker_share: f64, defender_share: f64, guarantor_share: f64| {
+        let attacker = d.attacker_personnel * attacker_share;
+        let own = defender * defender_share;
+        let guar = guarantor * guarantor_share;
+        denial_on_axis(own + guar, attacker, d.breakthrough_ratio, d.decisiveness)
+    };
+    let denial = if d.attacker_personnel <= 0.0 {
+        0.0
+    } else if d.axes.is_empty() {
+        1.0f64.min(axis_denial(1.0, 1.0, 1.0))
+    } else {
+        d.axes
+            .iter()
+            .map(|a| axis_denial(a.attacker_share, a.defender_share, a.guarantor_share))
+            .fold(1.0, f64::min)
+    };
+
+    // Punishment.
+    let commitment = t.commitment_dim.map_or(0.0, |i| sc.levels[i]);
+    let us_share = mean_share(&sc.all, &sc.sel);
+    let trip = tripwire(&sc.ex, d.tripwire_nations);
+    let punishment = punishment_credibility(
+        commitment,
+        us_share,
+        trip,
+        d.commitment_weight,
+        d.us_weight,
+        d.tripwire_weight,
+    );
+    let judgement = judgement_term(declared);
+    let w = [d.weights.denial, d.weights.punishment, d.weights.judgement];
+    deterrence_total(denial, punishment, judgement, w)
+}
+
+/// What one memoised capability outcome brings to a package's deterrence,
+/// when the outcome holds units of its own capability only and that
+/// capability's sites are set by the projection's components alone (so the
+/// deployed ÷ pool scale is the same for every package sharing the outcome).
+#[derive(Debug, Clone, Default)]
+pub struct OutcomeSummary {
+    /// Deployed units of forces (per capability sums of the US share):
+    /// all contributors and the US ones, in contributor order.
+    forces_all: f64,
+    forces_us: f64,
+    /// Non-zero guarantor combat power terms in theatre, in contributor order.
+    power: Vec<(u32, f64)>,
+    /// Their sum from +0, in that order.
+    power_sum: f64,
+    /// Per contributor in harm's way (ascending): the nearest exposed distance.
+    nearest: Vec<(u32, f64)>,
+}
+
+impl Tables {
+    /// Whether the fast path of `assess_from_summaries` applies to this
+    /// scenario: no derived levels, and every option's sites of capability k
+    /// belong to components that decide capability k's outcome
+    /// (`decides(component, k)`).
+    pub fn summaries_apply(&self, decides: impl Fn(usize, usize) -> bool) -> bool {
+        self.derivations.iter().all(Vec::is_empty)
+            && self.sites.iter().enumerate().all(|(ci, opts)| {
+                opts.iter()
+                    .all(|sites| sites.iter().all(|st| decides(ci, st.k)))
+            })
+    }
+}
+
+/// Summarise the outcome of capability `k` (its allotted units, as memoised:
+/// units > 0, in (capability, site) order) for the package `choice` that
+/// showed it; `None` when it holds another capability's units (a bundle).
+pub fn summarise(
+    t: &Tables,
+    choice: &[u16],
+    k: usize,
+    allotted: &[Allotted],
+) -> Option<OutcomeSummary> {
+    if allotted.iter().any(|a| a.capability as usize != k) {
+        return None;
+    }
+    let mut dep = [0.0; 2];
+    let mut pool = [0.0; 2];
+    let mut force_site = [false; 2];
+    let mut exposed_dist: Option<f64> = None;
+    for (ci, &o) in choice.iter().enumerate() {
+        for st in t.sites[ci][o as usize].iter().filter(|st| st.k == k) {
+            let i = usize::from(st.in_theatre);
+            dep[i] += st.deployed;
+            pool[i] += st.pool;
+            force_site[i] |= st.exposed;
+            if st.in_theatre && st.exposed && t.combat_power[st.k] > 0.0 {
+                exposed_dist = Some(exposed_dist.map_or(st.distance_km, |x| x.min(st.distance_km)));
+            }
+        }
+    }
+    // The order `assess` sums in: by contributor, then site, stably.
+    let mut entries: Vec<(u32, bool, f64)> = allotted
+        .iter()
+        .map(|a| {
+            let i = usize::from(a.in_theatre);
+            (
+                a.contributor,
+                a.in_theatre,
+                deployed_units(a.units, dep[i], pool[i]),
+            )
+        })
+        .collect();
+    entries.sort_by_key(|e| (e.0, e.1));
+    let mut out = OutcomeSummary::default();
+    for &(c, inth, x) in &entries {
+        if inth {
+            let term = x * t.combat_power[k];
+            if term != 0.0 {
+                out.power.push((c, term));
+                out.power_sum += term;
+            }
+        }
+        if force_site[usize::from(inth)] {
+            out.forces_all += x;
+            if t.us[c as usize] {
+                out.forces_us += x;
+            }
+        }
+        if inth
+            && x > 0.0
+            && let Some(dk) = exposed_dist
+        {
+            match out.nearest.last_mut() {
+                Some((pc, pd)) if *pc == c => *pd = pd.min(dk),
+                _ => out.nearest.push((c, dk)),
+            }
+        }
+    }
+    Some(out)
+}
+
+/// [`assess_total`] from the package's outcome summaries (one per
+/// projection, in capability order), when [`Tables::summaries_apply`]: the
+/// same sums over the same terms in the same order, without visiting the
+/// units. Levels are the options' (no derivations); left in
+/// `scratch.levels`. Terms that are +0 or −0 are left out of the guarantor's
+/// power: adding a zero to a sum that starts at +0 never changes its bits.
+pub fn assess_from_summaries<'a>(
+    s: &Scenario,
+    t: &Tables,
+    choice: &[u16],
+    option_levels: &[f64],
+    summaries: impl Iterator<Item = &'a OutcomeSummary> + Clone,
+    declared: f64,
+    scratch: &mut Scratch,
+) -> f64 {
+    let d = &s.parameters.deterrence;
+    let sc = scratch;
+    sc.levels.clear();
+    sc.levels.extend_from_slice(option_levels);
+    let defender = choice
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, &o)| t.defender[ci][o as usize])
+        .reduce(f64::min)
+        .unwrap_or(d.defender_personnel);
+    // Guarantor power: one outcome with terms is its own sum; several are
+    // merged by contributor (outcomes in capability order break ties).
+    let mut with_power = summaries.clone().filter(|o| !o.power.is_empty());
+    let guarantor = match (with_power.next(), with_power.next()) {
+        (None, _) => 0.0,
+        (Some(o), None) => o.power_sum,
+        _ => {
+            sc.keys.clear();
+            sc.filtered.clear();
+            for (j, o) in summaries.clone().enumerate() {
+                for &(c, term) in &o.power {
+                    let pos = sc.filtered.len() as u64;
+                    sc.keys
+                        .push((((u64::from(c) << 16) | j as u64) << 32) | pos);
+                    sc.filtered.push((c, 0, true, term));
+                }
+            }
+            sc.keys.sort_unstable();
+            sc.keys
+                .iter()
+                .map(|&key| sc.filtered[(key & 0xffff_ffff) as usize].3)
+                .fold(0.0, |a, x| a + x)
+        }
+    };
+    let axis_denial = |attacker_share: f64, defender_share: f64, guarantor_share: f64| {
+        let attacker = d.attacker_personnel * attacker_share;
+        let own = defender * defender_share;
+        let guar = guarantor * guarantor_share;
+        denial_on_axis(own + guar, attacker, d.breakthrough_ratio, d.decisiveness)
+    };
+    let denial = if d.attacker_personnel <= 0.0 {
+        0.0
+    } else if d.axes.is_empty() {
+        1.0f64.min(axis_denial(1.0, 1.0, 1.0))
+    } else {
+        d.axes
+            .iter()
+            .map(|a| axis_denial(a.attacker_share, a.defender_share, a.guarantor_share))
+            .fold(1.0, f64::min)
+    };
+    let commitment = t.commitment_dim.map_or(0.0, |i| sc.levels[i]);
+    let mut sum = 0.0;
+    let mut count = 0usize;
+    for o in summaries.clone() {
+        if o.forces_all > 0.0 {
+            sum += o.forces_us / o.forces_all;
+            count += 1;
+        }
+    }
+    let us_share = if count == 0 { 0.0 } else { sum / count as f64 };
+    sc.exposed_dist.clear();
+    sc.exposed_dist.resize(t.contributor_ids.len(), None);
+    for o in summaries {
+        for &(c, dk) in &o.nearest {
+            let e = &mut sc.exposed_dist[c as usize];
+            *e = Some(e.map_or(dk, |x: f64| x.min(dk)));
+        }
+    }
+    sc.ex.clear();
+    for dist in sc.exposed_dist.iter().flatten() {
+        sc.ex.push(exposure(*dist, d.half_distance_km));
+    }
+    let trip = tripwire(&sc.ex, d.tripwire_nations);
+    let punishment = punishment_credibility(
+        commitment,
+        us_share,
+        trip,
+        d.commitment_weight,
+        d.us_weight,
+        d.tripwire_weight,
+    );
+    let judgement = judgement_term(declared);
+    let w = [d.weights.denial, d.weights.punishment, d.weights.judgement];
+    deterrence_total(denial, punishment, judgement, w)
+}
+
 /// The deterrence arithmetic in words, one line per part.
 #[allow(clippy::too_many_arguments)]
 fn working(

@@ -101,7 +101,7 @@ fn search_inner(
     let p = Prepared::new(s);
     let size = space_size(s)?;
     let sc = Screener::new(&p)?;
-    let (acc, mut stats, mut memo) = scan(&p, &sc, opts, 0..size)?;
+    let (acc, mut stats, mut memo) = scan(&p, &sc, opts, 0..size, false)?;
     let e = finish(&p, &sc, opts, acc, &mut memo, &mut stats)?;
     Ok((e, stats))
 }
@@ -155,6 +155,27 @@ pub fn search_partial(
     opts: &SearchOptions<'_>,
     range: std::ops::Range<u64>,
 ) -> Result<(SearchPartial, SearchStats), EngineError> {
+    partial(s, opts, range, false)
+}
+
+/// [`search_partial`] with the straightforward per-package screen (fresh
+/// vectors and the full deterrence assessment for every package): the
+/// reference the buffered screen is property-tested against. Not for use.
+#[doc(hidden)]
+pub fn search_partial_reference(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+    range: std::ops::Range<u64>,
+) -> Result<(SearchPartial, SearchStats), EngineError> {
+    partial(s, opts, range, true)
+}
+
+fn partial(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+    range: std::ops::Range<u64>,
+    reference: bool,
+) -> Result<(SearchPartial, SearchStats), EngineError> {
     in_pool(opts.threads, || {
         let p = Prepared::new(s);
         let size = space_size(s)?;
@@ -165,7 +186,7 @@ pub fn search_partial(
             )));
         }
         let sc = Screener::new(&p)?;
-        let (acc, stats, _) = scan(&p, &sc, opts, range.clone())?;
+        let (acc, stats, _) = scan(&p, &sc, opts, range.clone(), reference)?;
         Ok((
             SearchPartial {
                 start: range.start,
@@ -302,6 +323,7 @@ fn scan(
     sc: &Screener<'_, '_>,
     opts: &SearchOptions<'_>,
     range: std::ops::Range<u64>,
+    reference: bool,
 ) -> Result<(Acc, SearchStats, Memo), EngineError> {
     let mut stats = SearchStats::default();
     let mut memo: Memo = BTreeMap::new();
@@ -318,10 +340,17 @@ fn scan(
             .into_par_iter()
             .map(|j| start + j as u64 * SLICE)
             .fold(BTreeMap::new, |mut m: BTreeMap<(usize, u64), u64>, a| {
+                let (mut levels, mut set) = (Vec::new(), Vec::new());
+                let mut last = vec![u64::MAX; sc.projs.len()];
                 sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
-                    let levels = sc.levels(choice);
+                    sc.levels_into(choice, &mut levels, &mut set);
                     for (j, pr) in sc.projs.iter().enumerate() {
                         let key = sc.key(pr, choice, &levels);
+                        // The same key as the package before: already checked.
+                        if key == last[j] {
+                            continue;
+                        }
+                        last[j] = key;
                         if !tables[j].contains_key(&key) {
                             m.entry((j, key)).or_insert(i);
                         }
@@ -340,27 +369,30 @@ fn scan(
         // Phase 2: solve what they need, once per distinct sub-problem.
         let t = Instant::now();
         if !missing.is_empty() {
-            let plans: Vec<((usize, u64), CapPlan)> = missing
+            let plans: Vec<((usize, u64), (CapPlan, crate::package::Choice))> = missing
                 .par_iter()
                 .map(|(&(j, key), &i)| {
                     let choice = decode(i, &sc.radices);
                     let levels = sc.levels(&choice);
                     let k = sc.projs[j].k;
                     let lines = cap_lines(p, &choice).remove(&k).unwrap_or_default();
-                    ((j, key), cap_plan(p, k, lines, &levels))
+                    ((j, key), (cap_plan(p, k, lines, &levels), choice))
                 })
                 .collect();
             let need: BTreeSet<&SubProblem> = plans
                 .iter()
-                .flat_map(|(_, cp)| std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter()))
+                .flat_map(|(_, (cp, _))| {
+                    std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter())
+                })
                 .filter(|k| !memo.contains_key(*k))
                 .collect();
             let need: Vec<SubProblem> = need.into_iter().cloned().collect();
             stats.subproblems += need.len() as u64;
             let solved = solve_keys(p, &need);
             memo.extend(need.into_iter().zip(solved));
-            for ((j, key), cp) in &plans {
-                let out = chosen_solution(&memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol));
+            for ((j, key), (cp, choice)) in &plans {
+                let out =
+                    chosen_solution(&memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol, choice));
                 tables[*j].insert(*key, outcomes.len() as u32);
                 outcomes.push(out);
             }
@@ -375,13 +407,21 @@ fn scan(
                 || Acc::new(sc, opts.top),
                 |mut acc, a| {
                     let mut failed = None;
+                    let mut buf = ScreenBuffers::new();
                     let (cut, excluded) =
                         sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
                             if failed.is_some() {
                                 return;
                             }
-                            match sc.screen(i, choice, &tables, &outcomes) {
-                                Ok(scr) => acc.add(sc, i, &scr, &opts.objectives),
+                            if reference {
+                                match sc.screen_reference(i, choice, &tables, &outcomes) {
+                                    Ok(scr) => acc.add(sc, i, &scr, &opts.objectives),
+                                    Err(e) => failed = Some(e),
+                                }
+                                return;
+                            }
+                            match sc.screen_into(i, choice, &tables, &outcomes, &mut buf) {
+                                Ok(()) => acc.add(sc, i, &buf.screen, &opts.objectives),
                                 Err(e) => failed = Some(e),
                             }
                         });
@@ -464,6 +504,60 @@ pub(crate) struct CapOutcome {
     violates: Vec<(u16, u16)>,
     /// The allocation, for computed deterrence and derived levels.
     allotted: Vec<crate::deterrence::Allotted>,
+    /// What it brings to deterrence, when `Screener::summaries` holds and it
+    /// holds its own capability's units only.
+    summary: Option<crate::deterrence::OutcomeSummary>,
+}
+
+/// A screening worker's reusable buffers: the screen it fills and the
+/// intermediate vectors, so that screening a package allocates nothing.
+struct ScreenBuffers {
+    screen: Screen,
+    option_levels: Vec<f64>,
+    set: Vec<bool>,
+    /// Index of each projection's outcome for the package.
+    outs: Vec<u32>,
+    /// Per projection: the last key looked up and its outcome index (the
+    /// tables only grow between chunks, so an index stays valid). `u64::MAX`
+    /// is never a key: `Screener::new` bounds keys below `stride << conds`.
+    last: Vec<(u64, u32)>,
+    gap_terms: Vec<f64>,
+    assess: crate::deterrence::Scratch,
+}
+
+impl ScreenBuffers {
+    fn new() -> ScreenBuffers {
+        ScreenBuffers {
+            screen: Screen {
+                passes: false,
+                undetermined: false,
+                undetermined_mask: 0,
+                feasible: false,
+                deterrence: 0.0,
+                cost: 0.0,
+                max_share: 0.0,
+                margin: 0.0,
+                fail_mask: 0,
+                short: Vec::new(),
+                actors: Vec::new(),
+                gap: 0.0,
+            },
+            option_levels: Vec::new(),
+            set: Vec::new(),
+            outs: Vec::new(),
+            last: Vec::new(),
+            gap_terms: Vec::new(),
+            assess: crate::deterrence::Scratch::default(),
+        }
+    }
+}
+
+/// [`decode`] into a buffer of the right length.
+fn decode_into(mut i: u64, radices: &[usize], out: &mut [u16]) {
+    for (slot, &r) in out.iter_mut().zip(radices).rev() {
+        *slot = (i % r as u64) as u16;
+        i /= r as u64;
+    }
 }
 
 /// The part of a package that decides one capability's allocation.
@@ -523,6 +617,8 @@ pub(crate) struct Screener<'p, 's> {
     /// The package space with its `requires` / `excludes` rules.
     space: PackageSpace,
     excluded_reasons: Vec<String>,
+    /// Whether outcomes carry deterrence summaries (`Tables::summaries_apply`).
+    summaries: bool,
 }
 
 impl<'p, 's> Screener<'p, 's> {
@@ -713,7 +809,13 @@ impl<'p, 's> Screener<'p, 's> {
         }
         let (dead, cut_reasons) = dead_options(p);
         let space = PackageSpace::new(s);
+        let summaries = p.deterrence.summaries_apply(|ci, k| {
+            projs
+                .iter()
+                .any(|pr| pr.k == k && pr.comps.iter().any(|&(c, _)| c == ci))
+        });
         Ok(Screener {
+            summaries,
             p,
             excluded_reasons: space.rule_texts(),
             space,
@@ -747,8 +849,9 @@ impl<'p, 's> Screener<'p, 's> {
         let mut cut = vec![0u64; self.cut_reasons.len()];
         let mut excluded = vec![0u64; self.excluded_reasons.len()];
         let mut i = a;
+        let mut choice = vec![0u16; self.radices.len()];
         while i < b {
-            let choice = decode(i, &self.radices);
+            decode_into(i, &self.radices, &mut choice);
             let ex = self.space.excluded_by(&choice);
             let dead = if prune {
                 choice
@@ -781,8 +884,17 @@ impl<'p, 's> Screener<'p, 's> {
     }
 
     fn levels(&self, choice: &[u16]) -> Vec<f64> {
-        let mut levels = vec![f64::NEG_INFINITY; self.dim_default.len()];
-        let mut set = vec![false; levels.len()];
+        let mut levels = Vec::new();
+        self.levels_into(choice, &mut levels, &mut Vec::new());
+        levels
+    }
+
+    /// [`Screener::levels`] into reused buffers (`set` is scratch).
+    fn levels_into(&self, choice: &[u16], levels: &mut Vec<f64>, set: &mut Vec<bool>) {
+        levels.clear();
+        levels.resize(self.dim_default.len(), f64::NEG_INFINITY);
+        set.clear();
+        set.resize(levels.len(), false);
         for (ci, &o) in choice.iter().enumerate() {
             for &(d, l) in &self.option_levels[ci][o as usize] {
                 levels[d] = if set[d] { levels[d].max(l) } else { l };
@@ -794,8 +906,7 @@ impl<'p, 's> Screener<'p, 's> {
                 *l = self.dim_default[d];
             }
         }
-        debug_assert_eq!(levels, package_levels(self.p.scenario, choice));
-        levels
+        debug_assert_eq!(*levels, package_levels(self.p.scenario, choice));
     }
 
     fn key(&self, pr: &Projection, choice: &[u16], levels: &[f64]) -> u64 {
@@ -820,11 +931,18 @@ impl<'p, 's> Screener<'p, 's> {
         cp: &CapPlan,
         sp: &SubProblem,
         sol: &crate::allocate::SubSolution,
+        choice: &[u16],
     ) -> CapOutcome {
         let p = self.p;
         let s = p.scenario;
         let mut violates = BTreeSet::new();
-        let allotted = crate::package::allotted_units(p, cp, sp, sol);
+        let mut allotted = crate::package::allotted_units(p, cp, sp, sol);
+        // Once per outcome, for the screen's counting sort: nothing
+        // deployed is dropped (as `assess` drops it) and the rest is put in
+        // (capability, site) order, stably, which leaves the order `assess`
+        // sorts the package's units to unchanged.
+        allotted.retain(|a| a.units > 0.0);
+        allotted.sort_by_key(|a| (a.capability, a.in_theatre));
         for ((line, units), (_, inth, _)) in sp.lines.iter().zip(&sol.units).zip(&cp.lines) {
             for (&c, &x) in line.eligible.iter().zip(units) {
                 if x <= 0.0 {
@@ -867,13 +985,191 @@ impl<'p, 's> Screener<'p, 's> {
             cost: sol.cost,
             max_share: sol.max_share,
             violates: violates.into_iter().collect(),
+            summary: if self.summaries {
+                crate::deterrence::summarise(&p.deterrence, choice, cp.k, &allotted)
+            } else {
+                None
+            },
             allotted,
         }
     }
 
-    /// Screen package `i`: feasibility, acceptance by every required actor and
-    /// the scores, from memoised capability outcomes.
-    fn screen(
+    /// Screen package `i` into `buf.screen`: feasibility, acceptance by every
+    /// required actor and the scores, from memoised capability outcomes,
+    /// with every buffer reused (no allocation per package once they have
+    /// grown). The same values, bit for bit, as [`Screener::screen_reference`].
+    fn screen_into(
+        &self,
+        i: u64,
+        choice: &[u16],
+        tables: &[FxHashMap<u64, u32>],
+        outcomes: &[Result<CapOutcome, AllocationError>],
+        buf: &mut ScreenBuffers,
+    ) -> Result<(), EngineError> {
+        debug_assert_eq!(choice, decode(i, &self.radices));
+        self.levels_into(choice, &mut buf.option_levels, &mut buf.set);
+        let scr = &mut buf.screen;
+        scr.short.clear();
+        buf.outs.clear();
+        buf.gap_terms.clear();
+        let mut op_cost = 0.0;
+        let mut max_share: f64 = 0.0;
+        buf.last.resize(self.projs.len(), (u64::MAX, 0));
+        for (j, pr) in self.projs.iter().enumerate() {
+            let key = self.key(pr, choice, &buf.option_levels);
+            // In mixed-radix order most projections keep their key from one
+            // package to the next: look the outcome up only when it changed.
+            let at = if buf.last[j].0 == key {
+                buf.last[j].1
+            } else {
+                let at = tables[j][&key];
+                buf.last[j] = (key, at);
+                at
+            };
+            let out = outcomes[at as usize]
+                .as_ref()
+                .map_err(|e| EngineError::Allocation {
+                    package: label(self.p.scenario, choice),
+                    source: e.clone(),
+                })?;
+            op_cost += out.cost;
+            max_share = max_share.max(out.max_share);
+            if out.short > 1e-9 {
+                scr.short.push(pr.k);
+                // Projections run in capability order: the terms are sorted.
+                buf.gap_terms.push(out.share);
+            }
+            buf.outs.push(at);
+        }
+        let outs = &buf.outs;
+        let mut deterrence = 0.0;
+        let mut fixed_cost = 0.0;
+        for (ci, &o) in choice.iter().enumerate() {
+            deterrence += self.deterrence[ci][o as usize];
+            fixed_cost += self.fixed_cost[ci][o as usize];
+        }
+        for (bonus, when) in &self.synergies {
+            if when
+                .iter()
+                .all(|(ci, ok)| *ci != usize::MAX && ok[choice[*ci] as usize])
+            {
+                deterrence += bonus;
+            }
+        }
+        let summarised = self.summaries
+            && outs.iter().all(|&at| {
+                outcomes[at as usize]
+                    .as_ref()
+                    .is_ok_and(|o| o.summary.is_some())
+            });
+        let deterrence = if summarised {
+            crate::deterrence::assess_from_summaries(
+                self.p.scenario,
+                &self.p.deterrence,
+                choice,
+                &buf.option_levels,
+                outs.iter()
+                    .filter_map(|&at| outcomes[at as usize].as_ref().ok()?.summary.as_ref()),
+                deterrence,
+                &mut buf.assess,
+            )
+        } else {
+            crate::deterrence::assess_total(
+                self.p.scenario,
+                &self.p.deterrence,
+                choice,
+                &buf.option_levels,
+                outs.iter().flat_map(|&at| match &outcomes[at as usize] {
+                    Ok(o) => o.allotted.iter(),
+                    Err(_) => [].iter(),
+                }),
+                deterrence,
+                &mut buf.assess,
+            )
+        };
+        let levels = &buf.assess.levels;
+        let violated = |r: u16, ri: u16| {
+            outs.iter().any(|&at| match &outcomes[at as usize] {
+                Ok(o) => o.violates.contains(&(r, ri)),
+                Err(_) => false,
+            })
+        };
+        let feasible = scr.short.is_empty();
+        let mut fail_mask = u64::from(!feasible);
+        let mut margin = f64::INFINITY;
+        scr.actors
+            .resize_with(self.required.len(), || (Vec::new(), false));
+        let precision = self.p.scenario.parameters.acceptance_precision;
+        let mut undetermined_mask = 0u64;
+        for (r, ra) in self.required.iter().enumerate() {
+            let (red, below_slot) = &mut scr.actors[r];
+            red.clear();
+            let mut unsure = false;
+            for (ri, check) in ra.checks.iter().enumerate() {
+                let hit = match check {
+                    Check::Option { comp, banned } => {
+                        *comp != usize::MAX && banned[choice[*comp] as usize]
+                    }
+                    Check::Level { dim, op, value } => {
+                        *dim != usize::MAX
+                            && match level_red_line_verdict(levels[*dim], *op, *value, precision) {
+                                Verdict::Rejects => true,
+                                Verdict::Undetermined => {
+                                    unsure = true;
+                                    false
+                                }
+                                Verdict::Accepts => false,
+                            }
+                    }
+                    Check::Contribution => violated(r as u16, ri as u16),
+                };
+                if hit {
+                    red.push(ri as u16);
+                }
+            }
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for &(d, w, pos) in &ra.weights {
+                num += w * (1.0 - (levels[d] - pos).abs());
+                den += w;
+            }
+            let utility = if den > 0.0 { num / den } else { 0.0 };
+            let m = crate::accept::acceptance_margin(utility, ra.reservation);
+            margin = margin.min(m);
+            let on_margin = margin_verdict(m, precision);
+            let below = on_margin == Verdict::Rejects;
+            unsure |= on_margin == Verdict::Undetermined;
+            if below || !red.is_empty() {
+                fail_mask |= 1 << (r + 1);
+                buf.gap_terms.push(margin_deficit(m));
+                buf.gap_terms
+                    .extend(red.iter().map(|&ri| ra.red_line_weights[ri as usize]));
+            } else if unsure {
+                undetermined_mask |= 1 << r;
+                buf.gap_terms.push(margin_deficit(m));
+            }
+            *below_slot = below;
+        }
+        if self.required.is_empty() {
+            margin = 0.0;
+        }
+        scr.passes = fail_mask == 0 && undetermined_mask == 0;
+        scr.undetermined = fail_mask == 0 && undetermined_mask != 0;
+        scr.undetermined_mask = undetermined_mask;
+        scr.feasible = feasible;
+        scr.deterrence = deterrence;
+        scr.cost = op_cost + fixed_cost;
+        scr.max_share = max_share;
+        scr.margin = margin;
+        scr.fail_mask = fail_mask;
+        scr.gap = gap_to_passing(&buf.gap_terms);
+        Ok(())
+    }
+
+    /// Screen package `i` the straightforward way (fresh vectors, the full
+    /// [`crate::deterrence::assess`]): the reference the buffered
+    /// [`Screener::screen_into`] is tested against.
+    fn screen_reference(
         &self,
         i: u64,
         choice: &[u16],
@@ -1222,6 +1518,7 @@ pub fn screen_choices_cached(
     let mut outcomes: Vec<Result<CapOutcome, AllocationError>> = Vec::new();
     let mut memo: Memo = BTreeMap::new();
     let mut out = Vec::with_capacity(choices.len());
+    let mut buf = ScreenBuffers::new();
     for choice in choices {
         let levels = sc.levels(choice);
         for (j, pr) in sc.projs.iter().enumerate() {
@@ -1238,7 +1535,8 @@ pub fn screen_choices_cached(
                     memo.insert(sp.clone(), sol);
                 }
             }
-            let o = chosen_solution(&memo, &cp).map(|(sp, sol)| sc.cap_outcome(&cp, sp, sol));
+            let o =
+                chosen_solution(&memo, &cp).map(|(sp, sol)| sc.cap_outcome(&cp, sp, sol, choice));
             tables[j].insert(key, outcomes.len() as u32);
             outcomes.push(o);
         }
@@ -1247,7 +1545,8 @@ pub fn screen_choices_cached(
             .zip(&sc.strides)
             .map(|(&o, &stride)| u64::from(o) * stride)
             .sum();
-        let scr = sc.screen(i, choice, &tables, &outcomes)?;
+        sc.screen_into(i, choice, &tables, &outcomes, &mut buf)?;
+        let scr = &buf.screen;
         out.push(ScreenedPackage {
             feasible: scr.feasible,
             passes: scr.passes,

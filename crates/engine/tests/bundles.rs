@@ -17,7 +17,7 @@ use guarantor_model::load;
 /// - y: 3 brigades, 8,000 personnel at 0.5 → min(3, 1) = 1 bundle (cost
 ///   2,500), 3,000 loose.
 /// - z: 20,000 personnel at 2.0, no brigades.
-fn scenario() -> String {
+pub(crate) fn scenario() -> String {
     r#"
 [meta]
 id = "bundles"

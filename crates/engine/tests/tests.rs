@@ -21,5 +21,6 @@ mod hand_checked;
 mod invariants;
 mod package_space;
 mod properties;
+mod screen;
 mod search;
 mod verdict_precision;
