@@ -315,9 +315,12 @@ fn restrictions(b: &Bounds, full: &Bounds) -> Vec<Restriction> {
 
 /// New lower bound that peels about `alpha` of the sorted values off the low
 /// end (at least every value equal to the smallest one), or None if all values
-/// are equal.
+/// are equal (one value included: a box of one draw cannot be peeled).
 fn peel_low(v: &[f64], alpha: f64) -> Option<f64> {
-    let first = *v.first()?;
+    if v.len() < 2 {
+        return None;
+    }
+    let first = v[0];
     let cut = ((alpha * v.len() as f64).ceil() as usize).clamp(1, v.len() - 1);
     let threshold = v[cut].max(first);
     if threshold > first {
@@ -328,7 +331,10 @@ fn peel_low(v: &[f64], alpha: f64) -> Option<f64> {
 }
 
 fn peel_high(v: &[f64], alpha: f64) -> Option<f64> {
-    let last = *v.last()?;
+    if v.len() < 2 {
+        return None;
+    }
+    let last = v[v.len() - 1];
     let cut = ((alpha * v.len() as f64).ceil() as usize).clamp(1, v.len() - 1);
     let threshold = v[v.len() - 1 - cut].min(last);
     if threshold < last {
@@ -631,6 +637,20 @@ pub fn describe(b: &PrimBox, names: &[String], binary: &[bool], outcome: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the scale-out property test (one draw in a shard: n = 1,
+    /// seed 6): peeling a box of one value panicked in `clamp(1, 0)`.
+    #[test]
+    fn a_box_of_one_or_no_value_cannot_be_peeled() {
+        for alpha in [0.05, 0.5, 1.0] {
+            assert_eq!(peel_low(&[0.3], alpha), None);
+            assert_eq!(peel_high(&[0.3], alpha), None);
+            assert_eq!(peel_low(&[], alpha), None);
+            assert_eq!(peel_high(&[], alpha), None);
+        }
+        assert_eq!(peel_low(&[0.1, 0.2], 0.05), Some(0.2));
+        assert_eq!(peel_high(&[0.1, 0.2], 0.05), Some(0.1));
+    }
 
     #[test]
     fn boxes_read_as_one_sentence() {
