@@ -22,8 +22,13 @@ def parse(v):
 
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # Only the packages this machine builds: other platforms' dependencies
+    # (e.g. chrono's Android crate) need not be in the offline cache.
+    host = next(line.split(": ", 1)[1] for line in subprocess.check_output(
+        ["rustc", "-vV"], text=True).splitlines() if line.startswith("host: "))
     meta = json.loads(subprocess.check_output(
-        ["cargo", "metadata", "--format-version", "1", "--offline"], cwd=repo))
+        ["cargo", "metadata", "--format-version", "1", "--offline",
+         "--filter-platform", host], cwd=repo))
     members = set(meta["workspace_members"])
     declared = set()
     problems = []
