@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use guarantor_model::deterrence::{DeriveSource, EscalationParameters};
+use guarantor_model::deterrence::{DeriveSource, DeterrenceParameters, EscalationParameters};
 use guarantor_model::{Actor, Capability, Scenario, SizingRule};
 
 use crate::sizing::size_task;
@@ -819,38 +819,12 @@ pub fn assess_total<'a>(
     if let Some((_, pd)) = current {
         sc.ex.push(exposure(pd, d.half_distance_km));
     }
-    let axis_denial = |attacker_share: f64, defender_share: f64, guarantor_share: f64| {
-        let attacker = d.attacker_personnel * attacker_share;
-        let own = defender * defender_share;
-        let guar = guarantor * guarantor_share;
-        denial_on_axis(own + guar, attacker, d.breakthrough_ratio, d.decisiveness)
-    };
-    let denial = if d.attacker_personnel <= 0.0 {
-        0.0
-    } else if d.axes.is_empty() {
-        1.0f64.min(axis_denial(1.0, 1.0, 1.0))
-    } else {
-        d.axes
-            .iter()
-            .map(|a| axis_denial(a.attacker_share, a.defender_share, a.guarantor_share))
-            .fold(1.0, f64::min)
-    };
+    let denial = screened_denial(d, defender, guarantor);
 
     // Punishment.
     let commitment = t.commitment_dim.map_or(0.0, |i| sc.levels[i]);
     let us_share = mean_share(&sc.all, &sc.sel);
-    let trip = tripwire(&sc.ex, d.tripwire_nations);
-    let punishment = punishment_credibility(
-        commitment,
-        us_share,
-        trip,
-        d.commitment_weight,
-        d.us_weight,
-        d.tripwire_weight,
-    );
-    let judgement = judgement_term(declared);
-    let w = [d.weights.denial, d.weights.punishment, d.weights.judgement];
-    deterrence_total(denial, punishment, judgement, w)
+    screened_total(d, denial, commitment, us_share, &sc.ex, declared)
 }
 
 /// What one memoised capability outcome brings to a package's deterrence,
@@ -1002,22 +976,7 @@ pub fn assess_from_summaries<'a>(
                 .fold(0.0, |a, x| a + x)
         }
     };
-    let axis_denial = |attacker_share: f64, defender_share: f64, guarantor_share: f64| {
-        let attacker = d.attacker_personnel * attacker_share;
-        let own = defender * defender_share;
-        let guar = guarantor * guarantor_share;
-        denial_on_axis(own + guar, attacker, d.breakthrough_ratio, d.decisiveness)
-    };
-    let denial = if d.attacker_personnel <= 0.0 {
-        0.0
-    } else if d.axes.is_empty() {
-        1.0f64.min(axis_denial(1.0, 1.0, 1.0))
-    } else {
-        d.axes
-            .iter()
-            .map(|a| axis_denial(a.attacker_share, a.defender_share, a.guarantor_share))
-            .fold(1.0, f64::min)
-    };
+    let denial = screened_denial(d, defender, guarantor);
     let commitment = t.commitment_dim.map_or(0.0, |i| sc.levels[i]);
     let mut sum = 0.0;
     let mut count = 0usize;
@@ -1040,7 +999,41 @@ pub fn assess_from_summaries<'a>(
     for dist in sc.exposed_dist.iter().flatten() {
         sc.ex.push(exposure(*dist, d.half_distance_km));
     }
-    let trip = tripwire(&sc.ex, d.tripwire_nations);
+    screened_total(d, denial, commitment, us_share, &sc.ex, declared)
+}
+
+/// Denial for the screen: the weakest axis (or the whole theatre when no
+/// axis is declared), with the same arithmetic and order as `assess`.
+fn screened_denial(d: &DeterrenceParameters, defender: f64, guarantor: f64) -> f64 {
+    let axis_denial = |attacker_share: f64, defender_share: f64, guarantor_share: f64| {
+        let attacker = d.attacker_personnel * attacker_share;
+        let own = defender * defender_share;
+        let guar = guarantor * guarantor_share;
+        denial_on_axis(own + guar, attacker, d.breakthrough_ratio, d.decisiveness)
+    };
+    if d.attacker_personnel <= 0.0 {
+        0.0
+    } else if d.axes.is_empty() {
+        1.0f64.min(axis_denial(1.0, 1.0, 1.0))
+    } else {
+        d.axes
+            .iter()
+            .map(|a| axis_denial(a.attacker_share, a.defender_share, a.guarantor_share))
+            .fold(1.0, f64::min)
+    }
+}
+
+/// Punishment, judgement and the total for the screen, from the parts both
+/// screening paths compute their own way (exposures `ex` in contributor order).
+fn screened_total(
+    d: &DeterrenceParameters,
+    denial: f64,
+    commitment: f64,
+    us_share: f64,
+    ex: &[f64],
+    declared: f64,
+) -> f64 {
+    let trip = tripwire(ex, d.tripwire_nations);
     let punishment = punishment_credibility(
         commitment,
         us_share,

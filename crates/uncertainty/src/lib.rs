@@ -470,17 +470,7 @@ pub fn with_all_red_lines(s: &Scenario) -> Scenario {
 pub fn analyse(s: &Scenario, o: &Options, progress: &dyn Progress) -> Result<Report, Error> {
     check_options(o)?;
     let space = Space::new(s)?;
-    match o.threads {
-        None => analyse_inner(s, &space, o, progress),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Threads {
-                threads: n,
-                message: e.to_string(),
-            })?
-            .install(|| analyse_inner(s, &space, o, progress)),
-    }
+    in_threads(o.threads, || analyse_inner(s, &space, o, progress))
 }
 
 /// What every stage of an analysis shares: the packages under study (with
