@@ -218,16 +218,22 @@ pub const API_DOCS: &[ApiDoc] = &[
     },
 ];
 
-/// The roles a rule admits, as the document names them.
-pub fn roles(access: Access) -> &'static [&'static str] {
-    match access {
-        Access::Public => &["anyone"],
-        Access::SignedIn => &["facilitator", "delegation", "observer", "notetaker"],
-        Access::Delegation => &["delegation"],
-        Access::Facilitator => &["facilitator"],
-        Access::Notetaker => &["facilitator", "notetaker"],
-        Access::Editor => &["facilitator", "notetaker", "delegation"],
+/// The roles a rule admits, as the document names them: read off
+/// [`Access::allows`] itself, so the document cannot drift from the guard.
+pub fn roles(access: Access) -> Vec<&'static str> {
+    if access == Access::Public {
+        return vec!["anyone"];
     }
+    [
+        (Principal::Facilitator, "facilitator"),
+        (Principal::Delegation(String::new()), "delegation"),
+        (Principal::Observer, "observer"),
+        (Principal::Notetaker, "notetaker"),
+    ]
+    .into_iter()
+    .filter(|(p, _)| access.allows(Some(p)))
+    .map(|(_, name)| name)
+    .collect()
 }
 
 fn method(v: Verb) -> &'static str {
