@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::common::{
-    Failure, embedded_source, emit, emit_json, render_diagnostics, scenario_source,
-};
+use crate::common::{Failure, emit, emit_json, render_diagnostics, source_of};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -205,10 +203,7 @@ pub fn hindsight_warnings(s: &guarantor_model::Scenario, text: &str) -> Vec<Warn
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
-    let (name, text) = match &a.scenario {
-        Some(id) => embedded_source(id)?,
-        None => scenario_source(a.file.as_ref())?,
-    };
+    let (name, text) = source_of(a.file.as_ref(), a.scenario.as_deref())?;
     match guarantor_model::load(&name, &text) {
         Ok(s) => {
             let warnings = hindsight_warnings(&s, &text);

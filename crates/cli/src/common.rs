@@ -132,10 +132,7 @@ impl ScenarioArgs {
     /// The scenario's name and text: the file, the embedded scenario named by
     /// `--scenario`, or the default.
     pub fn source(&self) -> Result<(String, String), Failure> {
-        match &self.scenario {
-            Some(id) => embedded_source(id),
-            None => scenario_source(self.file.as_ref()),
-        }
+        source_of(self.file.as_ref(), self.scenario.as_deref())
     }
 
     /// Read and validate the scenario, then apply the what-ifs.
@@ -310,6 +307,15 @@ pub fn check_threads(threads: Option<usize>) -> Result<(), Failure> {
         return Err(Failure("error: --threads must be at least 1".into()));
     }
     Ok(())
+}
+
+/// The name and text of the scenario a verb was given: the embedded one named
+/// by `--scenario ID`, else the file, else the default.
+pub fn source_of(file: Option<&PathBuf>, id: Option<&str>) -> Result<(String, String), Failure> {
+    match id {
+        Some(id) => embedded_source(id),
+        None => scenario_source(file),
+    }
 }
 
 /// The scenario's name and text as the user gave it (or the embedded one).
