@@ -318,6 +318,14 @@ pub fn finish_search(
 
 /// Screen the packages of `range` into an accumulator; returns it with the
 /// work statistics and the memo of solved sub-problems.
+///
+/// Each chunk's slices are screened with the tables as they stand; a slice
+/// that meets a projection key not solved yet stops there, lists the keys
+/// its remaining packages miss (with the first package showing each), and is
+/// screened again from that package once they are solved. The packages
+/// before the stop are counted once, so the accumulator is that of screening
+/// every package once. The reference path keeps the earlier separate pass
+/// over every package that finds the missing keys first.
 fn scan(
     p: &Prepared<'_>,
     sc: &Screener<'_, '_>,
@@ -334,112 +342,103 @@ fn scan(
     let mut start = range.start;
     while start < size {
         let end = (start + CHUNK).min(size);
-        // Phase 1: projections not yet in the tables, with a package showing each.
-        let t = Instant::now();
-        let missing: BTreeMap<(usize, u64), u64> = (0..(end - start).div_ceil(SLICE) as usize)
-            .into_par_iter()
-            .map(|j| start + j as u64 * SLICE)
-            .fold(BTreeMap::new, |mut m: BTreeMap<(usize, u64), u64>, a| {
-                let (mut levels, mut set) = (Vec::new(), Vec::new());
-                let mut last = vec![u64::MAX; sc.projs.len()];
-                sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
-                    sc.levels_into(choice, &mut levels, &mut set);
-                    for (j, pr) in sc.projs.iter().enumerate() {
-                        let key = sc.key(pr, choice, &levels);
-                        // The same key as the package before: already checked.
-                        if key == last[j] {
-                            continue;
-                        }
-                        last[j] = key;
-                        if !tables[j].contains_key(&key) {
-                            m.entry((j, key)).or_insert(i);
-                        }
-                    }
-                });
-                m
-            })
-            .reduce(BTreeMap::new, |mut a, b| {
-                for (k, i) in b {
-                    let e = a.entry(k).or_insert(i);
-                    *e = (*e).min(i);
-                }
-                a
-            });
-        stats.screening_seconds += t.elapsed().as_secs_f64();
-        // Phase 2: solve what they need, once per distinct sub-problem.
-        let t = Instant::now();
-        if !missing.is_empty() {
-            let plans: Vec<((usize, u64), (CapPlan, crate::package::Choice))> = missing
+        let mut todo: Vec<(u64, u64)> = (0..(end - start).div_ceil(SLICE))
+            .map(|j| (start + j * SLICE, (start + (j + 1) * SLICE).min(end)))
+            .collect();
+        if reference {
+            // Phase 1: projections not yet in the tables, with a package showing each.
+            let t = Instant::now();
+            let missing = todo
                 .par_iter()
-                .map(|(&(j, key), &i)| {
-                    let choice = decode(i, &sc.radices);
-                    let levels = sc.levels(&choice);
-                    let k = sc.projs[j].k;
-                    let lines = cap_lines(p, &choice).remove(&k).unwrap_or_default();
-                    ((j, key), (cap_plan(p, k, lines, &levels), choice))
-                })
-                .collect();
-            let need: BTreeSet<&SubProblem> = plans
-                .iter()
-                .flat_map(|(_, (cp, _))| {
-                    std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter())
-                })
-                .filter(|k| !memo.contains_key(*k))
-                .collect();
-            let need: Vec<SubProblem> = need.into_iter().cloned().collect();
-            stats.subproblems += need.len() as u64;
-            let solved = solve_keys(p, &need);
-            memo.extend(need.into_iter().zip(solved));
-            for ((j, key), (cp, choice)) in &plans {
-                let out =
-                    chosen_solution(&memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol, choice));
-                tables[*j].insert(*key, outcomes.len() as u32);
-                outcomes.push(out);
-            }
+                .map(|&(a, b)| sc.missing_keys(a, b, opts.prune, &tables))
+                .reduce(BTreeMap::new, merge_missing);
+            stats.screening_seconds += t.elapsed().as_secs_f64();
+            // Phase 2: solve what they need, once per distinct sub-problem.
+            let t = Instant::now();
+            solve_missing(
+                p,
+                sc,
+                &missing,
+                &mut memo,
+                &mut tables,
+                &mut outcomes,
+                &mut stats,
+            );
+            stats.allocation_seconds += t.elapsed().as_secs_f64();
         }
-        stats.allocation_seconds += t.elapsed().as_secs_f64();
-        // Phase 3: screen the chunk.
-        let t = Instant::now();
-        let part = (0..(end - start).div_ceil(SLICE) as usize)
-            .into_par_iter()
-            .map(|j| start + j as u64 * SLICE)
-            .try_fold(
-                || Acc::new(sc, opts.top),
-                |mut acc, a| {
-                    let mut failed = None;
-                    let mut buf = ScreenBuffers::new();
-                    let (cut, excluded) =
-                        sc.each_live(a, (a + SLICE).min(end), opts.prune, |i, choice| {
-                            if failed.is_some() {
-                                return;
-                            }
-                            if reference {
-                                match sc.screen_reference(i, choice, &tables, &outcomes) {
-                                    Ok(scr) => acc.add(sc, i, &scr, &opts.objectives),
-                                    Err(e) => failed = Some(e),
-                                }
-                                return;
-                            }
-                            match sc.screen_into(i, choice, &tables, &outcomes, &mut buf) {
-                                Ok(()) => acc.add(sc, i, &buf.screen, &opts.objectives),
-                                Err(e) => failed = Some(e),
-                            }
-                        });
-                    if let Some(e) = failed {
-                        return Err(e);
-                    }
-                    for (r, n) in cut.into_iter().enumerate() {
-                        acc.tally.pruned[r] += n;
-                    }
-                    for (r, n) in excluded.into_iter().enumerate() {
-                        acc.tally.excluded[r] += n;
-                    }
-                    Ok::<_, EngineError>(acc)
-                },
-            )
-            .try_reduce(|| Acc::new(sc, opts.top), |a, b| Ok(a.merge(sc, b)))?;
-        acc = acc.merge(sc, part);
-        stats.screening_seconds += t.elapsed().as_secs_f64();
+        // Phase 3: screen the chunk; solve what a slice missed and screen
+        // the rest of that slice again.
+        while !todo.is_empty() {
+            let t = Instant::now();
+            let (part, redo) = todo
+                .par_iter()
+                .try_fold(
+                    || (Acc::new(sc, opts.top), Vec::new()),
+                    |(mut acc, mut redo), &(a, b)| {
+                        let mut failed = None;
+                        let mut buf = ScreenBuffers::new();
+                        let walked =
+                            sc.each_live(a, b, opts.prune, reference, |i, choice, changed| {
+                                let screened = if reference {
+                                    sc.screen_reference(i, choice, &tables, &outcomes)
+                                        .map(|scr| {
+                                            scr.map(|scr| acc.add(sc, i, &scr, &opts.objectives))
+                                                .is_some()
+                                        })
+                                } else {
+                                    sc.screen_into(i, choice, changed, &tables, &outcomes, &mut buf)
+                                        .inspect(|&done| {
+                                            if done {
+                                                acc.add(sc, i, &buf.screen, &opts.objectives);
+                                            }
+                                        })
+                                };
+                                screened.unwrap_or_else(|e| {
+                                    failed = Some(e);
+                                    false
+                                })
+                            });
+                        if let Some(e) = failed {
+                            return Err(e);
+                        }
+                        for (r, n) in walked.cut.into_iter().enumerate() {
+                            acc.tally.pruned[r] += n;
+                        }
+                        for (r, n) in walked.excluded.into_iter().enumerate() {
+                            acc.tally.excluded[r] += n;
+                        }
+                        if let Some(m) = walked.stopped {
+                            redo.push((m, b, sc.missing_keys(m, b, opts.prune, &tables)));
+                        }
+                        Ok::<_, EngineError>((acc, redo))
+                    },
+                )
+                .try_reduce(
+                    || (Acc::new(sc, opts.top), Vec::new()),
+                    |(a, mut ra), (b, rb)| {
+                        ra.extend(rb);
+                        Ok((a.merge(sc, b), ra))
+                    },
+                )?;
+            acc = acc.merge(sc, part);
+            stats.screening_seconds += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let missing = redo
+                .iter()
+                .map(|r| r.2.clone())
+                .fold(BTreeMap::new(), merge_missing);
+            solve_missing(
+                p,
+                sc,
+                &missing,
+                &mut memo,
+                &mut tables,
+                &mut outcomes,
+                &mut stats,
+            );
+            stats.allocation_seconds += t.elapsed().as_secs_f64();
+            todo = redo.into_iter().map(|r| (r.0, r.1)).collect();
+        }
         if let Some(f) = opts.progress {
             f(end - range.start);
         }
@@ -447,6 +446,60 @@ fn scan(
     }
 
     Ok((acc, stats, memo))
+}
+
+/// Projection keys missing from the tables, each with the first package
+/// showing it.
+type Missing = BTreeMap<(usize, u64), u64>;
+
+/// Two lists of missing keys as one, keeping each key's first package.
+fn merge_missing(mut a: Missing, b: Missing) -> Missing {
+    for (k, i) in b {
+        let e = a.entry(k).or_insert(i);
+        *e = (*e).min(i);
+    }
+    a
+}
+
+/// Solve the sub-problems the `missing` projection keys need, once per
+/// distinct sub-problem, and add each key's outcome to the tables (keys in
+/// order, so outcome indices do not depend on the threads).
+fn solve_missing(
+    p: &Prepared<'_>,
+    sc: &Screener<'_, '_>,
+    missing: &Missing,
+    memo: &mut Memo,
+    tables: &mut [FxHashMap<u64, u32>],
+    outcomes: &mut Vec<Result<CapOutcome, AllocationError>>,
+    stats: &mut SearchStats,
+) {
+    if missing.is_empty() {
+        return;
+    }
+    let plans: Vec<((usize, u64), (CapPlan, crate::package::Choice))> = missing
+        .par_iter()
+        .map(|(&(j, key), &i)| {
+            let choice = decode(i, &sc.radices);
+            let levels = sc.levels(&choice);
+            let k = sc.projs[j].k;
+            let lines = cap_lines(p, &choice).remove(&k).unwrap_or_default();
+            ((j, key), (cap_plan(p, k, lines, &levels), choice))
+        })
+        .collect();
+    let need: BTreeSet<&SubProblem> = plans
+        .iter()
+        .flat_map(|(_, (cp, _))| std::iter::once(&cp.caveat_key).chain(cp.honour_key.iter()))
+        .filter(|k| !memo.contains_key(*k))
+        .collect();
+    let need: Vec<SubProblem> = need.into_iter().cloned().collect();
+    stats.subproblems += need.len() as u64;
+    let solved = solve_keys(p, &need);
+    memo.extend(need.into_iter().zip(solved));
+    for ((j, key), (cp, choice)) in &plans {
+        let out = chosen_solution(memo, cp).map(|(sp, sol)| sc.cap_outcome(cp, sp, sol, choice));
+        tables[*j].insert(*key, outcomes.len() as u32);
+        outcomes.push(out);
+    }
 }
 
 /// Evaluate the kept packages of an accumulator in full (`judge`), rank
@@ -514,9 +567,15 @@ pub(crate) struct CapOutcome {
 struct ScreenBuffers {
     screen: Screen,
     option_levels: Vec<f64>,
-    set: Vec<bool>,
     /// Index of each projection's outcome for the package.
     outs: Vec<u32>,
+    /// `[component + 1][dimension]`: (level, set) after the options of the
+    /// components before; row 0 holds none (`Screener::prefix_into`).
+    rows: Vec<(f64, bool)>,
+    /// `[component + 1]`: summed option deterrence of the components before.
+    det_prefix: Vec<f64>,
+    /// `[component + 1]`: summed fixed cost of the components before.
+    cost_prefix: Vec<f64>,
     /// Per projection: the last key looked up and its outcome index (the
     /// tables only grow between chunks, so an index stays valid). `u64::MAX`
     /// is never a key: `Screener::new` bounds keys below `stride << conds`.
@@ -543,13 +602,23 @@ impl ScreenBuffers {
                 gap: 0.0,
             },
             option_levels: Vec::new(),
-            set: Vec::new(),
             outs: Vec::new(),
+            rows: Vec::new(),
+            det_prefix: Vec::new(),
+            cost_prefix: Vec::new(),
             last: Vec::new(),
             gap_terms: Vec::new(),
             assess: crate::deterrence::Scratch::default(),
         }
     }
+}
+
+/// What [`Screener::each_live`] walked: the packages cut by reason, those
+/// excluded by rule, and the package the visitor stopped at.
+struct Walked {
+    cut: Vec<u64>,
+    excluded: Vec<u64>,
+    stopped: Option<u64>,
 }
 
 /// [`decode`] into a buffer of the right length.
@@ -567,6 +636,9 @@ struct Projection {
     comps: Vec<(usize, u64)>,
     /// Caveat lift conditions that can change who may supply `k`.
     conds: Vec<usize>,
+    /// One past the last component whose option can change the key (its
+    /// own components, and those setting a level its conditions read).
+    read_until: usize,
 }
 
 /// A synergy's bonus and its conditions as (component, allowed options).
@@ -739,10 +811,27 @@ impl<'p, 's> Screener<'p, 's> {
                     limit: u64::MAX as u128,
                 });
             }
+            let sets_level = |ci: usize, d: usize| {
+                s.components[ci]
+                    .options
+                    .iter()
+                    .any(|o| o.levels.contains_key(&s.dimensions[d].id))
+            };
+            let read_until = (0..s.components.len())
+                .filter(|&ci| {
+                    comps.contains(&ci)
+                        || pc
+                            .iter()
+                            .any(|&c| conds[c].is_some_and(|(d, _, _)| sets_level(ci, d)))
+                })
+                .map(|ci| ci + 1)
+                .max()
+                .unwrap_or(0);
             projs.push(Projection {
                 k,
                 comps: with_strides,
                 conds: pc,
+                read_until,
             });
         }
         if p.required.len() > 63 {
@@ -838,20 +927,36 @@ impl<'p, 's> Screener<'p, 's> {
     /// each block of packages an option's `requires` / `excludes` rules out.
     /// With `prune`, also skip each subtree whose prefix holds a dead option
     /// (a block decided by fewer components goes first; a tie is excluded).
-    /// Returns the packages cut by reason and the packages excluded by rule.
+    ///
+    /// The visitor also gets the slowest component whose option may differ
+    /// from the package it saw last (0 for the first package and after a
+    /// skipped block): consecutive packages in mixed-radix order differ in
+    /// their fastest components only, so the choice is advanced like an
+    /// odometer instead of decoded (`decode_each` decodes every package, for
+    /// the reference path). The visitor returns `false` to stop the walk
+    /// there; `Walked::stopped` then names that package, and the counts
+    /// cover the packages before it only.
     fn each_live(
         &self,
         a: u64,
         b: u64,
         prune: bool,
-        mut visit: impl FnMut(u64, &[u16]),
-    ) -> (Vec<u64>, Vec<u64>) {
+        decode_each: bool,
+        mut visit: impl FnMut(u64, &[u16], usize) -> bool,
+    ) -> Walked {
         let mut cut = vec![0u64; self.cut_reasons.len()];
         let mut excluded = vec![0u64; self.excluded_reasons.len()];
         let mut i = a;
-        let mut choice = vec![0u16; self.radices.len()];
+        let n = self.radices.len();
+        let mut choice = vec![0u16; n];
+        let mut fresh = true;
+        let mut changed = 0;
         while i < b {
-            decode_into(i, &self.radices, &mut choice);
+            if fresh || decode_each {
+                decode_into(i, &self.radices, &mut choice);
+                fresh = false;
+                changed = 0;
+            }
             let ex = self.space.excluded_by(&choice);
             let dead = if prune {
                 choice
@@ -866,6 +971,7 @@ impl<'p, 's> Screener<'p, 's> {
                     let stop = self.space.block_end(i, de).min(b);
                     excluded[r] += stop - i;
                     i = stop;
+                    fresh = true;
                     continue;
                 }
                 (_, Some((ci, r))) => {
@@ -873,14 +979,104 @@ impl<'p, 's> Screener<'p, 's> {
                     let stop = ((i / stride + 1) * stride).min(b);
                     cut[r] += stop - i;
                     i = stop;
+                    fresh = true;
                     continue;
                 }
                 _ => {}
             }
-            visit(i, &choice);
+            if !visit(i, &choice, changed) {
+                return Walked {
+                    cut,
+                    excluded,
+                    stopped: Some(i),
+                };
+            }
             i += 1;
+            // The next package: the fastest component advances, carrying.
+            changed = n;
+            loop {
+                if changed == 0 {
+                    fresh = true;
+                    break;
+                }
+                changed -= 1;
+                if usize::from(choice[changed]) + 1 < self.radices[changed] {
+                    choice[changed] += 1;
+                    break;
+                }
+                choice[changed] = 0;
+            }
         }
-        (cut, excluded)
+        Walked {
+            cut,
+            excluded,
+            stopped: None,
+        }
+    }
+
+    /// The projection keys packages `a..b` need that the tables lack, each
+    /// with the first package needing it.
+    fn missing_keys(&self, a: u64, b: u64, prune: bool, tables: &[FxHashMap<u64, u32>]) -> Missing {
+        let mut m = Missing::new();
+        let (mut levels, mut set) = (Vec::new(), Vec::new());
+        let mut last = vec![u64::MAX; self.projs.len()];
+        self.each_live(a, b, prune, false, |i, choice, _| {
+            self.levels_into(choice, &mut levels, &mut set);
+            for (j, pr) in self.projs.iter().enumerate() {
+                let key = self.key(pr, choice, &levels);
+                // The same key as the package before: already checked.
+                if key == last[j] {
+                    continue;
+                }
+                last[j] = key;
+                if !tables[j].contains_key(&key) {
+                    m.entry((j, key)).or_insert(i);
+                }
+            }
+            true
+        });
+        m
+    }
+
+    /// Option levels, summed option deterrence and summed fixed cost of
+    /// `choice` into `buf`, from the prefix rows of the package it last
+    /// held: the components before `from` are those of that package, so
+    /// only the rows from `from` on are recomputed. Each row repeats the
+    /// straightforward computation's steps in component order, so the
+    /// values are the same bit for bit (`levels_into`, the sums of
+    /// `screen_reference`).
+    fn prefix_into(&self, choice: &[u16], from: usize, buf: &mut ScreenBuffers) {
+        let n = choice.len();
+        let nd = self.dim_default.len();
+        let from = if buf.det_prefix.len() != n + 1 {
+            buf.rows = vec![(f64::NEG_INFINITY, false); (n + 1) * nd];
+            buf.det_prefix = vec![0.0; n + 1];
+            buf.cost_prefix = vec![0.0; n + 1];
+            0
+        } else {
+            from.min(n)
+        };
+        for ci in from..n {
+            let o = usize::from(choice[ci]);
+            let (head, tail) = buf.rows.split_at_mut((ci + 1) * nd);
+            let row = &mut tail[..nd];
+            row.copy_from_slice(&head[ci * nd..]);
+            for &(d, l) in &self.option_levels[ci][o] {
+                let (level, set) = &mut row[d];
+                *level = if *set { level.max(l) } else { l };
+                *set = true;
+            }
+            buf.det_prefix[ci + 1] = buf.det_prefix[ci] + self.deterrence[ci][o];
+            buf.cost_prefix[ci + 1] = buf.cost_prefix[ci] + self.fixed_cost[ci][o];
+        }
+        buf.option_levels.clear();
+        buf.option_levels.extend(
+            buf.rows[n * nd..]
+                .iter()
+                .zip(&self.dim_default)
+                .map(|(&(l, set), &default)| if set { l } else { default }),
+        );
+        debug_assert_eq!(buf.option_levels, package_levels(self.p.scenario, choice));
     }
 
     fn levels(&self, choice: &[u16]) -> Vec<f64> {
@@ -998,16 +1194,22 @@ impl<'p, 's> Screener<'p, 's> {
     /// required actor and the scores, from memoised capability outcomes,
     /// with every buffer reused (no allocation per package once they have
     /// grown). The same values, bit for bit, as [`Screener::screen_reference`].
+    ///
+    /// `changed`: the components before it hold the options of the package
+    /// `buf` screened last (0 when unknown), whose prefix rows and outcome
+    /// indices are then reused. Returns `false`, with the screen unfinished,
+    /// when a projection key is not in the tables yet.
     fn screen_into(
         &self,
         i: u64,
         choice: &[u16],
+        changed: usize,
         tables: &[FxHashMap<u64, u32>],
         outcomes: &[Result<CapOutcome, AllocationError>],
         buf: &mut ScreenBuffers,
-    ) -> Result<(), EngineError> {
+    ) -> Result<bool, EngineError> {
         debug_assert_eq!(choice, decode(i, &self.radices));
-        self.levels_into(choice, &mut buf.option_levels, &mut buf.set);
+        self.prefix_into(choice, changed, buf);
         let scr = &mut buf.screen;
         scr.short.clear();
         buf.outs.clear();
@@ -1016,15 +1218,22 @@ impl<'p, 's> Screener<'p, 's> {
         let mut max_share: f64 = 0.0;
         buf.last.resize(self.projs.len(), (u64::MAX, 0));
         for (j, pr) in self.projs.iter().enumerate() {
-            let key = self.key(pr, choice, &buf.option_levels);
             // In mixed-radix order most projections keep their key from one
-            // package to the next: look the outcome up only when it changed.
-            let at = if buf.last[j].0 == key {
+            // package to the next: none of the components it reads changed,
+            // or the key is the same; look the outcome up only otherwise.
+            let at = if changed > 0 && pr.read_until <= changed {
                 buf.last[j].1
             } else {
-                let at = tables[j][&key];
-                buf.last[j] = (key, at);
-                at
+                let key = self.key(pr, choice, &buf.option_levels);
+                if buf.last[j].0 == key {
+                    buf.last[j].1
+                } else {
+                    let Some(&at) = tables[j].get(&key) else {
+                        return Ok(false);
+                    };
+                    buf.last[j] = (key, at);
+                    at
+                }
             };
             let out = outcomes[at as usize]
                 .as_ref()
@@ -1042,12 +1251,9 @@ impl<'p, 's> Screener<'p, 's> {
             buf.outs.push(at);
         }
         let outs = &buf.outs;
-        let mut deterrence = 0.0;
-        let mut fixed_cost = 0.0;
-        for (ci, &o) in choice.iter().enumerate() {
-            deterrence += self.deterrence[ci][o as usize];
-            fixed_cost += self.fixed_cost[ci][o as usize];
-        }
+        // The sums over components, in component order (`prefix_into`).
+        let mut deterrence = buf.det_prefix[choice.len()];
+        let fixed_cost = buf.cost_prefix[choice.len()];
         for (bonus, when) in &self.synergies {
             if when
                 .iter()
@@ -1163,19 +1369,20 @@ impl<'p, 's> Screener<'p, 's> {
         scr.margin = margin;
         scr.fail_mask = fail_mask;
         scr.gap = gap_to_passing(&buf.gap_terms);
-        Ok(())
+        Ok(true)
     }
 
     /// Screen package `i` the straightforward way (fresh vectors, the full
     /// [`crate::deterrence::assess`]): the reference the buffered
-    /// [`Screener::screen_into`] is tested against.
+    /// [`Screener::screen_into`] is tested against. `None` when a projection
+    /// key is not in the tables yet.
     fn screen_reference(
         &self,
         i: u64,
         choice: &[u16],
         tables: &[FxHashMap<u64, u32>],
         outcomes: &[Result<CapOutcome, AllocationError>],
-    ) -> Result<Screen, EngineError> {
+    ) -> Result<Option<Screen>, EngineError> {
         debug_assert_eq!(choice, decode(i, &self.radices));
         let option_levels = self.levels(choice);
         let mut allotted: Vec<crate::deterrence::Allotted> = Vec::new();
@@ -1186,7 +1393,10 @@ impl<'p, 's> Screener<'p, 's> {
         let mut short_terms: Vec<(usize, f64)> = Vec::new();
         for (j, pr) in self.projs.iter().enumerate() {
             let key = self.key(pr, choice, &option_levels);
-            let out = &outcomes[tables[j][&key] as usize];
+            let Some(&at) = tables[j].get(&key) else {
+                return Ok(None);
+            };
+            let out = &outcomes[at as usize];
             let out = out.as_ref().map_err(|e| EngineError::Allocation {
                 package: label(self.p.scenario, choice),
                 source: e.clone(),
@@ -1283,7 +1493,7 @@ impl<'p, 's> Screener<'p, 's> {
         if self.required.is_empty() {
             margin = 0.0;
         }
-        Ok(Screen {
+        Ok(Some(Screen {
             passes: fail_mask == 0 && undetermined_mask == 0,
             undetermined: fail_mask == 0 && undetermined_mask != 0,
             undetermined_mask,
@@ -1296,7 +1506,7 @@ impl<'p, 's> Screener<'p, 's> {
             short,
             actors,
             gap: gap_to_passing(&gap_terms),
-        })
+        }))
     }
 }
 
@@ -1545,7 +1755,9 @@ pub fn screen_choices_cached(
             .zip(&sc.strides)
             .map(|(&o, &stride)| u64::from(o) * stride)
             .sum();
-        sc.screen_into(i, choice, &tables, &outcomes, &mut buf)?;
+        // Every key was added above: the screen completes.
+        let complete = sc.screen_into(i, choice, 0, &tables, &outcomes, &mut buf)?;
+        debug_assert!(complete);
         let scr = &buf.screen;
         out.push(ScreenedPackage {
             feasible: scr.feasible,
