@@ -555,6 +555,8 @@ pub(crate) struct CapOutcome {
     max_share: f64,
     /// (required actor, red line index) of contribution red lines the allocation violates.
     violates: Vec<(u16, u16)>,
+    /// `violates` as bits `Screener::red_bit` (when every red line has one).
+    violates_bits: u64,
     /// The allocation, for computed deterrence and derived levels.
     allotted: Vec<crate::deterrence::Allotted>,
     /// What it brings to deterrence, when `Screener::summaries` holds and it
@@ -661,6 +663,12 @@ struct RequiredActor {
     /// (dimension, salience, position) in dimension order.
     weights: Vec<(usize, f64, f64)>,
     reservation: f64,
+    /// The sum of the saliences in `weights`, in their order (the
+    /// utility's denominator, the same for every package).
+    den: f64,
+    /// Bit of the first red line in a package's violated contribution red
+    /// lines, when all required actors' red lines fit in 64 bits.
+    red_bits_from: Option<u32>,
     checks: Vec<Check>,
     /// Per red line (as `checks`): its weight in the gap to passing.
     red_line_weights: Vec<f64>,
@@ -839,12 +847,20 @@ impl<'p, 's> Screener<'p, 's> {
                 count: p.required.len(),
             });
         }
+        let total_red_lines: usize = p
+            .required
+            .iter()
+            .map(|&ai| s.actors[ai].red_lines.len())
+            .sum();
+        let mut red_bits_from = 0u32;
         let required = p
             .required
             .iter()
             .map(|&ai| {
                 let a = &s.actors[ai];
-                let weights = s
+                let from = (total_red_lines <= 64).then_some(red_bits_from);
+                red_bits_from += a.red_lines.len() as u32;
+                let weights: Vec<(usize, f64, f64)> = s
                     .dimensions
                     .iter()
                     .enumerate()
@@ -880,8 +896,14 @@ impl<'p, 's> Screener<'p, 's> {
                         RedLineRule::Contribution { .. } => Check::Contribution,
                     })
                     .collect();
+                let mut den = 0.0;
+                for &(_, w, _) in &weights {
+                    den += w;
+                }
                 RequiredActor {
                     weights,
+                    den,
+                    red_bits_from: from,
                     reservation: a.reservation,
                     checks,
                     red_line_weights: a
@@ -1017,13 +1039,18 @@ impl<'p, 's> Screener<'p, 's> {
     /// The projection keys packages `a..b` need that the tables lack, each
     /// with the first package needing it.
     fn missing_keys(&self, a: u64, b: u64, prune: bool, tables: &[FxHashMap<u64, u32>]) -> Missing {
-        let mut m = Missing::new();
-        let (mut levels, mut set) = (Vec::new(), Vec::new());
+        let mut m: FxHashMap<(usize, u64), u64> = FxHashMap::default();
+        let mut buf = ScreenBuffers::new();
         let mut last = vec![u64::MAX; self.projs.len()];
-        self.each_live(a, b, prune, false, |i, choice, _| {
-            self.levels_into(choice, &mut levels, &mut set);
+        self.each_live(a, b, prune, false, |i, choice, changed| {
+            self.prefix_into(choice, changed, &mut buf);
+            let mut bits = None;
             for (j, pr) in self.projs.iter().enumerate() {
-                let key = self.key(pr, choice, &levels);
+                // No component the key reads changed: already checked.
+                if changed > 0 && pr.read_until <= changed {
+                    continue;
+                }
+                let key = self.key_in(pr, choice, &buf.option_levels, &mut bits);
                 // The same key as the package before: already checked.
                 if key == last[j] {
                     continue;
@@ -1035,7 +1062,7 @@ impl<'p, 's> Screener<'p, 's> {
             }
             true
         });
-        m
+        m.into_iter().collect()
     }
 
     /// Option levels, summed option deterrence and summed fixed cost of
@@ -1121,6 +1148,50 @@ impl<'p, 's> Screener<'p, 's> {
         (idx << pr.conds.len()) | mask
     }
 
+    /// [`Screener::key`], with the caveat conditions evaluated once per
+    /// package for all projections: `bits` holds which conditions hold at
+    /// `levels` once the first projection has asked (reset it for another
+    /// package). The same key as [`Screener::key`].
+    fn key_in(
+        &self,
+        pr: &Projection,
+        choice: &[u16],
+        levels: &[f64],
+        bits: &mut Option<u64>,
+    ) -> u64 {
+        if self.conds.len() > 64 {
+            return self.key(pr, choice, levels);
+        }
+        let bits = *bits.get_or_insert_with(|| {
+            let mut bits = 0u64;
+            for (c, cond) in self.conds.iter().enumerate() {
+                if let Some((d, op, v)) = cond
+                    && op.holds(levels[*d], *v)
+                {
+                    bits |= 1 << c;
+                }
+            }
+            bits
+        });
+        let idx: u64 = pr
+            .comps
+            .iter()
+            .map(|&(ci, stride)| u64::from(choice[ci]) * stride)
+            .sum();
+        let mut mask = 0u64;
+        for (b, &ci) in pr.conds.iter().enumerate() {
+            mask |= ((bits >> ci) & 1) << b;
+        }
+        let key = (idx << pr.conds.len()) | mask;
+        debug_assert_eq!(key, self.key(pr, choice, levels));
+        key
+    }
+
+    /// The bit of required actor `r`'s red line `ri` in `CapOutcome::violates_bits`.
+    fn red_bit(&self, r: usize, ri: usize) -> Option<u32> {
+        Some(self.required[r].red_bits_from? + ri as u32)
+    }
+
     /// Summarise a solved capability for the screen.
     fn cap_outcome(
         &self,
@@ -1180,6 +1251,10 @@ impl<'p, 's> Screener<'p, 's> {
             },
             cost: sol.cost,
             max_share: sol.max_share,
+            violates_bits: violates
+                .iter()
+                .filter_map(|&(r, ri)| self.red_bit(r as usize, ri as usize))
+                .fold(0, |m, b| m | 1 << b),
             violates: violates.into_iter().collect(),
             summary: if self.summaries {
                 crate::deterrence::summarise(&p.deterrence, choice, cp.k, &allotted)
@@ -1216,6 +1291,9 @@ impl<'p, 's> Screener<'p, 's> {
         buf.gap_terms.clear();
         let mut op_cost = 0.0;
         let mut max_share: f64 = 0.0;
+        let mut violates_bits = 0u64;
+        let mut all_summarised = self.summaries;
+        let mut bits = None;
         buf.last.resize(self.projs.len(), (u64::MAX, 0));
         for (j, pr) in self.projs.iter().enumerate() {
             // In mixed-radix order most projections keep their key from one
@@ -1224,7 +1302,7 @@ impl<'p, 's> Screener<'p, 's> {
             let at = if changed > 0 && pr.read_until <= changed {
                 buf.last[j].1
             } else {
-                let key = self.key(pr, choice, &buf.option_levels);
+                let key = self.key_in(pr, choice, &buf.option_levels, &mut bits);
                 if buf.last[j].0 == key {
                     buf.last[j].1
                 } else {
@@ -1243,6 +1321,8 @@ impl<'p, 's> Screener<'p, 's> {
                 })?;
             op_cost += out.cost;
             max_share = max_share.max(out.max_share);
+            violates_bits |= out.violates_bits;
+            all_summarised &= out.summary.is_some();
             if out.short > 1e-9 {
                 scr.short.push(pr.k);
                 // Projections run in capability order: the terms are sorted.
@@ -1262,13 +1342,7 @@ impl<'p, 's> Screener<'p, 's> {
                 deterrence += bonus;
             }
         }
-        let summarised = self.summaries
-            && outs.iter().all(|&at| {
-                outcomes[at as usize]
-                    .as_ref()
-                    .is_ok_and(|o| o.summary.is_some())
-            });
-        let deterrence = if summarised {
+        let deterrence = if all_summarised {
             crate::deterrence::assess_from_summaries(
                 self.p.scenario,
                 &self.p.deterrence,
@@ -1327,18 +1401,20 @@ impl<'p, 's> Screener<'p, 's> {
                                 Verdict::Accepts => false,
                             }
                     }
-                    Check::Contribution => violated(r as u16, ri as u16),
+                    Check::Contribution => match ra.red_bits_from {
+                        Some(from) => violates_bits >> (from + ri as u32) & 1 == 1,
+                        None => violated(r as u16, ri as u16),
+                    },
                 };
                 if hit {
                     red.push(ri as u16);
                 }
             }
             let mut num = 0.0;
-            let mut den = 0.0;
             for &(d, w, pos) in &ra.weights {
                 num += w * (1.0 - (levels[d] - pos).abs());
-                den += w;
             }
+            let den = ra.den;
             let utility = if den > 0.0 { num / den } else { 0.0 };
             let m = crate::accept::acceptance_margin(utility, ra.reservation);
             margin = margin.min(m);
