@@ -15,6 +15,7 @@ mod common;
 mod history_cli;
 mod report_cli;
 mod scale_out;
+mod scale_stages;
 mod search;
 mod serve_crash;
 mod timeline;

@@ -48,6 +48,7 @@ fn partial(text: &str, shard: Shard, size: u64, body: Body, start: u64, end: u64
             start,
             end,
             stats: serde_json::Value::Null,
+            stage: None,
         },
         body,
     }
