@@ -43,6 +43,11 @@ pub struct Args {
     /// and their draws so far), which the next stage's shards read.
     #[arg(long, value_name = "FILE")]
     next_stage_plan: Option<PathBuf>,
+    /// Partials of `report --shard`: render the report folder (HTML report,
+    /// Markdown summary, data exports in the shards' --format) into DIR,
+    /// as `report -o DIR` does on one machine.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 /// Largest partial file read (a run's partial is small; an uncertainty
@@ -89,6 +94,12 @@ struct RunWords {
 }
 
 #[derive(Parser)]
+struct ReportWords {
+    #[command(flatten)]
+    a: crate::report::Args,
+}
+
+#[derive(Parser)]
 struct UncertaintyWords {
     #[command(flatten)]
     a: crate::uncertainty::Args,
@@ -122,7 +133,50 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             meta.args.join(" ")
         ))
     };
+    if a.report.is_some() && meta.verb != "report" {
+        return Err(Failure(format!(
+            "error: {name0} holds the partial of `{}`; --report renders the partials of `guarantor report --shard K/N --partial FILE` (a run's partial keeps only its top N and frontier, not every package a report exports)",
+            meta.verb
+        )));
+    }
     match meta.verb.as_str() {
+        "report" => {
+            let Some(dir) = &a.report else {
+                return Err(Failure(format!(
+                    "error: {name0} is a report shard's partial: give --report DIR for the folder to render the report into"
+                )));
+            };
+            if a.out.is_some() || a.record || a.stage_plan.is_some() || a.next_stage_plan.is_some()
+            {
+                return Err(Failure(
+                    "error: report partials are merged into --report DIR only (not with -o, --record, --stage-plan or --next-stage-plan)".into(),
+                ));
+            }
+            let mut w = ReportWords::try_parse_from(words("report")).map_err(bad_words)?;
+            w.a.out = dir.clone();
+            w.a.json = a.json;
+            w.a.threads = threads;
+            let what_ifs = apply_what_ifs(&mut s, &w.a.scenario.set)?;
+            let bodies = parts
+                .into_iter()
+                .map(|p| match p.partial.body {
+                    Body::Run(x) => Ok(x),
+                    Body::Draws(_) => Err(Failure(format!(
+                        "error: {} holds draws, not a report's packages",
+                        p.name
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let (e, _) = guarantor_engine::finish_search(
+                &s,
+                &crate::report::report_search(threads, meta.plan.total),
+                bodies,
+            )
+            .map_err(engine_failure)?;
+            crate::common::emit(&crate::report::render_report(
+                &w.a, &s, &what_ifs, &e, None,
+            )?);
+        }
         "run" => {
             if a.stage_plan.is_some() || a.next_stage_plan.is_some() {
                 return Err(Failure(format!(

@@ -14,6 +14,7 @@ mod cli;
 mod common;
 mod history_cli;
 mod report_cli;
+mod report_shards;
 mod scale_out;
 mod scale_stages;
 mod search;

@@ -36,7 +36,14 @@ pub fn same_run(an: &str, a: &Meta, bn: &str, b: &Meta) -> Result<(), String> {
         );
     }
     if b.args != a.args {
-        return differ("options", &a.args.join(" "), &b.args.join(" "));
+        let words = |v: &[String]| {
+            if v.is_empty() {
+                "(none)".to_string()
+            } else {
+                v.join(" ")
+            }
+        };
+        return differ("options", &words(&a.args), &words(&b.args));
     }
     if b.seed != a.seed {
         return differ("seed", &format!("{:?}", a.seed), &format!("{:?}", b.seed));

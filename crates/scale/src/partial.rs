@@ -39,7 +39,8 @@ pub const FORMAT: u32 = 1;
 pub struct Meta {
     /// [`FORMAT`].
     pub format: u32,
-    /// The verb whose work it holds: `run` or `uncertainty`.
+    /// The verb whose work it holds: `run`, `report` (a run partial keeping
+    /// every package) or `uncertainty`.
     pub verb: String,
     /// The engine version that wrote it (the workspace version).
     pub engine_version: String,
@@ -303,7 +304,7 @@ impl Partial {
             ));
         }
         let body = match meta.verb.as_str() {
-            "run" => Body::Run(
+            "run" | "report" => Body::Run(
                 serde_json::from_str(&state_text)
                     .map_err(|e| not_partial(format!("its state does not parse: {e}")))?,
             ),
