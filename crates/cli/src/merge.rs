@@ -34,6 +34,20 @@ pub struct Args {
     record: bool,
     #[command(flatten)]
     history: HistoryArgs,
+    /// Partials of a stage after the first of a sharded adaptive analysis:
+    /// the stage plan their shards read (`--stage-plan` of `uncertainty`).
+    #[arg(long, value_name = "FILE")]
+    stage_plan: Option<PathBuf>,
+    /// Partials of a stage of a sharded adaptive analysis that is not the
+    /// last: where to write the next stage's plan (the surviving packages
+    /// and their draws so far), which the next stage's shards read.
+    #[arg(long, value_name = "FILE")]
+    next_stage_plan: Option<PathBuf>,
+    /// Partials of `report --shard`: render the report folder (HTML report,
+    /// Markdown summary, data exports in the shards' --format) into DIR,
+    /// as `report -o DIR` does on one machine.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 /// Largest partial file read (a run's partial is small; an uncertainty
@@ -57,10 +71,32 @@ fn read(path: &Path) -> Result<Named, Failure> {
     Ok(Named { name, partial })
 }
 
+/// Read a stage plan file: the plan and the SHA-256 of the file's bytes.
+pub fn read_stage_plan(path: &Path) -> Result<(Named, String), Failure> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure(format!("error: cannot read stage plan {name}: {e}")))?;
+    let sha = guarantor_scale::sha256_hex(&bytes);
+    let partial = Partial::from_parquet(bytes)
+        .map_err(|e| Failure(format!("error: stage plan {name}: {e}")))?;
+    if !partial.meta.stage.as_ref().is_some_and(|s| s.is_plan) {
+        return Err(Failure(format!(
+            "error: {name} is not a stage plan (one written by `guarantor merge --next-stage-plan`); the shards of the first stage need no --stage-plan"
+        )));
+    }
+    Ok((Named { name, partial }, sha))
+}
+
 #[derive(Parser)]
 struct RunWords {
     #[command(flatten)]
     a: crate::run::Args,
+}
+
+#[derive(Parser)]
+struct ReportWords {
+    #[command(flatten)]
+    a: crate::report::Args,
 }
 
 #[derive(Parser)]
@@ -78,6 +114,7 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     check_set(&parts).map_err(|e| Failure(format!("error: {e}")))?;
     let meta = parts[0].partial.meta.clone();
+    let name0 = parts[0].name.clone();
     if meta.engine_version != env!("CARGO_PKG_VERSION") {
         return Err(Failure(format!(
             "error: {} was written by engine {}, this is {}; merge with the version that wrote the partials",
@@ -96,8 +133,56 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             meta.args.join(" ")
         ))
     };
+    if a.report.is_some() && meta.verb != "report" {
+        return Err(Failure(format!(
+            "error: {name0} holds the partial of `{}`; --report renders the partials of `guarantor report --shard K/N --partial FILE` (a run's partial keeps only its top N and frontier, not every package a report exports)",
+            meta.verb
+        )));
+    }
     match meta.verb.as_str() {
+        "report" => {
+            let Some(dir) = &a.report else {
+                return Err(Failure(format!(
+                    "error: {name0} is a report shard's partial: give --report DIR for the folder to render the report into"
+                )));
+            };
+            if a.out.is_some() || a.record || a.stage_plan.is_some() || a.next_stage_plan.is_some()
+            {
+                return Err(Failure(
+                    "error: report partials are merged into --report DIR only (not with -o, --record, --stage-plan or --next-stage-plan)".into(),
+                ));
+            }
+            let mut w = ReportWords::try_parse_from(words("report")).map_err(bad_words)?;
+            w.a.out = dir.clone();
+            w.a.json = a.json;
+            w.a.threads = threads;
+            let what_ifs = apply_what_ifs(&mut s, &w.a.scenario.set)?;
+            let bodies = parts
+                .into_iter()
+                .map(|p| match p.partial.body {
+                    Body::Run(x) => Ok(x),
+                    Body::Draws(_) => Err(Failure(format!(
+                        "error: {} holds draws, not a report's packages",
+                        p.name
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let (e, _) = guarantor_engine::finish_search(
+                &s,
+                &crate::report::report_search(threads, meta.plan.total),
+                bodies,
+            )
+            .map_err(engine_failure)?;
+            crate::common::emit(&crate::report::render_report(
+                &w.a, &s, &what_ifs, &e, None,
+            )?);
+        }
         "run" => {
+            if a.stage_plan.is_some() || a.next_stage_plan.is_some() {
+                return Err(Failure(format!(
+                    "error: {name0} holds a run's packages; --stage-plan and --next-stage-plan are for the partials of `uncertainty --packages adaptive:K --shard`"
+                )));
+            }
             let w = RunWords::try_parse_from(words("run")).map_err(bad_words)?;
             let what_ifs = apply_what_ifs(&mut s, w.a.set())?;
             let opts = w.a.search_options(threads)?;
@@ -156,6 +241,14 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
                     ))),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            if let Some(stage) = meta.stage.clone() {
+                return merge_stage(&a, w.a, s, &stage, &name0, &meta, shards, threads);
+            }
+            if a.stage_plan.is_some() || a.next_stage_plan.is_some() {
+                return Err(Failure(format!(
+                    "error: {name0} is not a stage of an adaptive analysis; --stage-plan and --next-stage-plan are for the partials of `uncertainty --packages adaptive:K --shard`"
+                )));
+            }
             let merged = a.out.as_ref().map(|_| concat(&shards));
             crate::uncertainty::merge(w.a, s, shards, threads, a.json)?;
             if let (Some(dir), Some(all)) = (&a.out, merged) {
@@ -180,6 +273,134 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             )));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The merge of one stage of a sharded adaptive analysis: the next stage's
+/// plan, or (the last stage) the result one machine prints.
+#[allow(clippy::too_many_arguments, reason = "one stage's parts")]
+fn merge_stage(
+    a: &Args,
+    w: crate::uncertainty::Args,
+    s: guarantor_model::Scenario,
+    stage: &guarantor_scale::Stage,
+    name0: &str,
+    meta: &Meta,
+    shards: Vec<guarantor_uncertainty::DrawShard>,
+    threads: Option<usize>,
+) -> Result<ExitCode, Failure> {
+    if a.out.is_some() {
+        return Err(Failure(
+            "error: -o DIR writes every draw of every package studied, but adaptive choice drops packages between stages; study a fixed set (--packages top:K) for draws.parquet, or merge the stages without -o".into(),
+        ));
+    }
+    let h = &stage.halving;
+    // The round that reaches every draw is the last; any other needs a
+    // place for the next stage's plan (checked before any work).
+    if h.to < w.draws() && a.next_stage_plan.is_none() {
+        return Err(Failure(format!(
+            "error: {name0} is of stage {} (draws {}..{} of {}), not the last: give --next-stage-plan FILE for the plan of the next stage",
+            h.stage,
+            h.from,
+            h.to,
+            w.draws()
+        )));
+    }
+    let before = match (&stage.plan_sha256, &a.stage_plan) {
+        (None, None) => None,
+        (None, Some(p)) => {
+            return Err(Failure(format!(
+                "error: {name0} is of stage 0, which reads no stage plan; drop --stage-plan {}",
+                p.display()
+            )));
+        }
+        (Some(sha), None) => {
+            return Err(Failure(format!(
+                "error: {name0} is of stage {} (draws {}..{}), made from a stage plan (SHA-256 {}); give that plan with --stage-plan FILE",
+                h.stage,
+                h.from,
+                h.to,
+                &sha[..12.min(sha.len())]
+            )));
+        }
+        (Some(sha), Some(path)) => {
+            let (plan, plan_sha) = read_stage_plan(path)?;
+            if &plan_sha != sha {
+                return Err(Failure(format!(
+                    "error: {name0} was made from another stage plan (SHA-256 {}) than {} ({}); give the plan its shards read",
+                    &sha[..12.min(sha.len())],
+                    plan.name,
+                    &plan_sha[..12]
+                )));
+            }
+            guarantor_scale::check_stage_plan(
+                &plan.name,
+                &plan.partial.meta,
+                &plan_sha,
+                name0,
+                meta,
+            )
+            .map_err(|e| Failure(format!("error: {e}")))?;
+            match plan.partial.body {
+                Body::Draws(d) => Some(d),
+                Body::Run(_) => {
+                    return Err(Failure(format!(
+                        "error: {} holds a run's packages, not draws",
+                        plan.name
+                    )));
+                }
+            }
+        }
+    };
+    let next = crate::uncertainty::merge_stage(w, s, h, before, shards, threads, a.json)?;
+    let Some((next, rows)) = next else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some(out) = &a.next_stage_plan else {
+        return Err(Failure(format!(
+            "error: stage {} is not the last: {} packages go on to stage {} (draws {}..{}); give --next-stage-plan FILE to write its plan",
+            h.stage,
+            next.alive.len(),
+            next.stage,
+            next.from,
+            next.to
+        )));
+    };
+
+    let words = format!(
+        "stage {}: {} packages on draws {}..{}; {} kept for stage {} (draws {}..{}), whose plan is written to {}: run its shards with --stage-plan {}, then merge them with the same --stage-plan",
+        h.stage,
+        h.alive.len(),
+        h.from,
+        h.to,
+        next.alive.len(),
+        next.stage,
+        next.from,
+        next.to,
+        out.display(),
+        out.display()
+    );
+    let plan = Partial {
+        meta: Meta {
+            shard: Shard { index: 0, count: 1 },
+            plan: guarantor_scale::Plan {
+                unit: "draws".into(),
+                total: next.to as u64,
+            },
+            start: 0,
+            end: next.from as u64,
+            stats: serde_json::Value::Null,
+            stage: Some(guarantor_scale::Stage {
+                halving: next,
+                plan_sha256: None,
+                is_plan: true,
+            }),
+            ..meta.clone()
+        },
+        body: Body::Draws(rows),
+    };
+    crate::shard::write_atomically(out, &plan)?;
+    eprintln!("{words}");
     Ok(ExitCode::SUCCESS)
 }
 

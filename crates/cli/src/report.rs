@@ -50,6 +50,8 @@ pub struct Args {
     /// experiments.FORMAT in every --format.
     #[arg(long)]
     pub experiments: bool,
+    #[command(flatten)]
+    pub shard: crate::shard::ShardArgs,
 }
 
 /// Parses `--format` values (each may be a comma-separated list); duplicates are dropped.
@@ -91,8 +93,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     result.map_err(fail)
 }
 
-pub fn run_report(a: &Args) -> Result<String, Failure> {
-    let formats = parse_formats(&a.formats)?;
+/// The flags' checks that need no scenario (before any work).
+fn check_flags(a: &Args) -> Result<(), Failure> {
+    parse_formats(&a.formats)?;
     if a.forecast_model != "none" {
         guarantor_bargaining::Model::from_name(&a.forecast_model).map_err(|e| {
             Failure(format!(
@@ -105,6 +108,11 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
             "error: --experiments writes the draws of the uncertainty section; add --draws N (e.g. --draws 1000)".into(),
         ));
     }
+    Ok(())
+}
+
+pub fn run_report(a: &Args) -> Result<String, Failure> {
+    check_flags(a)?;
     let uncertainty_options = (a.draws > 0).then(|| guarantor_uncertainty::Options {
         draws: a.draws,
         seed: a.seed,
@@ -133,11 +141,26 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
         },
     )
     .map_err(|e| Failure(format!("error: {e}")))?;
+    render_report(a, &s, &what_ifs, &e, robustness)
+}
+
+/// Everything after the evaluation (and the uncertainty section): the
+/// forecast, the data exports, the HTML report and the Markdown summary, the
+/// history record; returns what to print. `guarantor merge --report` calls it
+/// with the evaluation of merged report shards.
+pub fn render_report(
+    a: &Args,
+    s: &guarantor_model::Scenario,
+    what_ifs: &[WhatIf],
+    e: &guarantor_engine::Evaluation,
+    robustness: Option<guarantor_uncertainty::Report>,
+) -> Result<String, Failure> {
+    let formats = parse_formats(&a.formats)?;
     // A scenario the model cannot bargain over (e.g. fewer than two actors with
     // capability and salience) still gets its report, without the forecast section.
     let forecast = match a.forecast_model.as_str() {
         "none" => None,
-        m => match crate::forecast::run_forecast(Some(&s), None, m, &[]) {
+        m => match crate::forecast::run_forecast(Some(s), None, m, &[]) {
             Ok(f) => Some(f),
             Err(e) => {
                 eprintln!(
@@ -156,7 +179,7 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
     })?;
     let mut files: Vec<String> = Vec::new();
     let mut data_files = Vec::new();
-    for frame in export::frames(&e) {
+    for frame in export::frames(e) {
         for &f in &formats {
             let name = format!("{}.{}", frame.name, f.extension());
             let mut buf = Vec::new();
@@ -187,8 +210,8 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
         None => Vec::new(),
     };
     let input = ReportInput {
-        scenario: &s,
-        evaluation: &e,
+        scenario: s,
+        evaluation: e,
         forecast: forecast.as_ref().map(|f| ForecastInput {
             forecast: &f.forecast,
             nearest: f.package.as_ref(),
@@ -197,7 +220,7 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
         what_if: what_ifs.iter().map(WhatIf::describe).collect(),
     };
     let sections = all_sections(&input).map_err(|e| Failure(format!("error: {e}")))?;
-    let title = document_title(&s);
+    let title = document_title(s);
     let page = html::render_document(&title, &s.meta.disclaimer, &sections);
     write_atomic(&a.out.join("report.html"), page.as_bytes())?;
     files.push("report.html".into());
@@ -211,8 +234,8 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
         Some(crate::history::record(
             "report",
             &a.scenario,
-            &s,
-            &e,
+            s,
+            e,
             json!({
                 "set": a.scenario.set,
                 "threads": a.threads,
@@ -250,8 +273,86 @@ pub fn run_report(a: &Args) -> Result<String, Failure> {
     Ok(msg)
 }
 
+/// One shard of a report (`--shard K/N --partial FILE`): the screen of one
+/// block of the package numbering, keeping every package (a report exports
+/// them all), for `guarantor merge --report DIR`.
+fn run_shard(a: &Args, shard: guarantor_scale::Shard) -> Result<(), Failure> {
+    check_flags(a)?;
+    if a.draws > 0 {
+        return Err(Failure(
+            "error: --draws with --shard: the robustness section chooses its packages by successive halving over all draws, so a report shard cannot hold a share of it; leave --draws out of the report shards, and shard the analysis itself with `guarantor uncertainty --shard K/N` in stages (docs/scale-out.md)".into(),
+        ));
+    }
+    if a.record {
+        return Err(Failure(
+            "error: --record with --shard: a shard is not a whole report; render the merged report with `guarantor merge PARTIALS… --report DIR`".into(),
+        ));
+    }
+    let partial = a.shard.partial_path()?;
+    let (s, _) = a.scenario.load_with_what_ifs()?;
+    let size = s.option_space_size();
+    if size > guarantor_engine::MAX_PACKAGES_IN_MEMORY {
+        return Err(Failure(format!(
+            "error: {}",
+            guarantor_engine::EngineError::TooLarge {
+                size,
+                limit: guarantor_engine::MAX_PACKAGES_IN_MEMORY,
+            }
+        )));
+    }
+    let size = size as u64;
+    let space = guarantor_engine::PackageSpace::new(&s);
+    let strides: Vec<u64> = (0..space.radices.len()).map(|c| space.stride(c)).collect();
+    let range = shard.package_range(size, &strides);
+    let (part, stats) =
+        guarantor_engine::search_partial(&s, &report_search(a.threads, size), range.clone())
+            .map_err(crate::common::engine_failure)?;
+    let screened = part.screened();
+    crate::shard::write_partial(
+        partial,
+        "report",
+        &a.scenario,
+        a.scenario.file.as_ref(),
+        shard,
+        guarantor_scale::Plan {
+            unit: "packages".into(),
+            total: size,
+        },
+        range.clone(),
+        None,
+        serde_json::to_value(&stats).expect("plain data"),
+        guarantor_scale::Body::Run(part),
+    )?;
+    eprintln!(
+        "shard {shard}: packages {}..{} of {size} ({screened} screened) written to {}",
+        range.start,
+        range.end,
+        partial.display()
+    );
+    Ok(())
+}
+
+/// The search a report shard runs and its merge finishes: every package
+/// kept (the report's evaluation holds them all), the default objectives,
+/// no pruning; the same evaluation as [`evaluate`].
+pub fn report_search(
+    threads: Option<usize>,
+    size: u64,
+) -> guarantor_engine::SearchOptions<'static> {
+    guarantor_engine::SearchOptions {
+        threads,
+        top: usize::try_from(size).unwrap_or(usize::MAX),
+        prune: false,
+        ..guarantor_engine::SearchOptions::default()
+    }
+}
+
 pub fn run(a: Args) -> Result<std::process::ExitCode, Failure> {
     check_threads(a.threads)?;
+    if let Some(shard) = a.shard.get()? {
+        run_shard(&a, shard)?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     emit(&run_report(&a)?);
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use guarantor_scale::{Body, Meta, Partial, Plan, Shard, sha256_hex};
+use guarantor_scale::{Body, Meta, Partial, Plan, Shard, Stage, sha256_hex};
 
 use crate::common::{Failure, ScenarioArgs};
 
@@ -51,7 +51,13 @@ impl ShardArgs {
 /// the verb less the scenario file, the shard flags and the options that
 /// only choose threads, output or recording.
 fn result_args(file: Option<&PathBuf>) -> Vec<String> {
-    const WITH_VALUE: [&str; 4] = ["--shard", "--partial", "--threads", "--history"];
+    const WITH_VALUE: [&str; 5] = [
+        "--shard",
+        "--partial",
+        "--threads",
+        "--history",
+        "--stage-plan",
+    ];
     const ALONE: [&str; 4] = ["--json", "--quiet", "-q", "--record"];
     let file = file.map(|f| f.display().to_string());
     let mut out = Vec::new();
@@ -89,34 +95,93 @@ pub fn write_partial(
     stats: serde_json::Value,
     body: Body,
 ) -> Result<(), Failure> {
+    write_partial_staged(
+        path,
+        verb,
+        scenario,
+        file,
+        shard,
+        plan,
+        range,
+        seed_sampler,
+        stats,
+        body,
+        None,
+    )
+}
+
+/// [`write_partial`] of one stage of a sharded adaptive analysis.
+#[allow(clippy::too_many_arguments, reason = "one partial's parts")]
+pub fn write_partial_staged(
+    path: &Path,
+    verb: &str,
+    scenario: &ScenarioArgs,
+    file: Option<&PathBuf>,
+    shard: Shard,
+    plan: Plan,
+    range: std::ops::Range<u64>,
+    seed_sampler: Option<(u64, String)>,
+    stats: serde_json::Value,
+    body: Body,
+    stage: Option<Stage>,
+) -> Result<(), Failure> {
+    let meta = partial_meta(
+        verb,
+        scenario,
+        file,
+        shard,
+        plan,
+        range,
+        seed_sampler,
+        stats,
+        stage,
+    )?;
+    write_atomically(path, &Partial { meta, body })
+}
+
+/// What a shard's partial says about where it comes from.
+#[allow(clippy::too_many_arguments, reason = "one partial's parts")]
+pub fn partial_meta(
+    verb: &str,
+    scenario: &ScenarioArgs,
+    file: Option<&PathBuf>,
+    shard: Shard,
+    plan: Plan,
+    range: std::ops::Range<u64>,
+    seed_sampler: Option<(u64, String)>,
+    stats: serde_json::Value,
+    stage: Option<Stage>,
+) -> Result<Meta, Failure> {
     let (name, text) = scenario.source()?;
     let (seed, sampler) = match seed_sampler {
         Some((a, b)) => (Some(a), Some(b)),
         None => (None, None),
     };
-    let p = Partial {
-        meta: Meta {
-            format: guarantor_scale::FORMAT,
-            verb: verb.into(),
-            engine_version: env!("CARGO_PKG_VERSION").into(),
-            scenario_name: name,
-            scenario_sha256: sha256_hex(text.as_bytes()),
-            scenario_text: text,
-            args: result_args(file),
-            seed,
-            sampler,
-            shard,
-            plan,
-            start: range.start,
-            end: range.end,
-            stats,
-        },
-        body,
-    };
+    Ok(Meta {
+        format: guarantor_scale::FORMAT,
+        verb: verb.into(),
+        engine_version: env!("CARGO_PKG_VERSION").into(),
+        scenario_name: name,
+        scenario_sha256: sha256_hex(text.as_bytes()),
+        scenario_text: text,
+        args: result_args(file),
+        seed,
+        sampler,
+        shard,
+        plan,
+        start: range.start,
+        end: range.end,
+        stats,
+        stage,
+    })
+}
+
+/// Write a partial (or a stage plan) beside `path` and rename it there, so
+/// it is never seen half-written.
+pub fn write_atomically(path: &Path, p: &Partial) -> Result<(), Failure> {
     let bytes = p
         .to_parquet()
         .map_err(|e| Failure(format!("error: cannot write the partial: {e}")))?;
-    // Written beside and renamed, so a partial is never seen half-written.
     let tmp = path.with_extension("partial-tmp");
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, path))

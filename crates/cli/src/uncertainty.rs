@@ -101,13 +101,37 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     shard: crate::shard::ShardArgs,
+    /// With --shard and adaptive choice: the stage plan the previous stage's
+    /// `guarantor merge --next-stage-plan FILE` wrote (none for the first stage).
+    #[arg(long, value_name = "FILE")]
+    stage_plan: Option<PathBuf>,
+    /// Print the most stages (halving rounds) a sharded adaptive analysis
+    /// with these options can take, and exit (for job scripts; 1 for a fixed
+    /// package set).
+    #[arg(long)]
+    max_stages: bool,
 }
 
 /// The verb: check the options, load the scenario, analyse, print.
 pub fn run(a: Args) -> Result<ExitCode, Failure> {
     let o = options(&a)?;
+    if a.max_stages {
+        let n = match o.packages {
+            PackageSet::Adaptive(_) => {
+                guarantor_uncertainty::Halving::max_stages(o.screen_draws, o.draws)
+            }
+            _ => 1,
+        };
+        emit(&format!("{n}\n"));
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(shard) = a.shard.get()? {
         return run_shard(&a, &o, shard);
+    }
+    if a.stage_plan.is_some() {
+        return Err(Failure(
+            "error: --stage-plan is read by the shards of a stage (--shard K/N --partial FILE); without --shard, run the whole analysis with no stage plan".into(),
+        ));
     }
     let table = a
         .experiments
@@ -147,28 +171,119 @@ fn run_shard(a: &Args, o: &Options, shard: guarantor_scale::Shard) -> Result<Exi
     if a.all_red_lines {
         s = guarantor_uncertainty::with_all_red_lines(&s);
     }
-    let range = shard.split(a.draws as u64);
+    let adaptive = matches!(o.packages, PackageSet::Adaptive(_));
+    if a.stage_plan.is_some() && !adaptive {
+        return Err(Failure(
+            "error: --stage-plan is for adaptive choice (--packages adaptive:K); a fixed package set (top:K, all) is split over draws in one stage".into(),
+        ));
+    }
     let t = std::time::Instant::now();
-    let d =
-        guarantor_uncertainty::analyse_draws(&s, o, range.start as usize..range.end as usize, &())
-            .map_err(|e| Failure(error_message(&e)))?;
-    crate::shard::write_partial(
+    let (halving, plan_sha256) = if adaptive {
+        match &a.stage_plan {
+            None => (
+                Some(
+                    guarantor_uncertainty::first_stage(&s, o)
+                        .map_err(|e| Failure(error_message(&e)))?,
+                ),
+                None,
+            ),
+            Some(path) => {
+                let (plan, sha) = crate::merge::read_stage_plan(path)?;
+                let h = plan
+                    .partial
+                    .meta
+                    .stage
+                    .as_ref()
+                    .map(|st| st.halving.clone())
+                    .ok_or_else(|| {
+                        Failure(format!(
+                            "error: {} is not a stage plan (one written by `guarantor merge --next-stage-plan`)",
+                            plan.name
+                        ))
+                    })?;
+                (Some(h), Some((plan, sha)))
+            }
+        }
+    } else {
+        (None, None)
+    };
+    let (first, total) = match &halving {
+        Some(h) => (h.from as u64, h.to as u64),
+        None => (0, a.draws as u64),
+    };
+    let r = shard.split(total - first);
+    let range = first + r.start..first + r.end;
+    let plan_words = guarantor_scale::Plan {
+        unit: "draws".into(),
+        total,
+    };
+    if let (Some((plan, sha)), Some(h)) = (&plan_sha256, &halving) {
+        // The plan must come from this run: checked on what this shard's
+        // partial will say, before any work.
+        let meta = crate::shard::partial_meta(
+            "uncertainty",
+            &a.scenario,
+            a.scenario.file.as_ref(),
+            shard,
+            plan_words.clone(),
+            range.clone(),
+            Some((a.seed, a.sampler.clone())),
+            serde_json::Value::Null,
+            Some(guarantor_scale::Stage {
+                halving: h.clone(),
+                plan_sha256: Some(sha.clone()),
+                is_plan: false,
+            }),
+        )?;
+        guarantor_scale::check_stage_plan(
+            &plan.name,
+            &plan.partial.meta,
+            sha,
+            &partial.display().to_string(),
+            &meta,
+        )
+        .map_err(|e| Failure(format!("error: --stage-plan: {e}")))?;
+    }
+    let d = match &halving {
+        Some(h) => guarantor_uncertainty::stage_draws(
+            &s,
+            o,
+            h,
+            range.start as usize..range.end as usize,
+            &(),
+        ),
+        None => guarantor_uncertainty::analyse_draws(
+            &s,
+            o,
+            range.start as usize..range.end as usize,
+            &(),
+        ),
+    }
+    .map_err(|e| Failure(error_message(&e)))?;
+    let stage = halving.map(|h| guarantor_scale::Stage {
+        halving: h,
+        plan_sha256: plan_sha256.as_ref().map(|p| p.1.clone()),
+        is_plan: false,
+    });
+    let stage_words = stage
+        .as_ref()
+        .map(|st| format!("stage {} ", st.halving.stage))
+        .unwrap_or_default();
+    crate::shard::write_partial_staged(
         partial,
         "uncertainty",
         &a.scenario,
         a.scenario.file.as_ref(),
         shard,
-        guarantor_scale::Plan {
-            unit: "draws".into(),
-            total: a.draws as u64,
-        },
+        plan_words,
         range.clone(),
         Some((a.seed, a.sampler.clone())),
         serde_json::json!({ "seconds": t.elapsed().as_secs_f64() }),
         guarantor_scale::Body::Draws(d),
+        stage,
     )?;
     eprintln!(
-        "shard {shard}: draws {}..{} of {} written to {}",
+        "shard {shard}: {stage_words}draws {}..{} of {} written to {}",
         range.start,
         range.end,
         a.draws,
@@ -195,6 +310,49 @@ pub fn merge(
         .map_err(|e| Failure(error_message(&e)))?;
     print(&r, &what_ifs, json, "");
     Ok(())
+}
+
+impl Args {
+    /// Draws of the plan (`--draws`).
+    pub fn draws(&self) -> usize {
+        self.draws
+    }
+}
+
+/// The merge of one stage of a sharded adaptive analysis: the next stage's
+/// plan and the survivors' rows, or (the last stage) the report printed as
+/// one machine prints it.
+#[allow(clippy::too_many_arguments, reason = "one stage's parts")]
+pub fn merge_stage(
+    a: Args,
+    mut s: Scenario,
+    stage: &guarantor_uncertainty::Halving,
+    before: Option<guarantor_uncertainty::DrawShard>,
+    shards: Vec<guarantor_uncertainty::DrawShard>,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<
+    Option<(
+        guarantor_uncertainty::Halving,
+        guarantor_uncertainty::DrawShard,
+    )>,
+    Failure,
+> {
+    let mut o = options(&a)?;
+    o.threads = threads;
+    let what_ifs = crate::common::apply_what_ifs(&mut s, &a.scenario.set)?;
+    if a.all_red_lines {
+        s = guarantor_uncertainty::with_all_red_lines(&s);
+    }
+    match guarantor_uncertainty::finish_stage(&s, &o, stage, before, shards, &())
+        .map_err(|e| Failure(error_message(&e)))?
+    {
+        guarantor_uncertainty::StageEnd::Done(r) => {
+            print(&r, &what_ifs, json, "");
+            Ok(None)
+        }
+        guarantor_uncertainty::StageEnd::Next { next, rows } => Ok(Some((next, rows))),
+    }
 }
 
 fn print(r: &Report, what_ifs: &[crate::common::WhatIf], json: bool, written: &str) {

@@ -226,18 +226,6 @@ fn bad_partial_sets_are_refused_with_clear_messages() {
                 "x.parquet",
             ],
         ),
-        (
-            "shard_adaptive_uncertainty",
-            vec![
-                "uncertainty",
-                "--draws",
-                "10",
-                "--shard",
-                "0/2",
-                "--partial",
-                "x.parquet",
-            ],
-        ),
     ];
     assert_eq!(other.len(), 3);
     for (name, args) in cases {

@@ -8,7 +8,10 @@
 //! checks the set ([`check_set`]) and folds the partials with the engine's
 //! own accumulators ([`guarantor_engine::finish_search`],
 //! [`guarantor_uncertainty::analyse_shards`]), which is why the merged result
-//! is byte-identical to a single-machine run.
+//! is byte-identical to a single-machine run. Adaptive choice of the
+//! packages studied runs in stages, one per halving round ([`Stage`]): the
+//! merge of a stage writes the next stage's plan, a partial-format file
+//! holding the halving state and the survivors' rows.
 //!
 //! Invariants:
 //! - A partial carries the scenario text, its SHA-256, the engine version,
@@ -21,6 +24,6 @@ mod merge;
 mod partial;
 mod shard;
 
-pub use merge::{Named, check_set};
-pub use partial::{Body, FORMAT, Meta, Partial, Plan, sha256_hex};
+pub use merge::{Named, check_set, check_stage_plan, same_run};
+pub use partial::{Body, FORMAT, Meta, Partial, Plan, Stage, sha256_hex};
 pub use shard::Shard;

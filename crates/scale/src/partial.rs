@@ -20,8 +20,8 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema};
 use guarantor_engine::SearchPartial;
-use guarantor_uncertainty::DrawShard;
 use guarantor_uncertainty::robust::Outcome;
+use guarantor_uncertainty::{DrawShard, Halving};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::metadata::KeyValue;
@@ -39,7 +39,8 @@ pub const FORMAT: u32 = 1;
 pub struct Meta {
     /// [`FORMAT`].
     pub format: u32,
-    /// The verb whose work it holds: `run` or `uncertainty`.
+    /// The verb whose work it holds: `run`, `report` (a run partial keeping
+    /// every package) or `uncertainty`.
     pub verb: String,
     /// The engine version that wrote it (the workspace version).
     pub engine_version: String,
@@ -66,6 +67,25 @@ pub struct Meta {
     /// Measurements of the shard's work (seconds, sub-problems solved);
     /// not results, not compared by a merge.
     pub stats: serde_json::Value,
+    /// A stage of a sharded adaptive analysis (`--packages adaptive:K`);
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+}
+
+/// One stage of a sharded adaptive analysis: successive halving runs one
+/// round per stage, each an array of shards over the round's draws, and the
+/// merge of a stage's partials writes the next stage's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    /// The round: its packages, its draws `from..to`, the rounds before it.
+    pub halving: Halving,
+    /// A shard's partial: SHA-256 of the stage plan file it read (none at
+    /// stage 0). A stage plan: none.
+    pub plan_sha256: Option<String>,
+    /// The file is a stage plan written by `merge` (its rows: the
+    /// survivors' outcomes on draws `0..from`), not a shard's partial.
+    pub is_plan: bool,
 }
 
 /// What a shard plan splits.
@@ -284,7 +304,7 @@ impl Partial {
             ));
         }
         let body = match meta.verb.as_str() {
-            "run" => Body::Run(
+            "run" | "report" => Body::Run(
                 serde_json::from_str(&state_text)
                     .map_err(|e| not_partial(format!("its state does not parse: {e}")))?,
             ),

@@ -48,6 +48,7 @@ fn partial(text: &str, shard: Shard, size: u64, body: Body, start: u64, end: u64
             start,
             end,
             stats: serde_json::Value::Null,
+            stage: None,
         },
         body,
     }
@@ -105,6 +106,41 @@ proptest! {
             serde_json::to_string(&one).unwrap(),
             serde_json::to_string(&merged).unwrap()
         );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Report shards (`report --shard`): every package kept, merged, is the
+    /// evaluation `report` makes on one machine (`evaluate`), which its
+    /// exports and pages are rendered from.
+    #[test]
+    fn merged_report_shards_equal_the_full_evaluation(
+        seed in 0u64..1000,
+        components in 3usize..6,
+        n in 1u64..6,
+        threads in 1usize..3,
+        rotate in 0usize..6,
+    ) {
+        let (text, s) = synthetic(components, 3, seed);
+        let one = guarantor_engine::evaluate(&s, &guarantor_engine::EvalOptions::default()).unwrap();
+        let all = SearchOptions {
+            threads: Some(threads),
+            top: s.option_space_size() as usize,
+            ..SearchOptions::default()
+        };
+        let mut parts = shard_files(&text, &s, n, &all);
+        let len = parts.len();
+        parts.rotate_left(rotate % len);
+        let (merged, _) = finish_search(&s, &all, bodies(parts)).unwrap();
+        prop_assert_eq!(
+            serde_json::to_string(&one).unwrap(),
+            serde_json::to_string(&merged).unwrap()
+        );
+        prop_assert_eq!(merged.packages.len() as u64, one.counts.evaluated);
+        // Fields the JSON leaves out (the levels) too.
+        prop_assert!(one == merged);
     }
 }
 

@@ -16,7 +16,7 @@
 //! The total cost is about C·n₀ + (log₂(C/K) − 1)·C·n₀/2 + K·N package
 //! evaluations, instead of C·N for every package on every draw.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::robust::{Study, robust_order};
@@ -92,21 +92,73 @@ pub fn successive_halving(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Vec<usize>, Screening), Error> {
     let c = study.candidates.len();
-    let keep = keep.max(1);
-    let mut alive: Vec<usize> = (0..c).collect();
-    let mut n = first_draws.clamp(1, total);
-    let mut rounds = Vec::new();
-    let mut evaluations = 0usize;
-    let extra = |alive: &[usize]| protected.iter().filter(|p| alive.contains(p)).count();
+    let mut h = Halving::first(c, first_draws, total);
     loop {
-        let before = study.evaluated();
-        study.extend(&alive, n, progress)?;
-        evaluations += alive.len() * (study.evaluated() - before);
+        study.extend(&h.alive, h.to, progress)?;
+        if let Some(alive) = h.round(study, keep, protected, total) {
+            return Ok((alive, h.screening(c, first_draws, total, keep)));
+        }
+    }
+}
+
+/// Successive halving between two rounds: which packages the next round
+/// evaluates, on which draws, and the rounds so far. One machine runs the
+/// rounds in a loop ([`successive_halving`]); under shards each round is a
+/// stage (one job array evaluating `from..to` for `alive`), and the merge of
+/// a stage's partials calls [`Halving::round`] to write the next stage's plan.
+/// Floating-point values are kept as bit patterns, so a plan written to a
+/// file and read back continues exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Halving {
+    /// Stage (round) number, from 0.
+    pub stage: usize,
+    /// Candidates (indices into the study's candidates, ascending) the round evaluates.
+    pub alive: Vec<usize>,
+    /// Draws the alive packages have seen before the round.
+    pub from: usize,
+    /// Draws they have seen after it.
+    pub to: usize,
+    /// The rounds done: packages, draws, kept, cutoff bits, best dropped bits.
+    rounds: Vec<(usize, usize, usize, u64, Option<u64>)>,
+    /// Package evaluations spent so far.
+    pub evaluations: usize,
+}
+
+impl Halving {
+    /// The first round: every one of `candidates` on the first n₀ draws.
+    pub fn first(candidates: usize, first_draws: usize, total: usize) -> Halving {
+        Halving {
+            stage: 0,
+            alive: (0..candidates).collect(),
+            from: 0,
+            to: first_draws.clamp(1, total.max(1)),
+            rounds: Vec::new(),
+            evaluations: 0,
+        }
+    }
+
+    /// End the round once `study` holds draws `0..to` of every alive
+    /// package: rank them, keep the better half (the best `keep` in the last
+    /// round, and always the `protected` ones), free the dropped ones' draws.
+    /// Returns the packages studied on every draw after the last round
+    /// (ascending), or `None` and moves `self` on to the next round.
+    pub fn round(
+        &mut self,
+        study: &mut Study<'_>,
+        keep: usize,
+        protected: &[usize],
+        total: usize,
+    ) -> Option<Vec<usize>> {
+        let keep = keep.max(1);
+        self.evaluations += self.alive.len() * (self.to - self.from);
         // Rank the alive packages on the draws they have seen.
-        let mut ranked: Vec<(crate::robust::PackageRobustness, usize)> =
-            alive.iter().map(|&k| (study.robustness(k), k)).collect();
+        let mut ranked: Vec<(crate::robust::PackageRobustness, usize)> = self
+            .alive
+            .iter()
+            .map(|&k| (study.robustness(k), k))
+            .collect();
         ranked.sort_by(|a, b| robust_order(&a.0, &b.0));
-        let last = n >= total;
+        let last = self.to >= total;
         // The last round keeps the best K; earlier ones the better half.
         let m = if last {
             keep.min(ranked.len())
@@ -115,7 +167,7 @@ pub fn successive_halving(
         };
         let mut kept: Vec<usize> = ranked[..m].iter().map(|r| r.1).collect();
         for &p in protected {
-            if alive.contains(&p) && !kept.contains(&p) {
+            if self.alive.contains(&p) && !kept.contains(&p) {
                 kept.push(p);
             }
         }
@@ -128,41 +180,84 @@ pub fn successive_halving(
             .iter()
             .find(|r| !kept.contains(&r.1))
             .map(|r| r.0.passes.p);
-        rounds.push(Round {
-            packages: alive.len(),
-            draws: study.evaluated(),
-            kept: kept.len(),
-            cutoff,
-            best_dropped,
-        });
+        self.rounds.push((
+            self.alive.len(),
+            study.evaluated(),
+            kept.len(),
+            cutoff.to_bits(),
+            best_dropped.map(f64::to_bits),
+        ));
         // Free what the dropped packages' draws hold.
-        for &k in &alive {
+        for &k in &self.alive {
             if !kept.contains(&k) {
                 study.candidates[k].draws = Default::default();
             }
         }
         kept.sort_unstable();
-        alive = kept;
         if last {
-            break;
+            self.alive = kept.clone();
+            return Some(kept);
         }
-        n = halving_next_draws(n, total, alive.len() - extra(&alive), keep);
+        let extra = protected.iter().filter(|p| kept.contains(p)).count();
+        let next = halving_next_draws(self.to, total, kept.len() - extra, keep);
+        self.alive = kept;
+        self.stage += 1;
+        self.from = self.to;
+        self.to = next;
+        None
     }
-    let note =
-        (c <= keep).then(|| format!("only {c} packages: every one is studied on every draw"));
-    Ok((
-        alive,
+
+    /// The rounds done so far.
+    pub fn rounds(&self) -> Vec<Round> {
+        self.rounds
+            .iter()
+            .map(|&(packages, draws, kept, cutoff, best)| Round {
+                packages,
+                draws,
+                kept,
+                cutoff: f64::from_bits(cutoff),
+                best_dropped: best.map(f64::from_bits),
+            })
+            .collect()
+    }
+
+    /// The record of a finished halving over `candidates` packages.
+    pub fn screening(
+        &self,
+        candidates: usize,
+        first_draws: usize,
+        total: usize,
+        keep: usize,
+    ) -> Screening {
+        let keep = keep.max(1);
         Screening {
             method: "successive halving on common draws (Jamieson & Talwalkar 2016)".into(),
-            candidates: c,
+            candidates,
             first_draws: first_draws.clamp(1, total),
             keep,
-            rounds,
-            evaluations,
-            exhaustive_evaluations: c.saturating_mul(total),
-            note,
-        },
-    ))
+            rounds: self.rounds(),
+            evaluations: self.evaluations,
+            exhaustive_evaluations: candidates.saturating_mul(total),
+            note: (candidates <= keep)
+                .then(|| format!("only {candidates} packages: every one is studied on every draw")),
+        }
+    }
+
+    /// Most rounds (stages) a halving from `first_draws` to `total` draws
+    /// can take: the draws double every round until they reach the total
+    /// (fewer when only K packages are left earlier).
+    ///
+    /// Unit: rounds. Example: n₀ = 32, N = 1,000 → 32, 64, …, 512, 1,000: 6.
+    pub fn max_stages(first_draws: usize, total: usize) -> usize {
+        let total = total.max(1);
+        let mut n = first_draws.clamp(1, total);
+        let mut stages = 1;
+        while n < total {
+            n = n.saturating_mul(2).min(total);
+            stages += 1;
+        }
+        stages
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +271,14 @@ mod tests {
         assert_eq!(halving_survivors(21, 10), 11);
         assert_eq!(halving_survivors(8, 10), 8);
         assert_eq!(halving_survivors(1, 1), 1);
+    }
+
+    #[test]
+    fn stages_are_bounded_by_the_doublings_of_the_draws() {
+        assert_eq!(Halving::max_stages(32, 1000), 6);
+        assert_eq!(Halving::max_stages(32, 32), 1);
+        assert_eq!(Halving::max_stages(32, 10), 1);
+        assert_eq!(Halving::max_stages(32, 10_000), 10);
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! evaluates the packages under study → [`robust`] ranking, [`tornado`] and
 //! [`sobol`] sensitivity of the robust top package, [`prim`] boxes where it fails.
 //! Split over machines, [`analyse_draws`] evaluates one range of draws and
-//! [`analyse_shards`] folds every range into the report [`analyse`] gives.
+//! [`analyse_shards`] folds every range into the report [`analyse`] gives;
+//! adaptive choice is split one halving round (stage) at a time
+//! ([`first_stage`], [`stage_draws`], [`finish_stage`]).
 //!
 //! Invariants:
 //! - Results are bit-identical for any number of threads and for the same
@@ -48,7 +50,7 @@ use guarantor_engine::{
 use guarantor_model::Scenario;
 use serde::Serialize;
 
-pub use adaptive::Screening;
+pub use adaptive::{Halving, Screening};
 pub use compare::{Comparison, RegretOutcome, Thresholds};
 pub use error::{Error, Setting};
 pub use experiments::{Cells, Experiments};
@@ -636,6 +638,228 @@ pub fn analyse_shards(
         conclude(
             s, &space, o, progress, &st.plan, &cache, st.focus, study, ids, None,
         )
+    })
+}
+
+/// Where the merge of one stage of a sharded adaptive analysis leads.
+#[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per merge; boxing buys nothing"
+)]
+pub enum StageEnd {
+    /// Halving goes on: the next stage's plan, and the survivors' outcomes
+    /// on the draws `0..next.from` (the rows the next merge starts from).
+    Next { next: Halving, rows: DrawShard },
+    /// The last stage: the report [`analyse`] gives.
+    Done(Report),
+}
+
+fn check_adaptive(o: &Options) -> Result<usize, Error> {
+    match o.packages {
+        PackageSet::Adaptive(k) => Ok(k),
+        _ => Err(Error::Internal(
+            "stages are for adaptive choice (--packages adaptive:K)".into(),
+        )),
+    }
+}
+
+/// The first stage of a sharded adaptive analysis: every candidate package
+/// on the first n₀ draws (the screen of [`adaptive::successive_halving`]).
+pub fn first_stage(s: &Scenario, o: &Options) -> Result<Halving, Error> {
+    check_options(o)?;
+    check_adaptive(o)?;
+    let space = Space::new(s)?;
+    in_threads(o.threads, || {
+        let st = setup(s, &space, o)?;
+        Ok(Halving::first(st.choices.len(), o.screen_draws, o.draws))
+    })
+}
+
+/// One shard of one stage of a sharded adaptive analysis: the outcomes of
+/// the stage's packages (`stage.alive`) on the draws `range` (within
+/// `stage.from..stage.to`). The rows' packages are in `stage.alive` order.
+pub fn stage_draws(
+    s: &Scenario,
+    o: &Options,
+    stage: &Halving,
+    range: std::ops::Range<usize>,
+    progress: &dyn Progress,
+) -> Result<DrawShard, Error> {
+    check_options(o)?;
+    check_adaptive(o)?;
+    if range.start < stage.from || range.start > range.end || range.end > stage.to {
+        return Err(Error::Internal(format!(
+            "draws {}..{} are not within the draws {}..{} of stage {}",
+            range.start, range.end, stage.from, stage.to, stage.stage
+        )));
+    }
+    let space = Space::new(s)?;
+    in_threads(o.threads, || {
+        let st = setup(s, &space, o)?;
+        check_alive(stage, st.choices.len())?;
+        let packages: Vec<String> = stage
+            .alive
+            .iter()
+            .map(|&k| st.choices[k].1.label.clone())
+            .collect();
+        let cache = SolveCache::new();
+        let study = robust::Study::new(s, &space, &st.plan, &cache, st.choices, false);
+        progress.phase("draws", range.len());
+        let step = |n: usize| progress.step(n);
+        let rows = study.rows(&stage.alive, range.clone(), &step)?;
+        Ok(DrawShard {
+            start: range.start,
+            end: range.end,
+            packages,
+            required: study.required.clone(),
+            rows,
+        })
+    })
+}
+
+fn check_alive(stage: &Halving, candidates: usize) -> Result<(), Error> {
+    if stage.alive.is_empty()
+        || stage.alive.windows(2).any(|w| w[0] >= w[1])
+        || stage.alive.iter().any(|&k| k >= candidates)
+    {
+        return Err(Error::Internal(format!(
+            "stage {} names packages that are not among the {candidates} candidates",
+            stage.stage
+        )));
+    }
+    Ok(())
+}
+
+/// The merge of one stage of a sharded adaptive analysis: `before` holds the
+/// stage's packages' outcomes on the draws `0..stage.from` (from the previous
+/// stage's merge; `None` at stage 0), `shards` their outcomes on the stage's
+/// draws `stage.from..stage.to`, each exactly once. Ends the halving round
+/// exactly as [`analyse`] does on one machine, so the last stage's report is
+/// the one [`analyse`] gives.
+pub fn finish_stage(
+    s: &Scenario,
+    o: &Options,
+    stage: &Halving,
+    before: Option<DrawShard>,
+    mut shards: Vec<DrawShard>,
+    progress: &dyn Progress,
+) -> Result<StageEnd, Error> {
+    check_options(o)?;
+    let keep = check_adaptive(o)?;
+    let space = Space::new(s)?;
+    shards.sort_by_key(|x| (x.start, x.end));
+    let mut at = stage.from;
+    for x in &shards {
+        if x.start != at || x.rows.len() != x.end - x.start {
+            return Err(Error::Internal(format!(
+                "the shards do not hold draws {}..{} once each: draws {}..{} follow draw {at}",
+                stage.from, stage.to, x.start, x.end
+            )));
+        }
+        at = x.end;
+    }
+    if at != stage.to {
+        return Err(Error::Internal(format!(
+            "the shards hold draws {}..{at}, not {}..{}",
+            stage.from, stage.from, stage.to
+        )));
+    }
+    in_threads(o.threads, || {
+        let st = setup(s, &space, o)?;
+        check_alive(stage, st.choices.len())?;
+        let size = st.size;
+        let candidates = st.choices.len();
+        let labels: Vec<String> = stage
+            .alive
+            .iter()
+            .map(|&k| st.choices[k].1.label.clone())
+            .collect();
+        let focus_id = st
+            .focus
+            .as_ref()
+            .and_then(|fc| st.choices.iter().position(|c| &c.0 == fc));
+        let mut protected = vec![0];
+        protected.extend(focus_id.filter(|&f| f != 0));
+        let cache = SolveCache::new();
+        let mut study = robust::Study::new(s, &space, &st.plan, &cache, st.choices, false);
+        let earlier = match before {
+            Some(b) => {
+                if b.start != 0 || b.end != stage.from || b.rows.len() != stage.from {
+                    return Err(Error::Internal(format!(
+                        "the stage plan holds draws {}..{}, not 0..{}",
+                        b.start, b.end, stage.from
+                    )));
+                }
+                vec![b]
+            }
+            None if stage.from == 0 => Vec::new(),
+            None => {
+                return Err(Error::Internal(format!(
+                    "stage {} starts at draw {} but no earlier draws were given",
+                    stage.stage, stage.from
+                )));
+            }
+        };
+        let mut all: Vec<robust::DrawRow> = Vec::with_capacity(stage.to);
+        for x in earlier.into_iter().chain(shards) {
+            if x.packages != labels || x.required != study.required {
+                return Err(Error::Internal(format!(
+                    "the draws {}..{} studied other packages or actors than stage {}",
+                    x.start, x.end, stage.stage
+                )));
+            }
+            all.extend(x.rows);
+        }
+        study.push_rows(&stage.alive, all.clone());
+        let required = study.required.clone();
+        let mut h = stage.clone();
+        match h.round(&mut study, keep, &protected, o.draws) {
+            Some(ids) => {
+                let mut sc = h.screening(candidates, o.screen_draws, o.draws, keep);
+                if size > MAX_SCREENED as u128 {
+                    sc.note = Some(format!(
+                        "the option space has {size} packages: the screen covers the first {MAX_SCREENED} of the deterministic ranking"
+                    ));
+                }
+                conclude(
+                    s,
+                    &space,
+                    o,
+                    progress,
+                    &st.plan,
+                    &cache,
+                    st.focus,
+                    study,
+                    ids,
+                    Some(sc),
+                )
+                .map(StageEnd::Done)
+            }
+            None => {
+                // The survivors' columns of every row so far.
+                let at: Vec<usize> = h
+                    .alive
+                    .iter()
+                    .map(|k| stage.alive.iter().position(|x| x == k))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| Error::Internal("a survivor was not alive".into()))?;
+                let rows: Vec<robust::DrawRow> = all
+                    .into_iter()
+                    .map(|(v, outs)| (v, at.iter().map(|&j| outs[j].clone()).collect()))
+                    .collect();
+                Ok(StageEnd::Next {
+                    rows: DrawShard {
+                        start: 0,
+                        end: h.from,
+                        packages: at.iter().map(|&j| labels[j].clone()).collect(),
+                        required,
+                        rows,
+                    },
+                    next: h,
+                })
+            }
+        }
     })
 }
 
