@@ -38,11 +38,20 @@ pub struct LineKey {
     pub pool_bits: u64,
     /// Contributor indices allowed to supply this line, ascending.
     pub eligible: Vec<u32>,
+    /// `f64::to_bits` of the line's flight-hour cost a year when it is
+    /// costed by the flight hour (`Requirement::flight_hour_cost_per_year`);
+    /// none: by the unit-year.
+    pub flight_hour_cost_bits: Option<u64>,
 }
 
 impl LineKey {
     pub fn pool(&self) -> f64 {
         f64::from_bits(self.pool_bits)
+    }
+
+    /// The line's flight-hour cost a year, when it is costed by the flight hour.
+    pub fn flight_hour_cost(&self) -> Option<f64> {
+        self.flight_hour_cost_bits.map(f64::from_bits)
     }
 }
 
@@ -78,7 +87,9 @@ pub struct SubSolution {
     pub units: Vec<Vec<f64>>,
     /// Per line, units nobody could supply.
     pub shortfall: Vec<f64>,
-    /// Operating cost per year of the units allocated.
+    /// Operating cost per year of the units allocated: units × cost per
+    /// unit-year, except on lines costed by the flight hour
+    /// ([`crate::sizing::flight_hour_line_cost`]).
     pub cost: f64,
     /// Largest share of any contributor's available force used, in [0, 1].
     pub max_share: f64,
@@ -242,6 +253,7 @@ pub fn solve_in_blocks(
             .map(|l| LineKey {
                 pool_bits: (l.pool() / g).to_bits(),
                 eligible: l.eligible.clone(),
+                flight_hour_cost_bits: l.flight_hour_cost_bits,
             })
             .collect(),
     };
@@ -296,7 +308,11 @@ pub fn solve_in_blocks(
 ///    units from lines already filled.
 /// 2. **Cost** Σ cost_c · x_cl, minimised by opening contributors in order of
 ///    increasing cost per unit (equal costs together) with every line group's
-///    stage-1 total fixed.
+///    stage-1 total fixed. Lines costed by the flight hour are ordered the
+///    same way: their reported cost is the hours flown
+///    ([`crate::sizing::flight_hour_line_cost`]), the same whoever flies them
+///    (one cost per flight hour per aircraft type), so the cost per
+///    unit-year only decides who flies.
 /// 3. **Largest share** z = max_c Σ_l x_cl / available_c: the smallest z for
 ///    which a flow with capacities available_c · z (⌊available_c · z⌋ for
 ///    whole units) still delivers every stage-1 line group's total from every
@@ -324,6 +340,11 @@ pub fn solve(
         let pool = l.pool();
         if !pool.is_finite() || pool < 0.0 {
             return invalid(format!("a pool of {pool} units"));
+        }
+        if let Some(f) = l.flight_hour_cost()
+            && (!f.is_finite() || f < 0.0)
+        {
+            return invalid(format!("a flight-hour cost of {f} a year"));
         }
         for &c in &l.eligible {
             let c = c as usize;
@@ -387,9 +408,21 @@ pub fn solve(
     let mut cost = 0.0;
     let mut used = vec![0.0; n];
     for (l, u) in p.lines.iter().zip(&units) {
-        for (&c, &x) in l.eligible.iter().zip(u) {
-            cost += x * data.cost[c as usize];
-            used[c as usize] += x;
+        match l.flight_hour_cost() {
+            // Costed by the flight hour: the hours flown, whoever flies them.
+            Some(f) => {
+                let given: f64 = u.iter().sum();
+                cost += crate::sizing::flight_hour_line_cost(f, l.pool(), given);
+                for (&c, &x) in l.eligible.iter().zip(u) {
+                    used[c as usize] += x;
+                }
+            }
+            None => {
+                for (&c, &x) in l.eligible.iter().zip(u) {
+                    cost += x * data.cost[c as usize];
+                    used[c as usize] += x;
+                }
+            }
         }
     }
     let (max_share, max_share_holder) = largest_share(&used, data.available);
@@ -971,6 +1004,7 @@ mod tests {
 
     fn line(pool: f64, eligible: &[u32]) -> LineKey {
         LineKey {
+            flight_hour_cost_bits: None,
             pool_bits: pool.to_bits(),
             eligible: eligible.to_vec(),
         }
@@ -994,6 +1028,58 @@ mod tests {
         assert_eq!(s.shortfall, vec![3.0]);
         assert_eq!(s.cost, 10.0);
         assert_eq!(s.max_share, 1.0);
+    }
+
+    #[test]
+    fn a_line_costed_by_the_flight_hour_costs_the_hours_flown() {
+        // As above, but the line is a patrol of 50 a year in flight hours:
+        // the same units (A 4, B 3, 3 short), and the cost is the share of
+        // the pool flown, 50 × 7 ÷ 10 = 35, not 4 × 1 + 3 × 2 = 10.
+        let mut l = line(10.0, &[0, 1]);
+        l.flight_hour_cost_bits = Some(50.0f64.to_bits());
+        let data = CapabilityData {
+            name: "fighters",
+            integer: true,
+            available: &[4.0, 3.0],
+            cost: &[1.0, 2.0],
+        };
+        let p = SubProblem {
+            capability: 0,
+            lines: vec![l.clone()],
+        };
+        let s = solve(&p, &data, 10.0).unwrap();
+        assert_eq!(s.units, vec![vec![4.0, 3.0]]);
+        assert_eq!(s.cost, 35.0);
+        // With a unit-year line beside it (pool 2, only B): the smaller
+        // pool is filled first (B gives 2 there), then A 4 and B 1 fly the
+        // patrol: 50 × 5 ÷ 10 = 25, plus 2 × 2 = 4 → 29.
+        let p = SubProblem {
+            capability: 0,
+            lines: vec![l, line(2.0, &[1])],
+        };
+        let s = solve(&p, &data, 10.0).unwrap();
+        assert_eq!(s.units, vec![vec![4.0, 1.0], vec![2.0]]);
+        assert_eq!(s.cost, 29.0);
+        // In blocks of 2 (A 2 blocks, B 1): B's block fills the small line
+        // and A's 2 blocks (4 units) fly the patrol; the block problem
+        // carries the line's flight-hour cost unchanged (a share of the
+        // pool is scale-free): 50 × 4 ÷ 10 + 2 × 2 = 24.
+        let b = solve_in_blocks(&p, &data, Some(2.0), 10.0).unwrap();
+        assert_eq!(b.units, vec![vec![4.0, 0.0], vec![2.0]]);
+        assert_eq!(b.cost, 50.0 * 4.0 / 10.0 + 2.0 * 2.0);
+        // A negative flight-hour cost is refused, never allocated.
+        let mut bad = line(10.0, &[0, 1]);
+        bad.flight_hour_cost_bits = Some((-1.0f64).to_bits());
+        let s = solve(
+            &SubProblem {
+                capability: 0,
+                lines: vec![bad],
+            },
+            &data,
+            10.0,
+        )
+        .unwrap();
+        assert!(s.error.is_some());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use guarantor_model::deterrence::{DeriveSource, DeterrenceParameters, EscalationParameters};
-use guarantor_model::{Actor, Capability, Scenario, SizingRule};
+use guarantor_model::{Actor, Capability, CapabilityKind, Scenario, SizingRule};
 
 use crate::sizing::size_task;
 use crate::verdict::{AxisDenial, Deterrence, Escalation, Exposure, LevelDerivation};
@@ -155,6 +155,12 @@ impl Tables {
     pub fn new(s: &Scenario, contributors: &[&Actor], capabilities: &[&Capability]) -> Tables {
         let d = &s.parameters.deterrence;
         let cap_index = |id: &str| capabilities.iter().position(|k| k.id == id);
+        // Munitions and supply flows are never forces in harm's way
+        // (`CapabilityKind::Munitions`, docs/model.md §5.2).
+        let munitions: Vec<bool> = capabilities
+            .iter()
+            .map(|k| k.kind == CapabilityKind::Munitions)
+            .collect();
         let sites = s
             .components
             .iter()
@@ -179,7 +185,7 @@ impl Tables {
                                     in_theatre: r.in_theatre,
                                     deployed: r.deployed,
                                     pool: r.pool,
-                                    exposed: !handed_over,
+                                    exposed: !handed_over && !munitions[k],
                                     distance_km: dist,
                                 });
                             }
@@ -232,10 +238,17 @@ impl Tables {
                                         || c.member_of.iter().any(|m| dv.members_of.contains(m))
                                 })
                                 .collect(),
+                            // "Every capability" means every force: a
+                            // munitions flow counts only where named.
                             caps: capabilities
                                 .iter()
-                                .map(|k| {
-                                    dv.capabilities.is_empty() || dv.capabilities.contains(&k.id)
+                                .enumerate()
+                                .map(|(i, k)| {
+                                    if dv.capabilities.is_empty() {
+                                        !munitions[i]
+                                    } else {
+                                        dv.capabilities.contains(&k.id)
+                                    }
                                 })
                                 .collect(),
                             in_theatre_only: dv.in_theatre_only,

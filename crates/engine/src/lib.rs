@@ -68,6 +68,7 @@ pub use search::{
     ScreenedPackage, SearchOptions, SearchPartial, finish_search, screen_choices_cached, search,
     search_partial, search_with_stats,
 };
+pub use sizing::flight_hour_line_cost;
 pub use sizing::geography;
 pub use sizing::{
     Derivation, NO_BASE_WITHIN_REACH, TaskGeometry, map_title, options_map, package_map,

@@ -189,9 +189,19 @@ pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Cap
                 .expect("validated capability");
             let mut providers = r.providers.clone();
             providers.sort();
-            *lines
-                .entry((k, providers, r.in_theatre, within))
-                .or_insert(0.0) += r.pool;
+            // Lines costed by the flight hour never merge with lines costed
+            // by the unit-year; their flight-hour costs add up.
+            let e = lines
+                .entry((
+                    k,
+                    providers,
+                    r.in_theatre,
+                    within,
+                    r.flight_hour_cost_per_year.is_some(),
+                ))
+                .or_insert((0.0, 0.0));
+            e.0 += r.pool;
+            e.1 += r.flight_hour_cost_per_year.unwrap_or(0.0);
         }
     }
     // Capabilities whose bundles the package asks for (before crediting).
@@ -202,7 +212,7 @@ pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Cap
         .collect();
     credit_bundles(&p.bundles, &mut lines);
     let mut by_cap: BTreeMap<usize, CapLines> = BTreeMap::new();
-    for ((k, prov, inth, within), pool) in lines {
+    for ((k, prov, inth, within, by_hour), (pool, flight_hours)) in lines {
         let cl = by_cap.entry(k).or_insert_with(|| CapLines {
             lines: Vec::new(),
             in_bundles_too: p.loose[k].is_some()
@@ -210,7 +220,8 @@ pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Cap
                     .iter()
                     .any(|&l| p.bundles[l].iter().any(|&(j, _)| j == k)),
         });
-        cl.lines.push(((prov, inth, within), pool));
+        cl.lines
+            .push(((prov, inth, within), pool, by_hour.then_some(flight_hours)));
     }
     by_cap
 }
@@ -220,16 +231,17 @@ pub(crate) fn cap_lines(p: &Prepared<'_>, choice: &[u16]) -> BTreeMap<usize, Cap
 /// outside bundles are allocated loose: `Prepared::availability`).
 #[derive(Default)]
 pub(crate) struct CapLines {
-    pub(crate) lines: Vec<(LineSite, f64)>,
+    /// (site, pool, flight-hour cost a year when costed by the flight hour).
+    pub(crate) lines: Vec<(LineSite, f64, Option<f64>)>,
     pub(crate) in_bundles_too: bool,
 }
 
 /// A requirement line's capability and site: (capability, providers, in
-/// theatre, deadline).
-type LineAt = (usize, Vec<String>, bool, Option<u64>);
+/// theatre, deadline, costed by the flight hour).
+type LineAt = (usize, Vec<String>, bool, Option<u64>, bool);
 
-/// Requirement lines: pool by capability and site.
-type Lines = BTreeMap<LineAt, f64>;
+/// Requirement lines: (pool, flight-hour cost a year) by capability and site.
+type Lines = BTreeMap<LineAt, (f64, f64)>;
 
 /// Whole force packages on the requirement side (docs/model.md §3): a line of
 /// a capability L whose units come in bundles of n units of capability j
@@ -243,17 +255,17 @@ type Lines = BTreeMap<LineAt, f64>;
 pub(crate) fn credit_bundles(bundles: &[Vec<(usize, f64)>], lines: &mut Lines) {
     let credits: Vec<(LineAt, f64)> = lines
         .iter()
-        .flat_map(|((k, prov, inth, within), &pool)| {
+        .flat_map(|((k, prov, inth, within, _), &(pool, _))| {
             bundles[*k].iter().map(move |&(j, n)| {
                 (
-                    (j, prov.clone(), *inth, *within),
+                    (j, prov.clone(), *inth, *within, false),
                     n * crate::sizing::whole_units(pool),
                 )
             })
         })
         .collect();
     for (key, credit) in credits {
-        if let Some(pool) = lines.get_mut(&key) {
+        if let Some((pool, _)) = lines.get_mut(&key) {
             *pool -= credit;
             if *pool <= 0.0 {
                 lines.remove(&key);
@@ -301,9 +313,10 @@ pub(crate) fn cap_plan(p: &Prepared<'_>, k: usize, cl: CapLines, levels: &[f64])
         capability,
         lines: ls
             .iter()
-            .map(|((prov, inth, within), pool)| LineKey {
+            .map(|((prov, inth, within), pool, flight_hours)| LineKey {
                 pool_bits: pool.to_bits(),
                 eligible: eligible(prov, *inth, within.map(f64::from_bits), honour),
+                flight_hour_cost_bits: flight_hours.map(f64::to_bits),
             })
             .collect(),
     };
@@ -311,7 +324,7 @@ pub(crate) fn cap_plan(p: &Prepared<'_>, k: usize, cl: CapLines, levels: &[f64])
     let honour = key(true);
     CapPlan {
         k,
-        lines: ls.into_iter().map(|(l, _)| l).collect(),
+        lines: ls.into_iter().map(|(l, _, _)| l).collect(),
         honour_key: (honour != caveat_key).then_some(honour),
         caveat_key,
     }
@@ -409,6 +422,7 @@ pub(crate) fn judge(
     // Gap terms of the capabilities short, by capability index.
     let mut short_terms: Vec<(usize, f64)> = Vec::new();
     let mut allotted: Vec<Allotted> = Vec::new();
+    let mut cost_lines: Vec<CostLine> = Vec::new();
     for cp in &pl.caps {
         let (key, sol) = chosen_solution(memo, cp).map_err(|e| EngineError::Allocation {
             package: label.clone(),
@@ -441,6 +455,7 @@ pub(crate) fn judge(
             allotted.push(a);
         }
         op_cost += sol.cost;
+        cost_lines.extend(cost_lines_of(p, cp, key, sol));
         max_share = max_share.max(sol.max_share);
         // Who holds the largest share: the allocator's holder of this
         // capability, the first capability in order on ties.
@@ -488,7 +503,23 @@ pub(crate) fn judge(
         let opt = &comp.options[o as usize];
         options.insert(comp.id.clone(), opt.id.clone());
         deterrence += opt.deterrence;
-        fixed_cost += opt.cost_per_year + opt.one_off_cost / s.parameters.horizon_years;
+        let option_cost = opt.cost_per_year + opt.one_off_cost / s.parameters.horizon_years;
+        fixed_cost += option_cost;
+        if option_cost != 0.0 {
+            cost_lines.push(CostLine {
+                item: format!("{}.{}", comp.id, opt.id),
+                basis: CostBasis::Option,
+                units: 0.0,
+                cost: option_cost,
+                working: format!(
+                    "option: {} a year + {} one-off ÷ {} years = {}",
+                    fmt(opt.cost_per_year),
+                    fmt(opt.one_off_cost),
+                    fmt(s.parameters.horizon_years),
+                    fmt(option_cost)
+                ),
+            });
+        }
         requirements.extend(p.requirements[ci][o as usize].iter().cloned());
     }
     let mut synergies = Vec::new();
@@ -587,6 +618,7 @@ pub(crate) fn judge(
         undetermined,
         deterrence: assessment.deterrence,
         cost_per_year: op_cost + fixed_cost,
+        cost_lines,
         max_share,
         max_share_of: max_share_of.map(|(_, holder)| holder),
         min_margin,
@@ -637,6 +669,85 @@ pub(crate) fn allotted_units(
                 }
             }
         }
+    }
+    out
+}
+
+/// The cost lines of one capability's allocation (what `explain` shows;
+/// they add up to `sol.cost`): the lines costed by the unit-year together,
+/// as Σ units × each contributor's cost per unit-year, then each line
+/// costed by the flight hour, as F × min(1, allocated ÷ pool)
+/// ([`crate::sizing::flight_hour_line_cost`]). Example: 10 US batteries at
+/// 12.5 → "us 10 × 12.5 = 125"; a patrol of USD 3,408.2 m of flight hours
+/// with 186 of its 186 fighters allocated → 3,408.2.
+fn cost_lines_of(
+    p: &Prepared<'_>,
+    cp: &CapPlan,
+    key: &SubProblem,
+    sol: &SubSolution,
+) -> Vec<CostLine> {
+    let cap = &p.capabilities[cp.k].id;
+    let mut out = Vec::new();
+    let mut by_unit: BTreeMap<u32, f64> = BTreeMap::new();
+    for ((line, units), (_, inth, _)) in key.lines.iter().zip(&sol.units).zip(&cp.lines) {
+        match line.flight_hour_cost() {
+            Some(f) => {
+                let given: f64 = units.iter().sum();
+                let cost = crate::sizing::flight_hour_line_cost(f, line.pool(), given);
+                out.push(CostLine {
+                    item: cap.clone(),
+                    basis: CostBasis::FlightHours,
+                    units: given,
+                    cost,
+                    working: format!(
+                        "{cap} {}: flight hours USD {} m a year × min(1, {} allocated ÷ {} in the pool) = {} (by the flight hour, replacing {} × cost per unit-year: the aircraft and crews exist anyway)",
+                        if *inth { "in theatre" } else { "outside the theatre" },
+                        fmt(f),
+                        fmt(given),
+                        fmt(line.pool()),
+                        fmt(cost),
+                        fmt(given)
+                    ),
+                });
+            }
+            None => {
+                for (&c, &x) in line.eligible.iter().zip(units) {
+                    if x > 0.0 {
+                        *by_unit.entry(c).or_insert(0.0) += x;
+                    }
+                }
+            }
+        }
+    }
+    if !by_unit.is_empty() {
+        let mut units = 0.0;
+        let mut cost = 0.0;
+        let mut parts = Vec::new();
+        for (&c, &x) in &by_unit {
+            let k = p.cost[cp.k][c as usize];
+            units += x;
+            cost += x * k;
+            parts.push(format!(
+                "{} {} × {}",
+                p.contributors[c as usize].id,
+                fmt(x),
+                fmt(k)
+            ));
+        }
+        out.insert(
+            0,
+            CostLine {
+                item: cap.clone(),
+                basis: CostBasis::UnitYear,
+                units,
+                cost,
+                working: format!(
+                    "{cap}: {} = {} (units × cost per unit-year)",
+                    parts.join(" + "),
+                    fmt(cost)
+                ),
+            },
+        );
     }
     out
 }

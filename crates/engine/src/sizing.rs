@@ -207,6 +207,50 @@ pub struct Requirement {
     /// task's requirements.
     #[serde(skip)]
     pub geometry: Option<Arc<TaskGeometry>>,
+    /// Cost basis: the incremental flight-hour cost of the whole pool, in
+    /// the scenario's currency a year (USD million), when the line is a
+    /// patrol flown by an aircraft type with a cost per flight hour; the
+    /// package then costs the line by the hours flown instead of allocated
+    /// units × cost per unit-year ([`flight_hour_line_cost`]). None: the
+    /// line is costed by the unit-year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flight_hour_cost_per_year: Option<f64>,
+}
+
+/// Incremental cost of a patrol line costed by the flight hour, in the
+/// scenario's currency a year (USD million): the patrol's flight-hour cost
+/// F × the share of the line's pool allocated, min(1, allocated ÷ pool).
+/// It **replaces** allocated units × cost per unit-year for the line: the
+/// aircraft and their crews exist whether or not they patrol, so the
+/// guarantee's incremental cost is the hours it makes them fly. Source:
+/// the US DoD Financial Management Regulation (DoD 7000.14-R), vol. 12,
+/// ch. 23, costs contingency operations as *incremental* costs, those that
+/// would not be incurred without the operation — flying hours above the
+/// normal training programme, not the standing force's pay and upkeep
+/// `[RECALLED]`. A line short of aircraft flies, and costs, only the share
+/// filled.
+///
+/// Unit: USD million a year. Example: a no-fly zone of 131,084 flight hours
+/// a year at USD 26,000 costs F = USD 3,408.2 m a year; 186 fighters in
+/// the pool, all allocated → 3,408.2; 93 allocated (half the pool short)
+/// → 1,704.1.
+///
+/// ```
+/// use guarantor_engine::flight_hour_line_cost;
+/// assert_eq!(flight_hour_line_cost(3_408.2, 186.0, 186.0), 3_408.2);
+/// assert_eq!(flight_hour_line_cost(3_408.2, 186.0, 93.0), 1_704.1);
+/// // More than the pool (whole units over a fractional pool): still F.
+/// assert_eq!(flight_hour_line_cost(100.0, 2.5, 3.0), 100.0);
+/// ```
+pub fn flight_hour_line_cost(flight_hour_cost_per_year: f64, pool: f64, allocated: f64) -> f64 {
+    if pool <= 0.0 || allocated <= 0.0 {
+        return 0.0;
+    }
+    if allocated >= pool {
+        flight_hour_cost_per_year
+    } else {
+        flight_hour_cost_per_year * (allocated / pool)
+    }
 }
 
 /// Size one task into requirements.
@@ -266,6 +310,7 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
                 overrides: l.overrides,
                 warnings: l.warnings,
                 geometry: Some(g.geometry.clone()),
+                flight_hour_cost_per_year: l.flight_hour_cost_per_year,
             });
         }
         return out;
@@ -313,6 +358,7 @@ pub fn size_task(s: &Scenario, task: &Task, label: &str) -> Vec<Requirement> {
             overrides: Vec::new(),
             warnings: Vec::new(),
             geometry: None,
+            flight_hour_cost_per_year: None,
         });
     };
     match &task.rule {

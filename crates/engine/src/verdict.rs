@@ -49,6 +49,10 @@ pub struct PackageVerdict {
     pub level_derivations: BTreeMap<String, LevelDerivation>,
     /// Operating cost of the allocation plus option costs, per year, in the scenario's currency.
     pub cost_per_year: f64,
+    /// The parts of `cost_per_year`, each with its arithmetic: per
+    /// capability by the unit-year, per patrol line by the flight hour, and
+    /// the options' own costs.
+    pub cost_lines: Vec<CostLine>,
     /// Largest share of any contributor's available force (of one capability) used, in [0, 1].
     pub max_share: f64,
     /// Whose force, of which capability, `max_share` is (none when nothing is allocated).
@@ -155,6 +159,34 @@ pub struct LineShortfall {
     /// that deploy that fast may supply it); none: no deadline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within_days: Option<f64>,
+}
+
+/// How a part of a package's cost is counted (docs/model.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostBasis {
+    /// Allocated units × each contributor's cost per unit-year.
+    UnitYear,
+    /// A patrol's flight hours a year × cost per flight hour, for the share
+    /// of its pool allocated (`flight_hour_line_cost`).
+    FlightHours,
+    /// An option's `cost_per_year` + `one_off_cost` ÷ `horizon_years`.
+    Option,
+}
+
+/// One part of a package's cost a year, with its arithmetic: the parts add
+/// up to `cost_per_year`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostLine {
+    /// The capability costed, or `component.option` for an option's cost.
+    pub item: String,
+    pub basis: CostBasis,
+    /// Units allocated (0 for an option's cost).
+    pub units: f64,
+    /// Cost a year, in the scenario's currency.
+    pub cost: f64,
+    /// The arithmetic, in words.
+    pub working: String,
 }
 
 /// Units of one capability from one contributor.

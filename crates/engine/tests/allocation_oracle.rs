@@ -70,6 +70,7 @@ impl Case {
                 .map(|(p, e)| LineKey {
                     pool_bits: p.to_bits(),
                     eligible: e.clone(),
+                    flight_hour_cost_bits: None,
                 })
                 .collect(),
         }

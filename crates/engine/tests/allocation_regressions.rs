@@ -11,6 +11,7 @@ fn line(pool: f64, eligible: &[u32]) -> LineKey {
     LineKey {
         pool_bits: pool.to_bits(),
         eligible: eligible.to_vec(),
+        flight_hour_cost_bits: None,
     }
 }
 

@@ -207,6 +207,7 @@ proptest! {
             .map(|(p, bits)| LineKey {
                 pool_bits: p.to_bits(),
                 eligible: (0..nc as u32).filter(|c| bits & (1 << c) != 0).collect(),
+                flight_hour_cost_bits: None,
             })
             .collect();
         let sp = SubProblem { capability: 0, lines };
@@ -227,7 +228,7 @@ proptest! {
         let bcost: Vec<f64> = cost.iter().map(|k| k * g).collect();
         let bp = SubProblem {
             capability: 0,
-            lines: sp.lines.iter().map(|l| LineKey { pool_bits: (l.pool() / g).to_bits(), eligible: l.eligible.clone() }).collect(),
+            lines: sp.lines.iter().map(|l| LineKey { pool_bits: (l.pool() / g).to_bits(), eligible: l.eligible.clone(), flight_hour_cost_bits: None }).collect(),
         };
         let bsol = solve(&bp, &CapabilityData { name: "k", integer: true, available: &blocks, cost: &bcost }, 60.0).unwrap();
         for (xs, bxs) in sol.units.iter().zip(&bsol.units) {
@@ -254,6 +255,7 @@ fn the_largest_share_in_blocks_is_clamped_at_one() {
         lines: vec![LineKey {
             pool_bits: 3_000.0f64.to_bits(),
             eligible: vec![0],
+            flight_hour_cost_bits: None,
         }],
     };
     let data = CapabilityData {
@@ -287,6 +289,7 @@ fn the_allocator_names_the_largest_share_holder() {
         lines: vec![LineKey {
             pool_bits: 30_000.0f64.to_bits(),
             eligible: vec![0, 1],
+            flight_hour_cost_bits: None,
         }],
     };
     let data = CapabilityData {

@@ -214,3 +214,80 @@ fn results_do_not_depend_on_the_thread_count() {
         "some packages pass on the default scenario"
     );
 }
+
+#[test]
+fn a_no_fly_zone_costs_its_flight_hours_in_the_verdict_and_in_the_screen() {
+    let opts = [
+        ("air_cover", "western_nfz"),
+        ("monitoring", "remote"),
+        ("commitment", "art5_like_binding"),
+    ];
+    let v = package(&opts);
+    let fighters = v
+        .requirements
+        .iter()
+        .find(|r| r.capability == "fighters")
+        .expect("the zone's fighters");
+    // Flight hours a year × USD 26,000 ÷ 10^6 (docs/model.md §5).
+    let hours = fighters.derivation.get("flight_hours_per_year").unwrap();
+    let f = fighters
+        .flight_hour_cost_per_year
+        .expect("costed by the hour");
+    assert_eq!(f, hours * 26_000.0 / 1e6);
+    // By hand: 102.6 sorties a day × 3.5 h × 365 ≈ 131,081 h → ≈ USD 3,408 m.
+    assert!((f - 3_408.1).abs() < 0.1, "{f}");
+    // Tankers and AEW have no cost per flight hour: by the unit-year.
+    assert!(
+        v.requirements
+            .iter()
+            .filter(|r| r.capability != "fighters")
+            .all(|r| r.flight_hour_cost_per_year.is_none())
+    );
+    assert!(v.feasible, "{:?}", v.shortfalls);
+    let by_hour: Vec<_> = v
+        .cost_lines
+        .iter()
+        .filter(|c| c.basis == guarantor_engine::CostBasis::FlightHours)
+        .collect();
+    assert_eq!(by_hour.len(), 1);
+    // Every fighter of the pool allocated: the whole flight-hour cost, in
+    // place of units × cost per unit-year.
+    let pool: f64 = v
+        .requirements
+        .iter()
+        .filter(|r| r.capability == "fighters")
+        .map(|r| r.pool)
+        .sum();
+    assert_eq!(by_hour[0].units, pool);
+    assert_eq!(by_hour[0].cost, f);
+    assert!(by_hour[0].working.contains("flight hours"));
+    assert!(
+        v.allocation
+            .iter()
+            .filter(|a| a.capability == "fighters")
+            .map(|a| a.units)
+            .sum::<f64>()
+            == pool
+    );
+    // The parts add up to the package's cost (to rounding of the sums).
+    let parts: f64 = v.cost_lines.iter().map(|c| c.cost).sum();
+    assert!(
+        (parts - v.cost_per_year).abs() < 1e-6,
+        "{parts} vs {}",
+        v.cost_per_year
+    );
+    // The screen (what `run` ranks by) prices the package the same, bit for bit.
+    let s = default_scenario();
+    let chosen: BTreeMap<String, String> = opts
+        .iter()
+        .map(|(c, o)| (c.to_string(), o.to_string()))
+        .collect();
+    let choice = guarantor_engine::resolve_choice(&s, &chosen).unwrap();
+    let (_, screened) = guarantor_engine::screen_choices_cached(
+        &s,
+        &[choice],
+        &guarantor_engine::SolveCache::new(),
+    )
+    .unwrap();
+    assert_eq!(screened[0].cost_per_year, v.cost_per_year);
+}

@@ -310,3 +310,84 @@ fn deterrence_parameters_take_what_ifs_by_path() {
     close(package(&s, &all).deterrence.denial, 75.0 / 165.0);
     assert!(guarantor_model::resolve(&s, "parameters.deterrence.weights").is_err());
 }
+
+/// The hand scenario with a flow of 100 shells a year that only u holds
+/// (sized as fixed units, like an umbrella's interceptors, not as
+/// handed-over materiel), declared `kind`, and a level derived from u's
+/// share of every capability.
+fn with_shells(kind: &str) -> Scenario {
+    let text = HAND
+        .replace(
+            "rotation = { land = 2.0, air = 1.0 }",
+            "rotation = { land = 2.0, air = 1.0, materiel = 1.0 }",
+        )
+        .replace(
+            "[[dimensions]]\nid = \"commitment\"",
+            &format!(
+                "[[capabilities]]\nid = \"shells\"\nname = \"shells a year\"\nforce_type = \"materiel\"\nkind = \"{kind}\"\n\
+                 [[dimensions]]\nid = \"commitment\""
+            ),
+        )
+        .replace(
+            "[[actors]]\nid = \"a\"",
+            "[[dimensions]]\nid = \"u_everything\"\nname = \"u's share of everything\"\ndefault = 0.0\n\
+             [[dimensions.derive]]\nfrom = \"unit_share\"\ncontributors = [\"u\"]\nfull_at = 1.0\n\
+             [[actors]]\nid = \"a\"",
+        )
+        .replace(
+            "inventory = { fighters = { count = 30 } }",
+            "inventory = { fighters = { count = 30 }, shells = { count = 1000 } }",
+        )
+        + "[[components]]\nid = \"supply\"\nname = \"supply\"\n[[components.options]]\nid = \"none\"\n\
+           [[components.options]]\nid = \"shells\"\n\
+           tasks = [{ id = \"shells\", rule = \"fixed_units\", units = 100, capability = \"shells\" }]\n";
+    load("shells.toml", &text).expect("valid")
+}
+
+#[test]
+fn munitions_are_no_forces_in_harms_way_and_in_no_share_of_units() {
+    let all = [
+        ("force", "troops"),
+        ("air", "cap"),
+        ("commit", "strong"),
+        ("supply", "shells"),
+    ];
+    let v = package(&with_shells("munitions"), &all);
+    assert!(
+        v.allocation
+            .iter()
+            .any(|a| a.capability == "shells" && a.contributor == "u" && a.units == 100.0)
+    );
+    let d = &v.deterrence;
+    // As without the shells: troops 0, fighters 15/20 → US share 0.375;
+    // tripwire 0.375; punishment 1 − 0.4 × 0.8125 × 0.8125.
+    close(d.us_share, 0.375);
+    close(d.tripwire, 0.375);
+    close(d.punishment, 1.0 - 0.4 * 0.8125 * 0.8125);
+    // u's share of every capability: troops 0, fighters 0.75 → 0.375
+    // (the shells are named by no derivation, so they do not count).
+    close(v.levels["u_everything"], 0.375);
+    // The same flow declared as forces (the default) would count: the US
+    // share of forces mean(0, 0.75, 1) = 0.5833…, and so would the level.
+    let f = package(&with_shells("forces"), &all);
+    close(f.deterrence.us_share, 1.75 / 3.0);
+    close(f.levels["u_everything"], 1.75 / 3.0);
+    assert!(f.deterrence.punishment > d.punishment);
+    // The screen agrees with the full verdict on both.
+    for s in [with_shells("munitions"), with_shells("forces")] {
+        let e = evaluate(&s, &EvalOptions::default()).unwrap();
+        let top = guarantor_engine::search(
+            &s,
+            &guarantor_engine::SearchOptions {
+                top: 64,
+                ..guarantor_engine::SearchOptions::default()
+            },
+        )
+        .unwrap();
+        for p in &top.packages {
+            let q = e.packages.iter().find(|q| q.label == p.label).unwrap();
+            assert_eq!(p.deterrence.total, q.deterrence.total, "{}", p.label);
+            assert_eq!(p.levels, q.levels, "{}", p.label);
+        }
+    }
+}

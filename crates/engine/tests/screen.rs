@@ -46,7 +46,8 @@ proptest! {
 
 /// Computed deterrence that the synthetic scenarios leave at zero: combat
 /// power on several capabilities (so guarantor power sums across outcomes),
-/// US actors, option distances from the line and an attacker.
+/// US actors, option distances from the line, an attacker and, for some
+/// seeds, a munitions capability.
 fn with_forces(s: &mut guarantor_model::Scenario, seed: u64) {
     let d = &mut s.parameters.deterrence;
     for (i, k) in s.capabilities.iter().enumerate() {
@@ -65,6 +66,12 @@ fn with_forces(s: &mut guarantor_model::Scenario, seed: u64) {
         .map(|(_, a)| a.id.clone())
         .collect();
     d.attacker_personnel = 250_000.0;
+    // One capability in three seeds a munitions flow: in no share of forces.
+    if seed % 3 == 1
+        && let Some(k) = s.capabilities.get_mut(seed as usize % 2)
+    {
+        k.kind = guarantor_model::CapabilityKind::Munitions;
+    }
     for (ci, c) in s.components.iter_mut().enumerate() {
         for (o, opt) in c.options.iter_mut().enumerate() {
             opt.distance_to_line_km = Some((ci * 137 + o * 61) as f64 % 500.0);

@@ -699,6 +699,34 @@ fn read_capability(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> Capability {
         integer: t.bool_or("integer", cx, true),
         granularity: t.opt_num("granularity", Range01::Positive, cx),
         bundle: t.num_map("bundle", Range01::Positive, cx),
+        kind: read_capability_kind(t, cx),
+    }
+}
+
+/// `kind` of a capability: `forces` (the default) or `munitions`.
+fn read_capability_kind(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> CapabilityKind {
+    let Some(s) = t.opt_str("kind", cx) else {
+        return CapabilityKind::Forces;
+    };
+    match CapabilityKind::ALL.iter().find(|(w, _)| *w == s) {
+        Some((_, k)) => *k,
+        None => {
+            let names: Vec<&str> = CapabilityKind::ALL.iter().map(|w| w.0).collect();
+            let path = t.key_path("kind");
+            let near = closest(&s, &names)
+                .map(|n| format!("did you mean \"{n}\"? "))
+                .unwrap_or_default();
+            cx.error(
+                ProblemKind::UnknownValue,
+                cx.spans.get(&path),
+                format!("unknown capability kind \"{s}\" in `{path}`"),
+                "unknown kind",
+                Some(format!(
+                    "{near}use \"forces\" (units that deploy; the default, so the key can be left out) or \"munitions\" (a flow of munitions or supplies, such as interceptors a year)"
+                )),
+            );
+            CapabilityKind::Forces
+        }
     }
 }
 

@@ -229,6 +229,37 @@ pub struct Capability {
     /// count whole units.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub bundle: BTreeMap<String, f64>,
+    /// What the capability is: `forces` (units that deploy, the default) or
+    /// `munitions` (a flow of munitions or supplies, such as interceptors a
+    /// year): munitions are never forces in harm's way, so they count in no
+    /// share of forces or units (docs/model.md §1, §5.2).
+    #[serde(default, skip_serializing_if = "CapabilityKind::is_forces")]
+    pub kind: CapabilityKind,
+}
+
+/// What a capability is (`[[capabilities]] kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CapabilityKind {
+    /// Units that deploy: aircraft, batteries, brigades, personnel.
+    #[default]
+    Forces,
+    /// A flow of munitions or supplies (interceptors a year): supplied, not
+    /// deployed, so never in harm's way and in no share of forces or units.
+    Munitions,
+}
+
+impl CapabilityKind {
+    /// Every kind and its name in a scenario file.
+    pub const ALL: [(&'static str, CapabilityKind); 2] = [
+        ("forces", CapabilityKind::Forces),
+        ("munitions", CapabilityKind::Munitions),
+    ];
+
+    /// The default kind (serde's `skip_serializing_if`).
+    pub fn is_forces(&self) -> bool {
+        *self == CapabilityKind::Forces
+    }
 }
 
 fn yes() -> bool {

@@ -530,6 +530,12 @@ pub fn render_explain(scenario: &str, currency: &str, p: &PackageVerdict) -> Str
         .unwrap(),
         None => writeln!(out, "In place by: nothing is allocated.").unwrap(),
     }
+    if !p.cost_lines.is_empty() {
+        writeln!(out, "\nCost {} {currency}/yr:", money(p.cost_per_year)).unwrap();
+        for c in &p.cost_lines {
+            writeln!(out, "  {}", c.working).unwrap();
+        }
+    }
 
     writeln!(out, "\nAcceptance (utility − reservation = margin):").unwrap();
     for (id, a) in &p.acceptance {

@@ -62,6 +62,8 @@ pub(super) struct GeoLine {
     pub warnings: Vec<String>,
     /// Replaces the task's providers (a line no one can fill).
     pub providers: Option<Vec<String>>,
+    /// The line's flight-hour cost a year (`Requirement::flight_hour_cost_per_year`).
+    pub flight_hour_cost_per_year: Option<f64>,
 }
 
 impl GeoLine {
@@ -75,6 +77,7 @@ impl GeoLine {
             overrides: Vec::new(),
             warnings: Vec::new(),
             providers: None,
+            flight_hour_cost_per_year: None,
         }
     }
 }
@@ -388,6 +391,7 @@ fn patrol(
     ];
     let mut derivation = derivation;
     let mut working = working;
+    let mut flight_hour_cost = None;
     if aircraft.cost_per_flight_hour_usd > 0.0 {
         let (hours, cost) = super::geography::patrol_flight_hour_cost_usd_m(
             sorties,
@@ -395,13 +399,14 @@ fn patrol(
             aircraft.cost_per_flight_hour_usd,
         )?;
         working.push_str(&format!(
-            "; flight hours: {} sorties/day × {} h × 365 = {} h a year × USD {} per flight hour = USD {} m a year",
+            "; flight hours: {} sorties/day × {} h × 365 = {} h a year × USD {} per flight hour = USD {} m a year (the line's cost: it replaces units × cost per unit-year)",
             fmt(sorties),
             fmt(sortie_h),
             fmt(hours.round()),
             fmt(aircraft.cost_per_flight_hour_usd),
             fmt(cost.round())
         ));
+        flight_hour_cost = Some(cost);
         derivation.push(("flight_hours_per_year", hours));
         derivation.push((
             "cost_per_flight_hour_usd",
@@ -421,6 +426,7 @@ fn patrol(
         warnings.push(w);
     }
     let mut fl = GeoLine::new(&r.fighter_capability, fighters, true, working);
+    fl.flight_hour_cost_per_year = flight_hour_cost;
     fl.derivation = derivation;
     fl.overrides = overrides;
     fl.warnings = warnings;
