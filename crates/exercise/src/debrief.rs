@@ -572,6 +572,93 @@ pub fn rows_json(st: &ExerciseState, rows: &[EventRow], only: Option<u32>) -> Va
     })
 }
 
+/// The Parquet columns of the event export, in order: the CSV's columns and
+/// `event`, each row's event as JSON (the JSON export's `event`).
+pub const PARQUET_COLUMNS: [&str; 8] = [
+    "round",
+    "in_game_date",
+    "seq",
+    "recorded_at_ms",
+    "kind",
+    "who",
+    "summary",
+    "event",
+];
+
+/// The rows as one Parquet file (one row group): `round` (UInt32),
+/// `in_game_date` (UTF-8, ISO date), `seq` and `recorded_at_ms` (UInt64),
+/// `kind`, `who`, `summary` and `event` (UTF-8; `event` is the event as JSON).
+/// The file's key-value metadata names the format
+/// (`guarantor.format` = `guarantor-exercise-events/1`) and the round filter
+/// (`guarantor.round`, empty for every round).
+pub fn rows_parquet(rows: &[EventRow], only: Option<u32>) -> Result<Vec<u8>, String> {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt32Array, UInt64Array};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::metadata::KeyValue;
+    use parquet::file::properties::WriterProperties;
+    use std::sync::Arc;
+
+    let types = [
+        DataType::UInt32,
+        DataType::Utf8,
+        DataType::UInt64,
+        DataType::UInt64,
+        DataType::Utf8,
+        DataType::Utf8,
+        DataType::Utf8,
+        DataType::Utf8,
+    ];
+    let schema = Arc::new(Schema::new(
+        PARQUET_COLUMNS
+            .iter()
+            .zip(types)
+            .map(|(name, t)| Field::new(*name, t, false))
+            .collect::<Vec<_>>(),
+    ));
+    let text = |f: &dyn Fn(&EventRow) -> String| -> ArrayRef {
+        Arc::new(StringArray::from(rows.iter().map(f).collect::<Vec<_>>()))
+    };
+    let events = rows
+        .iter()
+        .map(|r| serde_json::to_string(&r.event).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(UInt32Array::from(
+            rows.iter().map(|r| r.round).collect::<Vec<_>>(),
+        )),
+        text(&|r| r.in_game_date.clone()),
+        Arc::new(UInt64Array::from(
+            rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        )),
+        Arc::new(UInt64Array::from(
+            rows.iter().map(|r| r.recorded_at_ms).collect::<Vec<_>>(),
+        )),
+        text(&|r| r.kind.to_string()),
+        text(&|r| r.who.clone()),
+        text(&|r| r.summary.clone()),
+        Arc::new(StringArray::from(events)),
+    ];
+    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())?;
+    let props = WriterProperties::builder()
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new(
+                "guarantor.format".to_string(),
+                "guarantor-exercise-events/1".to_string(),
+            ),
+            KeyValue::new(
+                "guarantor.round".to_string(),
+                only.map(|r| r.to_string()).unwrap_or_default(),
+            ),
+        ]))
+        .build();
+    let mut buf = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props)).map_err(|e| e.to_string())?;
+    w.write(&batch).map_err(|e| e.to_string())?;
+    w.close().map_err(|e| e.to_string())?;
+    Ok(buf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

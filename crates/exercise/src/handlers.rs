@@ -63,6 +63,7 @@ pub(crate) fn handler(spec: &RouteSpec) -> MethodRouter<Arc<App>> {
         (Verb::Get, "/report/after-action") => get(after_action),
         (Verb::Get, "/export/events.csv") => get(export_csv),
         (Verb::Get, "/export/events.json") => get(export_json),
+        (Verb::Get, "/export/events.parquet") => get(export_parquet),
         (verb, path) => unreachable!("route {verb:?} {path} in ROUTES has no handler"),
     }
 }
@@ -754,6 +755,39 @@ async fn export_json(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Respo
             );
             res
         }
+        Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
+    }
+}
+
+/// `/export/events.parquet?round=N`: the rows of the CSV and JSON exports
+/// (the same rows, built by the same [`crate::debrief::event_rows`]) as one
+/// Parquet file; written off the request threads.
+async fn export_parquet(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
+    let events = match stored_events(&app).await {
+        Ok(events) => events,
+        Err(m) => return deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
+    };
+    let st = app.log.state();
+    let round = query_round(&uri);
+    let body = tokio::task::spawn_blocking(move || {
+        let rows = crate::debrief::event_rows(&st, &events, round);
+        crate::debrief::rows_parquet(&rows, round)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    match body {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.apache.parquet"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"exercise-events.parquet\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
         Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
     }
 }

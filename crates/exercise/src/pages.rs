@@ -432,6 +432,9 @@ pub fn facilitator(st: &ExerciseState, s: &Session) -> Markup {
                 Phase::Adjudicating => { p { "Adjudicating…" } }
             }
             " " a href="/api/export" { "Export the exercise (JSON)" }
+            " · events: " a href="/export/events.csv" { "CSV" }
+            " " a href="/export/events.json" { "JSON" }
+            " " a href="/export/events.parquet" { "Parquet" }
         }
         (game_controls(st, s))
         section.card {

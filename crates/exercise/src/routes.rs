@@ -168,6 +168,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r(Verb::Get, "/report/after-action", Access::Facilitator),
     r(Verb::Get, "/export/events.csv", Access::Facilitator),
     r(Verb::Get, "/export/events.json", Access::Facilitator),
+    r(Verb::Get, "/export/events.parquet", Access::Facilitator),
 ];
 
 /// The routes that submit a delegation's move: rate-limited and bounded per

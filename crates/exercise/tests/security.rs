@@ -65,6 +65,7 @@ fn intended() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("GET", "/report/after-action"), FACILITATOR),
         (("GET", "/export/events.csv"), FACILITATOR),
         (("GET", "/export/events.json"), FACILITATOR),
+        (("GET", "/export/events.parquet"), FACILITATOR),
     ])
 }
 
