@@ -260,7 +260,7 @@ fn notes_list(st: &ExerciseState) -> Markup {
                 tbody {
                     @for n in &st.notes {
                         tr data-note-kind=(n.kind.as_str()) {
-                            td { (n.round) } td { (st.round_date(n.round)) } td { (n.kind.as_str()) } td { (n.author) }
+                            td { (n.round) } td { (n.date) } td { (n.kind.as_str()) } td { (n.author) }
                             td { @if n.kind == NoteKind::Quote { q { (n.text) } } @else { (n.text) } }
                         }
                     }
@@ -447,6 +447,10 @@ fn summary(e: &Event) -> (String, String) {
         Event::NegotiationStarted { round } => {
             (String::new(), format!("round {round} moved to negotiation"))
         }
+        Event::ClockAdvanced { round, date } => (
+            String::new(),
+            format!("in-game clock of round {round} moved to {date}"),
+        ),
         Event::InjectReleased { inject, live, .. } => (
             String::new(),
             format!(
@@ -500,10 +504,18 @@ fn summary(e: &Event) -> (String, String) {
 /// date; only round `only`'s rows when given.
 pub fn event_rows(st: &ExerciseState, events: &[StoredEvent], only: Option<u32>) -> Vec<EventRow> {
     let mut round = 0;
+    // The in-game clock as the log moves it: a round's date when it opens,
+    // a later date when the clock advances within the round.
+    let mut today = st.round_date(0);
     let mut out = Vec::new();
     for e in events {
-        if let Event::RoundOpened { round: r } = e.event {
-            round = r;
+        match &e.event {
+            Event::RoundOpened { round: r } => {
+                round = *r;
+                today = st.round_date(*r);
+            }
+            Event::ClockAdvanced { date, .. } => today = date.clone(),
+            _ => {}
         }
         // Adjudication, band and override name their round themselves.
         let own = match &e.event {
@@ -518,7 +530,11 @@ pub fn event_rows(st: &ExerciseState, events: &[StoredEvent], only: Option<u32>)
         let (who, summary) = summary(&e.event);
         out.push(EventRow {
             round: own,
-            in_game_date: st.round_date(own),
+            in_game_date: if own == round {
+                today.clone()
+            } else {
+                st.round_date(own)
+            },
             seq: e.seq,
             recorded_at_ms: e.recorded_at_ms,
             kind: e.event.kind(),

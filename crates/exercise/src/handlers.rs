@@ -54,6 +54,7 @@ pub(crate) fn handler(spec: &RouteSpec) -> MethodRouter<Arc<App>> {
         (Verb::Post, "/facilitator/clock") => post(set_clock),
         (Verb::Post, "/facilitator/advance") => post(advance),
         (Verb::Post, "/facilitator/inject") => post(live_inject),
+        (Verb::Post, "/facilitator/time") => post(advance_clock),
         (Verb::Post, "/facilitator/override") => post(override_verdict),
         (Verb::Get, "/debrief") => get(debrief_page),
         (Verb::Get, "/notes") => get(notes_page),
@@ -300,6 +301,67 @@ async fn release_pending(app: &App) -> Result<Option<u64>, AppendError> {
     Ok(last)
 }
 
+/// Move the in-game clock to each day, up to the open round's last, on which
+/// a scripted inject not yet released falls, releasing what falls due.
+async fn release_through_round_end(app: &App) -> Result<(), AppendError> {
+    for day in app.log.state().timed_due_by_round_end() {
+        let st = app.log.state();
+        if st.today.is_some_and(|t| t < day) {
+            let date = crate::game::format_date(day);
+            app.log
+                .append(Event::ClockAdvanced {
+                    round: st.round,
+                    date,
+                })
+                .await?;
+        }
+        release_pending(app).await?;
+    }
+    Ok(())
+}
+
+/// Move the in-game clock on within the open round: `date` (YYYY-MM-DD) or
+/// `days` (how many days on); the scripted injects dated up to the new date
+/// are released at once.
+async fn advance_clock(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let date = match (
+        ctx.field("date").map(str::trim).filter(|d| !d.is_empty()),
+        ctx.field("days").map(str::trim).filter(|d| !d.is_empty()),
+    ) {
+        (Some(d), None) => d.to_string(),
+        (None, Some(n)) => match (n.parse::<u32>(), st.today) {
+            (Ok(n), Some(today)) if n >= 1 => crate::game::format_date(today + i64::from(n)),
+            _ => {
+                return deny(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "days must be a whole number of days from 1, e.g. 3",
+                );
+            }
+        },
+        _ => {
+            return deny(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "give the new in-game date (date = YYYY-MM-DD) or how many days on (days = N), not both",
+            );
+        }
+    };
+    let moved = app
+        .log
+        .append(Event::ClockAdvanced {
+            round: st.round,
+            date,
+        })
+        .await;
+    match moved {
+        Ok(seq) => match release_pending(&app).await {
+            Ok(last) => acknowledged("/facilitator", last.unwrap_or(seq)),
+            Err(e) => append_failure(e),
+        },
+        Err(e) => append_failure(e),
+    }
+}
+
 async fn close_round(State(app): State<Arc<App>>) -> Response {
     close_and_adjudicate(app).await
 }
@@ -316,6 +378,11 @@ async fn close_and_adjudicate(app: Arc<App>) -> Response {
 async fn close_adjudicate_band(app: Arc<App>) -> Response {
     let app = app.as_ref();
     if let Err(e) = release_pending(app).await {
+        return append_failure(e);
+    }
+    // The round's date range decides: the injects dated in it that the clock
+    // has not reached are released now, the clock moving to each one's day.
+    if let Err(e) = release_through_round_end(app).await {
         return append_failure(e);
     }
     let round = app.log.state().round;
@@ -554,6 +621,8 @@ async fn live_inject(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>
             .map(str::to_string)
             .collect(),
         add_red_lines: Vec::new(),
+        day: None,
+        date: None,
         source: ctx.field("source").unwrap_or("").trim().to_string(),
     };
     let ev = Event::InjectReleased {

@@ -29,7 +29,7 @@ pub(crate) fn actor_name(st: &ExerciseState, id: &str) -> String {
 }
 
 fn phase_text(st: &ExerciseState) -> String {
-    let date = st.round_date(st.round.max(1));
+    let date = st.today_date();
     let when = if date.is_empty() {
         String::new()
     } else {
@@ -114,7 +114,7 @@ fn injects_markup(st: &ExerciseState, p: &Principal) -> Markup {
                 h2 { "Injects" }
                 @for i in injects.iter().rev() {
                     div.inject data-inject=(i.inject.id) {
-                        p { strong { "Round " (i.round) " · " (st.round_date(i.round)) }
+                        p { strong { "Round " (i.round) " · " (i.date) }
                             @if i.live { " · live" } @else { " · scripted" }
                             ": " (i.inject.text) }
                         @if !i.inject.set.is_empty() || !i.inject.add_red_lines.is_empty() {
@@ -500,6 +500,16 @@ pub fn new_code(st: &ExerciseState, s: &Session, p: &Principal, code: &str) -> M
 
 /// The facilitator's game controls: advance the stage, the clock (before
 /// round 1), a live inject, the pending scripted injects, the override.
+/// When a scripted inject is released, in words: "round 2", "day 17", "2025-09-20".
+fn inject_when_text(i: &guarantor_model::injects::Inject) -> String {
+    match (i.round, i.day, &i.date) {
+        (r, _, _) if r > 0 => format!("round {r}"),
+        (_, Some(d), _) => format!("day {d}"),
+        (_, _, Some(d)) => d.clone(),
+        _ => "no time".into(),
+    }
+}
+
 fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
     let next = match st.stage() {
         Stage::Setup => Some(format!("Open round 1 (planning, {})", st.round_date(1))),
@@ -539,9 +549,16 @@ fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
                     button type="submit" { "Set the clock" }
                 }
             }
+            @if matches!(st.stage(), Stage::Planning | Stage::Negotiation) {
+                form.inline #time-form method="post" action="/facilitator/time" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    label { "In-game clock: " (st.today_date()) ", move it to " input type="date" name="date" required; }
+                    button type="submit" { "Move the clock" }
+                }
+            }
             @if !scripted.is_empty() {
                 p.small { "Scripted injects to come: "
-                    @for (k, i) in scripted.iter().enumerate() { @if k > 0 { "; " } "round " (i.round) ": " (i.id) }
+                    @for (k, i) in scripted.iter().enumerate() { @if k > 0 { "; " } (inject_when_text(i)) ": " (i.id) }
                 }
             }
         }

@@ -32,12 +32,26 @@ fn a_bad_inject_in_a_scenario_is_refused_with_its_line_and_fix() {
     assert_eq!(located.len(), 1, "{located:?}");
     let p = &located[0];
     assert!(
-        p.message.contains("inject \"x\"") && p.message.contains("did you mean \"reservation\""),
+        p.message
+            .starts_with("inject \"x\": unknown path: path \"actors.ru.reservaton\""),
         "{}",
         p.message
     );
+    assert_eq!(
+        p.kind,
+        guarantor_model::diagnostic::ProblemKind::UnknownReference
+    );
+    let help = p.help.as_deref().unwrap_or("");
+    assert!(
+        help.starts_with("did you mean \"actors.ru.reservation\"?"),
+        "{help}"
+    );
     let lines = guarantor_model::DEFAULT_SCENARIO.lines().count();
-    assert_eq!(p.line, lines + 2, "the line of the [[injects]] table");
+    assert_eq!(
+        p.line,
+        lines + 6,
+        "the line of the `set` key, not of [[injects]]"
+    );
     // A fractional round and an unknown target are refused too.
     let bad = "\n[[injects]]\nid = \"y\"\nround = 1.5\ntext = \"t\"\ntargets = [\"martians\"]\n";
     let err = guarantor_model::load(
@@ -90,6 +104,7 @@ fn expected(verb: Verb, path: &str) -> (&'static [&'static str], &'static [Stage
         (Verb::Post, "/facilitator/open") => (FAC, &[Setup, Debrief]),
         (Verb::Post, "/facilitator/close") => (FAC, MOVING),
         (Verb::Post, "/facilitator/clock") => (FAC, &[Setup]),
+        (Verb::Post, "/facilitator/time") => (FAC, MOVING),
         (Verb::Post, "/facilitator/advance" | "/facilitator/inject") => (FAC, NOT_ADJ),
         (Verb::Post, "/facilitator/override") => (FAC, &[Debrief]),
         (Verb::Get, "/notes") => (NOTES, ANY),
@@ -357,7 +372,7 @@ fn three_rounds_with_injects_an_override_notes_lessons_and_the_after_action_repo
         .unwrap();
     assert_eq!(bad.status, 409);
     assert!(
-        bad.body.contains("did you mean \"reservation\""),
+        bad.body.contains("did you mean \"actors.us.reservation\""),
         "{}",
         bad.body
     );
@@ -787,4 +802,156 @@ fn the_parquet_export_by_round_reads_back_as_the_json_export_row_by_row() {
     // The same access rule as CSV and JSON: the facilitator only.
     assert_eq!(get_bytes(&obs, "/export/events.parquet").0, 403);
     assert_eq!(get_bytes(&ru, "/export/events.parquet?round=1").0, 403);
+}
+
+/// The default scenario with three injects at in-game times instead of rounds.
+fn scenario_with_timed_injects() -> guarantor_model::Scenario {
+    let timed = r#"
+[[injects]]
+id = "day_four"
+day = 4
+text = "Day four: Moscow hardens its terms."
+set = ["actors.ru.reservation=0.7"]
+
+[[injects]]
+id = "tenth"
+date = 2025-09-10
+text = "The tenth: a leak about air defence stocks."
+
+[[injects]]
+id = "twentieth"
+date = "2025-09-20"
+text = "The twentieth: a ceasefire violation is reported."
+targets = ["ua"]
+"#;
+    guarantor_model::load(
+        "default+timed.toml",
+        &format!("{}\n{timed}", guarantor_model::DEFAULT_SCENARIO),
+    )
+    .unwrap()
+}
+
+#[test]
+fn injects_at_an_in_game_day_or_date_are_released_when_the_clock_reaches_them() {
+    let s = start_on("timed", scenario_with_timed_injects());
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    let ids = |c: &Client| -> Vec<String> {
+        state(c)["injects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["inject"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let post = |path: &str, fields: &[(&str, &str)]| fac.post_form(path, fields).unwrap();
+
+    // A clock that starts after a dated inject would put it before the game.
+    let r = post(
+        "/facilitator/clock",
+        &[("start", "2025-09-12"), ("interval", "14")],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body
+            .contains("inject tenth is dated 2025-09-10, before round 1"),
+        "{}",
+        r.body
+    );
+    let r = post(
+        "/facilitator/clock",
+        &[("start", "2025-09-01"), ("interval", "14")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The clock moves only within an open round.
+    assert_eq!(
+        post("/facilitator/time", &[("date", "2025-09-05")]).status,
+        409
+    );
+
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert!(ids(&fac).is_empty(), "day 4 is not 2025-09-01");
+    assert_eq!(state(&fac)["in_game_date"], "2025-09-01");
+    // Day 4 (2025-09-04) falls due when the clock passes it.
+    assert_eq!(
+        post("/facilitator/time", &[("date", "2025-09-05")]).status,
+        303
+    );
+    assert_eq!(ids(&fac), ["day_four"]);
+    let st = state(&ru);
+    assert_eq!(st["in_game_date"], "2025-09-05");
+    assert_eq!(st["injects"][0]["date"], "2025-09-05");
+    assert_eq!(st["own_inputs"]["reservation"], 0.7, "applied from then on");
+    // Not backwards, not beyond the round (round 2 opens on 2025-09-15).
+    for (field, value) in [
+        ("date", "2025-09-03"),
+        ("date", "2025-09-15"),
+        ("days", "0"),
+        ("date", "2025-09-31"),
+    ] {
+        let r = post("/facilitator/time", &[(field, value)]);
+        assert!(
+            matches!(r.status, 409 | 422),
+            "{field}={value}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    let r = post("/facilitator/time", &[("date", "2025-09-15")]);
+    assert!(r.body.contains("up to 2025-09-14"), "{}", r.body);
+    assert_eq!(state(&fac)["in_game_date"], "2025-09-05");
+
+    // The round closes before the clock reached the tenth: the round's date
+    // range decides, and the clock moves to the tenth to release it.
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert_eq!(state(&fac)["stage"], "debrief");
+    assert_eq!(ids(&fac), ["day_four", "tenth"]);
+    assert_eq!(state(&fac)["injects"][1]["date"], "2025-09-10");
+
+    // Round 2 (2025-09-15): the twentieth comes five days on.
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert_eq!(ids(&fac).len(), 2);
+    assert_eq!(post("/facilitator/time", &[("days", "4")]).status, 303);
+    assert_eq!(ids(&fac).len(), 2, "2025-09-19 is before the twentieth");
+    assert_eq!(post("/facilitator/time", &[("days", "1")]).status, 303);
+    assert_eq!(ids(&fac), ["day_four", "tenth", "twentieth"]);
+    assert!(!ids(&ru).contains(&"twentieth".to_string()), "ua's only");
+
+    // Every event row carries the in-game date the clock showed.
+    let csv = fac.get("/export/events.csv").unwrap().body;
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let by_kind = |kind: &str| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| r[4] == kind)
+            .map(|r| (r[0].to_string(), r[1].to_string()))
+            .collect()
+    };
+    let r = |round: &str, date: &str| (round.to_string(), date.to_string());
+    assert_eq!(
+        by_kind("inject_released"),
+        [
+            r("1", "2025-09-05"),
+            r("1", "2025-09-10"),
+            r("2", "2025-09-20")
+        ]
+    );
+    assert_eq!(
+        by_kind("clock_advanced"),
+        [
+            r("1", "2025-09-05"),
+            r("1", "2025-09-10"),
+            r("2", "2025-09-19"),
+            r("2", "2025-09-20")
+        ]
+    );
+    assert_eq!(
+        by_kind("round_opened"),
+        [r("1", "2025-09-01"), r("2", "2025-09-15")]
+    );
+    assert_eq!(by_kind("round_closed"), [r("1", "2025-09-10")]);
 }
