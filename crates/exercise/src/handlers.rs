@@ -594,9 +594,53 @@ async fn advance(State(app): State<Arc<App>>) -> Response {
 }
 
 /// A live inject: `text`, `target` (repeatable; none: everyone), `set`
-/// (one `PATH=VALUE` per line), optional `id`.
+/// (one `PATH=VALUE` per line), `drop_red_line` (repeatable, `ACTOR/LINE`:
+/// the change `actors.ACTOR.red_lines.LINE.holds=0`), `add_red_line`
+/// (repeatable; each the TOML keys of one red line with its `actor`, as
+/// `[[injects.add_red_lines]]`), optional `id`.
 async fn live_inject(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
     let st = app.log.state();
+    let Some(current) = st.current_scenario() else {
+        return deny(StatusCode::CONFLICT, "the exercise has not been created");
+    };
+    let mut set: Vec<String> = ctx
+        .field("set")
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    for (_, v) in ctx
+        .form
+        .iter()
+        .filter(|(k, v)| k == "drop_red_line" && !v.trim().is_empty())
+    {
+        let Some((actor, line)) = v.trim().split_once('/') else {
+            return deny(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("drop_red_line \"{v}\" must be ACTOR/LINE, e.g. ru/no_nato_mission"),
+            );
+        };
+        set.push(format!("actors.{actor}.red_lines.{line}.holds=0"));
+    }
+    let mut add_red_lines = Vec::new();
+    for (k, (_, text)) in ctx
+        .form
+        .iter()
+        .filter(|(k, v)| k == "add_red_line" && !v.trim().is_empty())
+        .enumerate()
+    {
+        match guarantor_model::injects::read_added_red_line(current, text) {
+            Ok(line) => add_red_lines.push(line),
+            Err(m) => {
+                return deny(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("red line to add #{}: {m}", k + 1),
+                );
+            }
+        }
+    }
     let round = st.round.max(1);
     let id = match ctx.field("id").map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => id.to_string(),
@@ -612,15 +656,8 @@ async fn live_inject(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>
             .filter(|(k, v)| k == "target" && !v.is_empty())
             .map(|(_, v)| v.clone())
             .collect(),
-        set: ctx
-            .field("set")
-            .unwrap_or("")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect(),
-        add_red_lines: Vec::new(),
+        set,
+        add_red_lines,
         day: None,
         date: None,
         source: ctx.field("source").unwrap_or("").trim().to_string(),

@@ -577,6 +577,17 @@ fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
                     }
                     label { "Scenario changes, one PATH=VALUE a line (e.g. actors.ru.reservation=0.6) "
                         textarea name="set" rows="2" {} }
+                    @if let Some(sc) = st.current_scenario() {
+                        @if sc.actors.iter().any(|a| !a.red_lines.is_empty()) {
+                            fieldset #drop-red-lines { legend { "Red lines to drop" }
+                                @for a in &sc.actors { @for r in &a.red_lines {
+                                    label.check { input type="checkbox" name="drop_red_line" value=(format!("{}/{}", a.id, r.id)); " " (a.id) ": " (r.id) }
+                                } }
+                            }
+                        }
+                    }
+                    label { "A red line to add: its keys, one key = value a line, as in [[injects.add_red_lines]] (actor, id, kind, hardness, …) "
+                        textarea name="add_red_line" rows="4" placeholder="actor = \"ru\"\nid = \"no_air_policing\"\nkind = \"option\"\ncomponent = \"…\"\noptions = [\"…\"]\nhardness = \"stated\"" {} }
                     label { "Source " input type="text" name="source"; }
                     button type="submit" { "Release the inject" }
                 }

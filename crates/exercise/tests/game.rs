@@ -955,3 +955,99 @@ fn injects_at_an_in_game_day_or_date_are_released_when_the_clock_reaches_them() 
     );
     assert_eq!(by_kind("round_closed"), [r("1", "2025-09-10")]);
 }
+
+#[test]
+fn a_live_inject_adds_and_drops_red_lines_checked_like_scripted_ones() {
+    let s = start("live-red-lines");
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    let obs = s.sign_in("observer");
+    assert_eq!(
+        fac.post_form("/facilitator/advance", &[]).unwrap().status,
+        303
+    );
+    let scenario = guarantor_model::default_scenario();
+    let dropped = scenario.actor("ru").unwrap().red_lines[0].id.clone();
+    let add = "actor = \"ru\"\nid = \"no_monitors\"\nkind = \"option\"\ncomponent = \"ground_force\"\noptions = [\"trainers_monitors\"]\nhardness = \"stated\"\nstatement = \"Not even monitors.\"";
+    // Checked like scripted ones: a typo in the red line, an unknown line to drop.
+    let r = fac
+        .post_form(
+            "/facilitator/inject",
+            &[
+                ("text", "x"),
+                ("add_red_line", &add.replace("ground_force", "ground_forse")),
+            ],
+        )
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("ground_forse"), "{}", r.body);
+    let r = fac
+        .post_form(
+            "/facilitator/inject",
+            &[("text", "x"), ("drop_red_line", "ru/no_such_line")],
+        )
+        .unwrap();
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("no_such_line"), "{}", r.body);
+    assert!(state(&fac)["injects"].as_array().unwrap().is_empty());
+
+    let drop = format!("ru/{dropped}");
+    let r = fac
+        .post_form(
+            "/facilitator/inject",
+            &[
+                ("text", "Moscow swaps one condition for another"),
+                ("drop_red_line", &drop),
+                ("add_red_line", add),
+            ],
+        )
+        .unwrap();
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Applied from then on: ru's inputs follow (the new line held, the old gone).
+    let own = &state(&ru)["own_inputs"]["red_lines"];
+    assert_eq!(own["no_monitors"], true, "{own}");
+    assert!(own.get(&dropped).is_none(), "{own}");
+    // Logged, and shown to others only in kind.
+    let seen = &state(&obs)["injects"][0]["inject"];
+    assert_eq!(
+        seen["set"],
+        serde_json::json!([
+            "a change to ru's red lines (private)",
+            "a new red line of ru (private)"
+        ]),
+        "{seen}"
+    );
+    let export = fac.get("/api/export").unwrap().json().unwrap();
+    let released = export["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"]["type"] == "inject_released")
+        .unwrap();
+    let inject = &released["event"]["inject"];
+    assert_eq!(inject["add_red_lines"][0]["id"], "no_monitors");
+    assert_eq!(
+        inject["set"][0],
+        format!("actors.ru.red_lines.{dropped}.holds=0")
+    );
+    // The round is adjudicated on the scenario as the live inject left it.
+    for _ in 0..2 {
+        assert_eq!(
+            fac.post_form("/facilitator/advance", &[]).unwrap().status,
+            303
+        );
+    }
+    let export = fac.get("/api/export").unwrap().json().unwrap();
+    let published: Adjudication =
+        serde_json::from_value(export["results"][0]["result"]["Ok"].clone()).unwrap();
+    let inj: guarantor_model::injects::Inject = serde_json::from_value(inject.clone()).unwrap();
+    let mut by_hand = guarantor_model::default_scenario();
+    guarantor_model::injects::apply_inject(&mut by_hand, &inj).unwrap();
+    let direct = evaluate(&by_hand, &EvalOptions::default()).unwrap();
+    assert!(published == Adjudication::from_evaluation(&direct));
+    let before = evaluate(&scenario, &EvalOptions::default()).unwrap();
+    assert!(
+        published != Adjudication::from_evaluation(&before),
+        "the inject changed the verdict"
+    );
+}

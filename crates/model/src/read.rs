@@ -478,6 +478,41 @@ pub(crate) fn read(src: &str) -> (Option<Scenario>, Vec<Problem>, SpanMap) {
     (Some(scenario), cx.problems, cx.spans)
 }
 
+/// Read one red line an inject adds, written as TOML keys (`actor` and the
+/// keys of an `[[actors.red_lines]]` entry), with the scenario reader's own
+/// checks (types, kinds, unknown keys). Problems come with their spans in `src`.
+pub(crate) fn read_added_red_line(src: &str) -> Result<crate::injects::AddedRedLine, Vec<Problem>> {
+    let mut cx = Cx {
+        problems: Vec::new(),
+        spans: SpanMap::default(),
+    };
+    let (doc, errors) = DeTable::parse_recoverable(src);
+    for e in errors {
+        cx.error(
+            ProblemKind::Syntax,
+            e.span().unwrap_or(0..0),
+            format!("TOML syntax error: {}", e.message().trim()),
+            "here",
+            Some("write one `key = value` a line, e.g. `id = \"no_ground_force\"`".into()),
+        );
+    }
+    if !cx.problems.is_empty() {
+        return Err(cx.problems);
+    }
+    let root_val: Val<'_> = Spanned::new(doc.span(), DeValue::Table(doc.into_inner()));
+    let Some(mut t) = Tbl::new(&root_val, "add_red_line", "red line", &mut cx) else {
+        return Err(cx.problems);
+    };
+    let actor = t.req_str("actor", &mut cx);
+    let red_line = read_red_line(&mut t, &mut cx);
+    t.finish(&mut cx);
+    if cx.problems.is_empty() {
+        Ok(crate::injects::AddedRedLine { actor, red_line })
+    } else {
+        Err(cx.problems)
+    }
+}
+
 fn sub<'a, 'i>(
     t: &mut Tbl<'a, 'i>,
     key: &'static str,
