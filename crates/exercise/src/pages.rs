@@ -120,7 +120,8 @@ fn injects_markup(st: &ExerciseState, p: &Principal) -> Markup {
                         @if !i.inject.set.is_empty() || !i.inject.add_red_lines.is_empty() {
                             p.small { "Changes from now on: "
                                 @for (k, s) in i.inject.set.iter().enumerate() { @if k > 0 { "; " } code { (s) } }
-                                @for r in &i.inject.add_red_lines { "; new red line of " (r.actor) ": " (r.red_line.statement) }
+                                @for r in &i.inject.add_red_lines { "; new red line of " (r.actor) ": "
+                                    @if r.red_line.statement.trim().is_empty() { code { (r.red_line.id) } } @else { (r.red_line.statement) } }
                             }
                         }
                         @if !i.inject.source.is_empty() { p.small { "Source: " (i.inject.source) } }
