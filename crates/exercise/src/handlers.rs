@@ -631,7 +631,7 @@ async fn live_inject(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>
         .filter(|(k, v)| k == "add_red_line" && !v.trim().is_empty())
         .enumerate()
     {
-        match guarantor_model::injects::read_added_red_line(current, text) {
+        match guarantor_model::read_added_red_line(current, text) {
             Ok(line) => add_red_lines.push(line),
             Err(m) => {
                 return deny(

@@ -365,54 +365,6 @@ pub fn format_date(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Read a red line a live inject adds: TOML keys, one `key = value` a line —
-/// `actor` and the keys of an `[[actors.red_lines]]` entry (docs/scenario-format.md)
-/// — read by the scenario reader and then checked as `guarantor check` checks
-/// the red lines of a scenario (its component, options, dimension and
-/// organisations exist), on `s` with the line added. The error is one line:
-/// the first problem and its fix.
-///
-/// Example: `actor = "ru"`, `id = "no_air_policing"`, `kind = "option"`,
-/// `component = "air"`, `options = ["air_policing"]`, `hardness = "stated"`
-/// on the default scenario is a red line of ru; `component = "aír"` is refused
-/// naming the unknown component.
-pub fn read_added_red_line(s: &Scenario, text: &str) -> Result<AddedRedLine, String> {
-    let first = |problems: Vec<crate::diagnostic::Problem>, s: &Scenario| {
-        let p = &problems[0];
-        let mut line = crate::idpaths::by_id(&p.message, s);
-        if let Some(h) = &p.help {
-            line.push_str(&format!(" ({})", crate::idpaths::by_id(h, s)));
-        }
-        line
-    };
-    let added = crate::read::read_added_red_line(text).map_err(|p| first(p, s))?;
-    let Some(actor) = s.actor(&added.actor) else {
-        let known: Vec<&str> = s.actors.iter().map(|a| a.id.as_str()).collect();
-        return Err(format!(
-            "a red line added to \"{}\", which is no actor; known actors: {}",
-            added.actor,
-            known.join(", ")
-        ));
-    };
-    if actor.red_lines.iter().any(|r| r.id == added.red_line.id) {
-        return Err(format!(
-            "{} already has a red line \"{}\"; pick a new id",
-            actor.id, added.red_line.id
-        ));
-    }
-    let mut with = s.clone();
-    with.injects.clear();
-    if let Some(a) = with.actors.iter_mut().find(|a| a.id == added.actor) {
-        a.red_lines.push(added.red_line.clone());
-    }
-    let problems = crate::validate::validate(&with, &crate::read::SpanMap::default());
-    if problems.is_empty() {
-        Ok(added)
-    } else {
-        Err(first(problems, &with))
-    }
-}
-
 /// Apply an inject's changes to a scenario: the `set` values first, then the
 /// added red lines. Checked first with [`check_inject`]; on error the scenario
 /// is unchanged.
@@ -585,7 +537,7 @@ mod tests {
                 "actor = \"ru\"\nid = \"no_monitors\"\nkind = \"option\"\nhardness = \"stated\"\n{extra}"
             )
         };
-        let ok = read_added_red_line(
+        let ok = crate::read_added_red_line(
             &s,
             &line("component = \"ground_force\"\noptions = [\"trainers_monitors\"]"),
         )
@@ -594,7 +546,7 @@ mod tests {
             (ok.actor.as_str(), ok.red_line.id.as_str()),
             ("ru", "no_monitors")
         );
-        let err = read_added_red_line(
+        let err = crate::read_added_red_line(
             &s,
             &line("component = \"ground_forse\"\noptions = [\"trainers_monitors\"]"),
         )
@@ -603,26 +555,26 @@ mod tests {
             err.contains("ground_forse") && err.contains("ground_force"),
             "{err}"
         );
-        let err = read_added_red_line(
+        let err = crate::read_added_red_line(
             &s,
             &line("component = \"ground_force\"\noptions = [\"x\"]\ncolour = 1"),
         )
         .unwrap_err();
         assert!(err.contains("colour"), "{err}");
-        let err = read_added_red_line(&s, "actor = \"ru\"\nid = ").unwrap_err();
+        let err = crate::read_added_red_line(&s, "actor = \"ru\"\nid = ").unwrap_err();
         assert!(err.starts_with("TOML syntax error"), "{err}");
         let held = &s.actor("ru").unwrap().red_lines[0].id;
         let text = line("component = \"ground_force\"\noptions = [\"trainers_monitors\"]")
             .replace("no_monitors", held);
         assert!(
-            read_added_red_line(&s, &text)
+            crate::read_added_red_line(&s, &text)
                 .unwrap_err()
                 .contains("already has")
         );
         let text = line("component = \"ground_force\"\noptions = [\"trainers_monitors\"]")
             .replace("\"ru\"", "\"rus\"");
         assert!(
-            read_added_red_line(&s, &text)
+            crate::read_added_red_line(&s, &text)
                 .unwrap_err()
                 .contains("no actor")
         );
