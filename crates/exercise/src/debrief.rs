@@ -260,7 +260,7 @@ fn notes_list(st: &ExerciseState) -> Markup {
                 tbody {
                     @for n in &st.notes {
                         tr data-note-kind=(n.kind.as_str()) {
-                            td { (n.round) } td { (st.round_date(n.round)) } td { (n.kind.as_str()) } td { (n.author) }
+                            td { (n.round) } td { (n.date) } td { (n.kind.as_str()) } td { (n.author) }
                             td { @if n.kind == NoteKind::Quote { q { (n.text) } } @else { (n.text) } }
                         }
                     }
@@ -447,6 +447,10 @@ fn summary(e: &Event) -> (String, String) {
         Event::NegotiationStarted { round } => {
             (String::new(), format!("round {round} moved to negotiation"))
         }
+        Event::ClockAdvanced { round, date } => (
+            String::new(),
+            format!("in-game clock of round {round} moved to {date}"),
+        ),
         Event::InjectReleased { inject, live, .. } => (
             String::new(),
             format!(
@@ -500,10 +504,18 @@ fn summary(e: &Event) -> (String, String) {
 /// date; only round `only`'s rows when given.
 pub fn event_rows(st: &ExerciseState, events: &[StoredEvent], only: Option<u32>) -> Vec<EventRow> {
     let mut round = 0;
+    // The in-game clock as the log moves it: a round's date when it opens,
+    // a later date when the clock advances within the round.
+    let mut today = st.round_date(0);
     let mut out = Vec::new();
     for e in events {
-        if let Event::RoundOpened { round: r } = e.event {
-            round = r;
+        match &e.event {
+            Event::RoundOpened { round: r } => {
+                round = *r;
+                today = st.round_date(*r);
+            }
+            Event::ClockAdvanced { date, .. } => today = date.clone(),
+            _ => {}
         }
         // Adjudication, band and override name their round themselves.
         let own = match &e.event {
@@ -518,7 +530,11 @@ pub fn event_rows(st: &ExerciseState, events: &[StoredEvent], only: Option<u32>)
         let (who, summary) = summary(&e.event);
         out.push(EventRow {
             round: own,
-            in_game_date: st.round_date(own),
+            in_game_date: if own == round {
+                today.clone()
+            } else {
+                st.round_date(own)
+            },
             seq: e.seq,
             recorded_at_ms: e.recorded_at_ms,
             kind: e.event.kind(),
@@ -570,6 +586,93 @@ pub fn rows_json(st: &ExerciseState, rows: &[EventRow], only: Option<u32>) -> Va
         "overrides": st.overrides.iter().filter(|o| keep(o.round)).collect::<Vec<_>>(),
         "notes": st.notes.iter().filter(|n| keep(n.round)).collect::<Vec<_>>(),
     })
+}
+
+/// The Parquet columns of the event export, in order: the CSV's columns and
+/// `event`, each row's event as JSON (the JSON export's `event`).
+pub const PARQUET_COLUMNS: [&str; 8] = [
+    "round",
+    "in_game_date",
+    "seq",
+    "recorded_at_ms",
+    "kind",
+    "who",
+    "summary",
+    "event",
+];
+
+/// The rows as one Parquet file (one row group): `round` (UInt32),
+/// `in_game_date` (UTF-8, ISO date), `seq` and `recorded_at_ms` (UInt64),
+/// `kind`, `who`, `summary` and `event` (UTF-8; `event` is the event as JSON).
+/// The file's key-value metadata names the format
+/// (`guarantor.format` = `guarantor-exercise-events/1`) and the round filter
+/// (`guarantor.round`, empty for every round).
+pub fn rows_parquet(rows: &[EventRow], only: Option<u32>) -> Result<Vec<u8>, String> {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt32Array, UInt64Array};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::metadata::KeyValue;
+    use parquet::file::properties::WriterProperties;
+    use std::sync::Arc;
+
+    let types = [
+        DataType::UInt32,
+        DataType::Utf8,
+        DataType::UInt64,
+        DataType::UInt64,
+        DataType::Utf8,
+        DataType::Utf8,
+        DataType::Utf8,
+        DataType::Utf8,
+    ];
+    let schema = Arc::new(Schema::new(
+        PARQUET_COLUMNS
+            .iter()
+            .zip(types)
+            .map(|(name, t)| Field::new(*name, t, false))
+            .collect::<Vec<_>>(),
+    ));
+    let text = |f: &dyn Fn(&EventRow) -> String| -> ArrayRef {
+        Arc::new(StringArray::from(rows.iter().map(f).collect::<Vec<_>>()))
+    };
+    let events = rows
+        .iter()
+        .map(|r| serde_json::to_string(&r.event).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(UInt32Array::from(
+            rows.iter().map(|r| r.round).collect::<Vec<_>>(),
+        )),
+        text(&|r| r.in_game_date.clone()),
+        Arc::new(UInt64Array::from(
+            rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        )),
+        Arc::new(UInt64Array::from(
+            rows.iter().map(|r| r.recorded_at_ms).collect::<Vec<_>>(),
+        )),
+        text(&|r| r.kind.to_string()),
+        text(&|r| r.who.clone()),
+        text(&|r| r.summary.clone()),
+        Arc::new(StringArray::from(events)),
+    ];
+    let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())?;
+    let props = WriterProperties::builder()
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new(
+                "guarantor.format".to_string(),
+                "guarantor-exercise-events/1".to_string(),
+            ),
+            KeyValue::new(
+                "guarantor.round".to_string(),
+                only.map(|r| r.to_string()).unwrap_or_default(),
+            ),
+        ]))
+        .build();
+    let mut buf = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props)).map_err(|e| e.to_string())?;
+    w.write(&batch).map_err(|e| e.to_string())?;
+    w.close().map_err(|e| e.to_string())?;
+    Ok(buf)
 }
 
 #[cfg(test)]

@@ -55,55 +55,9 @@ pub struct Clock {
 /// Days between rounds unless the facilitator sets the clock.
 pub const DEFAULT_INTERVAL_DAYS: u32 = 14;
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant,
-/// "chrono-compatible low-level date algorithms", `days_from_civil`).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`] (Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// Parse an ISO 8601 calendar date `YYYY-MM-DD` into days since 1970-01-01.
-pub fn parse_date(s: &str) -> Result<i64, String> {
-    let bad = || format!("\"{s}\" is not a date; write it as YYYY-MM-DD, e.g. 2025-08-20");
-    let mut it = s.trim().splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (it.next(), it.next(), it.next()) else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let y: i64 = y.parse().map_err(|_| bad())?;
-    let m: u32 = m.parse().map_err(|_| bad())?;
-    let d: u32 = d.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&m) || d == 0 {
-        return Err(bad());
-    }
-    let days = days_from_civil(y, m, d);
-    // 31 February and the like come back as another date.
-    if civil_from_days(days) != (y, m, d) {
-        return Err(bad());
-    }
-    Ok(days)
-}
+/// Dates are the model's calendar (`guarantor_model::injects`: Hinnant's
+/// `days_from_civil` and its inverse), shared with the injects' dates.
+pub use guarantor_model::injects::{format_date, parse_date};
 
 /// The in-game date of a round: start + (round − 1) × interval days.
 ///
@@ -111,10 +65,22 @@ pub fn parse_date(s: &str) -> Result<i64, String> {
 /// round 3 → 2025-08-20 + 28 days = 2025-09-17. Round 0 (before the first)
 /// is the start date.
 pub fn round_date(clock: &Clock, round: u32) -> Result<String, String> {
-    let start = parse_date(&clock.start)?;
-    let days = start + i64::from(round.saturating_sub(1)) * i64::from(clock.interval_days);
-    let (y, m, d) = civil_from_days(days);
-    Ok(format!("{y:04}-{m:02}-{d:02}"))
+    round_day(clock, round).map(format_date)
+}
+
+/// The in-game date (days since 1970-01-01) of a round's first day:
+/// start + (round − 1) × interval, as [`round_date`].
+pub fn round_day(clock: &Clock, round: u32) -> Result<i64, String> {
+    Ok(parse_date(&clock.start)?
+        + i64::from(round.saturating_sub(1)) * i64::from(clock.interval_days))
+}
+
+/// The last in-game day of a round: the day before the next round opens.
+///
+/// Unit: days since 1970-01-01. Example: start 2025-09-01, 14 days → round 1
+/// ends on 2025-09-14, round 2 on 2025-09-28.
+pub fn round_last_day(clock: &Clock, round: u32) -> Result<i64, String> {
+    Ok(round_day(clock, round.max(1) + 1)? - 1)
 }
 
 /// The likely/best/worst band of one round's chosen package, from the
@@ -249,6 +215,13 @@ mod tests {
         assert!(parse_date("2025-02-30").is_err());
         assert!(parse_date("20-08-2025").is_err());
         assert_eq!(parse_date("1970-01-01").unwrap(), 0);
+        let sept = Clock {
+            start: "2025-09-01".into(),
+            interval_days: 14,
+        };
+        assert_eq!(format_date(round_last_day(&sept, 1).unwrap()), "2025-09-14");
+        assert_eq!(format_date(round_last_day(&sept, 2).unwrap()), "2025-09-28");
+        assert_eq!(format_date(round_day(&sept, 2).unwrap()), "2025-09-15");
     }
 
     #[test]

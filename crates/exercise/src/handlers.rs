@@ -54,6 +54,7 @@ pub(crate) fn handler(spec: &RouteSpec) -> MethodRouter<Arc<App>> {
         (Verb::Post, "/facilitator/clock") => post(set_clock),
         (Verb::Post, "/facilitator/advance") => post(advance),
         (Verb::Post, "/facilitator/inject") => post(live_inject),
+        (Verb::Post, "/facilitator/time") => post(advance_clock),
         (Verb::Post, "/facilitator/override") => post(override_verdict),
         (Verb::Get, "/debrief") => get(debrief_page),
         (Verb::Get, "/notes") => get(notes_page),
@@ -63,6 +64,7 @@ pub(crate) fn handler(spec: &RouteSpec) -> MethodRouter<Arc<App>> {
         (Verb::Get, "/report/after-action") => get(after_action),
         (Verb::Get, "/export/events.csv") => get(export_csv),
         (Verb::Get, "/export/events.json") => get(export_json),
+        (Verb::Get, "/export/events.parquet") => get(export_parquet),
         (verb, path) => unreachable!("route {verb:?} {path} in ROUTES has no handler"),
     }
 }
@@ -299,6 +301,67 @@ async fn release_pending(app: &App) -> Result<Option<u64>, AppendError> {
     Ok(last)
 }
 
+/// Move the in-game clock to each day, up to the open round's last, on which
+/// a scripted inject not yet released falls, releasing what falls due.
+async fn release_through_round_end(app: &App) -> Result<(), AppendError> {
+    for day in app.log.state().timed_due_by_round_end() {
+        let st = app.log.state();
+        if st.today.is_some_and(|t| t < day) {
+            let date = crate::game::format_date(day);
+            app.log
+                .append(Event::ClockAdvanced {
+                    round: st.round,
+                    date,
+                })
+                .await?;
+        }
+        release_pending(app).await?;
+    }
+    Ok(())
+}
+
+/// Move the in-game clock on within the open round: `date` (YYYY-MM-DD) or
+/// `days` (how many days on); the scripted injects dated up to the new date
+/// are released at once.
+async fn advance_clock(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
+    let st = app.log.state();
+    let date = match (
+        ctx.field("date").map(str::trim).filter(|d| !d.is_empty()),
+        ctx.field("days").map(str::trim).filter(|d| !d.is_empty()),
+    ) {
+        (Some(d), None) => d.to_string(),
+        (None, Some(n)) => match (n.parse::<u32>(), st.today) {
+            (Ok(n), Some(today)) if n >= 1 => crate::game::format_date(today + i64::from(n)),
+            _ => {
+                return deny(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "days must be a whole number of days from 1, e.g. 3",
+                );
+            }
+        },
+        _ => {
+            return deny(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "give the new in-game date (date = YYYY-MM-DD) or how many days on (days = N), not both",
+            );
+        }
+    };
+    let moved = app
+        .log
+        .append(Event::ClockAdvanced {
+            round: st.round,
+            date,
+        })
+        .await;
+    match moved {
+        Ok(seq) => match release_pending(&app).await {
+            Ok(last) => acknowledged("/facilitator", last.unwrap_or(seq)),
+            Err(e) => append_failure(e),
+        },
+        Err(e) => append_failure(e),
+    }
+}
+
 async fn close_round(State(app): State<Arc<App>>) -> Response {
     close_and_adjudicate(app).await
 }
@@ -315,6 +378,11 @@ async fn close_and_adjudicate(app: Arc<App>) -> Response {
 async fn close_adjudicate_band(app: Arc<App>) -> Response {
     let app = app.as_ref();
     if let Err(e) = release_pending(app).await {
+        return append_failure(e);
+    }
+    // The round's date range decides: the injects dated in it that the clock
+    // has not reached are released now, the clock moving to each one's day.
+    if let Err(e) = release_through_round_end(app).await {
         return append_failure(e);
     }
     let round = app.log.state().round;
@@ -526,9 +594,53 @@ async fn advance(State(app): State<Arc<App>>) -> Response {
 }
 
 /// A live inject: `text`, `target` (repeatable; none: everyone), `set`
-/// (one `PATH=VALUE` per line), optional `id`.
+/// (one `PATH=VALUE` per line), `drop_red_line` (repeatable, `ACTOR/LINE`:
+/// the change `actors.ACTOR.red_lines.LINE.holds=0`), `add_red_line`
+/// (repeatable; each the TOML keys of one red line with its `actor`, as
+/// `[[injects.add_red_lines]]`), optional `id`.
 async fn live_inject(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
     let st = app.log.state();
+    let Some(current) = st.current_scenario() else {
+        return deny(StatusCode::CONFLICT, "the exercise has not been created");
+    };
+    let mut set: Vec<String> = ctx
+        .field("set")
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    for (_, v) in ctx
+        .form
+        .iter()
+        .filter(|(k, v)| k == "drop_red_line" && !v.trim().is_empty())
+    {
+        let Some((actor, line)) = v.trim().split_once('/') else {
+            return deny(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("drop_red_line \"{v}\" must be ACTOR/LINE, e.g. ru/no_nato_mission"),
+            );
+        };
+        set.push(format!("actors.{actor}.red_lines.{line}.holds=0"));
+    }
+    let mut add_red_lines = Vec::new();
+    for (k, (_, text)) in ctx
+        .form
+        .iter()
+        .filter(|(k, v)| k == "add_red_line" && !v.trim().is_empty())
+        .enumerate()
+    {
+        match guarantor_model::read_added_red_line(current, text) {
+            Ok(line) => add_red_lines.push(line),
+            Err(m) => {
+                return deny(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &format!("red line to add #{}: {m}", k + 1),
+                );
+            }
+        }
+    }
     let round = st.round.max(1);
     let id = match ctx.field("id").map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => id.to_string(),
@@ -544,15 +656,10 @@ async fn live_inject(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>
             .filter(|(k, v)| k == "target" && !v.is_empty())
             .map(|(_, v)| v.clone())
             .collect(),
-        set: ctx
-            .field("set")
-            .unwrap_or("")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect(),
-        add_red_lines: Vec::new(),
+        set,
+        add_red_lines,
+        day: None,
+        date: None,
         source: ctx.field("source").unwrap_or("").trim().to_string(),
     };
     let ev = Event::InjectReleased {
@@ -754,6 +861,39 @@ async fn export_json(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Respo
             );
             res
         }
+        Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
+    }
+}
+
+/// `/export/events.parquet?round=N`: the rows of the CSV and JSON exports
+/// (the same rows, built by the same [`crate::debrief::event_rows`]) as one
+/// Parquet file; written off the request threads.
+async fn export_parquet(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
+    let events = match stored_events(&app).await {
+        Ok(events) => events,
+        Err(m) => return deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
+    };
+    let st = app.log.state();
+    let round = query_round(&uri);
+    let body = tokio::task::spawn_blocking(move || {
+        let rows = crate::debrief::event_rows(&st, &events, round);
+        crate::debrief::rows_parquet(&rows, round)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    match body {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.apache.parquet"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"exercise-events.parquet\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
         Err(m) => deny(StatusCode::INTERNAL_SERVER_ERROR, &m),
     }
 }

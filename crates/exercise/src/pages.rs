@@ -29,7 +29,7 @@ pub(crate) fn actor_name(st: &ExerciseState, id: &str) -> String {
 }
 
 fn phase_text(st: &ExerciseState) -> String {
-    let date = st.round_date(st.round.max(1));
+    let date = st.today_date();
     let when = if date.is_empty() {
         String::new()
     } else {
@@ -114,13 +114,14 @@ fn injects_markup(st: &ExerciseState, p: &Principal) -> Markup {
                 h2 { "Injects" }
                 @for i in injects.iter().rev() {
                     div.inject data-inject=(i.inject.id) {
-                        p { strong { "Round " (i.round) " · " (st.round_date(i.round)) }
+                        p { strong { "Round " (i.round) " · " (i.date) }
                             @if i.live { " · live" } @else { " · scripted" }
                             ": " (i.inject.text) }
                         @if !i.inject.set.is_empty() || !i.inject.add_red_lines.is_empty() {
                             p.small { "Changes from now on: "
                                 @for (k, s) in i.inject.set.iter().enumerate() { @if k > 0 { "; " } code { (s) } }
-                                @for r in &i.inject.add_red_lines { "; new red line of " (r.actor) ": " (r.red_line.statement) }
+                                @for r in &i.inject.add_red_lines { "; new red line of " (r.actor) ": "
+                                    @if r.red_line.statement.trim().is_empty() { code { (r.red_line.id) } } @else { (r.red_line.statement) } }
                             }
                         }
                         @if !i.inject.source.is_empty() { p.small { "Source: " (i.inject.source) } }
@@ -432,6 +433,9 @@ pub fn facilitator(st: &ExerciseState, s: &Session) -> Markup {
                 Phase::Adjudicating => { p { "Adjudicating…" } }
             }
             " " a href="/api/export" { "Export the exercise (JSON)" }
+            " · events: " a href="/export/events.csv" { "CSV" }
+            " " a href="/export/events.json" { "JSON" }
+            " " a href="/export/events.parquet" { "Parquet" }
         }
         (game_controls(st, s))
         section.card {
@@ -497,6 +501,16 @@ pub fn new_code(st: &ExerciseState, s: &Session, p: &Principal, code: &str) -> M
 
 /// The facilitator's game controls: advance the stage, the clock (before
 /// round 1), a live inject, the pending scripted injects, the override.
+/// When a scripted inject is released, in words: "round 2", "day 17", "2025-09-20".
+fn inject_when_text(i: &guarantor_model::injects::Inject) -> String {
+    match (i.round, i.day, &i.date) {
+        (r, _, _) if r > 0 => format!("round {r}"),
+        (_, Some(d), _) => format!("day {d}"),
+        (_, _, Some(d)) => d.clone(),
+        _ => "no time".into(),
+    }
+}
+
 fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
     let next = match st.stage() {
         Stage::Setup => Some(format!("Open round 1 (planning, {})", st.round_date(1))),
@@ -536,9 +550,16 @@ fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
                     button type="submit" { "Set the clock" }
                 }
             }
+            @if matches!(st.stage(), Stage::Planning | Stage::Negotiation) {
+                form.inline #time-form method="post" action="/facilitator/time" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    label { "In-game clock: " (st.today_date()) ", move it to " input type="date" name="date" required; }
+                    button type="submit" { "Move the clock" }
+                }
+            }
             @if !scripted.is_empty() {
                 p.small { "Scripted injects to come: "
-                    @for (k, i) in scripted.iter().enumerate() { @if k > 0 { "; " } "round " (i.round) ": " (i.id) }
+                    @for (k, i) in scripted.iter().enumerate() { @if k > 0 { "; " } (inject_when_text(i)) ": " (i.id) }
                 }
             }
         }
@@ -557,6 +578,17 @@ fn game_controls(st: &ExerciseState, s: &Session) -> Markup {
                     }
                     label { "Scenario changes, one PATH=VALUE a line (e.g. actors.ru.reservation=0.6) "
                         textarea name="set" rows="2" {} }
+                    @if let Some(sc) = st.current_scenario() {
+                        @if sc.actors.iter().any(|a| !a.red_lines.is_empty()) {
+                            fieldset #drop-red-lines { legend { "Red lines to drop" }
+                                @for a in &sc.actors { @for r in &a.red_lines {
+                                    label.check { input type="checkbox" name="drop_red_line" value=(format!("{}/{}", a.id, r.id)); " " (a.id) ": " (r.id) }
+                                } }
+                            }
+                        }
+                    }
+                    label { "A red line to add: its keys, one key = value a line, as in [[injects.add_red_lines]] (actor, id, kind, hardness, …) "
+                        textarea name="add_red_line" rows="4" placeholder="actor = \"ru\"\nid = \"no_air_policing\"\nkind = \"option\"\ncomponent = \"…\"\noptions = [\"…\"]\nhardness = \"stated\"" {} }
                     label { "Source " input type="text" name="source"; }
                     button type="submit" { "Release the inject" }
                 }

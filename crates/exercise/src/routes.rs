@@ -168,6 +168,9 @@ pub const ROUTES: &[RouteSpec] = &[
     r(Verb::Get, "/report/after-action", Access::Facilitator),
     r(Verb::Get, "/export/events.csv", Access::Facilitator),
     r(Verb::Get, "/export/events.json", Access::Facilitator),
+    r(Verb::Get, "/export/events.parquet", Access::Facilitator),
+    // The in-game clock within a round (timed injects fall due as it moves).
+    rs(Verb::Post, "/facilitator/time", Access::Facilitator, MOVING),
 ];
 
 /// The routes that submit a delegation's move: rate-limited and bounded per

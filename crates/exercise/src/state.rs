@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use guarantor_model::injects::Inject;
+use guarantor_model::injects::{Inject, When, inject_when};
 use guarantor_model::{Actor, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -305,6 +305,14 @@ pub enum Event {
     NegotiationStarted {
         round: u32,
     },
+    /// The in-game clock moved on within the open round (by the facilitator,
+    /// or to a dated inject's day before the round closes); injects dated up
+    /// to it are released next.
+    ClockAdvanced {
+        round: u32,
+        /// The new in-game date, YYYY-MM-DD.
+        date: String,
+    },
     /// An inject was released: pre-scripted (`live` false, at its round's
     /// opening) or written by the facilitator. Its scenario changes apply from
     /// now on; its text is shown to its targets.
@@ -353,6 +361,7 @@ impl Event {
             Event::CodeReissued { .. } => "code_reissued",
             Event::ClockSet { .. } => "clock_set",
             Event::NegotiationStarted { .. } => "negotiation_started",
+            Event::ClockAdvanced { .. } => "clock_advanced",
             Event::InjectReleased { .. } => "inject_released",
             Event::BandComputed { .. } => "band_computed",
             Event::VerdictOverridden { .. } => "verdict_overridden",
@@ -388,6 +397,8 @@ pub struct RoundResult {
 pub struct ReleasedInject {
     pub seq: u64,
     pub round: u32,
+    /// The in-game date it was released on.
+    pub date: String,
     pub live: bool,
     pub inject: Inject,
 }
@@ -409,6 +420,8 @@ pub struct OverrideRecord {
 pub struct NoteRecord {
     pub seq: u64,
     pub round: u32,
+    /// The in-game date it was written on.
+    pub date: String,
     pub kind: NoteKind,
     pub text: String,
     pub author: String,
@@ -448,6 +461,10 @@ pub struct ExerciseState {
     pub clock: Clock,
     /// The open round was moved to negotiation.
     pub negotiating: bool,
+    /// The in-game clock now (days since 1970-01-01): the open round's date,
+    /// or later once the clock advanced within the round; None before round 1.
+    #[serde(skip)]
+    pub today: Option<i64>,
     /// The scenario with every released inject applied (None before creation).
     #[serde(skip)]
     pub current: Option<Arc<Scenario>>,
@@ -485,6 +502,7 @@ impl Default for ExerciseState {
                 interval_days: crate::game::DEFAULT_INTERVAL_DAYS,
             },
             negotiating: false,
+            today: None,
             current: None,
             injects: Vec::new(),
             bands: BTreeMap::new(),
@@ -594,9 +612,23 @@ impl ExerciseState {
                 if self.phase != Phase::Setup {
                     return reject("the clock is set before round 1 opens");
                 }
-                crate::game::parse_date(&clock.start).map_err(Rejected)?;
+                let start = crate::game::parse_date(&clock.start).map_err(Rejected)?;
                 if !(1..=366).contains(&clock.interval_days) {
                     return reject("the interval between rounds must be 1 to 366 days");
+                }
+                let scripted = self.scenario.as_ref().map_or(&[][..], |s| &s.injects[..]);
+                for inj in scripted {
+                    if let Ok(When::Date(d)) = inject_when(inj)
+                        && d < start
+                    {
+                        return reject(format!(
+                            "inject {} is dated {}, before round 1 on {}; start the clock on or before {}",
+                            inj.id,
+                            crate::game::format_date(d),
+                            clock.start,
+                            crate::game::format_date(d)
+                        ));
+                    }
                 }
             }
             Event::NegotiationStarted { round } => {
@@ -604,12 +636,59 @@ impl ExerciseState {
                     return reject("negotiation follows planning in an open round");
                 }
             }
-            Event::InjectReleased { round, inject, .. } => {
-                if *round != self.round.max(1) || inject.round != *round {
+            Event::ClockAdvanced { round, date } => {
+                if self.phase != Phase::Open || *round != self.round {
+                    return reject("the in-game clock moves within an open round");
+                }
+                let day = crate::game::parse_date(date).map_err(Rejected)?;
+                let today = self.today.unwrap_or(i64::MIN);
+                let last =
+                    crate::game::round_last_day(&self.clock, self.round).map_err(Rejected)?;
+                if day <= today || day > last {
+                    return reject(format!(
+                        "the clock of round {} may move from {} up to {} (the day before round {} opens), not to {date}",
+                        self.round,
+                        self.today_date(),
+                        crate::game::format_date(last),
+                        self.round + 1
+                    ));
+                }
+            }
+            Event::InjectReleased {
+                round,
+                inject,
+                live,
+            } => {
+                if *round != self.round.max(1) {
                     return reject(format!(
                         "an inject released now belongs to round {}",
                         self.round.max(1)
                     ));
+                }
+                match inject_when(inject).map_err(|p| Rejected(p.to_string()))? {
+                    When::Round(r) if r != *round => {
+                        return reject(format!(
+                            "inject {} belongs to round {r}, not round {round}",
+                            inject.id
+                        ));
+                    }
+                    When::Round(_) => {}
+                    timed if *live => {
+                        return reject(format!(
+                            "a live inject is released now; it has no day or date ({timed:?})"
+                        ));
+                    }
+                    timed => {
+                        let due = self.inject_day(timed);
+                        if self.today.is_none() || due > self.today {
+                            return reject(format!(
+                                "inject {} is released when the in-game clock reaches {}; it is {}",
+                                inject.id,
+                                due.map(crate::game::format_date).unwrap_or_default(),
+                                self.today_date()
+                            ));
+                        }
+                    }
                 }
                 if self.phase == Phase::Adjudicating {
                     return reject("the round is being adjudicated; release the inject after");
@@ -618,7 +697,8 @@ impl ExerciseState {
                     return reject(format!("inject {} was already released", inject.id));
                 }
                 let s = self.current_scenario().expect("created");
-                guarantor_model::injects::check_inject(s, inject).map_err(Rejected)?;
+                guarantor_model::injects::check_inject(s, inject)
+                    .map_err(|p| Rejected(p.to_string()))?;
             }
             Event::BandComputed { round, .. } => {
                 if self.phase != Phase::Published
@@ -683,20 +763,68 @@ impl ExerciseState {
         crate::game::round_date(&self.clock, round).unwrap_or_default()
     }
 
-    /// The pre-scripted injects of the current round not yet released.
+    /// The in-game clock now, YYYY-MM-DD (round 1's date before it opens).
+    pub fn today_date(&self) -> String {
+        match self.today {
+            Some(d) => crate::game::format_date(d),
+            None => self.round_date(self.round.max(1)),
+        }
+    }
+
+    /// The in-game day a timed inject falls on, on this exercise's clock
+    /// (None for a round's inject, or without a valid clock).
+    pub fn inject_day(&self, when: When) -> Option<i64> {
+        let start = crate::game::parse_date(&self.clock.start).ok()?;
+        guarantor_model::injects::inject_date(when, start)
+    }
+
+    /// The pre-scripted injects not yet released that are due: those of the
+    /// open round, and the timed ones whose day the in-game clock reached, in
+    /// the order of their days.
     pub fn pending_injects(&self) -> Vec<Inject> {
+        self.scripted_until(self.today)
+    }
+
+    /// The in-game days, in order, of the timed injects not yet released that
+    /// fall on or before the open round's last day: before the round closes,
+    /// the clock moves to each in turn (the round's date range decides when
+    /// the facilitator did not move the clock there).
+    pub fn timed_due_by_round_end(&self) -> Vec<i64> {
+        let Ok(last) = crate::game::round_last_day(&self.clock, self.round) else {
+            return Vec::new();
+        };
+        let mut days: Vec<i64> = self
+            .scripted_until(Some(last))
+            .iter()
+            .filter_map(|i| inject_when(i).ok().and_then(|w| self.inject_day(w)))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
+    fn scripted_until(&self, today: Option<i64>) -> Vec<Inject> {
         let Some(s) = self.scenario.as_ref() else {
             return Vec::new();
         };
         if self.phase == Phase::Setup {
             return Vec::new();
         }
-        s.injects
+        let mut due: Vec<(i64, Inject)> = s
+            .injects
             .iter()
-            .filter(|i| i.round == self.round)
             .filter(|i| !self.injects.iter().any(|r| r.inject.id == i.id))
-            .cloned()
-            .collect()
+            .filter_map(|i| match inject_when(i) {
+                Ok(When::Round(r)) => (r == self.round).then_some((i64::MIN, i.clone())),
+                Ok(timed) => {
+                    let day = self.inject_day(timed)?;
+                    (Some(day) <= today).then_some((day, i.clone()))
+                }
+                Err(_) => None,
+            })
+            .collect();
+        due.sort_by_key(|(d, _)| *d);
+        due.into_iter().map(|(_, i)| i).collect()
     }
 
     /// The latest override of a round, if any.
@@ -729,6 +857,7 @@ impl ExerciseState {
                 self.round = round;
                 self.phase = Phase::Open;
                 self.negotiating = false;
+                self.today = crate::game::round_day(&self.clock, round).ok();
                 self.round_baseline.insert(round, self.inputs.clone());
             }
             Event::MoveSubmitted {
@@ -755,6 +884,9 @@ impl ExerciseState {
             Event::CodeReissued { .. } => {}
             Event::ClockSet { clock } => self.clock = clock,
             Event::NegotiationStarted { .. } => self.negotiating = true,
+            Event::ClockAdvanced { date, .. } => {
+                self.today = crate::game::parse_date(&date).ok();
+            }
             Event::InjectReleased {
                 round,
                 inject,
@@ -784,6 +916,7 @@ impl ExerciseState {
                 self.injects.push(ReleasedInject {
                     seq: self.events,
                     round,
+                    date: self.today_date(),
                     live,
                     inject,
                 });
@@ -818,6 +951,7 @@ impl ExerciseState {
             } => self.notes.push(NoteRecord {
                 seq: self.events,
                 round,
+                date: self.today_date(),
                 kind,
                 text,
                 author,

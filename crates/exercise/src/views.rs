@@ -187,7 +187,7 @@ pub fn state_view(st: &ExerciseState, s: &Session) -> Value {
         "disclosed": disclosed_parts(st),
         "results": visible_rounds(st, viewer),
         "stage": st.stage(),
-        "in_game_date": st.round_date(st.round),
+        "in_game_date": st.today_date(),
         "clock": st.clock,
         "injects": visible_injects(st, &s.principal),
         "bands": st.bands,

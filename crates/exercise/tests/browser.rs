@@ -652,6 +652,43 @@ fn a_three_round_exercise_with_seven_roles_ends_in_the_after_action_report() {
         "grounds part of the RAF",
         "the targeted inject on the notetaker's page",
     );
+    // A live inject for ru only that swaps one of its red lines for a new one.
+    let ru_line = guarantor_model::default_scenario()
+        .actor("ru")
+        .unwrap()
+        .red_lines[0]
+        .id
+        .clone();
+    let drop_box = format!("input[name=drop_red_line][value=\"ru/{ru_line}\"]");
+    fill_and_submit(
+        &fac,
+        cdp,
+        "#inject-form",
+        &[
+            (
+                "textarea[name=text]",
+                "Moscow trades one condition for another",
+            ),
+            ("input[name=target][value=ru]", "true"),
+            (drop_box.as_str(), "true"),
+            (
+                "textarea[name=add_red_line]",
+                "actor = \"ru\"\nid = \"no_monitors\"\nkind = \"option\"\ncomponent = \"ground_force\"\noptions = [\"trainers_monitors\"]\nhardness = \"stated\"",
+            ),
+        ],
+    );
+    wait_text(
+        ru,
+        cdp,
+        "Moscow trades one condition",
+        "the live red-line inject on ru's page",
+    );
+    let ru_page = ru.html(cdp);
+    assert!(
+        ru_page.contains("no_monitors"),
+        "the new red line in ru's form"
+    );
+    ru.screenshot(cdp, &shots.join("3-delegation-ru-live-red-line.png"));
     fill_and_submit(
         &nt,
         cdp,

@@ -32,12 +32,26 @@ fn a_bad_inject_in_a_scenario_is_refused_with_its_line_and_fix() {
     assert_eq!(located.len(), 1, "{located:?}");
     let p = &located[0];
     assert!(
-        p.message.contains("inject \"x\"") && p.message.contains("did you mean \"reservation\""),
+        p.message
+            .starts_with("inject \"x\": unknown path: path \"actors.ru.reservaton\""),
         "{}",
         p.message
     );
+    assert_eq!(
+        p.kind,
+        guarantor_model::diagnostic::ProblemKind::UnknownReference
+    );
+    let help = p.help.as_deref().unwrap_or("");
+    assert!(
+        help.starts_with("did you mean \"actors.ru.reservation\"?"),
+        "{help}"
+    );
     let lines = guarantor_model::DEFAULT_SCENARIO.lines().count();
-    assert_eq!(p.line, lines + 2, "the line of the [[injects]] table");
+    assert_eq!(
+        p.line,
+        lines + 6,
+        "the line of the `set` key, not of [[injects]]"
+    );
     // A fractional round and an unknown target are refused too.
     let bad = "\n[[injects]]\nid = \"y\"\nround = 1.5\ntext = \"t\"\ntargets = [\"martians\"]\n";
     let err = guarantor_model::load(
@@ -85,11 +99,12 @@ fn expected(verb: Verb, path: &str) -> (&'static [&'static str], &'static [Stage
         (Verb::Get, "/delegation") => (DEL, ANY),
         (Verb::Post, "/delegation/move") => (DEL, MOVING),
         (Verb::Get, "/facilitator" | "/api/export" | "/report/after-action")
-        | (Verb::Get, "/export/events.csv" | "/export/events.json")
+        | (Verb::Get, "/export/events.csv" | "/export/events.json" | "/export/events.parquet")
         | (Verb::Post, "/facilitator/disclose" | "/facilitator/reissue") => (FAC, ANY),
         (Verb::Post, "/facilitator/open") => (FAC, &[Setup, Debrief]),
         (Verb::Post, "/facilitator/close") => (FAC, MOVING),
         (Verb::Post, "/facilitator/clock") => (FAC, &[Setup]),
+        (Verb::Post, "/facilitator/time") => (FAC, MOVING),
         (Verb::Post, "/facilitator/advance" | "/facilitator/inject") => (FAC, NOT_ADJ),
         (Verb::Post, "/facilitator/override") => (FAC, &[Debrief]),
         (Verb::Get, "/notes") => (NOTES, ANY),
@@ -357,7 +372,7 @@ fn three_rounds_with_injects_an_override_notes_lessons_and_the_after_action_repo
         .unwrap();
     assert_eq!(bad.status, 409);
     assert!(
-        bad.body.contains("did you mean \"reservation\""),
+        bad.body.contains("did you mean \"actors.us.reservation\""),
         "{}",
         bad.body
     );
@@ -626,4 +641,413 @@ fn three_rounds_with_injects_an_override_notes_lessons_and_the_after_action_repo
     );
     assert_eq!(json["results"].as_array().unwrap().len(), 1);
     assert!(json["overrides"].as_array().unwrap().is_empty());
+}
+
+/// The columns of one Parquet export, read back as JSON rows shaped like the
+/// JSON export's (`event` parsed back from its JSON text).
+fn parquet_rows(bytes: Vec<u8>) -> (Vec<serde_json::Value>, Vec<(String, String)>) {
+    use arrow_array::{Array, StringArray, UInt32Array, UInt64Array};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    assert_eq!(&bytes[..4], b"PAR1");
+    let b = ParquetRecordBatchReaderBuilder::try_new(axum::body::Bytes::from(bytes)).unwrap();
+    let meta: Vec<(String, String)> = b
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|kv| (kv.key, kv.value.unwrap_or_default()))
+        .collect();
+    let names: Vec<String> = b
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert_eq!(names, guarantor_exercise::debrief::PARQUET_COLUMNS);
+    let mut out = Vec::new();
+    for batch in b.build().unwrap() {
+        let batch = batch.unwrap();
+        let text = |i: usize| {
+            batch
+                .column(i)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap()
+                .clone()
+        };
+        let u64s = |i: usize| {
+            batch
+                .column(i)
+                .as_any()
+                .downcast_ref::<UInt64Array>()
+                .unwrap()
+                .clone()
+        };
+        let round = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<UInt32Array>()
+            .unwrap()
+            .clone();
+        let (date, seq, at, kind, who, summary, event) = (
+            text(1),
+            u64s(2),
+            u64s(3),
+            text(4),
+            text(5),
+            text(6),
+            text(7),
+        );
+        for i in 0..batch.num_rows() {
+            assert!(!round.is_null(i) && !event.is_null(i));
+            out.push(serde_json::json!({
+                "round": round.value(i),
+                "in_game_date": date.value(i),
+                "seq": seq.value(i),
+                "recorded_at_ms": at.value(i),
+                "kind": kind.value(i),
+                "who": who.value(i),
+                "summary": summary.value(i),
+                "event": serde_json::from_str::<serde_json::Value>(event.value(i)).unwrap(),
+            }));
+        }
+    }
+    (out, meta)
+}
+
+#[test]
+fn the_parquet_export_by_round_reads_back_as_the_json_export_row_by_row() {
+    let s = start_on("parquet", scenario_with_injects());
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    let obs = s.sign_in("observer");
+    let advance = || {
+        let r = fac.post_form("/facilitator/advance", &[]).unwrap();
+        assert_eq!(r.status, 303, "{}", r.body);
+    };
+    advance(); // round 1, planning
+    let mut ru_in = scenario_inputs("ru");
+    ru_in.reservation = 0.3;
+    assert_eq!(ru.submit_move(&ru_in).unwrap().status, 303);
+    let r = fac
+        .post_form(
+            "/facilitator/inject",
+            &[
+                ("text", "a comma, a \"quote\" and ünïcode"),
+                ("target", "ru"),
+            ],
+        )
+        .unwrap();
+    assert_eq!(r.status, 303, "{}", r.body);
+    advance(); // negotiation
+    advance(); // closed, adjudicated: debrief
+    advance(); // round 2 opens with its scripted inject
+
+    for (query, round) in [("", None), ("?round=1", Some(1)), ("?round=2", Some(2))] {
+        let (status, bytes) = get_bytes(&fac, &format!("/export/events.parquet{query}"));
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+        let (rows, meta) = parquet_rows(bytes);
+        let json = fac
+            .get(&format!("/export/events.json{query}"))
+            .unwrap()
+            .json()
+            .unwrap();
+        let want = json["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), want.len(), "{query}");
+        for (got, want) in rows.iter().zip(want) {
+            assert_eq!(got, want, "{query}");
+        }
+        assert!(
+            meta.contains(&(
+                "guarantor.format".into(),
+                "guarantor-exercise-events/1".into()
+            )),
+            "{meta:?}"
+        );
+        let filter = round.map(|r: u32| r.to_string()).unwrap_or_default();
+        assert!(
+            meta.contains(&("guarantor.round".into(), filter)),
+            "{meta:?}"
+        );
+        if let Some(r) = round {
+            assert!(rows.iter().all(|row| row["round"] == r), "{query}");
+        }
+    }
+    // Hand-checked: round 1 holds its opening, ru's move, the live inject, the
+    // negotiation, the close, the verdict and the band, all on 2025-… round 1's date.
+    let (_, bytes) = get_bytes(&fac, "/export/events.parquet?round=1");
+    let (rows, _) = parquet_rows(bytes);
+    let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "round_opened",
+            "move_submitted",
+            "inject_released",
+            "negotiation_started",
+            "round_closed",
+            "round_adjudicated",
+            "band_computed"
+        ]
+    );
+    let date = state(&fac)["clock"]["start"].as_str().unwrap().to_string();
+    assert!(rows.iter().all(|r| r["in_game_date"] == date.as_str()));
+    assert_eq!(rows[1]["who"], "ru");
+    assert_eq!(
+        rows[2]["summary"],
+        "live inject live-4: a comma, a \"quote\" and ünïcode"
+    );
+    // The same access rule as CSV and JSON: the facilitator only.
+    assert_eq!(get_bytes(&obs, "/export/events.parquet").0, 403);
+    assert_eq!(get_bytes(&ru, "/export/events.parquet?round=1").0, 403);
+}
+
+/// The default scenario with three injects at in-game times instead of rounds.
+fn scenario_with_timed_injects() -> guarantor_model::Scenario {
+    let timed = r#"
+[[injects]]
+id = "day_four"
+day = 4
+text = "Day four: Moscow hardens its terms."
+set = ["actors.ru.reservation=0.7"]
+
+[[injects]]
+id = "tenth"
+date = 2025-09-10
+text = "The tenth: a leak about air defence stocks."
+
+[[injects]]
+id = "twentieth"
+date = "2025-09-20"
+text = "The twentieth: a ceasefire violation is reported."
+targets = ["ua"]
+"#;
+    guarantor_model::load(
+        "default+timed.toml",
+        &format!("{}\n{timed}", guarantor_model::DEFAULT_SCENARIO),
+    )
+    .unwrap()
+}
+
+#[test]
+fn injects_at_an_in_game_day_or_date_are_released_when_the_clock_reaches_them() {
+    let s = start_on("timed", scenario_with_timed_injects());
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    let ids = |c: &Client| -> Vec<String> {
+        state(c)["injects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["inject"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let post = |path: &str, fields: &[(&str, &str)]| fac.post_form(path, fields).unwrap();
+
+    // A clock that starts after a dated inject would put it before the game.
+    let r = post(
+        "/facilitator/clock",
+        &[("start", "2025-09-12"), ("interval", "14")],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body
+            .contains("inject tenth is dated 2025-09-10, before round 1"),
+        "{}",
+        r.body
+    );
+    let r = post(
+        "/facilitator/clock",
+        &[("start", "2025-09-01"), ("interval", "14")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The clock moves only within an open round.
+    assert_eq!(
+        post("/facilitator/time", &[("date", "2025-09-05")]).status,
+        409
+    );
+
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert!(ids(&fac).is_empty(), "day 4 is not 2025-09-01");
+    assert_eq!(state(&fac)["in_game_date"], "2025-09-01");
+    // Day 4 (2025-09-04) falls due when the clock passes it.
+    assert_eq!(
+        post("/facilitator/time", &[("date", "2025-09-05")]).status,
+        303
+    );
+    assert_eq!(ids(&fac), ["day_four"]);
+    let st = state(&ru);
+    assert_eq!(st["in_game_date"], "2025-09-05");
+    assert_eq!(st["injects"][0]["date"], "2025-09-05");
+    assert_eq!(st["own_inputs"]["reservation"], 0.7, "applied from then on");
+    // Not backwards, not beyond the round (round 2 opens on 2025-09-15).
+    for (field, value) in [
+        ("date", "2025-09-03"),
+        ("date", "2025-09-15"),
+        ("days", "0"),
+        ("date", "2025-09-31"),
+    ] {
+        let r = post("/facilitator/time", &[(field, value)]);
+        assert!(
+            matches!(r.status, 409 | 422),
+            "{field}={value}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    let r = post("/facilitator/time", &[("date", "2025-09-15")]);
+    assert!(r.body.contains("up to 2025-09-14"), "{}", r.body);
+    assert_eq!(state(&fac)["in_game_date"], "2025-09-05");
+
+    // The round closes before the clock reached the tenth: the round's date
+    // range decides, and the clock moves to the tenth to release it.
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert_eq!(state(&fac)["stage"], "debrief");
+    assert_eq!(ids(&fac), ["day_four", "tenth"]);
+    assert_eq!(state(&fac)["injects"][1]["date"], "2025-09-10");
+
+    // Round 2 (2025-09-15): the twentieth comes five days on.
+    assert_eq!(post("/facilitator/advance", &[]).status, 303);
+    assert_eq!(ids(&fac).len(), 2);
+    assert_eq!(post("/facilitator/time", &[("days", "4")]).status, 303);
+    assert_eq!(ids(&fac).len(), 2, "2025-09-19 is before the twentieth");
+    assert_eq!(post("/facilitator/time", &[("days", "1")]).status, 303);
+    assert_eq!(ids(&fac), ["day_four", "tenth", "twentieth"]);
+    assert!(!ids(&ru).contains(&"twentieth".to_string()), "ua's only");
+
+    // Every event row carries the in-game date the clock showed.
+    let csv = fac.get("/export/events.csv").unwrap().body;
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let by_kind = |kind: &str| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| r[4] == kind)
+            .map(|r| (r[0].to_string(), r[1].to_string()))
+            .collect()
+    };
+    let r = |round: &str, date: &str| (round.to_string(), date.to_string());
+    assert_eq!(
+        by_kind("inject_released"),
+        [
+            r("1", "2025-09-05"),
+            r("1", "2025-09-10"),
+            r("2", "2025-09-20")
+        ]
+    );
+    assert_eq!(
+        by_kind("clock_advanced"),
+        [
+            r("1", "2025-09-05"),
+            r("1", "2025-09-10"),
+            r("2", "2025-09-19"),
+            r("2", "2025-09-20")
+        ]
+    );
+    assert_eq!(
+        by_kind("round_opened"),
+        [r("1", "2025-09-01"), r("2", "2025-09-15")]
+    );
+    assert_eq!(by_kind("round_closed"), [r("1", "2025-09-10")]);
+}
+
+#[test]
+fn a_live_inject_adds_and_drops_red_lines_checked_like_scripted_ones() {
+    let s = start("live-red-lines");
+    let fac = s.sign_in("facilitator");
+    let ru = s.sign_in("delegation:ru");
+    let obs = s.sign_in("observer");
+    assert_eq!(
+        fac.post_form("/facilitator/advance", &[]).unwrap().status,
+        303
+    );
+    let scenario = guarantor_model::default_scenario();
+    let dropped = scenario.actor("ru").unwrap().red_lines[0].id.clone();
+    let add = "actor = \"ru\"\nid = \"no_monitors\"\nkind = \"option\"\ncomponent = \"ground_force\"\noptions = [\"trainers_monitors\"]\nhardness = \"stated\"\nstatement = \"Not even monitors.\"";
+    // Checked like scripted ones: a typo in the red line, an unknown line to drop.
+    let r = fac
+        .post_form(
+            "/facilitator/inject",
+            &[
+                ("text", "x"),
+                ("add_red_line", &add.replace("ground_force", "ground_forse")),
+            ],
+        )
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("ground_forse"), "{}", r.body);
+    let r = fac
+        .post_form(
+            "/facilitator/inject",
+            &[("text", "x"), ("drop_red_line", "ru/no_such_line")],
+        )
+        .unwrap();
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("no_such_line"), "{}", r.body);
+    assert!(state(&fac)["injects"].as_array().unwrap().is_empty());
+
+    let drop = format!("ru/{dropped}");
+    let r = fac
+        .post_form(
+            "/facilitator/inject",
+            &[
+                ("text", "Moscow swaps one condition for another"),
+                ("drop_red_line", &drop),
+                ("add_red_line", add),
+            ],
+        )
+        .unwrap();
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Applied from then on: ru's inputs follow (the new line held, the old gone).
+    let own = &state(&ru)["own_inputs"]["red_lines"];
+    assert_eq!(own["no_monitors"], true, "{own}");
+    assert!(own.get(&dropped).is_none(), "{own}");
+    // Logged, and shown to others only in kind.
+    let seen = &state(&obs)["injects"][0]["inject"];
+    assert_eq!(
+        seen["set"],
+        serde_json::json!([
+            "a change to ru's red lines (private)",
+            "a new red line of ru (private)"
+        ]),
+        "{seen}"
+    );
+    let export = fac.get("/api/export").unwrap().json().unwrap();
+    let released = export["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"]["type"] == "inject_released")
+        .unwrap();
+    let inject = &released["event"]["inject"];
+    assert_eq!(inject["add_red_lines"][0]["id"], "no_monitors");
+    assert_eq!(
+        inject["set"][0],
+        format!("actors.ru.red_lines.{dropped}.holds=0")
+    );
+    // The round is adjudicated on the scenario as the live inject left it.
+    for _ in 0..2 {
+        assert_eq!(
+            fac.post_form("/facilitator/advance", &[]).unwrap().status,
+            303
+        );
+    }
+    let export = fac.get("/api/export").unwrap().json().unwrap();
+    let published: Adjudication =
+        serde_json::from_value(export["results"][0]["result"]["Ok"].clone()).unwrap();
+    let inj: guarantor_model::injects::Inject = serde_json::from_value(inject.clone()).unwrap();
+    let mut by_hand = guarantor_model::default_scenario();
+    guarantor_model::injects::apply_inject(&mut by_hand, &inj).unwrap();
+    let direct = evaluate(&by_hand, &EvalOptions::default()).unwrap();
+    assert!(published == Adjudication::from_evaluation(&direct));
+    let before = evaluate(&scenario, &EvalOptions::default()).unwrap();
+    assert!(
+        published != Adjudication::from_evaluation(&before),
+        "the inject changed the verdict"
+    );
 }

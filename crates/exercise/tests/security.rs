@@ -52,6 +52,7 @@ fn intended() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         // The game around the rounds (the notetaker's routes: tests/game.rs).
         (("POST", "/facilitator/clock"), FACILITATOR),
         (("POST", "/facilitator/advance"), FACILITATOR),
+        (("POST", "/facilitator/time"), FACILITATOR),
         (("POST", "/facilitator/inject"), FACILITATOR),
         (("POST", "/facilitator/override"), FACILITATOR),
         (("GET", "/debrief"), SIGNED_IN),
@@ -65,6 +66,7 @@ fn intended() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("GET", "/report/after-action"), FACILITATOR),
         (("GET", "/export/events.csv"), FACILITATOR),
         (("GET", "/export/events.json"), FACILITATOR),
+        (("GET", "/export/events.parquet"), FACILITATOR),
     ])
 }
 

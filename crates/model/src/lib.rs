@@ -106,6 +106,54 @@ pub fn load(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     }
 }
 
+/// Read a red line a live inject adds (`guarantor serve`'s live-inject form):
+/// TOML keys, one `key = value` a line — `actor` and the keys of an
+/// `[[actors.red_lines]]` entry (docs/scenario-format.md) — read by the scenario reader and then checked as `guarantor check` checks
+/// the red lines of a scenario (its component, options, dimension and
+/// organisations exist), on `s` with the line added. The error is one line:
+/// the first problem and its fix.
+///
+/// Example: `actor = "ru"`, `id = "no_air_policing"`, `kind = "option"`,
+/// `component = "air"`, `options = ["air_policing"]`, `hardness = "stated"`
+/// on the default scenario is a red line of ru; `component = "aír"` is refused
+/// naming the unknown component.
+pub fn read_added_red_line(s: &Scenario, text: &str) -> Result<injects::AddedRedLine, String> {
+    let first = |problems: Vec<Problem>, s: &Scenario| {
+        let p = &problems[0];
+        let mut line = idpaths::by_id(&p.message, s);
+        if let Some(h) = &p.help {
+            line.push_str(&format!(" ({})", idpaths::by_id(h, s)));
+        }
+        line
+    };
+    let added = read::read_added_red_line(text).map_err(|p| first(p, s))?;
+    let Some(actor) = s.actor(&added.actor) else {
+        let known: Vec<&str> = s.actors.iter().map(|a| a.id.as_str()).collect();
+        return Err(format!(
+            "a red line added to \"{}\", which is no actor; known actors: {}",
+            added.actor,
+            known.join(", ")
+        ));
+    };
+    if actor.red_lines.iter().any(|r| r.id == added.red_line.id) {
+        return Err(format!(
+            "{} already has a red line \"{}\"; pick a new id",
+            actor.id, added.red_line.id
+        ));
+    }
+    let mut with = s.clone();
+    with.injects.clear();
+    if let Some(a) = with.actors.iter_mut().find(|a| a.id == added.actor) {
+        a.red_lines.push(added.red_line.clone());
+    }
+    let problems = validate::validate(&with, &read::SpanMap::default());
+    if problems.is_empty() {
+        Ok(added)
+    } else {
+        Err(first(problems, &with))
+    }
+}
+
 /// The embedded default scenario. It is checked by the test suite, so this never fails.
 pub fn default_scenario() -> Scenario {
     load(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO).expect("the embedded scenario is valid (tested)")

@@ -478,6 +478,41 @@ pub(crate) fn read(src: &str) -> (Option<Scenario>, Vec<Problem>, SpanMap) {
     (Some(scenario), cx.problems, cx.spans)
 }
 
+/// Read one red line an inject adds, written as TOML keys (`actor` and the
+/// keys of an `[[actors.red_lines]]` entry), with the scenario reader's own
+/// checks (types, kinds, unknown keys). Problems come with their spans in `src`.
+pub(crate) fn read_added_red_line(src: &str) -> Result<crate::injects::AddedRedLine, Vec<Problem>> {
+    let mut cx = Cx {
+        problems: Vec::new(),
+        spans: SpanMap::default(),
+    };
+    let (doc, errors) = DeTable::parse_recoverable(src);
+    for e in errors {
+        cx.error(
+            ProblemKind::Syntax,
+            e.span().unwrap_or(0..0),
+            format!("TOML syntax error: {}", e.message().trim()),
+            "here",
+            Some("write one `key = value` a line, e.g. `id = \"no_ground_force\"`".into()),
+        );
+    }
+    if !cx.problems.is_empty() {
+        return Err(cx.problems);
+    }
+    let root_val: Val<'_> = Spanned::new(doc.span(), DeValue::Table(doc.into_inner()));
+    let Some(mut t) = Tbl::new(&root_val, "add_red_line", "red line", &mut cx) else {
+        return Err(cx.problems);
+    };
+    let actor = t.req_str("actor", &mut cx);
+    let red_line = read_red_line(&mut t, &mut cx);
+    t.finish(&mut cx);
+    if cx.problems.is_empty() {
+        Ok(crate::injects::AddedRedLine { actor, red_line })
+    } else {
+        Err(cx.problems)
+    }
+}
+
 fn sub<'a, 'i>(
     t: &mut Tbl<'a, 'i>,
     key: &'static str,
@@ -1434,17 +1469,28 @@ fn num_list(t: &mut Tbl<'_, '_>, key: &'static str, range: Range01, cx: &mut Cx)
 
 fn read_inject(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::injects::Inject {
     let id = t.req_str("id", cx);
-    let round = t.req_num("round", Range01::AtLeastOne, cx);
-    if round.fract() != 0.0 {
-        let p = t.key_path("round");
-        cx.error(
-            ProblemKind::OutOfRange,
-            cx.spans.get(&p),
-            format!("`{p}` must be a whole round number (1, 2, …), found {round}"),
-            "not a whole number",
-            Some("write the round whose opening releases the inject, e.g. `round = 2`".into()),
-        );
-    }
+    // One of round, day and date (checked in `injects::inject_when`).
+    let whole = |t: &mut Tbl<'_, '_>, key: &'static str, cx: &mut Cx| -> Option<u32> {
+        let v = t.opt_num(key, Range01::AtLeastOne, cx)?;
+        if v.fract() != 0.0 || v > f64::from(u32::MAX) {
+            let p = t.key_path(key);
+            cx.error(
+                ProblemKind::OutOfRange,
+                cx.spans.get(&p),
+                format!("`{p}` must be a whole {key} number (1, 2, …), found {v}"),
+                "not a whole number",
+                Some(match key {
+                    "round" => "write the round whose opening releases the inject, e.g. `round = 2`".into(),
+                    _ => "write the in-game day that releases the inject, e.g. `day = 17` (day 1: round 1 opens)".into(),
+                }),
+            );
+            return None;
+        }
+        Some(v as u32)
+    };
+    let round = whole(t, "round", cx).unwrap_or(0);
+    let day = whole(t, "day", cx);
+    let date = t.opt_str("date", cx);
     let text = t.req_str("text", cx);
     let targets = t.str_list("targets", cx);
     let set = t.str_list("set", cx);
@@ -1458,7 +1504,9 @@ fn read_inject(t: &mut Tbl<'_, '_>, cx: &mut Cx) -> crate::injects::Inject {
     let source = t.str_or("source", cx, "");
     crate::injects::Inject {
         id,
-        round: round as u32,
+        round,
+        day,
+        date,
         text,
         targets,
         set,

@@ -1056,8 +1056,18 @@ fn first_given<'a>(names: &[&'a String]) -> &'a str {
 pub struct Inject {
     pub id: String,
     /// The round (1, 2, …) whose opening releases it; it applies to that
-    /// round's adjudication and every later one.
+    /// round's adjudication and every later one. 0 (absent): the inject gives
+    /// its `day` or `date` instead.
+    #[serde(default)]
     pub round: u32,
+    /// In-game day of the exercise (day 1: the day round 1 opens) on which it
+    /// is released: when the facilitator's clock reaches it, or at the latest
+    /// before the round that day falls in closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    /// In-game calendar date (`YYYY-MM-DD`) on which it is released, as `day`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// What the targets read.
     pub text: String,
     /// Roles shown the inject: `"all"`, `"observer"`, `"notetaker"` or an

@@ -1342,15 +1342,31 @@ fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
     }
 }
 
-/// Pre-scripted injects: a whole round number, and every change checked
-/// against the scenario as the earlier injects leave it
-/// ([`crate::injects::check_inject`]), each at its own line.
+/// Pre-scripted injects: one time each (round, day or date; a date not
+/// before `meta.as_of`), and every change checked against the scenario as the
+/// earlier injects leave it ([`crate::injects::check_inject`]), each problem
+/// at its own key's line with its own kind. The injects are taken in the order
+/// the default clock releases them (round 1 on `as_of`, 14 days a round).
 fn check_injects(ck: &mut Checker<'_>, s: &Scenario) {
+    use crate::injects::{When, format_date, inject_when, parse_date};
+    const DEFAULT_INTERVAL_DAYS: i64 = 14;
+    let start = parse_date(&s.meta.as_of).ok();
+    let at = |w: &Result<When, _>| match w {
+        Ok(When::Round(r)) => start.unwrap_or(0) + (i64::from(*r) - 1) * DEFAULT_INTERVAL_DAYS,
+        Ok(When::Day(d)) => start.unwrap_or(0) + i64::from(*d) - 1,
+        Ok(When::Date(d)) => *d,
+        Err(_) => i64::MAX,
+    };
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut ordered: Vec<(usize, &crate::injects::Inject)> = s.injects.iter().enumerate().collect();
-    ordered.sort_by_key(|(i, inj)| (inj.round, *i));
+    let mut ordered: Vec<(usize, &crate::injects::Inject, i64)> = s
+        .injects
+        .iter()
+        .enumerate()
+        .map(|(i, inj)| (i, inj, at(&inject_when(inj))))
+        .collect();
+    ordered.sort_by_key(|(i, _, t)| (*t, *i));
     let mut current = s.clone();
-    for (i, inj) in ordered {
+    for (i, inj, _) in ordered {
         let base = format!("injects[{i}]");
         if let Some(first) = seen.insert(inj.id.as_str(), i) {
             ck.error(
@@ -1364,13 +1380,37 @@ fn check_injects(ck: &mut Checker<'_>, s: &Scenario) {
                 "give each inject its own id".to_string(),
             );
         }
-        if let Err(message) = crate::injects::apply_inject(&mut current, inj) {
+        if let (Ok(When::Date(d)), Some(start)) = (inject_when(inj), start)
+            && d < start
+        {
             ck.error(
                 ProblemKind::OutOfRange,
-                &base,
-                format!("inject \"{}\": {message}", inj.id),
-                "in this inject",
-                "fix the inject's round, targets, set or add_red_lines".to_string(),
+                &format!("{base}.date"),
+                format!(
+                    "inject \"{}\": {} is before the exercise: it starts on the scenario's as_of, {}",
+                    inj.id,
+                    format_date(d),
+                    format_date(start)
+                ),
+                "before the game",
+                format!(
+                    "date the inject on or after {} (or give its round or day instead)",
+                    format_date(start)
+                ),
+            );
+        }
+        if let Err(p) = crate::injects::apply_inject(&mut current, inj) {
+            let path = if p.field.is_empty() {
+                base.clone()
+            } else {
+                format!("{base}.{}", p.field)
+            };
+            ck.error(
+                p.kind,
+                &path,
+                format!("inject \"{}\": {}", inj.id, p.message),
+                p.label,
+                p.help,
             );
         }
     }

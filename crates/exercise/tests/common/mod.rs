@@ -70,3 +70,36 @@ pub fn state(c: &Client) -> serde_json::Value {
     assert_eq!(r.status, 200, "{}", r.body);
     r.json().unwrap()
 }
+
+/// GET `path` as `c` and return the status and the body's raw bytes (the
+/// client's `body` is text; a Parquet file is not).
+pub fn get_bytes(c: &Client, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(c.addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let cookie = c.cookie.as_deref().unwrap_or("");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n",
+        c.addr
+    )
+    .unwrap();
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).unwrap();
+    let end = all
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&all[..end]).to_ascii_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    assert!(
+        !head.contains("transfer-encoding: chunked"),
+        "get_bytes reads only whole bodies: {head}"
+    );
+    (status, all[end + 4..].to_vec())
+}
