@@ -70,8 +70,16 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Lower-case hexadecimal, two digits a byte (a table lookup: every request
+/// hashes its session token into this form).
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// A signed-in browser or client.
@@ -259,6 +267,14 @@ impl Sessions {
         let hash = token_hash(token);
         let map = self.map.lock().expect("sessions lock");
         map.get(&hash).filter(|s| self.live(s, now_ms())).cloned()
+    }
+
+    /// Whether the session whose token hashes to `hash` ([`token_hash`]) is
+    /// still held and live: what an open event stream checks before every
+    /// write, without hashing the token or copying the session each time.
+    pub fn holds(&self, hash: &str) -> bool {
+        let map = self.map.lock().expect("sessions lock");
+        map.get(hash).is_some_and(|s| self.live(s, now_ms()))
     }
 
     pub fn remove(&self, token: &str) {
@@ -555,6 +571,31 @@ impl MoveLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_hashes_are_lower_case_hex_sha256() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn a_stream_sees_a_session_end_by_its_token_hash() {
+        let sessions = Sessions::in_memory(Duration::from_secs(60), 10);
+        let (token, _) = sessions.create(Principal::Observer);
+        let hash = token_hash(&token);
+        assert!(sessions.holds(&hash));
+        assert!(!sessions.holds(&token), "the raw token is not a key");
+        sessions.remove(&token);
+        assert!(!sessions.holds(&hash));
+        // A session past its lifetime is not held either.
+        let brief = Sessions::in_memory(Duration::ZERO, 10);
+        let (token, _) = brief.create(Principal::Observer);
+        assert!(!brief.holds(&token_hash(&token)));
+    }
 
     #[test]
     fn a_flood_from_many_addresses_does_not_reset_a_principals_lock_out() {

@@ -599,6 +599,24 @@ pub struct Notice {
     pub round: u32,
     /// The actor who moved, for moves; empty otherwise.
     pub actor: String,
+    /// The notice as a server-sent event, formatted once for every open
+    /// stream (see `live`): the same for every viewer, as it holds no
+    /// private input.
+    pub frame: axum::body::Bytes,
+}
+
+impl Notice {
+    pub fn new(seq: u64, kind: &'static str, round: u32, actor: String) -> Notice {
+        let data = serde_json::json!({ "seq": seq, "kind": kind, "round": round, "actor": actor });
+        let frame = format!("event: {kind}\ndata: {data}\n\n").into();
+        Notice {
+            seq,
+            kind,
+            round,
+            actor,
+            frame,
+        }
+    }
 }
 
 struct Proposal {
@@ -616,7 +634,7 @@ const MAX_BATCH: usize = 256;
 pub struct Log {
     tx: mpsc::Sender<Proposal>,
     state: Arc<RwLock<Arc<ExerciseState>>>,
-    notices: broadcast::Sender<Notice>,
+    notices: broadcast::Sender<Arc<Notice>>,
 }
 
 impl Log {
@@ -653,7 +671,7 @@ impl Log {
         self.state.read().expect("state lock").clone()
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Notice>> {
         self.notices.subscribe()
     }
 
@@ -683,7 +701,7 @@ impl Log {
 fn write_batch(
     store: &mut Store,
     shared: &RwLock<Arc<ExerciseState>>,
-    notices: &broadcast::Sender<Notice>,
+    notices: &broadcast::Sender<Arc<Notice>>,
     batch: Vec<Proposal>,
 ) {
     let current = shared.read().expect("state lock").clone();
@@ -729,12 +747,7 @@ fn write_batch(
                     crate::state::Event::MoveSubmitted { actor, .. } => actor.clone(),
                     _ => String::new(),
                 };
-                let _ = notices.send(Notice {
-                    seq,
-                    kind: p.event.kind(),
-                    round,
-                    actor,
-                });
+                let _ = notices.send(Arc::new(Notice::new(seq, p.event.kind(), round, actor)));
                 let _ = p.reply.send(Ok(seq));
             }
             let last = current.events + events_written;
