@@ -14,6 +14,9 @@
 //! load before the bench began: on a shared machine the other processes' load
 //! moves the tail latencies, so a figure without its load is not comparable.
 //!
+//! Last it prints the size of the database and of its write-ahead log, which
+//! the checkpointer must keep bounded while moves never pause.
+//!
 //! Run: `cargo bench -p guarantor-exercise --bench serve_load`
 //! Optional: `-- MOVES_PER_DELEGATION` (default 40).
 
@@ -263,6 +266,13 @@ fn main() {
     println!(
         "moves stored: {total}; move notices received over the {DELEGATIONS} streams: {} (a stream that lags skips notices; pages re-sync)",
         seen.load(Ordering::Relaxed)
+    );
+    // The write-ahead log must not grow without bound: checkpoints keep up.
+    let size = |name: &str| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+    println!(
+        "database {:.1} MB, write-ahead log {:.1} MB after {total} moves",
+        size("load.db") as f64 / 1e6,
+        size("load.db-wal") as f64 / 1e6
     );
 
     // 3. Idle and partial-header connections: time until the server closes them.

@@ -643,6 +643,12 @@ pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs
 /// copy and its fsync (up to 113 ms under load, #17). A passive checkpoint
 /// takes no write lock, so commits go on meanwhile; every commit is still
 /// durable on its own (the log is fsynced at commit, `synchronous=FULL`).
+///
+/// While commits never pause, a passive checkpoint never catches up with the
+/// log's end and SQLite cannot start the log over: beyond [`WAL_RESTART_FRAMES`]
+/// the checkpointer copies the few frames committed meanwhile with the write
+/// lock held (a short wait for the commits of that moment) so that the next
+/// commit starts the log over, bounding it.
 fn checkpointer(path: &str, ticks: &mpsc::Receiver<()>, every: std::time::Duration) {
     let conn = match Connection::open(path)
         .and_then(|c| c.execute_batch("PRAGMA busy_timeout=5000;").map(|()| c))
@@ -650,13 +656,27 @@ fn checkpointer(path: &str, ticks: &mpsc::Receiver<()>, every: std::time::Durati
         Ok(c) => c,
         Err(e) => return crate::log::log_error(&e),
     };
+    let checkpoint = |mode: &str| {
+        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+            r.get::<_, i64>(1)
+        })
+    };
     while ticks.recv().is_ok() {
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        let frames = checkpoint("PASSIVE");
+        let restarted = match frames {
+            Ok(n) if n > WAL_RESTART_FRAMES => checkpoint("RESTART").map(|_| ()),
+            other => other.map(|_| ()),
+        };
+        if let Err(e) = restarted {
             crate::log::log_error(&e);
         }
         std::thread::sleep(every);
     }
 }
+
+/// Frames (pages of 4 KiB) in the write-ahead log beyond which the
+/// checkpointer makes the next commit start the log over (about 32 MB).
+pub const WAL_RESTART_FRAMES: i64 = 8192;
 
 /// Handle to the writer thread and the committed state.
 #[derive(Clone)]
