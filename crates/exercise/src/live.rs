@@ -5,11 +5,14 @@
 //! round and, for a move, which delegation moved), the same for every viewer:
 //! it carries no private input, so one formatting serves every stream. The
 //! writer thread formats each notice once ([`crate::store::Notice::frame`]);
-//! every stream forwards those shared bytes (reference-counted, never copied
-//! per stream) and writes all the notices it has not yet sent in one chunk,
-//! so that fifty open streams cost fifty writes per burst of moves rather
-//! than fifty per move. Nothing is dropped or merged: each notice still
-//! arrives as its own event, in order.
+//! every stream forwards those shared bytes (reference-counted; never
+//! formatted per stream) and writes all the notices it has not yet sent in
+//! one chunk (the only copy: several frames joined into one buffer), so that
+//! fifty open streams cost fifty writes per burst of moves rather than fifty
+//! per move. Nothing is merged: each notice still arrives as its own event,
+//! in order. A stream more than the channel's 1,024 notices behind skips the
+//! oldest, as before; the next one carries the later sequence number, which
+//! is all a page compares.
 //!
 //! A stream ends once its session does (sign-out, code reissued, expiry): the
 //! session is checked before every write and every [`SESSION_CHECK`].
