@@ -93,6 +93,17 @@ pub struct Session {
     created_ms: u64,
 }
 
+/// Run blocking work `f` (file I/O, a database commit): on a worker of a
+/// multi-threaded tokio runtime through `block_in_place`, which hands the
+/// worker's other tasks to another thread meanwhile; anywhere else directly.
+pub fn off_the_runtime<R>(f: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 /// Sessions live this long, then the user signs in again.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
@@ -198,7 +209,18 @@ impl Sessions {
     /// change to the store. The store's lock is taken first and held
     /// throughout, so memory and the store see changes in the same order,
     /// while readers wait only for the change in memory.
+    ///
+    /// The store's write (a commit with its fsync) is blocking work: on the
+    /// server's runtime it runs through [`off_the_runtime`], so that a sign-in
+    /// does not hold up the requests and event streams sharing its worker.
     fn change(
+        &self,
+        change: impl FnOnce(&mut HashMap<String, Session>) -> (Option<SessionRow>, Vec<String>),
+    ) {
+        off_the_runtime(|| self.change_now(change));
+    }
+
+    fn change_now(
         &self,
         change: impl FnOnce(&mut HashMap<String, Session>) -> (Option<SessionRow>, Vec<String>),
     ) {
@@ -580,6 +602,23 @@ mod tests {
             token_hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn blocking_work_runs_on_any_runtime_and_outside_one() {
+        assert_eq!(off_the_runtime(|| 1), 1);
+        let multi = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        // On a worker thread, as in the server's handlers.
+        let on_worker = multi.spawn(async { off_the_runtime(|| 2) });
+        assert_eq!(multi.block_on(on_worker).unwrap(), 2);
+        // `block_in_place` would panic here; the work runs directly instead.
+        let single = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(single.block_on(async { off_the_runtime(|| 3) }), 3);
     }
 
     #[test]
