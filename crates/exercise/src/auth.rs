@@ -70,8 +70,16 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Lower-case hexadecimal, two digits a byte (a table lookup: every request
+/// hashes its session token into this form).
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// A signed-in browser or client.
@@ -83,6 +91,17 @@ pub struct Session {
     /// Milliseconds since the Unix epoch when the session began (wall clock,
     /// so that the age still counts across a restart).
     created_ms: u64,
+}
+
+/// Run blocking work `f` (file I/O, a database commit): on a worker of a
+/// multi-threaded tokio runtime through `block_in_place`, which hands the
+/// worker's other tasks to another thread meanwhile; anywhere else directly.
+pub fn off_the_runtime<R>(f: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
 }
 
 /// Sessions live this long, then the user signs in again.
@@ -190,7 +209,18 @@ impl Sessions {
     /// change to the store. The store's lock is taken first and held
     /// throughout, so memory and the store see changes in the same order,
     /// while readers wait only for the change in memory.
+    ///
+    /// The store's write (a commit with its fsync) is blocking work: on the
+    /// server's runtime it runs through [`off_the_runtime`], so that a sign-in
+    /// does not hold up the requests and event streams sharing its worker.
     fn change(
+        &self,
+        change: impl FnOnce(&mut HashMap<String, Session>) -> (Option<SessionRow>, Vec<String>),
+    ) {
+        off_the_runtime(|| self.change_now(change));
+    }
+
+    fn change_now(
         &self,
         change: impl FnOnce(&mut HashMap<String, Session>) -> (Option<SessionRow>, Vec<String>),
     ) {
@@ -259,6 +289,14 @@ impl Sessions {
         let hash = token_hash(token);
         let map = self.map.lock().expect("sessions lock");
         map.get(&hash).filter(|s| self.live(s, now_ms())).cloned()
+    }
+
+    /// Whether the session whose token hashes to `hash` ([`token_hash`]) is
+    /// still held and live: what an open event stream checks before every
+    /// write, without hashing the token or copying the session each time.
+    pub fn holds(&self, hash: &str) -> bool {
+        let map = self.map.lock().expect("sessions lock");
+        map.get(hash).is_some_and(|s| self.live(s, now_ms()))
     }
 
     pub fn remove(&self, token: &str) {
@@ -555,6 +593,48 @@ impl MoveLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_hashes_are_lower_case_hex_sha256() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn blocking_work_runs_on_any_runtime_and_outside_one() {
+        assert_eq!(off_the_runtime(|| 1), 1);
+        let multi = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        // On a worker thread, as in the server's handlers.
+        let on_worker = multi.spawn(async { off_the_runtime(|| 2) });
+        assert_eq!(multi.block_on(on_worker).unwrap(), 2);
+        // `block_in_place` would panic here; the work runs directly instead.
+        let single = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(single.block_on(async { off_the_runtime(|| 3) }), 3);
+    }
+
+    #[test]
+    fn a_stream_sees_a_session_end_by_its_token_hash() {
+        let sessions = Sessions::in_memory(Duration::from_secs(60), 10);
+        let (token, _) = sessions.create(Principal::Observer);
+        let hash = token_hash(&token);
+        assert!(sessions.holds(&hash));
+        assert!(!sessions.holds(&token), "the raw token is not a key");
+        sessions.remove(&token);
+        assert!(!sessions.holds(&hash));
+        // A session past its lifetime is not held either.
+        let brief = Sessions::in_memory(Duration::ZERO, 10);
+        let (token, _) = brief.create(Principal::Observer);
+        assert!(!brief.holds(&token_hash(&token)));
+    }
 
     #[test]
     fn a_flood_from_many_addresses_does_not_reset_a_principals_lock_out() {

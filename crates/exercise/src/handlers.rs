@@ -3,12 +3,10 @@
 //! the request.
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::extract::{Extension, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 
@@ -501,50 +499,9 @@ async fn export(State(app): State<Arc<App>>) -> Response {
     }
 }
 
-/// How often an open event stream checks that its session still holds,
-/// when no event arrives in between.
-const STREAM_SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
-
 async fn events(State(app): State<Arc<App>>, Extension(ctx): Extension<Ctx>) -> Response {
-    // Subscribe before reading the state: an event committed in between arrives through
-    // the subscription, so a page that compares sequence numbers misses nothing.
-    let rx = app.log.subscribe();
-    let seq = app.log.state().events;
-    let token = ctx
-        .session
-        .as_ref()
-        .map(|(t, _)| t.clone())
-        .expect("the guard checked the session");
-    let sync = SseEvent::default()
-        .event("sync")
-        .data(serde_json::json!({ "seq": seq }).to_string());
-    let first = futures_util::stream::once(async move { Ok::<_, Infallible>(sync) });
-    // The stream ends once its session does (sign-out, code reissued, expiry):
-    // checked before every event and every few seconds in between.
-    let rest = futures_util::stream::unfold((rx, app, token), |(mut rx, app, token)| async move {
-        loop {
-            let next = tokio::select! {
-                r = rx.recv() => Some(r),
-                _ = tokio::time::sleep(STREAM_SESSION_CHECK) => None,
-            };
-            app.sessions.get(&token)?;
-            match next {
-                None => continue,
-                Some(Ok(n)) => {
-                    let data = serde_json::json!({
-                        "seq": n.seq, "kind": n.kind, "round": n.round, "actor": n.actor
-                    });
-                    let ev = SseEvent::default().event(n.kind).data(data.to_string());
-                    return Some((Ok::<_, Infallible>(ev), (rx, app, token)));
-                }
-                Some(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => continue,
-                Some(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
-            }
-        }
-    });
-    Sse::new(futures_util::StreamExt::chain(first, rest))
-        .keep_alive(KeepAlive::default())
-        .into_response()
+    let (token, _) = ctx.session.as_ref().expect("the guard checked the session");
+    crate::live::events(app, token)
 }
 
 /// Set the in-game clock: `start` (YYYY-MM-DD) and `interval` (days between rounds).

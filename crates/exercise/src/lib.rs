@@ -27,6 +27,7 @@ pub mod debrief;
 pub mod game;
 pub mod handlers;
 pub mod limits;
+pub mod live;
 mod log;
 pub mod outcome;
 pub mod pages;

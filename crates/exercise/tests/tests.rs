@@ -13,4 +13,5 @@ mod common;
 mod flow;
 mod game;
 mod hardening;
+mod live;
 mod security;
