@@ -171,11 +171,14 @@ impl Tables {
                         let dist = o.distance_to_line_km.unwrap_or(d.default_distance_km);
                         let mut out: Vec<OptionSite> = Vec::new();
                         for t in &o.tasks {
-                            let handed_over = matches!(
-                                t.rule,
-                                SizingRule::PointAirDefence { transfer: true, .. }
-                                    | SizingRule::MaterielSupply { .. }
-                            );
+                            // Equipment handed over is Ukraine's to operate:
+                            // never a guarantor's force in harm's way (§5.2).
+                            let handed_over = match &t.rule {
+                                SizingRule::PointAirDefence { transfer, .. } => *transfer,
+                                SizingRule::AirDefenceUmbrella(u) => u.transfer,
+                                SizingRule::MaterielSupply { .. } => true,
+                                _ => false,
+                            };
                             for r in size_task(s, t, "") {
                                 let Some(k) = cap_index(&r.capability) else {
                                     continue;

@@ -391,3 +391,51 @@ fn munitions_are_no_forces_in_harms_way_and_in_no_share_of_units() {
         }
     }
 }
+
+#[test]
+fn transferred_umbrella_batteries_are_no_us_forces_in_harms_way() {
+    // Was (0.5.0 review): the default's US Patriot batteries, handed over
+    // (`air_defence_umbrella` with `transfer = true`), still counted as US
+    // forces — US share 0.656 = mean(gbad_long 1, monitors 702 ÷ 2,246) and
+    // punishment 0.614 — although a `point_air_defence` transfer did not.
+    let s = guarantor_model::default_scenario();
+    let v = package(
+        &s,
+        &[
+            ("ground_force", "none"),
+            ("command", "coalition_national_flags"),
+            ("air_defence", "us_systems"),
+            ("air_cover", "none"),
+            ("weapons", "halted"),
+            ("commitment", "art5_like_binding"),
+            ("monitoring", "ground_teams"),
+            ("army_size", "no_cap"),
+        ],
+    );
+    let us = |cap: &str| -> f64 {
+        v.allocation
+            .iter()
+            .filter(|l| l.capability == cap && l.contributor == "us")
+            .map(|l| l.units)
+            .sum()
+    };
+    let all = |cap: &str| -> f64 {
+        v.allocation
+            .iter()
+            .filter(|l| l.capability == cap)
+            .map(|l| l.units)
+            .sum()
+    };
+    assert_eq!(us("gbad_long"), 10.0, "the US still supplies the batteries");
+    assert_eq!((us("monitors"), all("monitors")), (702.0, 2_246.0));
+    let d = &v.deterrence;
+    // Only the monitors count: u = 702 ÷ 2,246; no nation in harm's way.
+    close(d.us_share, 702.0 / 2_246.0);
+    close(d.tripwire, 0.0);
+    // punishment = 1 − (1 − 0.6 × 0.67)(1 − 0.5 × u)(1 − 0.5 × 0) = 0.4955.
+    close(
+        d.punishment,
+        1.0 - (1.0 - 0.6 * 0.67) * (1.0 - 0.5 * 702.0 / 2_246.0),
+    );
+    assert!((d.punishment - 0.4955).abs() < 5e-4, "{}", d.punishment);
+}
