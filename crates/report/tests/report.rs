@@ -282,7 +282,7 @@ fn heatmap_grid_cells_carry_their_reasons_as_tooltips() {
     let td = &page[page[..cell].rfind("<td").unwrap()..cell];
     assert!(td.contains("utility"), "{td}");
     assert!(page.contains(
-        "title=\"#3 · ru: undetermined: red line &quot;no_foreign_air_policing_over_ukraine&quot;"
+        "title=\"#2 · ru: undetermined: red line &quot;no_foreign_air_policing_over_ukraine&quot;"
     ));
     assert!(
         page.contains("title=\"#1 · ua: undetermined"),
