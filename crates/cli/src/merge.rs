@@ -71,22 +71,6 @@ fn read(path: &Path) -> Result<Named, Failure> {
     Ok(Named { name, partial })
 }
 
-/// Read a stage plan file: the plan and the SHA-256 of the file's bytes.
-pub fn read_stage_plan(path: &Path) -> Result<(Named, String), Failure> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure(format!("error: cannot read stage plan {name}: {e}")))?;
-    let sha = guarantor_scale::sha256_hex(&bytes);
-    let partial = Partial::from_parquet(bytes)
-        .map_err(|e| Failure(format!("error: stage plan {name}: {e}")))?;
-    if !partial.meta.stage.as_ref().is_some_and(|s| s.is_plan) {
-        return Err(Failure(format!(
-            "error: {name} is not a stage plan (one written by `guarantor merge --next-stage-plan`); the shards of the first stage need no --stage-plan"
-        )));
-    }
-    Ok((Named { name, partial }, sha))
-}
-
 #[derive(Parser)]
 struct RunWords {
     #[command(flatten)]
@@ -324,7 +308,7 @@ fn merge_stage(
             )));
         }
         (Some(sha), Some(path)) => {
-            let (plan, plan_sha) = read_stage_plan(path)?;
+            let (plan, plan_sha) = crate::shard::read_stage_plan(path)?;
             if &plan_sha != sha {
                 return Err(Failure(format!(
                     "error: {name0} was made from another stage plan (SHA-256 {}) than {} ({}); give the plan its shards read",

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use guarantor_scale::{Body, Meta, Partial, Plan, Shard, Stage, sha256_hex};
+use guarantor_scale::{Body, Meta, Named, Partial, Plan, Shard, Stage, sha256_hex};
 
 use crate::common::{Failure, ScenarioArgs};
 
@@ -191,4 +191,20 @@ pub fn write_atomically(path: &Path, p: &Partial) -> Result<(), Failure> {
                 path.display()
             ))
         })
+}
+
+/// Read a stage plan file: the plan and the SHA-256 of the file's bytes.
+pub fn read_stage_plan(path: &Path) -> Result<(Named, String), Failure> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure(format!("error: cannot read stage plan {name}: {e}")))?;
+    let sha = guarantor_scale::sha256_hex(&bytes);
+    let partial = Partial::from_parquet(bytes)
+        .map_err(|e| Failure(format!("error: stage plan {name}: {e}")))?;
+    if !partial.meta.stage.as_ref().is_some_and(|s| s.is_plan) {
+        return Err(Failure(format!(
+            "error: {name} is not a stage plan (one written by `guarantor merge --next-stage-plan`); the shards of the first stage need no --stage-plan"
+        )));
+    }
+    Ok((Named { name, partial }, sha))
 }

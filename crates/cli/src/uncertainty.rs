@@ -188,7 +188,7 @@ fn run_shard(a: &Args, o: &Options, shard: guarantor_scale::Shard) -> Result<Exi
                 None,
             ),
             Some(path) => {
-                let (plan, sha) = crate::merge::read_stage_plan(path)?;
+                let (plan, sha) = crate::shard::read_stage_plan(path)?;
                 let h = plan
                     .partial
                     .meta

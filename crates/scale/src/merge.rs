@@ -118,7 +118,7 @@ pub fn check_set(parts: &[Named]) -> Result<(), String> {
             ))
         };
         if m.stage != m0.stage {
-            let words = |s: &Option<crate::Stage>| match s {
+            let words = |s: &Option<crate::partial::Stage>| match s {
                 None => "none".to_string(),
                 Some(s) => format!(
                     "{} (draws {}..{}, plan {})",
