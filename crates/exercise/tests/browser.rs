@@ -126,19 +126,43 @@ impl Page {
         r["result"]["value"].clone()
     }
 
+    /// Navigate and wait until the page shown is `url`. A live reload
+    /// the old page had already begun (a notice that arrived just before)
+    /// can win over the navigation and leave the old page in place — seen
+    /// once under load as the observer's public picture instead of the
+    /// debrief — so navigate again until the new page is the one loaded.
     fn goto(&self, cdp: &mut Cdp, url: &str) {
-        cdp.call(Some(&self.session), "Page.navigate", json!({ "url": url }));
-        self.wait(cdp, "document.readyState === 'complete'", url);
+        let arrived = format!(
+            "document.readyState === 'complete' && location.href === {}",
+            json!(url)
+        );
+        for _ in 0..5 {
+            cdp.call(Some(&self.session), "Page.navigate", json!({ "url": url }));
+            if self.try_wait(cdp, &arrived, Duration::from_secs(30)) {
+                return;
+            }
+        }
+        self.wait(cdp, &arrived, url);
     }
 
     /// Wait until a JavaScript condition holds (page loads and live reloads included).
     fn wait(&self, cdp: &mut Cdp, cond: &str, what: &str) {
+        // Generous: a round's adjudication and band take tens of seconds in a debug build.
+        if self.try_wait(cdp, cond, Duration::from_secs(180)) {
+            return;
+        }
+        let text = self.eval(cdp, "document.body ? document.body.innerText : ''");
+        let at = self.eval(cdp, "location.href");
+        panic!("timed out waiting for {what}; page {at} says: {text}");
+    }
+
+    /// Whether a JavaScript condition comes to hold within `limit`.
+    fn try_wait(&self, cdp: &mut Cdp, cond: &str, limit: Duration) -> bool {
         let start = Instant::now();
         let js = format!(
             "(function(){{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()"
         );
-        // Generous: a round's adjudication and band take tens of seconds in a debug build.
-        while start.elapsed() < Duration::from_secs(180) {
+        while start.elapsed() < limit {
             // A live reload may destroy the page's context mid-evaluation: try again.
             let r = cdp.try_call(
                 Some(&self.session),
@@ -146,12 +170,11 @@ impl Page {
                 json!({ "expression": js, "returnByValue": true }),
             );
             if r.is_ok_and(|r| r["result"]["value"] == json!(true)) {
-                return;
+                return true;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let text = self.eval(cdp, "document.body ? document.body.innerText : ''");
-        panic!("timed out waiting for {what}; page says: {text}");
+        false
     }
 
     /// The page's HTML; a live reload may destroy the page's context
