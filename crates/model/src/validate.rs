@@ -181,7 +181,7 @@ pub(crate) fn validate(s: &Scenario, spans: &SpanMap) -> Vec<Problem> {
     check_uncertainties(&mut ck, s);
     check_geography(&mut ck, s, &known);
     check_deterrence(&mut ck, s, &known);
-    check_injects(&mut ck, s);
+    check_injects(&mut ck, s, &known);
     ck.problems
 }
 
@@ -1347,7 +1347,7 @@ fn check_deterrence(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
 /// earlier injects leave it ([`crate::injects::check_inject`]), each problem
 /// at its own key's line with its own kind. The injects are taken in the order
 /// the default clock releases them (round 1 on `as_of`, 14 days a round).
-fn check_injects(ck: &mut Checker<'_>, s: &Scenario) {
+fn check_injects(ck: &mut Checker<'_>, s: &Scenario, known: &Known<'_>) {
     use crate::injects::{When, format_date, inject_when, parse_date};
     const DEFAULT_INTERVAL_DAYS: i64 = 14;
     let start = parse_date(&s.meta.as_of).ok();
@@ -1397,6 +1397,22 @@ fn check_injects(ck: &mut Checker<'_>, s: &Scenario) {
                     "date the inject on or after {} (or give its round or day instead)",
                     format_date(start)
                 ),
+            );
+        }
+        // A red line an inject adds is checked as a scenario's own red lines
+        // are (its component, options, dimension, capabilities, organisations
+        // exist), at the inject's own keys — as the live-inject form does.
+        for (k, added) in inj.add_red_lines.iter().enumerate() {
+            check_red_line(
+                ck,
+                s,
+                &format!("{base}.add_red_lines[{k}]"),
+                &added.red_line,
+                &known.comps,
+                &known.dims,
+                &known.caps,
+                &known.actors,
+                &known.orgs,
             );
         }
         if let Err(p) = crate::injects::apply_inject(&mut current, inj) {
