@@ -307,28 +307,17 @@ fn run_shard(a: &Args, shard: guarantor_scale::Shard) -> Result<(), Failure> {
     let (part, stats) =
         guarantor_engine::search_partial(&s, &report_search(a.threads, size), range.clone())
             .map_err(crate::common::engine_failure)?;
-    let screened = part.screened();
-    crate::shard::write_partial(
+    let line = crate::shard::write_package_partial(
         partial,
         "report",
         &a.scenario,
-        a.scenario.file.as_ref(),
         shard,
-        guarantor_scale::Plan {
-            unit: "packages".into(),
-            total: size,
-        },
-        range.clone(),
-        None,
+        size,
+        range,
         serde_json::to_value(&stats).expect("plain data"),
-        guarantor_scale::Body::Run(part),
+        part,
     )?;
-    eprintln!(
-        "shard {shard}: packages {}..{} of {size} ({screened} screened) written to {}",
-        range.start,
-        range.end,
-        partial.display()
-    );
+    eprintln!("{line}");
     Ok(())
 }
 

@@ -166,29 +166,18 @@ pub fn run(a: Args) -> Result<ExitCode, Failure> {
             range.clone(),
         )
         .map_err(engine_failure)?;
-        let screened = part.screened();
-        crate::shard::write_partial(
+        let line = crate::shard::write_package_partial(
             partial,
             "run",
             &a.scenario,
-            a.scenario.file.as_ref(),
             shard,
-            guarantor_scale::Plan {
-                unit: "packages".into(),
-                total: size,
-            },
-            range.clone(),
-            None,
+            size,
+            range,
             serde_json::to_value(&stats).expect("plain data"),
-            guarantor_scale::Body::Run(part),
+            part,
         )?;
         if !a.quiet {
-            eprintln!(
-                "shard {shard}: packages {}..{} of {size} ({screened} screened) written to {}",
-                range.start,
-                range.end,
-                partial.display()
-            );
+            eprintln!("{line}");
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -81,6 +81,43 @@ fn result_args(file: Option<&PathBuf>) -> Vec<String> {
     out
 }
 
+/// Write the partial of a shard of the package space (`run --shard` and
+/// `report --shard` alike) and return the line that says what it holds.
+#[allow(clippy::too_many_arguments, reason = "one partial's parts")]
+pub fn write_package_partial(
+    path: &Path,
+    verb: &str,
+    scenario: &ScenarioArgs,
+    shard: Shard,
+    size: u64,
+    range: std::ops::Range<u64>,
+    stats: serde_json::Value,
+    part: guarantor_engine::SearchPartial,
+) -> Result<String, Failure> {
+    let screened = part.screened();
+    write_partial(
+        path,
+        verb,
+        scenario,
+        scenario.file.as_ref(),
+        shard,
+        Plan {
+            unit: "packages".into(),
+            total: size,
+        },
+        range.clone(),
+        None,
+        stats,
+        Body::Run(part),
+    )?;
+    Ok(format!(
+        "shard {shard}: packages {}..{} of {size} ({screened} screened) written to {}",
+        range.start,
+        range.end,
+        path.display()
+    ))
+}
+
 /// Write a shard's partial file.
 #[allow(clippy::too_many_arguments, reason = "one partial's parts")]
 pub fn write_partial(
