@@ -95,20 +95,26 @@ pub fn write_package_partial(
     part: guarantor_engine::SearchPartial,
 ) -> Result<String, Failure> {
     let screened = part.screened();
-    write_partial(
-        path,
+    let plan = Plan {
+        unit: "packages".into(),
+        total: size,
+    };
+    let meta = partial_meta(
         verb,
         scenario,
-        scenario.file.as_ref(),
         shard,
-        Plan {
-            unit: "packages".into(),
-            total: size,
-        },
+        plan,
         range.clone(),
         None,
         stats,
-        Body::Run(part),
+        None,
+    )?;
+    write_atomically(
+        path,
+        &Partial {
+            meta,
+            body: Body::Run(part),
+        },
     )?;
     Ok(format!(
         "shard {shard}: packages {}..{} of {size} ({screened} screened) written to {}",
@@ -118,70 +124,11 @@ pub fn write_package_partial(
     ))
 }
 
-/// Write a shard's partial file.
-#[allow(clippy::too_many_arguments, reason = "one partial's parts")]
-pub fn write_partial(
-    path: &Path,
-    verb: &str,
-    scenario: &ScenarioArgs,
-    file: Option<&PathBuf>,
-    shard: Shard,
-    plan: Plan,
-    range: std::ops::Range<u64>,
-    seed_sampler: Option<(u64, String)>,
-    stats: serde_json::Value,
-    body: Body,
-) -> Result<(), Failure> {
-    write_partial_staged(
-        path,
-        verb,
-        scenario,
-        file,
-        shard,
-        plan,
-        range,
-        seed_sampler,
-        stats,
-        body,
-        None,
-    )
-}
-
-/// [`write_partial`] of one stage of a sharded adaptive analysis.
-#[allow(clippy::too_many_arguments, reason = "one partial's parts")]
-pub fn write_partial_staged(
-    path: &Path,
-    verb: &str,
-    scenario: &ScenarioArgs,
-    file: Option<&PathBuf>,
-    shard: Shard,
-    plan: Plan,
-    range: std::ops::Range<u64>,
-    seed_sampler: Option<(u64, String)>,
-    stats: serde_json::Value,
-    body: Body,
-    stage: Option<Stage>,
-) -> Result<(), Failure> {
-    let meta = partial_meta(
-        verb,
-        scenario,
-        file,
-        shard,
-        plan,
-        range,
-        seed_sampler,
-        stats,
-        stage,
-    )?;
-    write_atomically(path, &Partial { meta, body })
-}
-
 /// What a shard's partial says about where it comes from.
 #[allow(clippy::too_many_arguments, reason = "one partial's parts")]
 pub fn partial_meta(
     verb: &str,
     scenario: &ScenarioArgs,
-    file: Option<&PathBuf>,
     shard: Shard,
     plan: Plan,
     range: std::ops::Range<u64>,
@@ -201,7 +148,7 @@ pub fn partial_meta(
         scenario_name: name,
         scenario_sha256: sha256_hex(text.as_bytes()),
         scenario_text: text,
-        args: result_args(file),
+        args: result_args(scenario.file.as_ref()),
         seed,
         sampler,
         shard,

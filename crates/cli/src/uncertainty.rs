@@ -217,24 +217,24 @@ fn run_shard(a: &Args, o: &Options, shard: guarantor_scale::Shard) -> Result<Exi
         unit: "draws".into(),
         total,
     };
-    if let (Some((plan, sha)), Some(h)) = (&plan_sha256, &halving) {
-        // The plan must come from this run: checked on what this shard's
-        // partial will say, before any work.
-        let meta = crate::shard::partial_meta(
-            "uncertainty",
-            &a.scenario,
-            a.scenario.file.as_ref(),
-            shard,
-            plan_words.clone(),
-            range.clone(),
-            Some((a.seed, a.sampler.clone())),
-            serde_json::Value::Null,
-            Some(guarantor_scale::Stage {
-                halving: h.clone(),
-                plan_sha256: Some(sha.clone()),
-                is_plan: false,
-            }),
-        )?;
+    let stage = halving.as_ref().map(|h| guarantor_scale::Stage {
+        halving: h.clone(),
+        plan_sha256: plan_sha256.as_ref().map(|p| p.1.clone()),
+        is_plan: false,
+    });
+    // What this shard's partial will say, built before any work: the stage
+    // plan must come from this run.
+    let mut meta = crate::shard::partial_meta(
+        "uncertainty",
+        &a.scenario,
+        shard,
+        plan_words,
+        range.clone(),
+        Some((a.seed, a.sampler.clone())),
+        serde_json::Value::Null,
+        stage,
+    )?;
+    if let Some((plan, sha)) = &plan_sha256 {
         guarantor_scale::check_stage_plan(
             &plan.name,
             &plan.partial.meta,
@@ -260,27 +260,18 @@ fn run_shard(a: &Args, o: &Options, shard: guarantor_scale::Shard) -> Result<Exi
         ),
     }
     .map_err(|e| Failure(error_message(&e)))?;
-    let stage = halving.map(|h| guarantor_scale::Stage {
-        halving: h,
-        plan_sha256: plan_sha256.as_ref().map(|p| p.1.clone()),
-        is_plan: false,
-    });
-    let stage_words = stage
+    let stage_words = meta
+        .stage
         .as_ref()
         .map(|st| format!("stage {} ", st.halving.stage))
         .unwrap_or_default();
-    crate::shard::write_partial_staged(
+    meta.stats = serde_json::json!({ "seconds": t.elapsed().as_secs_f64() });
+    crate::shard::write_atomically(
         partial,
-        "uncertainty",
-        &a.scenario,
-        a.scenario.file.as_ref(),
-        shard,
-        plan_words,
-        range.clone(),
-        Some((a.seed, a.sampler.clone())),
-        serde_json::json!({ "seconds": t.elapsed().as_secs_f64() }),
-        guarantor_scale::Body::Draws(d),
-        stage,
+        &guarantor_scale::Partial {
+            meta,
+            body: guarantor_scale::Body::Draws(d),
+        },
     )?;
     eprintln!(
         "shard {shard}: {stage_words}draws {}..{} of {} written to {}",
