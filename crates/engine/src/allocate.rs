@@ -413,16 +413,15 @@ pub fn solve(
             Some(f) => {
                 let given: f64 = u.iter().sum();
                 cost += crate::sizing::flight_hour_line_cost(f, l.pool(), given);
-                for (&c, &x) in l.eligible.iter().zip(u) {
-                    used[c as usize] += x;
-                }
             }
             None => {
                 for (&c, &x) in l.eligible.iter().zip(u) {
                     cost += x * data.cost[c as usize];
-                    used[c as usize] += x;
                 }
             }
+        }
+        for (&c, &x) in l.eligible.iter().zip(u) {
+            used[c as usize] += x;
         }
     }
     let (max_share, max_share_holder) = largest_share(&used, data.available);
