@@ -27,6 +27,39 @@ pub fn spatial_utility(actor: &Actor, s: &Scenario, levels: &[f64]) -> f64 {
     if den > 0.0 { num / den } else { 0.0 }
 }
 
+/// Best spatial utility an actor can get from any completion of a partial
+/// package (utility units, 0–1): with the options of the components chosen
+/// so far, each dimension's level can still only lie in a range [lo, hi]
+/// (a package's level is the largest any of its options sets, so the
+/// options still to choose only raise it, §5 of docs/model.md), and the
+/// term s·(1 − |x − p|) is largest at the level of that range nearest the
+/// actor's position p:
+///
+/// ū_i = Σ_d s_id · (1 − |clamp(p_id, lo_d, hi_d) − p_id|) ÷ Σ_d s_id.
+///
+/// `terms` are (salience, position, lo, hi) in dimension order and `den`
+/// the saliences' sum in the same order, as [`spatial_utility`] sums them:
+/// with non-negative saliences every IEEE 754 step (subtraction, product,
+/// sum, division by a positive number) is monotone, so the bound holds bit
+/// for bit, not only in exact arithmetic. Example: saliences 0.5 and 0.5,
+/// positions 0.1 and 0.0, levels still in [0.6, 0.9] and [0.2, 0.2] →
+/// (0.5 × 0.5 + 0.5 × 0.8) ÷ 1.0 = 0.65.
+///
+/// ```
+/// use guarantor_engine::utility_upper_bound;
+/// let u = utility_upper_bound([(0.5, 0.1, 0.6, 0.9), (0.5, 0.0, 0.2, 0.2)].into_iter(), 1.0);
+/// assert!((u - 0.65).abs() < 1e-12);
+/// ```
+pub fn utility_upper_bound(terms: impl Iterator<Item = (f64, f64, f64, f64)>, den: f64) -> f64 {
+    let mut num = 0.0;
+    for (w, pos, lo, hi) in terms {
+        // `clamp` without its panic on lo > hi (never the case here).
+        let nearest = pos.max(lo).min(hi);
+        num += w * (1.0 - (nearest - pos).abs());
+    }
+    if den > 0.0 { num / den } else { 0.0 }
+}
+
 /// Acceptance margin: utility minus reservation utility. The actor accepts
 /// only if no red line is violated and the margin is ≥ 0.
 pub fn acceptance_margin(utility: f64, reservation: f64) -> f64 {

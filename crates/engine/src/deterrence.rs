@@ -862,12 +862,18 @@ pub struct OutcomeSummary {
 }
 
 impl Tables {
+    /// Whether some dimension's level is derived from the allocation: then a
+    /// package's levels are not the options' alone and may exceed them.
+    pub fn derives_levels(&self) -> bool {
+        !self.derivations.iter().all(Vec::is_empty)
+    }
+
     /// Whether the fast path of `assess_from_summaries` applies to this
     /// scenario: no derived levels, and every option's sites of capability k
     /// belong to components that decide capability k's outcome
     /// (`decides(component, k)`).
     pub fn summaries_apply(&self, decides: impl Fn(usize, usize) -> bool) -> bool {
-        self.derivations.iter().all(Vec::is_empty)
+        !self.derives_levels()
             && self.sites.iter().enumerate().all(|(ci, opts)| {
                 opts.iter()
                     .all(|sites| sites.iter().all(|st| decides(ci, st.k)))

@@ -41,7 +41,9 @@ mod space;
 mod tally;
 mod verdict;
 
-pub use accept::{acceptance_margin, level_red_line_verdict, margin_verdict, spatial_utility};
+pub use accept::{
+    acceptance_margin, level_red_line_verdict, margin_verdict, spatial_utility, utility_upper_bound,
+};
 pub use allocate::{
     AllocationError, CapabilityData, LineKey, NEGLIGIBLE_REL, NEGLIGIBLE_UNITS, SubProblem,
     SubSolution, available_blocks, largest_share, line_demand, negligible_amount, solve,

@@ -674,6 +674,31 @@ struct RequiredActor {
     red_line_weights: Vec<f64>,
 }
 
+/// The levels the options of components `start..` can still set on one
+/// dimension (`UtilityBounds::suffix`).
+#[derive(Debug, Clone, Copy)]
+struct SuffixLevels {
+    /// Lowest and highest level an option of one of these components sets.
+    lo: f64,
+    hi: f64,
+    /// Some option of one of them sets the dimension.
+    may_set: bool,
+    /// Each of them has an option that leaves it unset.
+    may_unset: bool,
+}
+
+/// What pruning by utility bound needs (`--prune`, when no level is derived
+/// from the allocation): a subtree is cut when some required actor's best
+/// utility over all its completions ([`crate::accept::utility_upper_bound`])
+/// leaves it clearly below its reservation.
+struct UtilityBounds {
+    /// `[start][dimension]`, start in 0..=components.
+    suffix: Vec<Vec<SuffixLevels>>,
+    /// Per required actor: its reason in `Screener::cut_reasons`; `None`
+    /// when a salience is negative or not finite (the bound would not hold).
+    reasons: Vec<Option<usize>>,
+}
+
 /// Precomputed, index-based form of the scenario for the per-package screen.
 pub(crate) struct Screener<'p, 's> {
     p: &'p Prepared<'s>,
@@ -699,6 +724,8 @@ pub(crate) struct Screener<'p, 's> {
     excluded_reasons: Vec<String>,
     /// Whether outcomes carry deterrence summaries (`Tables::summaries_apply`).
     summaries: bool,
+    /// Pruning by utility bound, when it is sound for this scenario.
+    bounds: Option<UtilityBounds>,
 }
 
 impl<'p, 's> Screener<'p, 's> {
@@ -706,7 +733,7 @@ impl<'p, 's> Screener<'p, 's> {
         let s = p.scenario;
         let dim = |id: &str| s.dimensions.iter().position(|d| d.id == id);
         let radices: Vec<usize> = s.components.iter().map(|c| c.options.len()).collect();
-        let option_levels = s
+        let option_levels: Vec<Vec<Vec<(usize, f64)>>> = s
             .components
             .iter()
             .map(|c| {
@@ -853,7 +880,7 @@ impl<'p, 's> Screener<'p, 's> {
             .map(|&ai| s.actors[ai].red_lines.len())
             .sum();
         let mut red_bits_from = 0u32;
-        let required = p
+        let required: Vec<RequiredActor> = p
             .required
             .iter()
             .map(|&ai| {
@@ -918,7 +945,8 @@ impl<'p, 's> Screener<'p, 's> {
         for ci in (0..radices.len().saturating_sub(1)).rev() {
             strides[ci] = strides[ci + 1].saturating_mul(radices[ci + 1] as u64);
         }
-        let (dead, cut_reasons) = dead_options(p);
+        let (dead, mut cut_reasons) = dead_options(p);
+        let bounds = utility_bounds(p, &option_levels, &required, &mut cut_reasons);
         let space = PackageSpace::new(s);
         let summaries = p.deterrence.summaries_apply(|ci, k| {
             projs
@@ -927,6 +955,7 @@ impl<'p, 's> Screener<'p, 's> {
         });
         Ok(Screener {
             summaries,
+            bounds,
             p,
             excluded_reasons: space.rule_texts(),
             space,
@@ -973,6 +1002,9 @@ impl<'p, 's> Screener<'p, 's> {
         let mut choice = vec![0u16; n];
         let mut fresh = true;
         let mut changed = 0;
+        let bounds = self.bounds.as_ref().filter(|_| prune);
+        let mut rows = Vec::new();
+        let mut bound_cuts = vec![None; n.saturating_sub(1)];
         while i < b {
             if fresh || decode_each {
                 decode_into(i, &self.radices, &mut choice);
@@ -981,10 +1013,23 @@ impl<'p, 's> Screener<'p, 's> {
             }
             let ex = self.space.excluded_by(&choice);
             let dead = if prune {
-                choice
+                let option = choice
                     .iter()
                     .enumerate()
-                    .find_map(|(ci, &o)| self.dead[ci][o as usize].map(|r| (ci, r)))
+                    .find_map(|(ci, &o)| self.dead[ci][o as usize].map(|r| (ci, r)));
+                let bound = bounds.and_then(|bd| {
+                    self.bound_cuts_into(bd, &choice, changed, &mut rows, &mut bound_cuts);
+                    bound_cuts
+                        .iter()
+                        .enumerate()
+                        .find_map(|(ci, r)| r.map(|r| (ci, r)))
+                });
+                // The block decided by fewer components goes first; on a
+                // tie, the dead option.
+                match (option, bound) {
+                    (Some(o), Some(u)) => Some(if u.0 < o.0 { u } else { o }),
+                    (o, u) => o.or(u),
+                }
             } else {
                 None
             };
@@ -1033,6 +1078,68 @@ impl<'p, 's> Screener<'p, 's> {
             cut,
             excluded,
             stopped: None,
+        }
+    }
+
+    /// For each component ci < n − 1: whether some required actor's best
+    /// utility over every package sharing `choice`'s options of components
+    /// 0..=ci stays clearly below its reservation (beyond the precision
+    /// band, so every such package is rejected), as that actor's reason.
+    /// `rows` holds (level, set) after each prefix as in `prefix_into`; the
+    /// rows and cuts before `from` are those of the package seen last.
+    fn bound_cuts_into(
+        &self,
+        bd: &UtilityBounds,
+        choice: &[u16],
+        from: usize,
+        rows: &mut Vec<(f64, bool)>,
+        cuts: &mut [Option<usize>],
+    ) {
+        let nd = self.dim_default.len();
+        let from = if rows.len() != (cuts.len() + 1) * nd {
+            *rows = vec![(f64::NEG_INFINITY, false); (cuts.len() + 1) * nd];
+            0
+        } else {
+            from
+        };
+        let precision = self.p.scenario.parameters.acceptance_precision;
+        for ci in from..cuts.len() {
+            let o = usize::from(choice[ci]);
+            let (head, tail) = rows.split_at_mut((ci + 1) * nd);
+            let row = &mut tail[..nd];
+            row.copy_from_slice(&head[ci * nd..]);
+            for &(d, l) in &self.option_levels[ci][o] {
+                let (level, set) = &mut row[d];
+                *level = if *set { level.max(l) } else { l };
+                *set = true;
+            }
+            let suffix = &bd.suffix[ci + 1];
+            let range = |d: usize| {
+                let (level, set) = row[d];
+                let sf = suffix[d];
+                if set {
+                    (level, if sf.may_set { level.max(sf.hi) } else { level })
+                } else {
+                    let default = self.dim_default[d];
+                    match (sf.may_set, sf.may_unset) {
+                        (true, true) => (sf.lo.min(default), sf.hi.max(default)),
+                        (true, false) => (sf.lo, sf.hi),
+                        (false, _) => (default, default),
+                    }
+                }
+            };
+            cuts[ci] = self.required.iter().zip(&bd.reasons).find_map(|(ra, r)| {
+                let r = (*r)?;
+                let best = crate::accept::utility_upper_bound(
+                    ra.weights.iter().map(|&(d, w, pos)| {
+                        let (lo, hi) = range(d);
+                        (w, pos, lo, hi)
+                    }),
+                    ra.den,
+                );
+                let m = crate::accept::acceptance_margin(best, ra.reservation);
+                (margin_verdict(m, precision) == Verdict::Rejects).then_some(r)
+            });
         }
     }
 
@@ -1661,6 +1768,66 @@ fn dead_options(p: &Prepared<'_>) -> (Vec<Vec<Option<usize>>>, Vec<String>) {
         })
         .collect();
     (dead, reasons)
+}
+
+/// Pruning by utility bound for `p`, when it is sound: no level derived
+/// from the allocation (a package's levels are then its options' maxima).
+/// Adds one cut reason per required actor it applies to.
+fn utility_bounds(
+    p: &Prepared<'_>,
+    option_levels: &[Vec<Vec<(usize, f64)>>],
+    required: &[RequiredActor],
+    cut_reasons: &mut Vec<String>,
+) -> Option<UtilityBounds> {
+    if p.deterrence.derives_levels() {
+        return None;
+    }
+    let s = p.scenario;
+    let nd = s.dimensions.len();
+    let n = option_levels.len();
+    let none = SuffixLevels {
+        lo: f64::INFINITY,
+        hi: f64::NEG_INFINITY,
+        may_set: false,
+        may_unset: true,
+    };
+    let mut suffix = vec![vec![none; nd]; n + 1];
+    for ci in (0..n).rev() {
+        let mut row = suffix[ci + 1].clone();
+        for (d, sl) in row.iter_mut().enumerate() {
+            let mut unset_here = false;
+            for opt in &option_levels[ci] {
+                match opt.iter().find(|&&(od, _)| od == d) {
+                    Some(&(_, l)) => {
+                        sl.lo = sl.lo.min(l);
+                        sl.hi = sl.hi.max(l);
+                        sl.may_set = true;
+                    }
+                    None => unset_here = true,
+                }
+            }
+            sl.may_unset &= unset_here;
+        }
+        suffix[ci] = row;
+    }
+    let reasons = p
+        .required
+        .iter()
+        .zip(required)
+        .map(|(&ai, ra)| {
+            ra.weights
+                .iter()
+                .all(|&(_, w, pos)| w >= 0.0 && w.is_finite() && pos.is_finite())
+                .then(|| {
+                    cut_reasons.push(format!(
+                        "{}: utility below its reservation whatever else is chosen",
+                        s.actors[ai].id
+                    ));
+                    cut_reasons.len() - 1
+                })
+        })
+        .collect();
+    Some(UtilityBounds { suffix, reasons })
 }
 
 /// Rank order of `rank`, on screened values: passing first, smaller gap to

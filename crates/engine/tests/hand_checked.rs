@@ -193,3 +193,92 @@ fn whole_space_counts_and_frontier() {
     assert!(e.packages[0].frontier);
     assert!(!e.packages[1].frontier);
 }
+
+/// One required actor r who wants presence (position 1, salience 1, so its
+/// utility is the presence level itself) at a reservation of 0.6, and three
+/// components that only set presence: c0 low 0.1 / high 0.9, c1 a 0.2 / b 0.7,
+/// c2 x 0.0 / y 0.5. A package's presence is the largest its options set.
+const BOUND: &str = r#"
+[meta]
+id = "bound"
+title = "utility bound"
+[parameters]
+required_acceptance = ["r"]
+acceptance_precision = 0.0
+[[dimensions]]
+id = "presence"
+name = "presence"
+[[actors]]
+id = "r"
+name = "R"
+reservation = 0.6
+position = { presence = 1.0 }
+salience = { presence = 1.0 }
+[[components]]
+id = "c0"
+name = "c0"
+options = [{ id = "low", levels = { presence = 0.1 } }, { id = "high", levels = { presence = 0.9 } }]
+[[components]]
+id = "c1"
+name = "c1"
+options = [{ id = "a", levels = { presence = 0.2 } }, { id = "b", levels = { presence = 0.7 } }]
+[[components]]
+id = "c2"
+name = "c2"
+options = [{ id = "x", levels = { presence = 0.0 } }, { id = "y", levels = { presence = 0.5 } }]
+"#;
+
+#[test]
+fn pruning_by_utility_bound_cuts_exactly_the_blocks_no_completion_can_save() {
+    use guarantor_engine::{SearchOptions, search};
+    // By hand: after "low", presence can still reach max(0.1, 0.7, 0.5) = 0.7
+    // ≥ 0.6, so the block of c0 = low is not cut. After "low, a" it can reach
+    // max(0.2, 0.5) = 0.5 only: r's best utility is 0.5, margin −0.1, so both
+    // packages "low, a, *" are cut. Every other package reaches 0.7 or 0.9 and
+    // passes: 6 of 8.
+    let s = load("bound.toml", BOUND).unwrap();
+    let full = search(&s, &SearchOptions::default()).unwrap();
+    assert_eq!(full.counts.evaluated, 8);
+    assert_eq!(full.counts.passing, 6);
+    assert_eq!(full.failures.rejected_by["r"].below_reservation, 2);
+    let pruned = search(
+        &s,
+        &SearchOptions {
+            prune: true,
+            ..SearchOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(pruned.counts.evaluated, 6);
+    assert_eq!(pruned.counts.pruned, 2);
+    assert_eq!(
+        pruned.failures.pruned_by["r: utility below its reservation whatever else is chosen"],
+        2
+    );
+    assert_eq!(pruned.counts.passing, 6);
+    let labels = |e: &guarantor_engine::Evaluation| {
+        e.packages
+            .iter()
+            .filter(|p| p.passes)
+            .map(|p| p.label.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(labels(&pruned), labels(&full));
+    // With c0 = low at 0.1 and c1's largest option at 0.55 instead, the block
+    // of "low" cannot reach 0.6 at all: 4 packages cut at the first component.
+    let s = load(
+        "bound.toml",
+        &BOUND.replace("presence = 0.7", "presence = 0.55"),
+    )
+    .unwrap();
+    let pruned = search(
+        &s,
+        &SearchOptions {
+            prune: true,
+            ..SearchOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(pruned.counts.pruned, 4);
+    assert_eq!(pruned.counts.passing, 4);
+}
