@@ -236,19 +236,22 @@ fn pruning_by_utility_bound_cuts_exactly_the_blocks_no_completion_can_save() {
     // max(0.2, 0.5) = 0.5 only: r's best utility is 0.5, margin −0.1, so both
     // packages "low, a, *" are cut. Every other package reaches 0.7 or 0.9 and
     // passes: 6 of 8.
+    let pruned_search = |s| {
+        search(
+            s,
+            &SearchOptions {
+                prune: true,
+                ..SearchOptions::default()
+            },
+        )
+        .unwrap()
+    };
     let s = load("bound.toml", BOUND).unwrap();
     let full = search(&s, &SearchOptions::default()).unwrap();
     assert_eq!(full.counts.evaluated, 8);
     assert_eq!(full.counts.passing, 6);
     assert_eq!(full.failures.rejected_by["r"].below_reservation, 2);
-    let pruned = search(
-        &s,
-        &SearchOptions {
-            prune: true,
-            ..SearchOptions::default()
-        },
-    )
-    .unwrap();
+    let pruned = pruned_search(&s);
     assert_eq!(pruned.counts.evaluated, 6);
     assert_eq!(pruned.counts.pruned, 2);
     assert_eq!(
@@ -271,14 +274,7 @@ fn pruning_by_utility_bound_cuts_exactly_the_blocks_no_completion_can_save() {
         &BOUND.replace("presence = 0.7", "presence = 0.55"),
     )
     .unwrap();
-    let pruned = search(
-        &s,
-        &SearchOptions {
-            prune: true,
-            ..SearchOptions::default()
-        },
-    )
-    .unwrap();
+    let pruned = pruned_search(&s);
     assert_eq!(pruned.counts.pruned, 4);
     assert_eq!(pruned.counts.passing, 4);
 }
