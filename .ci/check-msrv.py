@@ -26,9 +26,15 @@ def main():
     # (e.g. chrono's Android crate) need not be in the offline cache.
     host = next(line.split(": ", 1)[1] for line in subprocess.check_output(
         ["rustc", "-vV"], text=True).splitlines() if line.startswith("host: "))
-    meta = json.loads(subprocess.check_output(
-        ["cargo", "metadata", "--format-version", "1", "--offline",
-         "--filter-platform", host], cwd=repo))
+    # Offline first; a fresh cache (nothing built yet) lacks some manifests,
+    # which the test build would download anyway: then fetch them.
+    args = ["cargo", "metadata", "--format-version", "1", "--filter-platform", host]
+    try:
+        out = subprocess.check_output(args + ["--offline"], cwd=repo,
+                                      stderr=subprocess.DEVNULL)
+    except subprocess.CalledProcessError:
+        out = subprocess.check_output(args, cwd=repo)
+    meta = json.loads(out)
     members = set(meta["workspace_members"])
     declared = set()
     problems = []
