@@ -1104,15 +1104,7 @@ impl<'p, 's> Screener<'p, 's> {
         };
         let precision = self.p.scenario.parameters.acceptance_precision;
         for ci in from..cuts.len() {
-            let o = usize::from(choice[ci]);
-            let (head, tail) = rows.split_at_mut((ci + 1) * nd);
-            let row = &mut tail[..nd];
-            row.copy_from_slice(&head[ci * nd..]);
-            for &(d, l) in &self.option_levels[ci][o] {
-                let (level, set) = &mut row[d];
-                *level = if *set { level.max(l) } else { l };
-                *set = true;
-            }
+            let row = self.level_row(rows, ci, usize::from(choice[ci]));
             let suffix = &bd.suffix[ci + 1];
             let range = |d: usize| {
                 let (level, set) = row[d];
@@ -1190,16 +1182,9 @@ impl<'p, 's> Screener<'p, 's> {
         } else {
             from.min(n)
         };
-        for ci in from..n {
-            let o = usize::from(choice[ci]);
-            let (head, tail) = buf.rows.split_at_mut((ci + 1) * nd);
-            let row = &mut tail[..nd];
-            row.copy_from_slice(&head[ci * nd..]);
-            for &(d, l) in &self.option_levels[ci][o] {
-                let (level, set) = &mut row[d];
-                *level = if *set { level.max(l) } else { l };
-                *set = true;
-            }
+        for (ci, &o) in choice.iter().enumerate().skip(from) {
+            let o = usize::from(o);
+            self.level_row(&mut buf.rows, ci, o);
             buf.det_prefix[ci + 1] = buf.det_prefix[ci] + self.deterrence[ci][o];
             buf.cost_prefix[ci + 1] = buf.cost_prefix[ci] + self.fixed_cost[ci][o];
         }
@@ -1211,6 +1196,22 @@ impl<'p, 's> Screener<'p, 's> {
                 .map(|(&(l, set), &default)| if set { l } else { default }),
         );
         debug_assert_eq!(buf.option_levels, package_levels(self.p.scenario, choice));
+    }
+
+    /// Row ci + 1 of `rows` (`[component + 1][dimension]`: level and whether
+    /// an option set it) from row ci and option `o` of component ci: each
+    /// level the option sets, raised to it. Returns the new row.
+    fn level_row<'r>(&self, rows: &'r mut [(f64, bool)], ci: usize, o: usize) -> &'r [(f64, bool)] {
+        let nd = self.dim_default.len();
+        let (head, tail) = rows.split_at_mut((ci + 1) * nd);
+        let row = &mut tail[..nd];
+        row.copy_from_slice(&head[ci * nd..]);
+        for &(d, l) in &self.option_levels[ci][o] {
+            let (level, set) = &mut row[d];
+            *level = if *set { level.max(l) } else { l };
+            *set = true;
+        }
+        row
     }
 
     fn levels(&self, choice: &[u16]) -> Vec<f64> {
