@@ -31,7 +31,7 @@ pub fn spatial_utility(actor: &Actor, s: &Scenario, levels: &[f64]) -> f64 {
 /// package (utility units, 0–1): with the options of the components chosen
 /// so far, each dimension's level can still only lie in a range [lo, hi]
 /// (a package's level is the largest any of its options sets, so the
-/// options still to choose only raise it, §5 of docs/model.md), and the
+/// options still to choose only raise it, docs/model.md §1 and §6a), and the
 /// term s·(1 − |x − p|) is largest at the level of that range nearest the
 /// actor's position p:
 ///
