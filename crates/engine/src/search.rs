@@ -386,12 +386,15 @@ fn scan(
                                                 .is_some()
                                         })
                                 } else {
-                                    sc.screen_into(i, choice, changed, &tables, &outcomes, &mut buf)
-                                        .inspect(|&done| {
-                                            if done {
-                                                acc.add(sc, i, &buf.screen, &opts.objectives);
-                                            }
-                                        })
+                                    let rank = acc.bar();
+                                    sc.screen_into(
+                                        i, choice, changed, &tables, &outcomes, rank, &mut buf,
+                                    )
+                                    .inspect(|&done| {
+                                        if done {
+                                            acc.add(sc, i, &buf.screen, &opts.objectives);
+                                        }
+                                    })
                                 };
                                 screened.unwrap_or_else(|e| {
                                     failed = Some(e);
@@ -602,6 +605,7 @@ impl ScreenBuffers {
                 short: Vec::new(),
                 actors: Vec::new(),
                 gap: 0.0,
+                scored: false,
             },
             option_levels: Vec::new(),
             outs: Vec::new(),
@@ -724,6 +728,9 @@ pub(crate) struct Screener<'p, 's> {
     excluded_reasons: Vec<String>,
     /// Whether outcomes carry deterrence summaries (`Tables::summaries_apply`).
     summaries: bool,
+    /// Whether some level follows the allocation (`Tables::derives_levels`):
+    /// the verdicts then need the deterrence assessment first.
+    derives_levels: bool,
     /// Pruning by utility bound, when it is sound for this scenario.
     bounds: Option<UtilityBounds>,
 }
@@ -955,6 +962,7 @@ impl<'p, 's> Screener<'p, 's> {
         });
         Ok(Screener {
             summaries,
+            derives_levels: p.deterrence.derives_levels(),
             bounds,
             p,
             excluded_reasons: space.rule_texts(),
@@ -1382,6 +1390,7 @@ impl<'p, 's> Screener<'p, 's> {
     /// `buf` screened last (0 when unknown), whose prefix rows and outcome
     /// indices are then reused. Returns `false`, with the screen unfinished,
     /// when a projection key is not in the tables yet.
+    #[allow(clippy::too_many_arguments)]
     fn screen_into(
         &self,
         i: u64,
@@ -1389,6 +1398,7 @@ impl<'p, 's> Screener<'p, 's> {
         changed: usize,
         tables: &[FxHashMap<u64, u32>],
         outcomes: &[Result<CapOutcome, AllocationError>],
+        rank: RankBar,
         buf: &mut ScreenBuffers,
     ) -> Result<bool, EngineError> {
         debug_assert_eq!(choice, decode(i, &self.radices));
@@ -1439,43 +1449,26 @@ impl<'p, 's> Screener<'p, 's> {
             buf.outs.push(at);
         }
         let outs = &buf.outs;
-        // The sums over components, in component order (`prefix_into`).
-        let mut deterrence = buf.det_prefix[choice.len()];
-        let fixed_cost = buf.cost_prefix[choice.len()];
-        for (bonus, when) in &self.synergies {
-            if when
-                .iter()
-                .all(|(ci, ok)| *ci != usize::MAX && ok[choice[*ci] as usize])
-            {
-                deterrence += bonus;
-            }
-        }
-        let deterrence = if all_summarised {
-            crate::deterrence::assess_from_summaries(
-                self.p.scenario,
-                &self.p.deterrence,
+        // Levels that follow the allocation come out of the deterrence
+        // assessment, which the verdicts then need first; otherwise the
+        // levels are the options' and deterrence waits until the package can
+        // pass or enter the best N (`RankBar`).
+        let derived = self.derives_levels.then(|| {
+            self.package_deterrence(
                 choice,
+                all_summarised,
+                outs,
+                outcomes,
                 &buf.option_levels,
-                outs.iter()
-                    .filter_map(|&at| outcomes[at as usize].as_ref().ok()?.summary.as_ref()),
-                deterrence,
+                buf.det_prefix[choice.len()],
                 &mut buf.assess,
             )
+        });
+        let levels: &[f64] = if derived.is_some() {
+            &buf.assess.levels
         } else {
-            crate::deterrence::assess_total(
-                self.p.scenario,
-                &self.p.deterrence,
-                choice,
-                &buf.option_levels,
-                outs.iter().flat_map(|&at| match &outcomes[at as usize] {
-                    Ok(o) => o.allotted.iter(),
-                    Err(_) => [].iter(),
-                }),
-                deterrence,
-                &mut buf.assess,
-            )
+            &buf.option_levels
         };
-        let levels = &buf.assess.levels;
         let violated = |r: u16, ri: u16| {
             outs.iter().any(|&at| match &outcomes[at as usize] {
                 Ok(o) => o.violates.contains(&(r, ri)),
@@ -1543,17 +1536,84 @@ impl<'p, 's> Screener<'p, 's> {
         if self.required.is_empty() {
             margin = 0.0;
         }
-        scr.passes = fail_mask == 0 && undetermined_mask == 0;
-        scr.undetermined = fail_mask == 0 && undetermined_mask != 0;
+        let passes = fail_mask == 0 && undetermined_mask == 0;
+        let undetermined = fail_mask == 0 && undetermined_mask != 0;
+        let gap = gap_to_passing(&buf.gap_terms);
+        scr.scored = derived.is_some() || passes || rank.admits(passes, undetermined, gap);
+        scr.deterrence = match derived {
+            Some(d) => d,
+            None if scr.scored => self.package_deterrence(
+                choice,
+                all_summarised,
+                &buf.outs,
+                outcomes,
+                &buf.option_levels,
+                buf.det_prefix[choice.len()],
+                &mut buf.assess,
+            ),
+            None => f64::NAN,
+        };
+        scr.passes = passes;
+        scr.undetermined = undetermined;
         scr.undetermined_mask = undetermined_mask;
         scr.feasible = feasible;
-        scr.deterrence = deterrence;
-        scr.cost = op_cost + fixed_cost;
+        scr.cost = op_cost + buf.cost_prefix[choice.len()];
         scr.max_share = max_share;
         scr.margin = margin;
         scr.fail_mask = fail_mask;
-        scr.gap = gap_to_passing(&buf.gap_terms);
+        scr.gap = gap;
         Ok(true)
+    }
+
+    /// A package's deterrence total: its options' declared deterrence summed
+    /// in component order (`declared`, from `prefix_into`), synergy bonuses
+    /// in declaration order, then the assessment from its projections'
+    /// outcomes (`outs`), by summaries where every outcome has one.
+    #[allow(clippy::too_many_arguments)]
+    fn package_deterrence(
+        &self,
+        choice: &[u16],
+        all_summarised: bool,
+        outs: &[u32],
+        outcomes: &[Result<CapOutcome, AllocationError>],
+        option_levels: &[f64],
+        declared: f64,
+        assess: &mut crate::deterrence::Scratch,
+    ) -> f64 {
+        let mut deterrence = declared;
+        for (bonus, when) in &self.synergies {
+            if when
+                .iter()
+                .all(|(ci, ok)| *ci != usize::MAX && ok[choice[*ci] as usize])
+            {
+                deterrence += bonus;
+            }
+        }
+        if all_summarised {
+            crate::deterrence::assess_from_summaries(
+                self.p.scenario,
+                &self.p.deterrence,
+                choice,
+                option_levels,
+                outs.iter()
+                    .filter_map(|&at| outcomes[at as usize].as_ref().ok()?.summary.as_ref()),
+                deterrence,
+                assess,
+            )
+        } else {
+            crate::deterrence::assess_total(
+                self.p.scenario,
+                &self.p.deterrence,
+                choice,
+                option_levels,
+                outs.iter().flat_map(|&at| match &outcomes[at as usize] {
+                    Ok(o) => o.allotted.iter(),
+                    Err(_) => [].iter(),
+                }),
+                deterrence,
+                assess,
+            )
+        }
     }
 
     /// Screen package `i` the straightforward way (fresh vectors, the full
@@ -1690,6 +1750,7 @@ impl<'p, 's> Screener<'p, 's> {
             short,
             actors,
             gap: gap_to_passing(&gap_terms),
+            scored: true,
         }))
     }
 }
@@ -1862,6 +1923,45 @@ fn cmp_rank(sc: &Screener<'_, '_>, a: &(RankKey, u64), b: &(RankKey, u64)) -> Or
         })
 }
 
+/// Which failing packages the screen scores (deterrence), from the best N
+/// kept so far: a package that fails and ranks strictly below the N-th on
+/// (passes, undetermined, gap) can enter neither the best N nor the
+/// frontier, and its why-not counts do not need the score.
+#[derive(Debug, Clone, Copy)]
+enum RankBar {
+    /// Fewer than N kept: every package.
+    Everyone,
+    /// N = 0: none (passing packages are always scored).
+    Nobody,
+    /// The N-th kept package's first three ranking keys.
+    Beat {
+        passes: bool,
+        undetermined: bool,
+        gap: f64,
+    },
+}
+
+impl RankBar {
+    /// Whether a package with these keys may rank at or above the bar: the
+    /// first three comparisons of `cmp_rank`, not `Greater`.
+    fn admits(self, passes: bool, undetermined: bool, gap: f64) -> bool {
+        match self {
+            RankBar::Everyone => true,
+            RankBar::Nobody => false,
+            RankBar::Beat {
+                passes: p,
+                undetermined: u,
+                gap: g,
+            } => {
+                p.cmp(&passes)
+                    .then(u.cmp(&undetermined))
+                    .then(gap.total_cmp(&g))
+                    != Ordering::Greater
+            }
+        }
+    }
+}
+
 /// Per-thread accumulator: tally, best packages, frontier.
 struct Acc {
     tally: Tally,
@@ -1884,6 +1984,12 @@ impl Acc {
 
     fn add(&mut self, sc: &Screener<'_, '_>, i: u64, scr: &Screen, objectives: &[Objective]) {
         self.tally.add(scr);
+        if !scr.scored {
+            // Fails and ranks below the N best on (passes, undetermined,
+            // gap) already (`Acc::bar`): neither the frontier nor the top.
+            debug_assert!(!scr.passes && !self.bar().admits(false, scr.undetermined, scr.gap));
+            return;
+        }
         if scr.passes {
             let v = objectives
                 .iter()
@@ -1904,6 +2010,21 @@ impl Acc {
                 i,
             );
             self.offer_top(sc, key);
+        }
+    }
+
+    /// Which packages still need their deterrence scored: those that could
+    /// enter the best N (ranked by `cmp_rank`, whose first keys are pass,
+    /// undetermined and gap); passing packages always are, for the frontier.
+    fn bar(&self) -> RankBar {
+        match self.top.last() {
+            _ if self.n == 0 => RankBar::Nobody,
+            Some((k, _)) if self.top.len() == self.n => RankBar::Beat {
+                passes: k.passes,
+                undetermined: k.undetermined,
+                gap: k.gap,
+            },
+            _ => RankBar::Everyone,
         }
     }
 
@@ -2000,7 +2121,15 @@ pub fn screen_choices_cached(
             .map(|(&o, &stride)| u64::from(o) * stride)
             .sum();
         // Every key was added above: the screen completes.
-        let complete = sc.screen_into(i, choice, 0, &tables, &outcomes, &mut buf)?;
+        let complete = sc.screen_into(
+            i,
+            choice,
+            0,
+            &tables,
+            &outcomes,
+            RankBar::Everyone,
+            &mut buf,
+        )?;
         debug_assert!(complete);
         let scr = &buf.screen;
         out.push(ScreenedPackage {

@@ -29,6 +29,9 @@ pub(crate) struct Screen {
     pub(crate) actors: Vec<(Vec<u16>, bool)>,
     /// Gap to passing (0 when it passes).
     pub(crate) gap: f64,
+    /// Whether `deterrence` was computed: the fast screen leaves it NaN for
+    /// a failing package that cannot enter the best N (`search::RankBar`).
+    pub(crate) scored: bool,
 }
 
 /// Why-not tally over the packages screened, indexed by capability, required
@@ -207,6 +210,7 @@ impl Tally {
             short,
             actors,
             gap: v.gap_to_passing,
+            scored: true,
         });
     }
 

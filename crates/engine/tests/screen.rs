@@ -1,8 +1,10 @@
 //! The buffered screen (no allocation or tuple sort per package) against the
 //! straightforward reference screen (fresh vectors, the full deterrence
 //! assessment), on random small synthetic scenarios: the same partial, bit
-//! for bit — tally, every package's rank key (top = the whole space) and
-//! frontier — on 1 and 2 threads, exhaustive and pruned (issue #18 item 5).
+//! for bit — tally, every package's rank key (top = the whole space) or the
+//! best few (the fast screen then scores only packages that can still enter
+//! them), and frontier — on 1 and 2 threads, exhaustive and pruned (issue
+//! #18 item 5).
 
 use guarantor_engine::{Objective, SearchOptions, search_partial, search_partial_reference};
 use guarantor_model::load;
@@ -23,6 +25,7 @@ proptest! {
         threads in 1usize..=2,
         prune in any::<bool>(),
         forces in any::<bool>(),
+        top in prop::sample::select(vec![0usize, 1, 5, usize::MAX]),
     ) {
         let text = synth(&SynthParams { components, options, contributors, capabilities, actors, seed });
         let mut s = load("synthetic.toml", &text).expect("synth writes valid scenarios");
@@ -32,7 +35,7 @@ proptest! {
         let size = u64::try_from(s.option_space_size()).unwrap();
         let opts = SearchOptions {
             threads: Some(threads),
-            top: size as usize,
+            top: top.min(size as usize),
             objectives: Objective::ALL.to_vec(),
             progress: None,
             prune,
@@ -140,10 +143,10 @@ fn buffered_screen_equals_the_reference_on_the_shipped_scenarios() {
     }
     for s in &scenarios {
         let size = u64::try_from(s.option_space_size()).unwrap();
-        for threads in [1, 2] {
+        for (threads, top) in [(1, size as usize), (2, size as usize), (2, 3), (1, 0)] {
             let opts = SearchOptions {
                 threads: Some(threads),
-                top: size as usize,
+                top,
                 objectives: Objective::ALL.to_vec(),
                 progress: None,
                 prune: false,
