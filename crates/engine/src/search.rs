@@ -288,6 +288,7 @@ pub fn finish_search(
                 top: Vec::new(),
                 n: opts.top,
                 frontier: Frontier::default(),
+                floor: RankBar::Everyone,
             };
             for (passes, undetermined, [gap, deterrence, margin, cost], i) in part.top {
                 let key = RankKey {
@@ -370,10 +371,11 @@ fn scan(
         // the rest of that slice again.
         while !todo.is_empty() {
             let t = Instant::now();
+            let floor = acc.bar();
             let (part, redo) = todo
                 .par_iter()
                 .try_fold(
-                    || (Acc::new(sc, opts.top), Vec::new()),
+                    || (Acc::new(sc, opts.top).with_floor(floor), Vec::new()),
                     |(mut acc, mut redo), &(a, b)| {
                         let mut failed = None;
                         let mut buf = ScreenBuffers::new();
@@ -577,6 +579,12 @@ struct ScreenBuffers {
     /// `[component + 1][dimension]`: (level, set) after the options of the
     /// components before; row 0 holds none (`Screener::prefix_into`).
     rows: Vec<(f64, bool)>,
+    /// `[component + 1][dimension]`: the level's rank in
+    /// [`LevelVerdicts::option_ranks`] after the options of the components
+    /// before, when the screener has the table.
+    ranks: Vec<u16>,
+    /// The package's index in [`LevelVerdicts::words`] (its last rank row).
+    level_index: usize,
     /// `[component + 1]`: summed option deterrence of the components before.
     det_prefix: Vec<f64>,
     /// `[component + 1]`: summed fixed cost of the components before.
@@ -610,6 +618,8 @@ impl ScreenBuffers {
             option_levels: Vec::new(),
             outs: Vec::new(),
             rows: Vec::new(),
+            ranks: Vec::new(),
+            level_index: 0,
             det_prefix: Vec::new(),
             cost_prefix: Vec::new(),
             last: Vec::new(),
@@ -678,6 +688,45 @@ struct RequiredActor {
     red_line_weights: Vec<f64>,
 }
 
+impl RequiredActor {
+    /// The actor's acceptance margin on `levels` (utility units): its
+    /// utility summed over `weights` in dimension order, as
+    /// [`crate::accept::spatial_utility`] sums it, minus its reservation.
+    fn margin_on(&self, levels: &[f64]) -> f64 {
+        let mut num = 0.0;
+        for &(d, w, pos) in &self.weights {
+            num += w * (1.0 - (levels[d] - pos).abs());
+        }
+        let utility = if self.den > 0.0 { num / self.den } else { 0.0 };
+        crate::accept::acceptance_margin(utility, self.reservation)
+    }
+}
+
+/// The required actors' verdict parts that depend on the levels alone —
+/// utility below the reservation, undetermined, each level red line broken
+/// — for every combination of levels the options can set, computed once
+/// (`level_verdicts`). A package then finds its actors' flags by one index
+/// instead of a utility per actor; where it may pass or enter the best N,
+/// the screen computes the margins themselves as before.
+struct LevelVerdicts {
+    /// `[component][option]` → (dimension, rank) of each level the option
+    /// sets: rank = 1 + the level's place among the dimension's distinct
+    /// option levels (0: no option sets the dimension, its default applies).
+    /// A dimension's level is the highest set, so its rank is the highest.
+    option_ranks: Vec<Vec<Vec<(usize, u16)>>>,
+    /// Per dimension: the multiplier of its rank in a table index (0 when
+    /// no required actor reads the dimension).
+    mult: Vec<usize>,
+    /// `[index × required + r]`: bit 0, actor r's utility is below its
+    /// reservation (the margin's verdict rejects); bit 1, undetermined (the
+    /// margin or a level red line within the precision); bit 2 + i, its
+    /// red line i (a level red line) is broken.
+    words: Vec<u32>,
+}
+
+/// Table entries at most in [`LevelVerdicts::words`] (4 MiB).
+const LEVEL_VERDICTS_MAX: usize = 1 << 20;
+
 /// The levels the options of components `start..` can still set on one
 /// dimension (`UtilityBounds::suffix`).
 #[derive(Debug, Clone, Copy)]
@@ -733,6 +782,8 @@ pub(crate) struct Screener<'p, 's> {
     derives_levels: bool,
     /// Pruning by utility bound, when it is sound for this scenario.
     bounds: Option<UtilityBounds>,
+    /// The actors' verdicts by levels, when the table applies.
+    verdicts: Option<LevelVerdicts>,
 }
 
 impl<'p, 's> Screener<'p, 's> {
@@ -756,7 +807,7 @@ impl<'p, 's> Screener<'p, 's> {
                     .collect()
             })
             .collect();
-        let dim_default = s
+        let dim_default: Vec<f64> = s
             .dimensions
             .iter()
             .map(|d| d.default.unwrap_or(0.0))
@@ -954,6 +1005,7 @@ impl<'p, 's> Screener<'p, 's> {
         }
         let (dead, mut cut_reasons) = dead_options(p);
         let bounds = utility_bounds(p, &option_levels, &required, &mut cut_reasons);
+        let verdicts = level_verdicts(p, &option_levels, &dim_default, &required);
         let space = PackageSpace::new(s);
         let summaries = p.deterrence.summaries_apply(|ci, k| {
             projs
@@ -964,6 +1016,7 @@ impl<'p, 's> Screener<'p, 's> {
             summaries,
             derives_levels: p.deterrence.derives_levels(),
             bounds,
+            verdicts,
             p,
             excluded_reasons: space.rule_texts(),
             space,
@@ -1184,6 +1237,7 @@ impl<'p, 's> Screener<'p, 's> {
         let nd = self.dim_default.len();
         let from = if buf.det_prefix.len() != n + 1 {
             buf.rows = vec![(f64::NEG_INFINITY, false); (n + 1) * nd];
+            buf.ranks = vec![0; (n + 1) * nd];
             buf.det_prefix = vec![0.0; n + 1];
             buf.cost_prefix = vec![0.0; n + 1];
             0
@@ -1195,6 +1249,21 @@ impl<'p, 's> Screener<'p, 's> {
             self.level_row(&mut buf.rows, ci, o);
             buf.det_prefix[ci + 1] = buf.det_prefix[ci] + self.deterrence[ci][o];
             buf.cost_prefix[ci + 1] = buf.cost_prefix[ci] + self.fixed_cost[ci][o];
+            if let Some(lv) = &self.verdicts {
+                let (head, tail) = buf.ranks.split_at_mut((ci + 1) * nd);
+                let row = &mut tail[..nd];
+                row.copy_from_slice(&head[ci * nd..]);
+                for &(d, rank) in &lv.option_ranks[ci][o] {
+                    row[d] = row[d].max(rank);
+                }
+            }
+        }
+        if let Some(lv) = &self.verdicts {
+            buf.level_index = buf.ranks[n * nd..]
+                .iter()
+                .zip(&lv.mult)
+                .map(|(&rank, &m)| usize::from(rank) * m)
+                .sum();
         }
         buf.option_levels.clear();
         buf.option_levels.extend(
@@ -1476,69 +1545,119 @@ impl<'p, 's> Screener<'p, 's> {
             })
         };
         let feasible = scr.short.is_empty();
-        let mut fail_mask = u64::from(!feasible);
-        let mut margin = f64::INFINITY;
         scr.actors
             .resize_with(self.required.len(), || (Vec::new(), false));
         let precision = self.p.scenario.parameters.acceptance_precision;
-        let mut undetermined_mask = 0u64;
-        for (r, ra) in self.required.iter().enumerate() {
-            let (red, below_slot) = &mut scr.actors[r];
-            red.clear();
-            let mut unsure = false;
-            for (ri, check) in ra.checks.iter().enumerate() {
-                let hit = match check {
-                    Check::Option { comp, banned } => {
-                        *comp != usize::MAX && banned[choice[*comp] as usize]
+        // Red lines on options and on contributions (`None`: a level red line).
+        let choice_hit = |r: usize, ra: &RequiredActor, ri: usize, check: &Check| match check {
+            Check::Option { comp, banned } => {
+                Some(*comp != usize::MAX && banned[choice[*comp] as usize])
+            }
+            Check::Level { .. } => None,
+            Check::Contribution => Some(match ra.red_bits_from {
+                Some(from) => violates_bits >> (from + ri as u32) & 1 == 1,
+                None => violated(r as u16, ri as u16),
+            }),
+        };
+        // The verdicts' flags from the table by levels: enough for the tally
+        // of a package that fails and ranks below the best N on pass and
+        // undetermined alone; its margin and gap are then not computed (NaN).
+        let flagged = derived
+            .is_none()
+            .then_some(self.verdicts.as_ref())
+            .flatten()
+            .and_then(|lv| {
+                let nr = self.required.len();
+                let words = &lv.words[buf.level_index * nr..][..nr];
+                let mut fail_mask = u64::from(!feasible);
+                let mut undetermined_mask = 0u64;
+                for (r, ra) in self.required.iter().enumerate() {
+                    let w = words[r];
+                    let (red, below_slot) = &mut scr.actors[r];
+                    red.clear();
+                    for (ri, check) in ra.checks.iter().enumerate() {
+                        let hit = choice_hit(r, ra, ri, check).unwrap_or_else(|| {
+                            matches!(check, Check::Level { dim, .. } if *dim != usize::MAX)
+                                && w >> (2 + ri) & 1 == 1
+                        });
+                        if hit {
+                            red.push(ri as u16);
+                        }
                     }
-                    Check::Level { dim, op, value } => {
-                        *dim != usize::MAX
-                            && match level_red_line_verdict(levels[*dim], *op, *value, precision) {
-                                Verdict::Rejects => true,
-                                Verdict::Undetermined => {
-                                    unsure = true;
-                                    false
-                                }
-                                Verdict::Accepts => false,
-                            }
+                    let below = w & 1 == 1;
+                    if below || !red.is_empty() {
+                        fail_mask |= 1 << (r + 1);
+                    } else if w & 2 != 0 {
+                        undetermined_mask |= 1 << r;
                     }
-                    Check::Contribution => match ra.red_bits_from {
-                        Some(from) => violates_bits >> (from + ri as u32) & 1 == 1,
-                        None => violated(r as u16, ri as u16),
-                    },
-                };
-                if hit {
-                    red.push(ri as u16);
+                    *below_slot = below;
                 }
+                let passes = fail_mask == 0 && undetermined_mask == 0;
+                let undetermined = fail_mask == 0 && undetermined_mask != 0;
+                (!passes && !rank.may_admit(passes, undetermined)).then_some((
+                    fail_mask,
+                    undetermined_mask,
+                    f64::NAN,
+                    f64::NAN,
+                ))
+            });
+        let (fail_mask, undetermined_mask, margin, gap) = match flagged {
+            Some(flags) => flags,
+            None => {
+                let mut fail_mask = u64::from(!feasible);
+                let mut margin = f64::INFINITY;
+                let mut undetermined_mask = 0u64;
+                for (r, ra) in self.required.iter().enumerate() {
+                    let (red, below_slot) = &mut scr.actors[r];
+                    red.clear();
+                    let mut unsure = false;
+                    for (ri, check) in ra.checks.iter().enumerate() {
+                        let hit = choice_hit(r, ra, ri, check).unwrap_or_else(|| match check {
+                            Check::Level { dim, op, value } if *dim != usize::MAX => {
+                                match level_red_line_verdict(levels[*dim], *op, *value, precision) {
+                                    Verdict::Rejects => true,
+                                    Verdict::Undetermined => {
+                                        unsure = true;
+                                        false
+                                    }
+                                    Verdict::Accepts => false,
+                                }
+                            }
+                            _ => false,
+                        });
+                        if hit {
+                            red.push(ri as u16);
+                        }
+                    }
+                    let m = ra.margin_on(levels);
+                    margin = margin.min(m);
+                    let on_margin = margin_verdict(m, precision);
+                    let below = on_margin == Verdict::Rejects;
+                    unsure |= on_margin == Verdict::Undetermined;
+                    if below || !red.is_empty() {
+                        fail_mask |= 1 << (r + 1);
+                        buf.gap_terms.push(margin_deficit(m));
+                        buf.gap_terms
+                            .extend(red.iter().map(|&ri| ra.red_line_weights[ri as usize]));
+                    } else if unsure {
+                        undetermined_mask |= 1 << r;
+                        buf.gap_terms.push(margin_deficit(m));
+                    }
+                    *below_slot = below;
+                }
+                if self.required.is_empty() {
+                    margin = 0.0;
+                }
+                (
+                    fail_mask,
+                    undetermined_mask,
+                    margin,
+                    gap_to_passing(&buf.gap_terms),
+                )
             }
-            let mut num = 0.0;
-            for &(d, w, pos) in &ra.weights {
-                num += w * (1.0 - (levels[d] - pos).abs());
-            }
-            let den = ra.den;
-            let utility = if den > 0.0 { num / den } else { 0.0 };
-            let m = crate::accept::acceptance_margin(utility, ra.reservation);
-            margin = margin.min(m);
-            let on_margin = margin_verdict(m, precision);
-            let below = on_margin == Verdict::Rejects;
-            unsure |= on_margin == Verdict::Undetermined;
-            if below || !red.is_empty() {
-                fail_mask |= 1 << (r + 1);
-                buf.gap_terms.push(margin_deficit(m));
-                buf.gap_terms
-                    .extend(red.iter().map(|&ri| ra.red_line_weights[ri as usize]));
-            } else if unsure {
-                undetermined_mask |= 1 << r;
-                buf.gap_terms.push(margin_deficit(m));
-            }
-            *below_slot = below;
-        }
-        if self.required.is_empty() {
-            margin = 0.0;
-        }
+        };
         let passes = fail_mask == 0 && undetermined_mask == 0;
         let undetermined = fail_mask == 0 && undetermined_mask != 0;
-        let gap = gap_to_passing(&buf.gap_terms);
         scr.scored = derived.is_some() || passes || rank.admits(passes, undetermined, gap);
         scr.deterrence = match derived {
             Some(d) => d,
@@ -1892,6 +2011,118 @@ fn utility_bounds(
     Some(UtilityBounds { suffix, reasons })
 }
 
+/// The table of [`LevelVerdicts`], when it applies: no level is derived
+/// from the allocation, some actor is required, every option level is
+/// finite, level red lines are among an actor's first 30, and the table
+/// has at most [`LEVEL_VERDICTS_MAX`] entries. Each entry is computed by the
+/// same functions, on the same values, as the screen's own actor loop.
+fn level_verdicts(
+    p: &Prepared<'_>,
+    option_levels: &[Vec<Vec<(usize, f64)>>],
+    dim_default: &[f64],
+    required: &[RequiredActor],
+) -> Option<LevelVerdicts> {
+    if p.deterrence.derives_levels() || required.is_empty() {
+        return None;
+    }
+    let nd = dim_default.len();
+    let mut read = vec![false; nd];
+    for ra in required {
+        for &(d, _, _) in &ra.weights {
+            read[d] = true;
+        }
+        for (ri, check) in ra.checks.iter().enumerate() {
+            if let Check::Level { dim, .. } = check
+                && *dim != usize::MAX
+            {
+                if ri >= 30 {
+                    return None;
+                }
+                read[*dim] = true;
+            }
+        }
+    }
+    // Each dimension's distinct option levels, ascending (equal values,
+    // ±0 included, share a rank: every use of a level treats them alike).
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); nd];
+    for opts in option_levels {
+        for opt in opts {
+            for &(d, l) in opt {
+                if !l.is_finite() {
+                    return None;
+                }
+                values[d].push(l);
+            }
+        }
+    }
+    for v in &mut values {
+        v.sort_by(f64::total_cmp);
+        v.dedup_by(|a, b| a == b);
+    }
+    let mut mult = vec![0usize; nd];
+    let mut size = 1usize;
+    for d in (0..nd).filter(|&d| read[d]) {
+        mult[d] = size;
+        size = size.checked_mul(values[d].len() + 1)?;
+    }
+    if size.checked_mul(required.len())? > LEVEL_VERDICTS_MAX {
+        return None;
+    }
+    let option_ranks = option_levels
+        .iter()
+        .map(|opts| {
+            opts.iter()
+                .map(|opt| {
+                    opt.iter()
+                        .map(|&(d, l)| {
+                            let at = values[d].partition_point(|&v| v < l);
+                            (d, u16::try_from(at + 1).unwrap_or(u16::MAX))
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect::<Vec<Vec<Vec<(usize, u16)>>>>();
+    if values.iter().any(|v| v.len() >= usize::from(u16::MAX)) {
+        return None;
+    }
+    let precision = p.scenario.parameters.acceptance_precision;
+    let mut words = Vec::with_capacity(size * required.len());
+    let mut levels = dim_default.to_vec();
+    for index in 0..size {
+        for d in (0..nd).filter(|&d| read[d]) {
+            let rank = index / mult[d] % (values[d].len() + 1);
+            levels[d] = if rank == 0 {
+                dim_default[d]
+            } else {
+                values[d][rank - 1]
+            };
+        }
+        for ra in required {
+            let on_margin = margin_verdict(ra.margin_on(&levels), precision);
+            let mut w = u32::from(on_margin == Verdict::Rejects)
+                | u32::from(on_margin == Verdict::Undetermined) << 1;
+            for (ri, check) in ra.checks.iter().enumerate() {
+                if let Check::Level { dim, op, value } = check
+                    && *dim != usize::MAX
+                {
+                    match level_red_line_verdict(levels[*dim], *op, *value, precision) {
+                        Verdict::Rejects => w |= 1 << (2 + ri),
+                        Verdict::Undetermined => w |= 2,
+                        Verdict::Accepts => {}
+                    }
+                }
+            }
+            words.push(w);
+        }
+    }
+    Some(LevelVerdicts {
+        option_ranks,
+        mult,
+        words,
+    })
+}
+
 /// Rank order of `rank`, on screened values: passing first, smaller gap to
 /// passing, deterrence ↓, smallest margin ↓, cost ↑, then the label.
 #[derive(Debug, Clone)]
@@ -1942,6 +2173,51 @@ enum RankBar {
 }
 
 impl RankBar {
+    /// The higher of two bars: the one a package must rank at or above in
+    /// both.
+    fn tighter(self, other: RankBar) -> RankBar {
+        match (self, other) {
+            (RankBar::Nobody, _) | (_, RankBar::Nobody) => RankBar::Nobody,
+            (RankBar::Everyone, x) | (x, RankBar::Everyone) => x,
+            (
+                RankBar::Beat {
+                    passes,
+                    undetermined,
+                    gap,
+                },
+                RankBar::Beat {
+                    passes: p,
+                    undetermined: u,
+                    gap: g,
+                },
+            ) => {
+                if p.cmp(&passes)
+                    .then(u.cmp(&undetermined))
+                    .then(gap.total_cmp(&g))
+                    == Ordering::Less
+                {
+                    self
+                } else {
+                    other
+                }
+            }
+        }
+    }
+
+    /// Whether a package may rank at or above the bar, judged on pass and
+    /// undetermined alone: `false` only when these already rank it below.
+    fn may_admit(self, passes: bool, undetermined: bool) -> bool {
+        match self {
+            RankBar::Everyone => true,
+            RankBar::Nobody => false,
+            RankBar::Beat {
+                passes: p,
+                undetermined: u,
+                ..
+            } => p.cmp(&passes).then(u.cmp(&undetermined)) != Ordering::Greater,
+        }
+    }
+
     /// Whether a package with these keys may rank at or above the bar: the
     /// first three comparisons of `cmp_rank`, not `Greater`.
     fn admits(self, passes: bool, undetermined: bool, gap: f64) -> bool {
@@ -1968,6 +2244,8 @@ struct Acc {
     top: Vec<(RankKey, u64)>,
     n: usize,
     frontier: Frontier,
+    /// The bar of packages screened elsewhere before (`Acc::bar`).
+    floor: RankBar,
 }
 
 impl Acc {
@@ -1979,6 +2257,7 @@ impl Acc {
             top: Vec::new(),
             n,
             frontier: Frontier::default(),
+            floor: RankBar::Everyone,
         }
     }
 
@@ -2016,8 +2295,12 @@ impl Acc {
     /// Which packages still need their deterrence scored: those that could
     /// enter the best N (ranked by `cmp_rank`, whose first keys are pass,
     /// undetermined and gap); passing packages always are, for the frontier.
+    ///
+    /// A worker's accumulator starts with the bar of the packages screened
+    /// before its chunk (`floor`): a package below the N-th best of those
+    /// cannot enter the final best N either.
     fn bar(&self) -> RankBar {
-        match self.top.last() {
+        let own = match self.top.last() {
             _ if self.n == 0 => RankBar::Nobody,
             Some((k, _)) if self.top.len() == self.n => RankBar::Beat {
                 passes: k.passes,
@@ -2025,7 +2308,14 @@ impl Acc {
                 gap: k.gap,
             },
             _ => RankBar::Everyone,
-        }
+        };
+        own.tighter(self.floor)
+    }
+
+    /// A fresh accumulator whose bar is at least `floor`.
+    fn with_floor(mut self, floor: RankBar) -> Acc {
+        self.floor = floor;
+        self
     }
 
     fn offer_top(&mut self, sc: &Screener<'_, '_>, key: (RankKey, u64)) {
