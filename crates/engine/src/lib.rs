@@ -64,12 +64,12 @@ pub use frontier::{Frontier, Objective, dominates, mark_frontier, objective_vect
 pub use gap::{gap_to_passing, margin_deficit, red_line_weight, shortfall_share};
 pub use package::{Choice, decode, package_levels, package_title, rank, resolve_choice};
 pub use prepare::{WHOLE_NOISE_REL, available_units, bundles_available};
-#[doc(hidden)]
-pub use search::search_partial_reference;
 pub use search::{
     ScreenedPackage, SearchOptions, SearchPartial, finish_search, screen_choices_cached, search,
     search_partial, search_with_stats,
 };
+#[doc(hidden)]
+pub use search::{search_partial_reference, search_partial_tabled};
 pub use sizing::flight_hour_line_cost;
 pub use sizing::geography;
 pub use sizing::{

@@ -100,7 +100,7 @@ fn search_inner(
 ) -> Result<(Evaluation, SearchStats), EngineError> {
     let p = Prepared::new(s);
     let size = space_size(s)?;
-    let sc = Screener::new(&p)?;
+    let sc = Screener::new(&p)?.with_level_verdicts(size);
     let (acc, mut stats, mut memo) = scan(&p, &sc, opts, 0..size, false)?;
     let e = finish(&p, &sc, opts, acc, &mut memo, &mut stats)?;
     Ok((e, stats))
@@ -155,7 +155,29 @@ pub fn search_partial(
     opts: &SearchOptions<'_>,
     range: std::ops::Range<u64>,
 ) -> Result<(SearchPartial, SearchStats), EngineError> {
-    partial(s, opts, range, false)
+    partial(s, opts, range, Screening::Fast)
+}
+
+/// How `partial` screens: the buffered screen (with the table of verdicts
+/// by levels where it pays, or wherever it applies), or the reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screening {
+    Fast,
+    FastWithTable,
+    Reference,
+}
+
+/// [`search_partial`] with the table of the actors' verdicts by levels
+/// wherever it applies, however few the packages (`search_partial` builds
+/// it only when it has fewer entries than packages to screen): for the
+/// property test against the reference. Not for use.
+#[doc(hidden)]
+pub fn search_partial_tabled(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+    range: std::ops::Range<u64>,
+) -> Result<(SearchPartial, SearchStats), EngineError> {
+    partial(s, opts, range, Screening::FastWithTable)
 }
 
 /// [`search_partial`] with the straightforward per-package screen (fresh
@@ -167,14 +189,14 @@ pub fn search_partial_reference(
     opts: &SearchOptions<'_>,
     range: std::ops::Range<u64>,
 ) -> Result<(SearchPartial, SearchStats), EngineError> {
-    partial(s, opts, range, true)
+    partial(s, opts, range, Screening::Reference)
 }
 
 fn partial(
     s: &Scenario,
     opts: &SearchOptions<'_>,
     range: std::ops::Range<u64>,
-    reference: bool,
+    screening: Screening,
 ) -> Result<(SearchPartial, SearchStats), EngineError> {
     in_pool(opts.threads, || {
         let p = Prepared::new(s);
@@ -185,7 +207,12 @@ fn partial(
                 range.start, range.end
             )));
         }
-        let sc = Screener::new(&p)?;
+        let sc = Screener::new(&p)?.with_level_verdicts(match screening {
+            Screening::Fast => range.end - range.start,
+            Screening::FastWithTable => u64::MAX,
+            Screening::Reference => 0,
+        });
+        let reference = screening == Screening::Reference;
         let (acc, stats, _) = scan(&p, &sc, opts, range.clone(), reference)?;
         Ok((
             SearchPartial {
@@ -724,7 +751,8 @@ struct LevelVerdicts {
     words: Vec<u32>,
 }
 
-/// Table entries at most in [`LevelVerdicts::words`] (4 MiB).
+/// Table entries at most in [`LevelVerdicts::words`] (4 MiB), whatever the
+/// number of packages.
 const LEVEL_VERDICTS_MAX: usize = 1 << 20;
 
 /// The levels the options of components `start..` can still set on one
@@ -1005,7 +1033,6 @@ impl<'p, 's> Screener<'p, 's> {
         }
         let (dead, mut cut_reasons) = dead_options(p);
         let bounds = utility_bounds(p, &option_levels, &required, &mut cut_reasons);
-        let verdicts = level_verdicts(p, &option_levels, &dim_default, &required);
         let space = PackageSpace::new(s);
         let summaries = p.deterrence.summaries_apply(|ci, k| {
             projs
@@ -1016,7 +1043,7 @@ impl<'p, 's> Screener<'p, 's> {
             summaries,
             derives_levels: p.deterrence.derives_levels(),
             bounds,
-            verdicts,
+            verdicts: None,
             p,
             excluded_reasons: space.rule_texts(),
             space,
@@ -1033,6 +1060,23 @@ impl<'p, 's> Screener<'p, 's> {
             projs,
             required,
         })
+    }
+
+    /// The screener with its table of verdicts by levels ([`LevelVerdicts`])
+    /// when it applies and has at most one entry per package to screen (an
+    /// entry costs about what one actor's margin costs a package), so that a
+    /// small search or a short range does not pay for a large table.
+    fn with_level_verdicts(mut self, packages: u64) -> Self {
+        let limit =
+            usize::try_from(packages).map_or(LEVEL_VERDICTS_MAX, |n| n.min(LEVEL_VERDICTS_MAX));
+        self.verdicts = level_verdicts(
+            self.p,
+            &self.option_levels,
+            &self.dim_default,
+            &self.required,
+            limit,
+        );
+        self
     }
 
     /// Visit every package in `a..b` in order, with its choice, skipping
@@ -2014,13 +2058,14 @@ fn utility_bounds(
 /// The table of [`LevelVerdicts`], when it applies: no level is derived
 /// from the allocation, some actor is required, every option level is
 /// finite, level red lines are among an actor's first 30, and the table
-/// has at most [`LEVEL_VERDICTS_MAX`] entries. Each entry is computed by the
-/// same functions, on the same values, as the screen's own actor loop.
+/// has at most `limit` entries. Each entry is computed by the same
+/// functions, on the same values, as the screen's own actor loop.
 fn level_verdicts(
     p: &Prepared<'_>,
     option_levels: &[Vec<Vec<(usize, f64)>>],
     dim_default: &[f64],
     required: &[RequiredActor],
+    limit: usize,
 ) -> Option<LevelVerdicts> {
     if p.deterrence.derives_levels() || required.is_empty() {
         return None;
@@ -2065,7 +2110,7 @@ fn level_verdicts(
         mult[d] = size;
         size = size.checked_mul(values[d].len() + 1)?;
     }
-    if size.checked_mul(required.len())? > LEVEL_VERDICTS_MAX {
+    if size.checked_mul(required.len())? > limit {
         return None;
     }
     let option_ranks = option_levels

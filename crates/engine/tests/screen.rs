@@ -6,7 +6,9 @@
 //! them), and frontier — on 1 and 2 threads, exhaustive and pruned (issue
 //! #18 item 5).
 
-use guarantor_engine::{Objective, SearchOptions, search_partial, search_partial_reference};
+use guarantor_engine::{
+    Objective, SearchOptions, search_partial, search_partial_reference, search_partial_tabled,
+};
 use guarantor_model::load;
 use guarantor_model::synth::{SynthParams, synth};
 use proptest::prelude::*;
@@ -41,9 +43,11 @@ proptest! {
             prune,
         };
         let (fast, _) = search_partial(&s, &opts, 0..size).unwrap();
+        let (tabled, _) = search_partial_tabled(&s, &opts, 0..size).unwrap();
         let (reference, _) = search_partial_reference(&s, &opts, 0..size).unwrap();
         prop_assert_eq!(fast.screened(), reference.screened());
-        prop_assert_eq!(fast, reference);
+        prop_assert_eq!(&fast, &reference);
+        prop_assert_eq!(tabled, reference);
     }
 }
 
@@ -152,10 +156,12 @@ fn buffered_screen_equals_the_reference_on_the_shipped_scenarios() {
                 prune: false,
             };
             let (fast, _) = search_partial(s, &opts, 0..size).unwrap();
+            let (tabled, _) = search_partial_tabled(s, &opts, 0..size).unwrap();
             let (reference, _) = search_partial_reference(s, &opts, 0..size).unwrap();
             // Every package not excluded by a `requires` / `excludes` rule.
             assert!(fast.screened() > size / 2, "{}", s.meta.id);
             assert_eq!(fast, reference, "{}", s.meta.id);
+            assert_eq!(tabled, reference, "{}", s.meta.id);
         }
     }
 }
@@ -189,10 +195,12 @@ fn slices_stopped_at_an_unsolved_key_count_every_package_once() {
             prune,
         };
         let (fast, _) = search_partial(&s, &opts, range.clone()).unwrap();
+        let (tabled, _) = search_partial_tabled(&s, &opts, range.clone()).unwrap();
         let (reference, _) = search_partial_reference(&s, &opts, range.clone()).unwrap();
         if !prune {
             assert_eq!(fast.screened(), range.end - range.start);
         }
         assert_eq!(fast, reference, "prune {prune}, range {range:?}");
+        assert_eq!(tabled, reference, "prune {prune}, range {range:?}");
     }
 }
