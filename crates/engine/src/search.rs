@@ -610,8 +610,12 @@ struct ScreenBuffers {
     /// [`LevelVerdicts::option_ranks`] after the options of the components
     /// before, when the screener has the table.
     ranks: Vec<u16>,
-    /// The package's index in [`LevelVerdicts::words`] (its last rank row).
+    /// The package's index in [`LevelVerdicts::words`].
     level_index: usize,
+    /// The index of rank row n − 1 (the components before the last).
+    prefix_index: usize,
+    /// The caveat bits (`Screener::cond_bits`) of the package screened last.
+    prev_bits: u64,
     /// `[component + 1]`: summed option deterrence of the components before.
     det_prefix: Vec<f64>,
     /// `[component + 1]`: summed fixed cost of the components before.
@@ -647,6 +651,8 @@ impl ScreenBuffers {
             rows: Vec::new(),
             ranks: Vec::new(),
             level_index: 0,
+            prefix_index: 0,
+            prev_bits: 0,
             det_prefix: Vec::new(),
             cost_prefix: Vec::new(),
             last: Vec::new(),
@@ -682,6 +688,11 @@ struct Projection {
     /// One past the last component whose option can change the key (its
     /// own components, and those setting a level its conditions read).
     read_until: usize,
+    /// One past its last own component (0 when it has none).
+    own_until: usize,
+    /// Its conditions as bits of the package's caveat bits
+    /// (`Screener::cond_bits`; only used when there are at most 64).
+    cond_mask: u64,
 }
 
 /// A synergy's bonus and its conditions as (component, allowed options).
@@ -948,11 +959,18 @@ impl<'p, 's> Screener<'p, 's> {
                 .map(|ci| ci + 1)
                 .max()
                 .unwrap_or(0);
+            let own_until = comps.iter().map(|&ci| ci + 1).max().unwrap_or(0);
+            let cond_mask = pc
+                .iter()
+                .filter(|&&c| c < 64)
+                .fold(0u64, |m, &c| m | 1 << c);
             projs.push(Projection {
                 k,
                 comps: with_strides,
                 conds: pc,
                 read_until,
+                own_until,
+                cond_mask,
             });
         }
         if p.required.len() > 63 {
@@ -1290,9 +1308,13 @@ impl<'p, 's> Screener<'p, 's> {
         };
         for (ci, &o) in choice.iter().enumerate().skip(from) {
             let o = usize::from(o);
-            self.level_row(&mut buf.rows, ci, o);
             buf.det_prefix[ci + 1] = buf.det_prefix[ci] + self.deterrence[ci][o];
             buf.cost_prefix[ci + 1] = buf.cost_prefix[ci] + self.fixed_cost[ci][o];
+            if ci + 1 == n {
+                // The last component's row is not kept (below).
+                break;
+            }
+            self.level_row(&mut buf.rows, ci, o);
             if let Some(lv) = &self.verdicts {
                 let (head, tail) = buf.ranks.split_at_mut((ci + 1) * nd);
                 let row = &mut tail[..nd];
@@ -1302,20 +1324,44 @@ impl<'p, 's> Screener<'p, 's> {
                 }
             }
         }
-        if let Some(lv) = &self.verdicts {
-            buf.level_index = buf.ranks[n * nd..]
+        // Levels and rank index of the whole package from row n − 1 and the
+        // last option: the same steps as one more row (`level_row`).
+        let before = n.saturating_sub(1);
+        if let Some(lv) = &self.verdicts
+            && from < before.max(1)
+        {
+            buf.prefix_index = buf.ranks[before * nd..][..nd]
                 .iter()
                 .zip(&lv.mult)
                 .map(|(&rank, &m)| usize::from(rank) * m)
                 .sum();
         }
+        let prev = &buf.rows[before * nd..][..nd];
         buf.option_levels.clear();
         buf.option_levels.extend(
-            buf.rows[n * nd..]
-                .iter()
+            prev.iter()
                 .zip(&self.dim_default)
                 .map(|(&(l, set), &default)| if set { l } else { default }),
         );
+        if let Some(&o) = choice.last() {
+            let o = usize::from(o);
+            for &(d, l) in &self.option_levels[before][o] {
+                let (level, set) = prev[d];
+                buf.option_levels[d] = if set { level.max(l) } else { l };
+            }
+            if let Some(lv) = &self.verdicts {
+                let ranks = &buf.ranks[before * nd..][..nd];
+                let mut index = buf.prefix_index;
+                for &(d, rank) in &lv.option_ranks[before][o] {
+                    if rank > ranks[d] {
+                        index += usize::from(rank - ranks[d]) * lv.mult[d];
+                    }
+                }
+                buf.level_index = index;
+            }
+        } else {
+            buf.level_index = 0;
+        }
         debug_assert_eq!(buf.option_levels, package_levels(self.p.scenario, choice));
     }
 
@@ -1391,17 +1437,7 @@ impl<'p, 's> Screener<'p, 's> {
         if self.conds.len() > 64 {
             return self.key(pr, choice, levels);
         }
-        let bits = *bits.get_or_insert_with(|| {
-            let mut bits = 0u64;
-            for (c, cond) in self.conds.iter().enumerate() {
-                if let Some((d, op, v)) = cond
-                    && op.holds(levels[*d], *v)
-                {
-                    bits |= 1 << c;
-                }
-            }
-            bits
-        });
+        let bits = *bits.get_or_insert_with(|| self.cond_bits(levels));
         let idx: u64 = pr
             .comps
             .iter()
@@ -1414,6 +1450,20 @@ impl<'p, 's> Screener<'p, 's> {
         let key = (idx << pr.conds.len()) | mask;
         debug_assert_eq!(key, self.key(pr, choice, levels));
         key
+    }
+
+    /// Bit c: caveat c's lift condition holds at `levels` (at most 64
+    /// caveats with conditions; `key_in` falls back to `key` beyond).
+    fn cond_bits(&self, levels: &[f64]) -> u64 {
+        let mut bits = 0u64;
+        for (c, cond) in self.conds.iter().enumerate() {
+            if let Some((d, op, v)) = cond
+                && op.holds(levels[*d], *v)
+            {
+                bits |= 1 << c;
+            }
+        }
+        bits
     }
 
     /// The bit of required actor `r`'s red line `ri` in `CapOutcome::violates_bits`.
@@ -1526,11 +1576,21 @@ impl<'p, 's> Screener<'p, 's> {
         let mut all_summarised = self.summaries;
         let mut bits = None;
         buf.last.resize(self.projs.len(), (u64::MAX, 0));
+        let few_conds = self.conds.len() <= 64;
         for (j, pr) in self.projs.iter().enumerate() {
             // In mixed-radix order most projections keep their key from one
             // package to the next: none of the components it reads changed,
-            // or the key is the same; look the outcome up only otherwise.
-            let at = if changed > 0 && pr.read_until <= changed {
+            // or none of its own and none of its conditions' verdicts, or the
+            // key is the same; look the outcome up only otherwise.
+            let kept = changed > 0
+                && (pr.read_until <= changed
+                    || (few_conds
+                        && pr.own_until <= changed
+                        && (*bits.get_or_insert_with(|| self.cond_bits(&buf.option_levels))
+                            ^ buf.prev_bits)
+                            & pr.cond_mask
+                            == 0));
+            let at = if kept {
                 buf.last[j].1
             } else {
                 let key = self.key_in(pr, choice, &buf.option_levels, &mut bits);
@@ -1560,6 +1620,11 @@ impl<'p, 's> Screener<'p, 's> {
                 buf.gap_terms.push(out.share);
             }
             buf.outs.push(at);
+        }
+        // No bits computed: no component setting a level that a
+        // projection's condition reads changed, so those bits are the same.
+        if let Some(b) = bits {
+            buf.prev_bits = b;
         }
         let outs = &buf.outs;
         // Levels that follow the allocation come out of the deterrence
