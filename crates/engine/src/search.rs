@@ -1570,8 +1570,6 @@ impl<'p, 's> Screener<'p, 's> {
         scr.short.clear();
         buf.outs.clear();
         buf.gap_terms.clear();
-        let mut op_cost = 0.0;
-        let mut max_share: f64 = 0.0;
         let mut violates_bits = 0u64;
         let mut all_summarised = self.summaries;
         let mut bits = None;
@@ -1610,14 +1608,10 @@ impl<'p, 's> Screener<'p, 's> {
                     package: label(self.p.scenario, choice),
                     source: e.clone(),
                 })?;
-            op_cost += out.cost;
-            max_share = max_share.max(out.max_share);
             violates_bits |= out.violates_bits;
             all_summarised &= out.summary.is_some();
             if out.short > 1e-9 {
                 scr.short.push(pr.k);
-                // Projections run in capability order: the terms are sorted.
-                buf.gap_terms.push(out.share);
             }
             buf.outs.push(at);
         }
@@ -1710,9 +1704,22 @@ impl<'p, 's> Screener<'p, 's> {
                     f64::NAN,
                 ))
             });
+        let (mut op_cost, mut max_share) = (f64::NAN, f64::NAN);
         let (fail_mask, undetermined_mask, margin, gap) = match flagged {
             Some(flags) => flags,
             None => {
+                // The projections' sums, in capability order; the shortfall
+                // terms of the gap come first, sorted.
+                (op_cost, max_share) = (0.0, 0.0);
+                for &at in outs {
+                    if let Ok(out) = &outcomes[at as usize] {
+                        op_cost += out.cost;
+                        max_share = max_share.max(out.max_share);
+                        if out.short > 1e-9 {
+                            buf.gap_terms.push(out.share);
+                        }
+                    }
+                }
                 let mut fail_mask = u64::from(!feasible);
                 let mut margin = f64::INFINITY;
                 let mut undetermined_mask = 0u64;
