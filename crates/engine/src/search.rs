@@ -38,7 +38,7 @@ use crate::package::{
 };
 use crate::prepare::Prepared;
 use crate::space::PackageSpace;
-use crate::tally::{Screen, Tally};
+use crate::tally::{ActorBits, Screen, Tally};
 use crate::verdict::*;
 
 /// Packages screened per chunk.
@@ -610,8 +610,11 @@ struct ScreenBuffers {
     /// [`LevelVerdicts::option_ranks`] after the options of the components
     /// before, when the screener has the table.
     ranks: Vec<u16>,
-    /// The package's index in [`LevelVerdicts::words`].
+    /// The package's index in [`LevelVerdicts::flags`].
     level_index: usize,
+    /// `[component + 1]`: option red lines broken by the components before
+    /// (`LevelVerdicts::option_hits`).
+    hit_prefix: Vec<u64>,
     /// The index of rank row n − 1 (the components before the last).
     prefix_index: usize,
     /// The caveat bits (`Screener::cond_bits`) of the package screened last.
@@ -645,12 +648,14 @@ impl ScreenBuffers {
                 actors: Vec::new(),
                 gap: 0.0,
                 scored: false,
+                bits: None,
             },
             option_levels: Vec::new(),
             outs: Vec::new(),
             rows: Vec::new(),
             ranks: Vec::new(),
             level_index: 0,
+            hit_prefix: Vec::new(),
             prefix_index: 0,
             prev_bits: 0,
             det_prefix: Vec::new(),
@@ -743,9 +748,14 @@ impl RequiredActor {
 /// The required actors' verdict parts that depend on the levels alone —
 /// utility below the reservation, undetermined, each level red line broken
 /// — for every combination of levels the options can set, computed once
-/// (`level_verdicts`). A package then finds its actors' flags by one index
-/// instead of a utility per actor; where it may pass or enter the best N,
-/// the screen computes the margins themselves as before.
+/// (`level_verdicts`); with the red lines broken by each option, as bits.
+/// A package then finds its actors' verdicts by one index and a few bit
+/// operations instead of a utility per actor; where it may pass or enter
+/// the best N, the screen computes the margins themselves as before.
+///
+/// Red lines are numbered over the required actors in order (actor r's
+/// red line i is bit `RequiredActor::red_bits_from + i`, as in
+/// `CapOutcome::violates_bits`): the table applies when they fit in 64.
 struct LevelVerdicts {
     /// `[component][option]` → (dimension, rank) of each level the option
     /// sets: rank = 1 + the level's place among the dimension's distinct
@@ -755,14 +765,30 @@ struct LevelVerdicts {
     /// Per dimension: the multiplier of its rank in a table index (0 when
     /// no required actor reads the dimension).
     mult: Vec<usize>,
-    /// `[index × required + r]`: bit 0, actor r's utility is below its
-    /// reservation (the margin's verdict rejects); bit 1, undetermined (the
-    /// margin or a level red line within the precision); bit 2 + i, its
-    /// red line i (a level red line) is broken.
-    words: Vec<u32>,
+    /// Per index: the required actors' verdict parts on those levels.
+    flags: Vec<LevelFlags>,
+    /// `[component][option]`: the option red lines the option breaks.
+    option_hits: Vec<Vec<u64>>,
+    /// The contribution red lines (bits of `CapOutcome::violates_bits`).
+    contribution: u64,
+    /// Per required actor: its red lines.
+    actor_lines: Vec<u64>,
 }
 
-/// Table entries at most in [`LevelVerdicts::words`] (4 MiB), whatever the
+/// One entry of [`LevelVerdicts::flags`].
+#[derive(Debug, Clone, Copy)]
+struct LevelFlags {
+    /// Bit r: required actor r's utility is below its reservation (the
+    /// margin's verdict rejects).
+    below: u64,
+    /// Bit r: the margin or one of its level red lines is within the
+    /// precision (undetermined).
+    unsure: u64,
+    /// The level red lines broken.
+    hits: u64,
+}
+
+/// Entries at most in [`LevelVerdicts::flags`] (24 MiB), whatever the
 /// number of packages.
 const LEVEL_VERDICTS_MAX: usize = 1 << 20;
 
@@ -1081,9 +1107,10 @@ impl<'p, 's> Screener<'p, 's> {
     }
 
     /// The screener with its table of verdicts by levels ([`LevelVerdicts`])
-    /// when it applies and has at most one entry per package to screen (an
-    /// entry costs about what one actor's margin costs a package), so that a
-    /// small search or a short range does not pay for a large table.
+    /// when it applies and has at most one entry per required actor and
+    /// package to screen (an entry costs about what the required actors'
+    /// margins cost one package), so that a small search or a short range
+    /// does not pay for a large table.
     fn with_level_verdicts(mut self, packages: u64) -> Self {
         let limit =
             usize::try_from(packages).map_or(LEVEL_VERDICTS_MAX, |n| n.min(LEVEL_VERDICTS_MAX));
@@ -1302,6 +1329,7 @@ impl<'p, 's> Screener<'p, 's> {
             buf.ranks = vec![0; (n + 1) * nd];
             buf.det_prefix = vec![0.0; n + 1];
             buf.cost_prefix = vec![0.0; n + 1];
+            buf.hit_prefix = vec![0; n + 1];
             0
         } else {
             from.min(n)
@@ -1310,6 +1338,9 @@ impl<'p, 's> Screener<'p, 's> {
             let o = usize::from(o);
             buf.det_prefix[ci + 1] = buf.det_prefix[ci] + self.deterrence[ci][o];
             buf.cost_prefix[ci + 1] = buf.cost_prefix[ci] + self.fixed_cost[ci][o];
+            if let Some(lv) = &self.verdicts {
+                buf.hit_prefix[ci + 1] = buf.hit_prefix[ci] | lv.option_hits[ci][o];
+            }
             if ci + 1 == n {
                 // The last component's row is not kept (below).
                 break;
@@ -1670,44 +1701,32 @@ impl<'p, 's> Screener<'p, 's> {
             .then_some(self.verdicts.as_ref())
             .flatten()
             .and_then(|lv| {
-                let nr = self.required.len();
-                let words = &lv.words[buf.level_index * nr..][..nr];
-                let mut fail_mask = u64::from(!feasible);
-                let mut undetermined_mask = 0u64;
-                for (r, ra) in self.required.iter().enumerate() {
-                    let w = words[r];
-                    let (red, below_slot) = &mut scr.actors[r];
-                    red.clear();
-                    for (ri, check) in ra.checks.iter().enumerate() {
-                        let hit = choice_hit(r, ra, ri, check).unwrap_or_else(|| {
-                            matches!(check, Check::Level { dim, .. } if *dim != usize::MAX)
-                                && w >> (2 + ri) & 1 == 1
-                        });
-                        if hit {
-                            red.push(ri as u16);
-                        }
-                    }
-                    let below = w & 1 == 1;
-                    if below || !red.is_empty() {
-                        fail_mask |= 1 << (r + 1);
-                    } else if w & 2 != 0 {
-                        undetermined_mask |= 1 << r;
-                    }
-                    *below_slot = below;
+                let f = lv.flags[buf.level_index];
+                let hits =
+                    f.hits | buf.hit_prefix[choice.len()] | (violates_bits & lv.contribution);
+                let mut red_actors = 0u64;
+                for (r, &lines) in lv.actor_lines.iter().enumerate() {
+                    red_actors |= u64::from(hits & lines != 0) << r;
                 }
+                let rejecting = f.below | red_actors;
+                let fail_mask = u64::from(!feasible) | rejecting << 1;
+                let undetermined_mask = f.unsure & !rejecting;
                 let passes = fail_mask == 0 && undetermined_mask == 0;
                 let undetermined = fail_mask == 0 && undetermined_mask != 0;
-                (!passes && !rank.may_admit(passes, undetermined)).then_some((
-                    fail_mask,
-                    undetermined_mask,
-                    f64::NAN,
-                    f64::NAN,
-                ))
+                (!passes && !rank.may_admit(passes, undetermined)).then(|| {
+                    scr.bits = Some(ActorBits {
+                        below: f.below,
+                        red_actors,
+                        hits,
+                    });
+                    (fail_mask, undetermined_mask, f64::NAN, f64::NAN)
+                })
             });
         let (mut op_cost, mut max_share) = (f64::NAN, f64::NAN);
         let (fail_mask, undetermined_mask, margin, gap) = match flagged {
             Some(flags) => flags,
             None => {
+                scr.bits = None;
                 // The projections' sums, in capability order; the shortfall
                 // terms of the gap come first, sorted.
                 (op_cost, max_share) = (0.0, 0.0);
@@ -1986,6 +2005,7 @@ impl<'p, 's> Screener<'p, 's> {
             actors,
             gap: gap_to_passing(&gap_terms),
             scored: true,
+            bits: None,
         }))
     }
 }
@@ -2129,9 +2149,10 @@ fn utility_bounds(
 
 /// The table of [`LevelVerdicts`], when it applies: no level is derived
 /// from the allocation, some actor is required, every option level is
-/// finite, level red lines are among an actor's first 30, and the table
-/// has at most `limit` entries. Each entry is computed by the same
-/// functions, on the same values, as the screen's own actor loop.
+/// finite, the required actors' red lines fit in 64 bits, and the table
+/// times the required actors has at most `limit` entries. Each entry is
+/// computed by the same functions, on the same values, as the screen's own
+/// actor loop.
 fn level_verdicts(
     p: &Prepared<'_>,
     option_levels: &[Vec<Vec<(usize, f64)>>],
@@ -2139,26 +2160,54 @@ fn level_verdicts(
     required: &[RequiredActor],
     limit: usize,
 ) -> Option<LevelVerdicts> {
-    if p.deterrence.derives_levels() || required.is_empty() {
+    if p.deterrence.derives_levels()
+        || required.is_empty()
+        || required.iter().any(|ra| ra.red_bits_from.is_none())
+    {
         return None;
     }
     let nd = dim_default.len();
     let mut read = vec![false; nd];
+    let mut contribution = 0u64;
+    let mut actor_lines = Vec::new();
     for ra in required {
+        let from = ra.red_bits_from?;
         for &(d, _, _) in &ra.weights {
             read[d] = true;
         }
+        let mut lines = 0u64;
         for (ri, check) in ra.checks.iter().enumerate() {
-            if let Check::Level { dim, .. } = check
-                && *dim != usize::MAX
-            {
-                if ri >= 30 {
-                    return None;
-                }
-                read[*dim] = true;
+            lines |= 1 << (from + ri as u32);
+            match check {
+                Check::Level { dim, .. } if *dim != usize::MAX => read[*dim] = true,
+                Check::Contribution => contribution |= 1 << (from + ri as u32),
+                _ => {}
             }
         }
+        actor_lines.push(lines);
     }
+    let option_hits = option_levels
+        .iter()
+        .enumerate()
+        .map(|(ci, opts)| {
+            (0..opts.len())
+                .map(|o| {
+                    let mut hits = 0u64;
+                    for ra in required {
+                        for (ri, check) in ra.checks.iter().enumerate() {
+                            if let Check::Option { comp, banned } = check
+                                && *comp == ci
+                                && banned[o]
+                            {
+                                hits |= 1 << (ra.red_bits_from.unwrap_or(0) + ri as u32);
+                            }
+                        }
+                    }
+                    hits
+                })
+                .collect()
+        })
+        .collect();
     // Each dimension's distinct option levels, ascending (equal values,
     // ±0 included, share a rank: every use of a level treats them alike).
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); nd];
@@ -2204,7 +2253,7 @@ fn level_verdicts(
         return None;
     }
     let precision = p.scenario.parameters.acceptance_precision;
-    let mut words = Vec::with_capacity(size * required.len());
+    let mut flags = Vec::with_capacity(size);
     let mut levels = dim_default.to_vec();
     for index in 0..size {
         for d in (0..nd).filter(|&d| read[d]) {
@@ -2215,28 +2264,36 @@ fn level_verdicts(
                 values[d][rank - 1]
             };
         }
-        for ra in required {
+        let mut f = LevelFlags {
+            below: 0,
+            unsure: 0,
+            hits: 0,
+        };
+        for (r, ra) in required.iter().enumerate() {
             let on_margin = margin_verdict(ra.margin_on(&levels), precision);
-            let mut w = u32::from(on_margin == Verdict::Rejects)
-                | u32::from(on_margin == Verdict::Undetermined) << 1;
+            f.below |= u64::from(on_margin == Verdict::Rejects) << r;
+            f.unsure |= u64::from(on_margin == Verdict::Undetermined) << r;
             for (ri, check) in ra.checks.iter().enumerate() {
                 if let Check::Level { dim, op, value } = check
                     && *dim != usize::MAX
                 {
                     match level_red_line_verdict(levels[*dim], *op, *value, precision) {
-                        Verdict::Rejects => w |= 1 << (2 + ri),
-                        Verdict::Undetermined => w |= 2,
+                        Verdict::Rejects => f.hits |= 1 << (ra.red_bits_from? + ri as u32),
+                        Verdict::Undetermined => f.unsure |= 1 << r,
                         Verdict::Accepts => {}
                     }
                 }
             }
-            words.push(w);
         }
+        flags.push(f);
     }
     Some(LevelVerdicts {
         option_ranks,
         mult,
-        words,
+        flags,
+        option_hits,
+        contribution,
+        actor_lines,
     })
 }
 

@@ -32,6 +32,22 @@ pub(crate) struct Screen {
     /// Whether `deterrence` was computed: the fast screen leaves it NaN for
     /// a failing package that cannot enter the best N (`search::RankBar`).
     pub(crate) scored: bool,
+    /// The required actors' verdicts as bits, when the screen found them in
+    /// its table (`actors` is then not filled).
+    pub(crate) bits: Option<ActorBits>,
+}
+
+/// Required actors' verdicts as bits: bit r for actor r; red lines numbered
+/// over the required actors in order (actor r's red line i after the red
+/// lines of actors 0..r), as the tally's `red_lines` are laid out.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ActorBits {
+    /// Utility below the reservation.
+    pub(crate) below: u64,
+    /// Some red line broken.
+    pub(crate) red_actors: u64,
+    /// The red lines broken.
+    pub(crate) hits: u64,
 }
 
 /// Why-not tally over the packages screened, indexed by capability, required
@@ -144,16 +160,38 @@ impl Tally {
         for &k in &scr.short {
             self.short_of[k] += 1;
         }
-        for (r, (red, below)) in scr.actors.iter().enumerate() {
-            if red.is_empty() && !below {
-                continue;
+        if let Some(b) = scr.bits {
+            let rejecting = b.below | b.red_actors;
+            let mut from = 0u32;
+            for (r, lines) in self.red_lines.iter_mut().enumerate() {
+                let n = lines.len() as u32;
+                if rejecting >> r & 1 == 1 {
+                    self.rejects[r] += 1;
+                    self.below[r] += b.below >> r & 1;
+                    self.utility_only[r] += (b.red_actors >> r & 1) ^ 1;
+                    let mut mine = match n {
+                        0 => 0,
+                        n => b.hits.checked_shr(from).unwrap_or(0) & (u64::MAX >> (64 - n.min(64))),
+                    };
+                    while mine != 0 {
+                        lines[mine.trailing_zeros() as usize] += 1;
+                        mine &= mine - 1;
+                    }
+                }
+                from += n;
             }
-            self.rejects[r] += 1;
-            for &ri in red {
-                self.red_lines[r][ri as usize] += 1;
+        } else {
+            for (r, (red, below)) in scr.actors.iter().enumerate() {
+                if red.is_empty() && !below {
+                    continue;
+                }
+                self.rejects[r] += 1;
+                for &ri in red {
+                    self.red_lines[r][ri as usize] += 1;
+                }
+                self.below[r] += u64::from(*below);
+                self.utility_only[r] += u64::from(red.is_empty());
             }
-            self.below[r] += u64::from(*below);
-            self.utility_only[r] += u64::from(red.is_empty());
         }
         if scr.fail_mask != 0 {
             *self.combinations.entry(scr.fail_mask).or_insert(0) += 1;
@@ -211,6 +249,7 @@ impl Tally {
             actors,
             gap: v.gap_to_passing,
             scored: true,
+            bits: None,
         });
     }
 
