@@ -213,7 +213,8 @@ fn partial(
             Screening::Reference => 0,
         });
         let reference = screening == Screening::Reference;
-        let (acc, stats, _) = scan(&p, &sc, opts, range.clone(), reference)?;
+        let (mut acc, stats, _) = scan(&p, &sc, opts, range.clone(), reference)?;
+        acc.flush();
         Ok((
             SearchPartial {
                 start: range.start,
@@ -316,6 +317,7 @@ pub fn finish_search(
                 n: opts.top,
                 frontier: Frontier::default(),
                 floor: RankBar::Everyone,
+                combinations: Vec::new(),
             };
             for (passes, undetermined, [gap, deterrence, margin, cost], i) in part.top {
                 let key = RankKey {
@@ -540,7 +542,7 @@ fn finish(
     p: &Prepared<'_>,
     sc: &Screener<'_, '_>,
     opts: &SearchOptions<'_>,
-    acc: Acc,
+    mut acc: Acc,
     memo: &mut Memo,
     stats: &mut SearchStats,
 ) -> Result<Evaluation, EngineError> {
@@ -573,6 +575,7 @@ fn finish(
         v.frontier = on_frontier.contains(i);
     }
     rank(&mut packages);
+    acc.flush();
     let (counts, failures) = acc.tally.finish(sc.p, on_frontier.len() as u64);
     Ok(evaluation(p, counts, failures, &opts.objectives, packages))
 }
@@ -594,6 +597,45 @@ pub(crate) struct CapOutcome {
     /// What it brings to deterrence, when `Screener::summaries` holds and it
     /// holds its own capability's units only.
     summary: Option<crate::deterrence::OutcomeSummary>,
+}
+
+/// A projection's key and outcome for the package screened last, with what
+/// the screen reads of the outcome (`Screener::screen_into`), and its caveat
+/// bits with their part of the key.
+#[derive(Debug, Clone, Copy)]
+struct LastOutcome {
+    key: u64,
+    at: u32,
+    violates_bits: u64,
+    short: bool,
+    summarised: bool,
+    /// The package's caveat bits under `Projection::cond_mask`, and the
+    /// key's low bits they give (`Screener::cond_part`).
+    conds: Option<(u64, u64)>,
+}
+
+impl LastOutcome {
+    const NONE: LastOutcome = LastOutcome {
+        key: u64::MAX,
+        at: 0,
+        violates_bits: 0,
+        short: false,
+        summarised: false,
+        conds: None,
+    };
+}
+
+/// What the projections that do not read the last component bring to a
+/// package, for a run of packages that differ in their last option only
+/// (`Screener::screen_into`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Batch {
+    /// Computed for the run under way.
+    valid: bool,
+    violates_bits: u64,
+    summarised: bool,
+    /// Bit k: capability k short.
+    short_bits: u64,
 }
 
 /// A screening worker's reusable buffers: the screen it fills and the
@@ -626,7 +668,9 @@ struct ScreenBuffers {
     /// Per projection: the last key looked up and its outcome index (the
     /// tables only grow between chunks, so an index stays valid). `u64::MAX`
     /// is never a key: `Screener::new` bounds keys below `stride << conds`.
-    last: Vec<(u64, u32)>,
+    last: Vec<LastOutcome>,
+    /// The projections not reading the last component, for the run.
+    batch: Batch,
     gap_terms: Vec<f64>,
     assess: crate::deterrence::Scratch,
 }
@@ -661,6 +705,7 @@ impl ScreenBuffers {
             det_prefix: Vec::new(),
             cost_prefix: Vec::new(),
             last: Vec::new(),
+            batch: Batch::default(),
             gap_terms: Vec::new(),
             assess: crate::deterrence::Scratch::default(),
         }
@@ -1474,13 +1519,19 @@ impl<'p, 's> Screener<'p, 's> {
             .iter()
             .map(|&(ci, stride)| u64::from(choice[ci]) * stride)
             .sum();
+        let key = (idx << pr.conds.len()) | Self::cond_part(pr, bits);
+        debug_assert_eq!(key, self.key(pr, choice, levels));
+        key
+    }
+
+    /// The low bits of projection `pr`'s key: bit b, whether its b-th
+    /// caveat condition holds (`bits` from [`Screener::cond_bits`]).
+    fn cond_part(pr: &Projection, bits: u64) -> u64 {
         let mut mask = 0u64;
         for (b, &ci) in pr.conds.iter().enumerate() {
             mask |= ((bits >> ci) & 1) << b;
         }
-        let key = (idx << pr.conds.len()) | mask;
-        debug_assert_eq!(key, self.key(pr, choice, levels));
-        key
+        mask
     }
 
     /// Bit c: caveat c's lift condition holds at `levels` (at most 64
@@ -1603,10 +1654,29 @@ impl<'p, 's> Screener<'p, 's> {
         buf.gap_terms.clear();
         let mut violates_bits = 0u64;
         let mut all_summarised = self.summaries;
+        let mut short_bits = 0u64;
         let mut bits = None;
-        buf.last.resize(self.projs.len(), (u64::MAX, 0));
+        buf.last.resize(self.projs.len(), LastOutcome::NONE);
         let few_conds = self.conds.len() <= 64;
+        // Within a run of packages that differ in their last option only,
+        // the projections that do not read the last component keep their
+        // outcomes: their part (`Batch`) is summed once for the run, and
+        // only the others are visited per package. Needs the table by levels
+        // (no level derived) and the capabilities' shortfalls as bits.
+        let n = choice.len();
+        let batched = self.verdicts.is_some() && self.projs.iter().all(|pr| pr.k < 64);
+        let reuse = batched && n >= 2 && changed == n - 1 && buf.batch.valid;
+        if reuse {
+            violates_bits = buf.batch.violates_bits;
+            all_summarised = buf.batch.summarised;
+            short_bits = buf.batch.short_bits;
+        } else {
+            buf.batch.valid = false;
+        }
         for (j, pr) in self.projs.iter().enumerate() {
+            if reuse && pr.read_until < n {
+                continue;
+            }
             // In mixed-radix order most projections keep their key from one
             // package to the next: none of the components it reads changed,
             // or none of its own and none of its conditions' verdicts, or the
@@ -1619,39 +1689,94 @@ impl<'p, 's> Screener<'p, 's> {
                             ^ buf.prev_bits)
                             & pr.cond_mask
                             == 0));
-            let at = if kept {
-                buf.last[j].1
-            } else {
-                let key = self.key_in(pr, choice, &buf.option_levels, &mut bits);
-                if buf.last[j].0 == key {
-                    buf.last[j].1
+            if !kept {
+                let key = if few_conds {
+                    let last = &mut buf.last[j];
+                    let low = if pr.conds.is_empty() {
+                        0
+                    } else {
+                        let b = *bits.get_or_insert_with(|| self.cond_bits(&buf.option_levels));
+                        match last.conds {
+                            Some((masked, low)) if masked == b & pr.cond_mask => low,
+                            _ => {
+                                let low = Self::cond_part(pr, b);
+                                last.conds = Some((b & pr.cond_mask, low));
+                                low
+                            }
+                        }
+                    };
+                    let idx: u64 = pr
+                        .comps
+                        .iter()
+                        .map(|&(ci, stride)| u64::from(choice[ci]) * stride)
+                        .sum();
+                    (idx << pr.conds.len()) | low
                 } else {
+                    self.key_in(pr, choice, &buf.option_levels, &mut bits)
+                };
+                debug_assert_eq!(key, self.key(pr, choice, &buf.option_levels));
+                if buf.last[j].key != key {
                     let Some(&at) = tables[j].get(&key) else {
                         return Ok(false);
                     };
-                    buf.last[j] = (key, at);
-                    at
+                    let out =
+                        outcomes[at as usize]
+                            .as_ref()
+                            .map_err(|e| EngineError::Allocation {
+                                package: label(self.p.scenario, choice),
+                                source: e.clone(),
+                            })?;
+                    let last = &mut buf.last[j];
+                    last.key = key;
+                    last.at = at;
+                    last.violates_bits = out.violates_bits;
+                    last.short = out.short > 1e-9;
+                    last.summarised = out.summary.is_some();
                 }
-            };
-            let out = outcomes[at as usize]
-                .as_ref()
-                .map_err(|e| EngineError::Allocation {
-                    package: label(self.p.scenario, choice),
-                    source: e.clone(),
-                })?;
-            violates_bits |= out.violates_bits;
-            all_summarised &= out.summary.is_some();
-            if out.short > 1e-9 {
-                scr.short.push(pr.k);
             }
-            buf.outs.push(at);
+            // An outcome is kept only once looked up and not an error.
+            let last = &buf.last[j];
+            violates_bits |= last.violates_bits;
+            all_summarised &= last.summarised;
+            if batched {
+                short_bits |= u64::from(last.short) << pr.k;
+            } else {
+                if last.short {
+                    scr.short.push(pr.k);
+                }
+                buf.outs.push(last.at);
+            }
+        }
+        if batched {
+            if !reuse && n >= 2 {
+                // The batch part: the projections that do not read the last
+                // component, from the outcomes just kept.
+                let mut b = Batch {
+                    valid: true,
+                    violates_bits: 0,
+                    summarised: self.summaries,
+                    short_bits: 0,
+                };
+                for (pr, last) in self.projs.iter().zip(&buf.last) {
+                    if pr.read_until < n {
+                        b.violates_bits |= last.violates_bits;
+                        b.summarised &= last.summarised;
+                        b.short_bits |= u64::from(last.short) << pr.k;
+                    }
+                }
+                buf.batch = b;
+            }
+            let mut rest = short_bits;
+            while rest != 0 {
+                scr.short.push(rest.trailing_zeros() as usize);
+                rest &= rest - 1;
+            }
         }
         // No bits computed: no component setting a level that a
         // projection's condition reads changed, so those bits are the same.
         if let Some(b) = bits {
             buf.prev_bits = b;
         }
-        let outs = &buf.outs;
         // Levels that follow the allocation come out of the deterrence
         // assessment, which the verdicts then need first; otherwise the
         // levels are the options' and deterrence waits until the package can
@@ -1660,7 +1785,7 @@ impl<'p, 's> Screener<'p, 's> {
             self.package_deterrence(
                 choice,
                 all_summarised,
-                outs,
+                &buf.outs,
                 outcomes,
                 &buf.option_levels,
                 buf.det_prefix[choice.len()],
@@ -1672,27 +1797,10 @@ impl<'p, 's> Screener<'p, 's> {
         } else {
             &buf.option_levels
         };
-        let violated = |r: u16, ri: u16| {
-            outs.iter().any(|&at| match &outcomes[at as usize] {
-                Ok(o) => o.violates.contains(&(r, ri)),
-                Err(_) => false,
-            })
-        };
         let feasible = scr.short.is_empty();
         scr.actors
             .resize_with(self.required.len(), || (Vec::new(), false));
         let precision = self.p.scenario.parameters.acceptance_precision;
-        // Red lines on options and on contributions (`None`: a level red line).
-        let choice_hit = |r: usize, ra: &RequiredActor, ri: usize, check: &Check| match check {
-            Check::Option { comp, banned } => {
-                Some(*comp != usize::MAX && banned[choice[*comp] as usize])
-            }
-            Check::Level { .. } => None,
-            Check::Contribution => Some(match ra.red_bits_from {
-                Some(from) => violates_bits >> (from + ri as u32) & 1 == 1,
-                None => violated(r as u16, ri as u16),
-            }),
-        };
         // The verdicts' flags from the table by levels: enough for the tally
         // of a package that fails and ranks below the best N on pass and
         // undetermined alone; its margin and gap are then not computed (NaN).
@@ -1722,6 +1830,28 @@ impl<'p, 's> Screener<'p, 's> {
                     (fail_mask, undetermined_mask, f64::NAN, f64::NAN)
                 })
             });
+        if batched && flagged.is_none() {
+            // Margins, gap or score to compute: the outcomes in projection order.
+            buf.outs.extend(buf.last.iter().map(|l| l.at));
+        }
+        let outs = &buf.outs;
+        let violated = |r: u16, ri: u16| {
+            outs.iter().any(|&at| match &outcomes[at as usize] {
+                Ok(o) => o.violates.contains(&(r, ri)),
+                Err(_) => false,
+            })
+        };
+        // Red lines on options and on contributions (`None`: a level red line).
+        let choice_hit = |r: usize, ra: &RequiredActor, ri: usize, check: &Check| match check {
+            Check::Option { comp, banned } => {
+                Some(*comp != usize::MAX && banned[choice[*comp] as usize])
+            }
+            Check::Level { .. } => None,
+            Check::Contribution => Some(match ra.red_bits_from {
+                Some(from) => violates_bits >> (from + ri as u32) & 1 == 1,
+                None => violated(r as u16, ri as u16),
+            }),
+        };
         let (mut op_cost, mut max_share) = (f64::NAN, f64::NAN);
         let (fail_mask, undetermined_mask, margin, gap) = match flagged {
             Some(flags) => flags,
@@ -2420,6 +2550,9 @@ struct Acc {
     frontier: Frontier,
     /// The bar of packages screened elsewhere before (`Acc::bar`).
     floor: RankBar,
+    /// Packages per combination of failed tests (index: the fail mask), not
+    /// yet in the tally (`Acc::flush`); empty when the masks are too wide.
+    combinations: Vec<u64>,
 }
 
 impl Acc {
@@ -2432,11 +2565,32 @@ impl Acc {
             n,
             frontier: Frontier::default(),
             floor: RankBar::Everyone,
+            combinations: if sc.required.len() < 10 {
+                vec![0; 2 << sc.required.len()]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The combinations counted here into the tally.
+    fn flush(&mut self) {
+        for (mask, n) in self.combinations.iter_mut().enumerate() {
+            if *n > 0 {
+                self.tally.add_combination(mask as u64, *n);
+                *n = 0;
+            }
         }
     }
 
     fn add(&mut self, sc: &Screener<'_, '_>, i: u64, scr: &Screen, objectives: &[Objective]) {
-        self.tally.add(scr);
+        match self.combinations.get_mut(scr.fail_mask as usize) {
+            Some(n) if scr.fail_mask != 0 => {
+                *n += 1;
+                self.tally.add(scr, false);
+            }
+            _ => self.tally.add(scr, true),
+        }
         if !scr.scored {
             // Fails and ranks below the N best on (passes, undetermined,
             // gap) already (`Acc::bar`): neither the frontier nor the top.
@@ -2505,7 +2659,15 @@ impl Acc {
         self.top.truncate(self.n);
     }
 
-    fn merge(mut self, sc: &Screener<'_, '_>, o: Acc) -> Acc {
+    fn merge(mut self, sc: &Screener<'_, '_>, mut o: Acc) -> Acc {
+        if self.combinations.len() == o.combinations.len() {
+            for (a, b) in self.combinations.iter_mut().zip(&o.combinations) {
+                *a += b;
+            }
+        } else {
+            self.flush();
+            o.flush();
+        }
         self.tally = self.tally.merge(o.tally);
         for k in o.top {
             self.offer_top(sc, k);

@@ -148,7 +148,9 @@ impl Tally {
         self
     }
 
-    pub(crate) fn add(&mut self, scr: &Screen) {
+    /// Count one screened package; its combination of failed tests too
+    /// unless the caller counts those itself (`add_combination`).
+    pub(crate) fn add(&mut self, scr: &Screen, combination: bool) {
         self.evaluated += 1;
         self.feasible += u64::from(scr.feasible);
         self.passing += u64::from(scr.passes);
@@ -193,9 +195,14 @@ impl Tally {
                 self.utility_only[r] += u64::from(red.is_empty());
             }
         }
-        if scr.fail_mask != 0 {
+        if combination && scr.fail_mask != 0 {
             *self.combinations.entry(scr.fail_mask).or_insert(0) += 1;
         }
+    }
+
+    /// `n` more packages failing exactly the tests of `fail_mask`.
+    pub(crate) fn add_combination(&mut self, fail_mask: u64, n: u64) {
+        *self.combinations.entry(fail_mask).or_insert(0) += n;
     }
 
     /// Tally a fully judged verdict (the in-memory `evaluate` path).
@@ -235,22 +242,25 @@ impl Tally {
                 )
             })
             .collect();
-        self.add(&Screen {
-            passes: v.passes,
-            undetermined: v.undetermined,
-            undetermined_mask,
-            feasible: v.feasible,
-            deterrence: v.deterrence.total,
-            cost: v.cost_per_year,
-            max_share: v.max_share,
-            margin: v.smallest_margin(),
-            fail_mask,
-            short,
-            actors,
-            gap: v.gap_to_passing,
-            scored: true,
-            bits: None,
-        });
+        self.add(
+            &Screen {
+                passes: v.passes,
+                undetermined: v.undetermined,
+                undetermined_mask,
+                feasible: v.feasible,
+                deterrence: v.deterrence.total,
+                cost: v.cost_per_year,
+                max_share: v.max_share,
+                margin: v.smallest_margin(),
+                fail_mask,
+                short,
+                actors,
+                gap: v.gap_to_passing,
+                scored: true,
+                bits: None,
+            },
+            true,
+        );
     }
 
     pub(crate) fn merge(mut self, o: Tally) -> Tally {
