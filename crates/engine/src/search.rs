@@ -831,6 +831,9 @@ struct LevelFlags {
     unsure: u64,
     /// The level red lines broken.
     hits: u64,
+    /// The caveat lift conditions that hold (`Screener::cond_bits`), when
+    /// there are at most 64.
+    conds: u64,
 }
 
 /// Entries at most in [`LevelVerdicts::flags`] (24 MiB), whatever the
@@ -1164,6 +1167,7 @@ impl<'p, 's> Screener<'p, 's> {
             &self.option_levels,
             &self.dim_default,
             &self.required,
+            &self.conds,
             limit,
         );
         self
@@ -1534,6 +1538,20 @@ impl<'p, 's> Screener<'p, 's> {
         mask
     }
 
+    /// [`Screener::cond_bits`] of a package with these option levels and
+    /// this index in the table by levels (`prefix_into`): from the table
+    /// when there is one.
+    fn package_cond_bits(&self, level_index: usize, option_levels: &[f64]) -> u64 {
+        match &self.verdicts {
+            Some(lv) => {
+                let bits = lv.flags[level_index].conds;
+                debug_assert_eq!(bits, self.cond_bits(option_levels));
+                bits
+            }
+            None => self.cond_bits(option_levels),
+        }
+    }
+
     /// Bit c: caveat c's lift condition holds at `levels` (at most 64
     /// caveats with conditions; `key_in` falls back to `key` beyond).
     fn cond_bits(&self, levels: &[f64]) -> u64 {
@@ -1685,8 +1703,9 @@ impl<'p, 's> Screener<'p, 's> {
                 && (pr.read_until <= changed
                     || (few_conds
                         && pr.own_until <= changed
-                        && (*bits.get_or_insert_with(|| self.cond_bits(&buf.option_levels))
-                            ^ buf.prev_bits)
+                        && (*bits.get_or_insert_with(|| {
+                            self.package_cond_bits(buf.level_index, &buf.option_levels)
+                        }) ^ buf.prev_bits)
                             & pr.cond_mask
                             == 0));
             if !kept {
@@ -1695,7 +1714,9 @@ impl<'p, 's> Screener<'p, 's> {
                     let low = if pr.conds.is_empty() {
                         0
                     } else {
-                        let b = *bits.get_or_insert_with(|| self.cond_bits(&buf.option_levels));
+                        let b = *bits.get_or_insert_with(|| {
+                            self.package_cond_bits(buf.level_index, &buf.option_levels)
+                        });
                         match last.conds {
                             Some((masked, low)) if masked == b & pr.cond_mask => low,
                             _ => {
@@ -2288,6 +2309,7 @@ fn level_verdicts(
     option_levels: &[Vec<Vec<(usize, f64)>>],
     dim_default: &[f64],
     required: &[RequiredActor],
+    conds: &[Option<(usize, Comparison, f64)>],
     limit: usize,
 ) -> Option<LevelVerdicts> {
     if p.deterrence.derives_levels()
@@ -2315,6 +2337,12 @@ fn level_verdicts(
             }
         }
         actor_lines.push(lines);
+    }
+    let few_conds = conds.len() <= 64;
+    if few_conds {
+        for &(d, _, _) in conds.iter().flatten() {
+            read[d] = true;
+        }
     }
     let option_hits = option_levels
         .iter()
@@ -2398,7 +2426,18 @@ fn level_verdicts(
             below: 0,
             unsure: 0,
             hits: 0,
+            conds: 0,
         };
+        if few_conds {
+            // As `Screener::cond_bits`.
+            for (c, cond) in conds.iter().enumerate() {
+                if let Some((d, op, v)) = cond
+                    && op.holds(levels[*d], *v)
+                {
+                    f.conds |= 1 << c;
+                }
+            }
+        }
         for (r, ra) in required.iter().enumerate() {
             let on_margin = margin_verdict(ra.margin_on(&levels), precision);
             f.below |= u64::from(on_margin == Verdict::Rejects) << r;
