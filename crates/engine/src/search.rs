@@ -654,6 +654,9 @@ struct ScreenBuffers {
     ranks: Vec<u16>,
     /// The package's index in [`LevelVerdicts::flags`].
     level_index: usize,
+    /// `option_levels` and the last entries of `det_prefix` and
+    /// `cost_prefix` are the package's (`Screener::last_into`).
+    levels_ready: bool,
     /// `[component + 1]`: option red lines broken by the components before
     /// (`LevelVerdicts::option_hits`).
     hit_prefix: Vec<u64>,
@@ -699,6 +702,7 @@ impl ScreenBuffers {
             rows: Vec::new(),
             ranks: Vec::new(),
             level_index: 0,
+            levels_ready: false,
             hit_prefix: Vec::new(),
             prefix_index: 0,
             prev_bits: 0,
@@ -1341,7 +1345,7 @@ impl<'p, 's> Screener<'p, 's> {
         let mut buf = ScreenBuffers::new();
         let mut last = vec![u64::MAX; self.projs.len()];
         self.each_live(a, b, prune, false, |i, choice, changed| {
-            self.prefix_into(choice, changed, &mut buf);
+            self.prefix_into(choice, changed, &mut buf, true);
             let mut bits = None;
             for (j, pr) in self.projs.iter().enumerate() {
                 // No component the key reads changed: already checked.
@@ -1370,7 +1374,12 @@ impl<'p, 's> Screener<'p, 's> {
     /// straightforward computation's steps in component order, so the
     /// values are the same bit for bit (`levels_into`, the sums of
     /// `screen_reference`).
-    fn prefix_into(&self, choice: &[u16], from: usize, buf: &mut ScreenBuffers) {
+    ///
+    /// The last component's part — its sums and the package's levels
+    /// (`last_into`) — only with `levels`: the screen with a table by levels
+    /// needs them for packages it computes margins for only. Its index in
+    /// the table and its option red lines always.
+    fn prefix_into(&self, choice: &[u16], from: usize, buf: &mut ScreenBuffers, levels: bool) {
         let n = choice.len();
         let nd = self.dim_default.len();
         let from = if buf.det_prefix.len() != n + 1 {
@@ -1383,19 +1392,14 @@ impl<'p, 's> Screener<'p, 's> {
         } else {
             from.min(n)
         };
-        for (ci, &o) in choice.iter().enumerate().skip(from) {
+        let before = n.saturating_sub(1);
+        for (ci, &o) in choice.iter().enumerate().take(before).skip(from) {
             let o = usize::from(o);
             buf.det_prefix[ci + 1] = buf.det_prefix[ci] + self.deterrence[ci][o];
             buf.cost_prefix[ci + 1] = buf.cost_prefix[ci] + self.fixed_cost[ci][o];
-            if let Some(lv) = &self.verdicts {
-                buf.hit_prefix[ci + 1] = buf.hit_prefix[ci] | lv.option_hits[ci][o];
-            }
-            if ci + 1 == n {
-                // The last component's row is not kept (below).
-                break;
-            }
             self.level_row(&mut buf.rows, ci, o);
             if let Some(lv) = &self.verdicts {
+                buf.hit_prefix[ci + 1] = buf.hit_prefix[ci] | lv.option_hits[ci][o];
                 let (head, tail) = buf.ranks.split_at_mut((ci + 1) * nd);
                 let row = &mut tail[..nd];
                 row.copy_from_slice(&head[ci * nd..]);
@@ -1404,45 +1408,75 @@ impl<'p, 's> Screener<'p, 's> {
                 }
             }
         }
-        // Levels and rank index of the whole package from row n − 1 and the
-        // last option: the same steps as one more row (`level_row`).
-        let before = n.saturating_sub(1);
-        if let Some(lv) = &self.verdicts
-            && from < before.max(1)
-        {
-            buf.prefix_index = buf.ranks[before * nd..][..nd]
-                .iter()
-                .zip(&lv.mult)
-                .map(|(&rank, &m)| usize::from(rank) * m)
-                .sum();
+        // The rank index and option red lines of the whole package from row
+        // n − 1 and the last option.
+        if let Some(lv) = &self.verdicts {
+            if from < before.max(1) {
+                buf.prefix_index = buf.ranks[before * nd..][..nd]
+                    .iter()
+                    .zip(&lv.mult)
+                    .map(|(&rank, &m)| usize::from(rank) * m)
+                    .sum();
+            }
+            buf.level_index = match choice.last() {
+                Some(&o) => {
+                    let o = usize::from(o);
+                    buf.hit_prefix[n] = buf.hit_prefix[before] | lv.option_hits[before][o];
+                    let ranks = &buf.ranks[before * nd..][..nd];
+                    let mut index = buf.prefix_index;
+                    for &(d, rank) in &lv.option_ranks[before][o] {
+                        if rank > ranks[d] {
+                            index += usize::from(rank - ranks[d]) * lv.mult[d];
+                        }
+                    }
+                    index
+                }
+                None => 0,
+            };
         }
-        let prev = &buf.rows[before * nd..][..nd];
-        buf.option_levels.clear();
-        buf.option_levels.extend(
+        buf.levels_ready = levels;
+        if levels {
+            self.last_into(
+                choice,
+                &buf.rows,
+                &mut buf.det_prefix,
+                &mut buf.cost_prefix,
+                &mut buf.option_levels,
+            );
+        }
+    }
+
+    /// The last component's part of `prefix_into`: summed option deterrence
+    /// and fixed cost of the whole package, and its levels, from row n − 1
+    /// and the last option (the same steps as one more row, `level_row`).
+    fn last_into(
+        &self,
+        choice: &[u16],
+        rows: &[(f64, bool)],
+        det_prefix: &mut [f64],
+        cost_prefix: &mut [f64],
+        option_levels: &mut Vec<f64>,
+    ) {
+        let n = choice.len();
+        let nd = self.dim_default.len();
+        let before = n.saturating_sub(1);
+        let prev = &rows[before * nd..][..nd];
+        option_levels.clear();
+        option_levels.extend(
             prev.iter()
                 .zip(&self.dim_default)
                 .map(|(&(l, set), &default)| if set { l } else { default }),
         );
         if let Some(&o) = choice.last() {
             let o = usize::from(o);
+            det_prefix[n] = det_prefix[before] + self.deterrence[before][o];
+            cost_prefix[n] = cost_prefix[before] + self.fixed_cost[before][o];
             for &(d, l) in &self.option_levels[before][o] {
                 let (level, set) = prev[d];
-                buf.option_levels[d] = if set { level.max(l) } else { l };
+                option_levels[d] = if set { level.max(l) } else { l };
             }
-            if let Some(lv) = &self.verdicts {
-                let ranks = &buf.ranks[before * nd..][..nd];
-                let mut index = buf.prefix_index;
-                for &(d, rank) in &lv.option_ranks[before][o] {
-                    if rank > ranks[d] {
-                        index += usize::from(rank - ranks[d]) * lv.mult[d];
-                    }
-                }
-                buf.level_index = index;
-            }
-        } else {
-            buf.level_index = 0;
         }
-        debug_assert_eq!(buf.option_levels, package_levels(self.p.scenario, choice));
+        debug_assert_eq!(*option_levels, package_levels(self.p.scenario, choice));
     }
 
     /// Row ci + 1 of `rows` (`[component + 1][dimension]`: level and whether
@@ -1665,7 +1699,15 @@ impl<'p, 's> Screener<'p, 's> {
         buf: &mut ScreenBuffers,
     ) -> Result<bool, EngineError> {
         debug_assert_eq!(choice, decode(i, &self.radices));
-        self.prefix_into(choice, changed, buf);
+        // Without the table by levels (or with over 64 caveat conditions,
+        // read from the levels) every package needs its levels; with it,
+        // only those whose margins are computed (and debug checks).
+        self.prefix_into(
+            choice,
+            changed,
+            buf,
+            self.verdicts.is_none() || self.conds.len() > 64 || cfg!(debug_assertions),
+        );
         let scr = &mut buf.screen;
         scr.short.clear();
         buf.outs.clear();
@@ -1813,11 +1855,6 @@ impl<'p, 's> Screener<'p, 's> {
                 &mut buf.assess,
             )
         });
-        let levels: &[f64] = if derived.is_some() {
-            &buf.assess.levels
-        } else {
-            &buf.option_levels
-        };
         let feasible = scr.short.is_empty();
         scr.actors
             .resize_with(self.required.len(), || (Vec::new(), false));
@@ -1878,6 +1915,21 @@ impl<'p, 's> Screener<'p, 's> {
             Some(flags) => flags,
             None => {
                 scr.bits = None;
+                if !buf.levels_ready {
+                    self.last_into(
+                        choice,
+                        &buf.rows,
+                        &mut buf.det_prefix,
+                        &mut buf.cost_prefix,
+                        &mut buf.option_levels,
+                    );
+                    buf.levels_ready = true;
+                }
+                let levels: &[f64] = if derived.is_some() {
+                    &buf.assess.levels
+                } else {
+                    &buf.option_levels
+                };
                 // The projections' sums, in capability order; the shortfall
                 // terms of the gap come first, sorted.
                 (op_cost, max_share) = (0.0, 0.0);
