@@ -317,6 +317,7 @@ pub fn finish_search(
                 n: opts.top,
                 frontier: Frontier::default(),
                 floor: RankBar::Everyone,
+                bar: RankBar::Everyone,
                 combinations: Vec::new(),
             };
             for (passes, undetermined, [gap, deterrence, margin, cost], i) in part.top {
@@ -1393,8 +1394,8 @@ impl<'p, 's> Screener<'p, 's> {
             from.min(n)
         };
         let before = n.saturating_sub(1);
-        for (ci, &o) in choice.iter().enumerate().take(before).skip(from) {
-            let o = usize::from(o);
+        for ci in from..before {
+            let o = usize::from(choice[ci]);
             buf.det_prefix[ci + 1] = buf.det_prefix[ci] + self.deterrence[ci][o];
             buf.cost_prefix[ci + 1] = buf.cost_prefix[ci] + self.fixed_cost[ci][o];
             self.level_row(&mut buf.rows, ci, o);
@@ -1575,6 +1576,7 @@ impl<'p, 's> Screener<'p, 's> {
     /// [`Screener::cond_bits`] of a package with these option levels and
     /// this index in the table by levels (`prefix_into`): from the table
     /// when there is one (its option levels may then not be computed).
+    #[inline]
     fn package_cond_bits(&self, level_index: usize, option_levels: &[f64]) -> u64 {
         match &self.verdicts {
             Some(lv) => lv.flags[level_index].conds,
@@ -2638,6 +2640,8 @@ struct Acc {
     frontier: Frontier,
     /// The bar of packages screened elsewhere before (`Acc::bar`).
     floor: RankBar,
+    /// `Acc::bar`, kept up to date by `refresh_bar`.
+    bar: RankBar,
     /// Packages per combination of failed tests (index: the fail mask), not
     /// yet in the tally (`Acc::flush`); empty when the masks are too wide.
     combinations: Vec<u64>,
@@ -2653,6 +2657,11 @@ impl Acc {
             n,
             frontier: Frontier::default(),
             floor: RankBar::Everyone,
+            bar: if n == 0 {
+                RankBar::Nobody
+            } else {
+                RankBar::Everyone
+            },
             combinations: if sc.required.len() < 10 {
                 vec![0; 2 << sc.required.len()]
             } else {
@@ -2716,6 +2725,11 @@ impl Acc {
     /// before its chunk (`floor`): a package below the N-th best of those
     /// cannot enter the final best N either.
     fn bar(&self) -> RankBar {
+        self.bar
+    }
+
+    /// `bar` from the best N kept and the floor (after either changes).
+    fn refresh_bar(&mut self) {
         let own = match self.top.last() {
             _ if self.n == 0 => RankBar::Nobody,
             Some((k, _)) if self.top.len() == self.n => RankBar::Beat {
@@ -2725,12 +2739,13 @@ impl Acc {
             },
             _ => RankBar::Everyone,
         };
-        own.tighter(self.floor)
+        self.bar = own.tighter(self.floor);
     }
 
     /// A fresh accumulator whose bar is at least `floor`.
     fn with_floor(mut self, floor: RankBar) -> Acc {
         self.floor = floor;
+        self.refresh_bar();
         self
     }
 
@@ -2745,6 +2760,7 @@ impl Acc {
             .partition_point(|x| cmp_rank(sc, x, &key) == Ordering::Less);
         self.top.insert(at, key);
         self.top.truncate(self.n);
+        self.refresh_bar();
     }
 
     fn merge(mut self, sc: &Screener<'_, '_>, mut o: Acc) -> Acc {

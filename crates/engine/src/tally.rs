@@ -155,8 +155,10 @@ impl Tally {
         self.feasible += u64::from(scr.feasible);
         self.passing += u64::from(scr.passes);
         self.undetermined += u64::from(scr.undetermined);
-        for (r, n) in self.undetermined_by.iter_mut().enumerate() {
-            *n += (scr.undetermined_mask >> r) & 1;
+        if scr.undetermined_mask != 0 {
+            for (r, n) in self.undetermined_by.iter_mut().enumerate() {
+                *n += (scr.undetermined_mask >> r) & 1;
+            }
         }
         self.acceptable += u64::from(scr.fail_mask >> 1 == 0 && scr.undetermined_mask == 0);
         for &k in &scr.short {
