@@ -1345,15 +1345,25 @@ impl<'p, 's> Screener<'p, 's> {
         let mut m: FxHashMap<(usize, u64), u64> = FxHashMap::default();
         let mut buf = ScreenBuffers::new();
         let mut last = vec![u64::MAX; self.projs.len()];
+        // With the table by levels the caveat bits come from it (as in
+        // `screen_into`), and the package's levels are not needed.
+        let from_table = self.verdicts.is_some() && self.conds.len() <= 64;
         self.each_live(a, b, prune, false, |i, choice, changed| {
-            self.prefix_into(choice, changed, &mut buf, true);
+            self.prefix_into(choice, changed, &mut buf, !from_table);
             let mut bits = None;
             for (j, pr) in self.projs.iter().enumerate() {
                 // No component the key reads changed: already checked.
                 if changed > 0 && pr.read_until <= changed {
                     continue;
                 }
-                let key = self.key_in(pr, choice, &buf.option_levels, &mut bits);
+                let key = if from_table {
+                    let b = *bits.get_or_insert_with(|| {
+                        self.package_cond_bits(buf.level_index, &buf.option_levels)
+                    });
+                    Self::key_from_bits(pr, choice, b)
+                } else {
+                    self.key_in(pr, choice, &buf.option_levels, &mut bits)
+                };
                 // The same key as the package before: already checked.
                 if key == last[j] {
                     continue;
@@ -1553,14 +1563,25 @@ impl<'p, 's> Screener<'p, 's> {
             return self.key(pr, choice, levels);
         }
         let bits = *bits.get_or_insert_with(|| self.cond_bits(levels));
-        let idx: u64 = pr
-            .comps
-            .iter()
-            .map(|&(ci, stride)| u64::from(choice[ci]) * stride)
-            .sum();
-        let key = (idx << pr.conds.len()) | Self::cond_part(pr, bits);
+        let key = Self::key_from_bits(pr, choice, bits);
         debug_assert_eq!(key, self.key(pr, choice, levels));
         key
+    }
+
+    /// Projection `pr`'s key from the package's caveat bits (at most 64
+    /// caveats with conditions): its components' options in mixed radix,
+    /// then its conditions' bits (`cond_part`).
+    fn key_from_bits(pr: &Projection, choice: &[u16], bits: u64) -> u64 {
+        (Self::key_index(pr, choice) << pr.conds.len()) | Self::cond_part(pr, bits)
+    }
+
+    /// Projection `pr`'s components' options in mixed radix (the key's high
+    /// bits).
+    fn key_index(pr: &Projection, choice: &[u16]) -> u64 {
+        pr.comps
+            .iter()
+            .map(|&(ci, stride)| u64::from(choice[ci]) * stride)
+            .sum()
     }
 
     /// The low bits of projection `pr`'s key: bit b, whether its b-th
@@ -1767,12 +1788,7 @@ impl<'p, 's> Screener<'p, 's> {
                             }
                         }
                     };
-                    let idx: u64 = pr
-                        .comps
-                        .iter()
-                        .map(|&(ci, stride)| u64::from(choice[ci]) * stride)
-                        .sum();
-                    (idx << pr.conds.len()) | low
+                    (Self::key_index(pr, choice) << pr.conds.len()) | low
                 } else {
                     self.key_in(pr, choice, &buf.option_levels, &mut bits)
                 };
