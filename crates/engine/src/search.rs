@@ -366,7 +366,7 @@ fn scan(
 ) -> Result<(Acc, SearchStats, Memo), EngineError> {
     let mut stats = SearchStats::default();
     let mut memo: Memo = BTreeMap::new();
-    let mut tables: Vec<FxHashMap<u64, u32>> = vec![FxHashMap::default(); sc.projs.len()];
+    let mut tables: Vec<KeyTable> = sc.projs.iter().map(KeyTable::for_projection).collect();
     let mut outcomes: Vec<Result<CapOutcome, AllocationError>> = Vec::new();
     let mut acc = Acc::new(sc, opts.top);
     let size = range.end;
@@ -504,7 +504,7 @@ fn solve_missing(
     sc: &Screener<'_, '_>,
     missing: &Missing,
     memo: &mut Memo,
-    tables: &mut [FxHashMap<u64, u32>],
+    tables: &mut [KeyTable],
     outcomes: &mut Vec<Result<CapOutcome, AllocationError>>,
     stats: &mut SearchStats,
 ) {
@@ -598,6 +598,65 @@ pub(crate) struct CapOutcome {
     /// What it brings to deterrence, when `Screener::summaries` holds and it
     /// holds its own capability's units only.
     summary: Option<crate::deterrence::OutcomeSummary>,
+}
+
+/// One projection's outcomes (indices into the outcome list) by key: an
+/// array indexed by key when its keys are few (`KeyTable::DENSE_MAX`), else
+/// a hash map.
+#[derive(Debug, Clone)]
+enum KeyTable {
+    /// `u32::MAX`: no outcome yet.
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<u64, u32>),
+}
+
+impl KeyTable {
+    /// Keys at most for the array (64 KiB of indices).
+    const DENSE_MAX: u64 = 1 << 14;
+
+    fn for_projection(pr: &Projection) -> KeyTable {
+        if pr.keys <= Self::DENSE_MAX {
+            KeyTable::Dense(vec![u32::MAX; pr.keys as usize])
+        } else {
+            KeyTable::Sparse(FxHashMap::default())
+        }
+    }
+
+    fn get(&self, key: u64) -> Option<u32> {
+        match self {
+            KeyTable::Dense(v) => v
+                .get(usize::try_from(key).ok()?)
+                .copied()
+                .filter(|&at| at != u32::MAX),
+            KeyTable::Sparse(m) => m.get(&key).copied(),
+        }
+    }
+
+    fn contains_key(&self, key: u64) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn insert(&mut self, key: u64, at: u32) {
+        match self {
+            KeyTable::Dense(v) => match usize::try_from(key).ok().and_then(|k| v.get_mut(k)) {
+                Some(slot) => *slot = at,
+                // Keys stay below `Projection::keys`; keep any other anyway.
+                None => {
+                    let mut m: FxHashMap<u64, u32> = v
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &a)| a != u32::MAX)
+                        .map(|(k, &a)| (k as u64, a))
+                        .collect();
+                    m.insert(key, at);
+                    *self = KeyTable::Sparse(m);
+                }
+            },
+            KeyTable::Sparse(m) => {
+                m.insert(key, at);
+            }
+        }
+    }
 }
 
 /// A projection's key and outcome for the package screened last, with what
@@ -748,6 +807,8 @@ struct Projection {
     /// Its conditions as bits of the package's caveat bits
     /// (`Screener::cond_bits`; only used when there are at most 64).
     cond_mask: u64,
+    /// Its keys are below this (options in mixed radix, then conditions).
+    keys: u64,
 }
 
 /// A synergy's bonus and its conditions as (component, allowed options).
@@ -1043,6 +1104,7 @@ impl<'p, 's> Screener<'p, 's> {
                 .iter()
                 .filter(|&&c| c < 64)
                 .fold(0u64, |m, &c| m | 1 << c);
+            let keys = stride << pc.len();
             projs.push(Projection {
                 k,
                 comps: with_strides,
@@ -1050,6 +1112,7 @@ impl<'p, 's> Screener<'p, 's> {
                 read_until,
                 own_until,
                 cond_mask,
+                keys,
             });
         }
         if p.required.len() > 63 {
@@ -1341,7 +1404,7 @@ impl<'p, 's> Screener<'p, 's> {
 
     /// The projection keys packages `a..b` need that the tables lack, each
     /// with the first package needing it.
-    fn missing_keys(&self, a: u64, b: u64, prune: bool, tables: &[FxHashMap<u64, u32>]) -> Missing {
+    fn missing_keys(&self, a: u64, b: u64, prune: bool, tables: &[KeyTable]) -> Missing {
         let mut m: FxHashMap<(usize, u64), u64> = FxHashMap::default();
         let mut buf = ScreenBuffers::new();
         let mut last = vec![u64::MAX; self.projs.len()];
@@ -1369,7 +1432,7 @@ impl<'p, 's> Screener<'p, 's> {
                     continue;
                 }
                 last[j] = key;
-                if !tables[j].contains_key(&key) {
+                if !tables[j].contains_key(key) {
                     m.entry((j, key)).or_insert(i);
                 }
             }
@@ -1712,7 +1775,7 @@ impl<'p, 's> Screener<'p, 's> {
         i: u64,
         choice: &[u16],
         changed: usize,
-        tables: &[FxHashMap<u64, u32>],
+        tables: &[KeyTable],
         outcomes: &[Result<CapOutcome, AllocationError>],
         rank: RankBar,
         buf: &mut ScreenBuffers,
@@ -1794,7 +1857,7 @@ impl<'p, 's> Screener<'p, 's> {
                 };
                 debug_assert!(!buf.levels_ready || key == self.key(pr, choice, &buf.option_levels));
                 if buf.last[j].key != key {
-                    let Some(&at) = tables[j].get(&key) else {
+                    let Some(at) = tables[j].get(key) else {
                         return Ok(false);
                     };
                     let out =
@@ -2096,7 +2159,7 @@ impl<'p, 's> Screener<'p, 's> {
         &self,
         i: u64,
         choice: &[u16],
-        tables: &[FxHashMap<u64, u32>],
+        tables: &[KeyTable],
         outcomes: &[Result<CapOutcome, AllocationError>],
     ) -> Result<Option<Screen>, EngineError> {
         debug_assert_eq!(choice, decode(i, &self.radices));
@@ -2109,7 +2172,7 @@ impl<'p, 's> Screener<'p, 's> {
         let mut short_terms: Vec<(usize, f64)> = Vec::new();
         for (j, pr) in self.projs.iter().enumerate() {
             let key = self.key(pr, choice, &option_levels);
-            let Some(&at) = tables[j].get(&key) else {
+            let Some(at) = tables[j].get(key) else {
                 return Ok(None);
             };
             let out = &outcomes[at as usize];
@@ -2835,7 +2898,7 @@ pub fn screen_choices_cached(
         .iter()
         .map(|&ai| s.actors[ai].id.clone())
         .collect();
-    let mut tables: Vec<FxHashMap<u64, u32>> = vec![FxHashMap::default(); sc.projs.len()];
+    let mut tables: Vec<KeyTable> = sc.projs.iter().map(KeyTable::for_projection).collect();
     let mut outcomes: Vec<Result<CapOutcome, AllocationError>> = Vec::new();
     let mut memo: Memo = BTreeMap::new();
     let mut out = Vec::with_capacity(choices.len());
@@ -2844,7 +2907,7 @@ pub fn screen_choices_cached(
         let levels = sc.levels(choice);
         for (j, pr) in sc.projs.iter().enumerate() {
             let key = sc.key(pr, choice, &levels);
-            if tables[j].contains_key(&key) {
+            if tables[j].contains_key(key) {
                 continue;
             }
             let k = pr.k;
