@@ -2960,3 +2960,32 @@ pub fn screen_choices_cached(
     }
     Ok((required, out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KeyTable;
+
+    /// Both forms of a projection's table answer alike, and a key beyond a
+    /// dense table's range moves it to the hash map without losing any.
+    #[test]
+    fn key_tables_dense_and_sparse_agree() {
+        let mut dense = KeyTable::Dense(vec![u32::MAX; 8]);
+        let mut sparse = KeyTable::Sparse(Default::default());
+        for (key, at) in [(3, 0), (7, 1), (0, 2), (3, 4)] {
+            dense.insert(key, at);
+            sparse.insert(key, at);
+        }
+        for key in 0..10 {
+            assert_eq!(dense.get(key), sparse.get(key), "key {key}");
+            assert_eq!(dense.contains_key(key), sparse.contains_key(key));
+        }
+        assert_eq!(dense.get(3), Some(4));
+        assert_eq!(dense.get(5), None);
+        assert!(matches!(dense, KeyTable::Dense(_)));
+        dense.insert(1 << 40, 9);
+        assert!(matches!(dense, KeyTable::Sparse(_)));
+        assert_eq!(dense.get(1 << 40), Some(9));
+        assert_eq!(dense.get(7), Some(1));
+        assert_eq!(dense.get(0), Some(2));
+    }
+}
