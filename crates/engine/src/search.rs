@@ -902,8 +902,9 @@ struct LevelFlags {
     conds: u64,
 }
 
-/// Entries at most in [`LevelVerdicts::flags`] (24 MiB), whatever the
-/// number of packages.
+/// Entries of [`LevelVerdicts::flags`] times required actors at most,
+/// whatever the number of packages: 32 MiB of 32-byte entries divided by
+/// the number of required actors (5.3 MB for the 10^7 benchmark space).
 const LEVEL_VERDICTS_MAX: usize = 1 << 20;
 
 /// The levels the options of components `start..` can still set on one
