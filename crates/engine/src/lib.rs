@@ -69,7 +69,7 @@ pub use search::{
     search_partial, search_with_stats,
 };
 #[doc(hidden)]
-pub use search::{search_partial_reference, search_partial_tabled};
+pub use search::{Screening, search_partial_screened};
 pub use sizing::flight_hour_line_cost;
 pub use sizing::geography;
 pub use sizing::{

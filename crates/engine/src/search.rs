@@ -158,38 +158,32 @@ pub fn search_partial(
     partial(s, opts, range, Screening::Fast)
 }
 
-/// How `partial` screens: the buffered screen (with the table of verdicts
-/// by levels where it pays, or wherever it applies), or the reference.
+/// How a partial search screens, for the property tests of the screen.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Screening {
+pub enum Screening {
+    /// As [`search_partial`]: the buffered screen, with the table of the
+    /// actors' verdicts by levels where it has fewer entries than packages.
     Fast,
+    /// The buffered screen with that table wherever it applies, however few
+    /// the packages.
     FastWithTable,
+    /// The straightforward per-package screen (fresh vectors and the full
+    /// deterrence assessment for every package): the reference the others
+    /// are tested against.
     Reference,
 }
 
-/// [`search_partial`] with the table of the actors' verdicts by levels
-/// wherever it applies, however few the packages (`search_partial` builds
-/// it only when it has fewer entries than packages to screen): for the
-/// property test against the reference. Not for use.
+/// [`search_partial`] screened as `screening` says: for the property tests
+/// of the buffered screen against the reference. Not for use.
 #[doc(hidden)]
-pub fn search_partial_tabled(
+pub fn search_partial_screened(
     s: &Scenario,
     opts: &SearchOptions<'_>,
     range: std::ops::Range<u64>,
+    screening: Screening,
 ) -> Result<(SearchPartial, SearchStats), EngineError> {
-    partial(s, opts, range, Screening::FastWithTable)
-}
-
-/// [`search_partial`] with the straightforward per-package screen (fresh
-/// vectors and the full deterrence assessment for every package): the
-/// reference the buffered screen is property-tested against. Not for use.
-#[doc(hidden)]
-pub fn search_partial_reference(
-    s: &Scenario,
-    opts: &SearchOptions<'_>,
-    range: std::ops::Range<u64>,
-) -> Result<(SearchPartial, SearchStats), EngineError> {
-    partial(s, opts, range, Screening::Reference)
+    partial(s, opts, range, screening)
 }
 
 fn partial(

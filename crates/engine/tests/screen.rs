@@ -7,8 +7,31 @@
 //! #18 item 5).
 
 use guarantor_engine::{
-    Objective, SearchOptions, search_partial, search_partial_reference, search_partial_tabled,
+    Objective, Screening, SearchOptions, SearchPartial, search_partial, search_partial_screened,
 };
+use guarantor_model::Scenario;
+
+/// The partial of `range` screened the straightforward way.
+fn reference_partial(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+    range: std::ops::Range<u64>,
+) -> SearchPartial {
+    search_partial_screened(s, opts, range, Screening::Reference)
+        .unwrap()
+        .0
+}
+
+/// The partial of `range` by the buffered screen with the table by levels forced.
+fn tabled_partial(
+    s: &Scenario,
+    opts: &SearchOptions<'_>,
+    range: std::ops::Range<u64>,
+) -> SearchPartial {
+    search_partial_screened(s, opts, range, Screening::FastWithTable)
+        .unwrap()
+        .0
+}
 use guarantor_model::load;
 use guarantor_model::synth::{SynthParams, synth};
 use proptest::prelude::*;
@@ -43,8 +66,8 @@ proptest! {
             prune,
         };
         let (fast, _) = search_partial(&s, &opts, 0..size).unwrap();
-        let (tabled, _) = search_partial_tabled(&s, &opts, 0..size).unwrap();
-        let (reference, _) = search_partial_reference(&s, &opts, 0..size).unwrap();
+        let tabled = tabled_partial(&s, &opts, 0..size);
+        let reference = reference_partial(&s, &opts, 0..size);
         prop_assert_eq!(fast.screened(), reference.screened());
         prop_assert_eq!(&fast, &reference);
         prop_assert_eq!(tabled, reference);
@@ -120,7 +143,7 @@ fn the_compared_partials_hold_every_package() {
         }
     });
     let s2 = load("synthetic.toml", &other).unwrap();
-    let (reference, _) = search_partial_reference(&s2, &opts, 0..27).unwrap();
+    let reference = reference_partial(&s2, &opts, 0..27);
     assert_ne!(fast, reference);
 }
 
@@ -156,8 +179,8 @@ fn buffered_screen_equals_the_reference_on_the_shipped_scenarios() {
                 prune: false,
             };
             let (fast, _) = search_partial(s, &opts, 0..size).unwrap();
-            let (tabled, _) = search_partial_tabled(s, &opts, 0..size).unwrap();
-            let (reference, _) = search_partial_reference(s, &opts, 0..size).unwrap();
+            let tabled = tabled_partial(s, &opts, 0..size);
+            let reference = reference_partial(s, &opts, 0..size);
             // Every package not excluded by a `requires` / `excludes` rule.
             assert!(fast.screened() > size / 2, "{}", s.meta.id);
             assert_eq!(fast, reference, "{}", s.meta.id);
@@ -195,8 +218,8 @@ fn slices_stopped_at_an_unsolved_key_count_every_package_once() {
             prune,
         };
         let (fast, _) = search_partial(&s, &opts, range.clone()).unwrap();
-        let (tabled, _) = search_partial_tabled(&s, &opts, range.clone()).unwrap();
-        let (reference, _) = search_partial_reference(&s, &opts, range.clone()).unwrap();
+        let tabled = tabled_partial(&s, &opts, range.clone());
+        let reference = reference_partial(&s, &opts, range.clone());
         if !prune {
             assert_eq!(fast.screened(), range.end - range.start);
         }
