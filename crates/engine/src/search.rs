@@ -716,7 +716,7 @@ struct ScreenBuffers {
     hit_prefix: Vec<u64>,
     /// The index of rank row n − 1 (the components before the last).
     prefix_index: usize,
-    /// The caveat bits (`Screener::cond_bits`) of the package screened last.
+    /// The caveat bits (`cond_bits`) of the package screened last.
     prev_bits: u64,
     /// `[component + 1]`: summed option deterrence of the components before.
     det_prefix: Vec<f64>,
@@ -799,7 +799,7 @@ struct Projection {
     /// One past its last own component (0 when it has none).
     own_until: usize,
     /// Its conditions as bits of the package's caveat bits
-    /// (`Screener::cond_bits`; only used when there are at most 64).
+    /// (`cond_bits`; only used when there are at most 64).
     cond_mask: u64,
     /// Its keys are below this (options in mixed radix, then conditions).
     keys: u64,
@@ -868,7 +868,7 @@ struct LevelVerdicts {
     /// A dimension's level is the highest set, so its rank is the highest.
     option_ranks: Vec<Vec<Vec<(usize, u16)>>>,
     /// Per dimension: the multiplier of its rank in a table index (0 when
-    /// no required actor reads the dimension).
+    /// neither a required actor nor a caveat condition reads it).
     mult: Vec<usize>,
     /// Per index: the required actors' verdict parts on those levels.
     flags: Vec<LevelFlags>,
@@ -891,7 +891,7 @@ struct LevelFlags {
     unsure: u64,
     /// The level red lines broken.
     hits: u64,
-    /// The caveat lift conditions that hold (`Screener::cond_bits`), when
+    /// The caveat lift conditions that hold (`cond_bits`), when
     /// there are at most 64.
     conds: u64,
 }
@@ -1620,7 +1620,7 @@ impl<'p, 's> Screener<'p, 's> {
         if self.conds.len() > 64 {
             return self.key(pr, choice, levels);
         }
-        let bits = *bits.get_or_insert_with(|| self.cond_bits(levels));
+        let bits = *bits.get_or_insert_with(|| cond_bits(&self.conds, levels));
         let key = Self::key_from_bits(pr, choice, bits);
         debug_assert_eq!(key, self.key(pr, choice, levels));
         key
@@ -1643,7 +1643,7 @@ impl<'p, 's> Screener<'p, 's> {
     }
 
     /// The low bits of projection `pr`'s key: bit b, whether its b-th
-    /// caveat condition holds (`bits` from [`Screener::cond_bits`]).
+    /// caveat condition holds (`bits` from [`cond_bits`]).
     fn cond_part(pr: &Projection, bits: u64) -> u64 {
         let mut mask = 0u64;
         for (b, &ci) in pr.conds.iter().enumerate() {
@@ -1652,29 +1652,15 @@ impl<'p, 's> Screener<'p, 's> {
         mask
     }
 
-    /// [`Screener::cond_bits`] of a package with these option levels and
+    /// [`cond_bits`] of a package with these option levels and
     /// this index in the table by levels (`prefix_into`): from the table
     /// when there is one (its option levels may then not be computed).
     #[inline]
     fn package_cond_bits(&self, level_index: usize, option_levels: &[f64]) -> u64 {
         match &self.verdicts {
             Some(lv) => lv.flags[level_index].conds,
-            None => self.cond_bits(option_levels),
+            None => cond_bits(&self.conds, option_levels),
         }
-    }
-
-    /// Bit c: caveat c's lift condition holds at `levels` (at most 64
-    /// caveats with conditions; `key_in` falls back to `key` beyond).
-    fn cond_bits(&self, levels: &[f64]) -> u64 {
-        let mut bits = 0u64;
-        for (c, cond) in self.conds.iter().enumerate() {
-            if let Some((d, op, v)) = cond
-                && op.holds(levels[*d], *v)
-            {
-                bits |= 1 << c;
-            }
-        }
-        bits
     }
 
     /// The bit of required actor `r`'s red line `ri` in `CapOutcome::violates_bits`.
@@ -2423,6 +2409,21 @@ fn utility_bounds(
     Some(UtilityBounds { suffix, reasons })
 }
 
+/// Bit c: caveat lift condition c (dimension, comparison, value) holds at
+/// `levels`; at most 64 conditions (`Screener::key_in` falls back to
+/// `Screener::key` beyond).
+fn cond_bits(conds: &[Option<(usize, Comparison, f64)>], levels: &[f64]) -> u64 {
+    let mut bits = 0u64;
+    for (c, cond) in conds.iter().enumerate() {
+        if let Some((d, op, v)) = cond
+            && op.holds(levels[*d], *v)
+        {
+            bits |= 1 << c;
+        }
+    }
+    bits
+}
+
 /// The table of [`LevelVerdicts`], when it applies: no level is derived
 /// from the allocation, some actor is required, every option level is
 /// finite, the required actors' red lines fit in 64 bits, and the table
@@ -2437,10 +2438,7 @@ fn level_verdicts(
     conds: &[Option<(usize, Comparison, f64)>],
     limit: usize,
 ) -> Option<LevelVerdicts> {
-    if p.deterrence.derives_levels()
-        || required.is_empty()
-        || required.iter().any(|ra| ra.red_bits_from.is_none())
-    {
+    if p.deterrence.derives_levels() || required.is_empty() {
         return None;
     }
     let nd = dim_default.len();
@@ -2448,6 +2446,7 @@ fn level_verdicts(
     let mut contribution = 0u64;
     let mut actor_lines = Vec::new();
     for ra in required {
+        // Red lines as bits: all of them within 64.
         let from = ra.red_bits_from?;
         for &(d, _, _) in &ra.weights {
             read[d] = true;
@@ -2554,14 +2553,7 @@ fn level_verdicts(
             conds: 0,
         };
         if few_conds {
-            // As `Screener::cond_bits`.
-            for (c, cond) in conds.iter().enumerate() {
-                if let Some((d, op, v)) = cond
-                    && op.holds(levels[*d], *v)
-                {
-                    f.conds |= 1 << c;
-                }
-            }
+            f.conds = cond_bits(conds, &levels);
         }
         for (r, ra) in required.iter().enumerate() {
             let on_margin = margin_verdict(ra.margin_on(&levels), precision);
@@ -2605,21 +2597,33 @@ struct RankKey {
 
 fn cmp_rank(sc: &Screener<'_, '_>, a: &(RankKey, u64), b: &(RankKey, u64)) -> Ordering {
     let (x, y) = (&a.0, &b.0);
-    y.passes
-        .cmp(&x.passes)
-        .then(y.undetermined.cmp(&x.undetermined))
-        .then(x.gap.total_cmp(&y.gap))
-        .then(y.deterrence.total_cmp(&x.deterrence))
-        .then(y.margin.total_cmp(&x.margin))
-        .then(x.cost.total_cmp(&y.cost))
-        .then_with(|| {
-            if a.1 == b.1 {
-                Ordering::Equal
-            } else {
-                let s = sc.p.scenario;
-                label(s, &decode(a.1, &sc.radices)).cmp(&label(s, &decode(b.1, &sc.radices)))
-            }
-        })
+    cmp_head(
+        (x.passes, x.undetermined, x.gap),
+        (y.passes, y.undetermined, y.gap),
+    )
+    .then(y.deterrence.total_cmp(&x.deterrence))
+    .then(y.margin.total_cmp(&x.margin))
+    .then(x.cost.total_cmp(&y.cost))
+    .then_with(|| {
+        if a.1 == b.1 {
+            Ordering::Equal
+        } else {
+            let s = sc.p.scenario;
+            label(s, &decode(a.1, &sc.radices)).cmp(&label(s, &decode(b.1, &sc.radices)))
+        }
+    })
+}
+
+/// The rank order's first keys (`cmp_rank`): passing first, then
+/// undetermined before failing (`Less`: `a` ranks higher).
+fn cmp_status(a: (bool, bool), b: (bool, bool)) -> Ordering {
+    b.0.cmp(&a.0).then(b.1.cmp(&a.1))
+}
+
+/// The rank order's first three keys (`cmp_rank`): status, then the smaller
+/// gap to passing, on (passes, undetermined, gap).
+fn cmp_head(a: (bool, bool, f64), b: (bool, bool, f64)) -> Ordering {
+    cmp_status((a.0, a.1), (b.0, b.1)).then(a.2.total_cmp(&b.2))
 }
 
 /// Which failing packages the screen scores (deterrence), from the best N
@@ -2632,12 +2636,9 @@ enum RankBar {
     Everyone,
     /// N = 0: none (passing packages are always scored).
     Nobody,
-    /// The N-th kept package's first three ranking keys.
-    Beat {
-        passes: bool,
-        undetermined: bool,
-        gap: f64,
-    },
+    /// The N-th kept package's first three ranking keys (passes,
+    /// undetermined, gap; `cmp_head`).
+    Beat((bool, bool, f64)),
 }
 
 impl RankBar {
@@ -2647,23 +2648,8 @@ impl RankBar {
         match (self, other) {
             (RankBar::Nobody, _) | (_, RankBar::Nobody) => RankBar::Nobody,
             (RankBar::Everyone, x) | (x, RankBar::Everyone) => x,
-            (
-                RankBar::Beat {
-                    passes,
-                    undetermined,
-                    gap,
-                },
-                RankBar::Beat {
-                    passes: p,
-                    undetermined: u,
-                    gap: g,
-                },
-            ) => {
-                if p.cmp(&passes)
-                    .then(u.cmp(&undetermined))
-                    .then(gap.total_cmp(&g))
-                    == Ordering::Less
-                {
+            (RankBar::Beat(a), RankBar::Beat(b)) => {
+                if cmp_head(a, b) == Ordering::Less {
                     self
                 } else {
                     other
@@ -2678,11 +2664,9 @@ impl RankBar {
         match self {
             RankBar::Everyone => true,
             RankBar::Nobody => false,
-            RankBar::Beat {
-                passes: p,
-                undetermined: u,
-                ..
-            } => p.cmp(&passes).then(u.cmp(&undetermined)) != Ordering::Greater,
+            RankBar::Beat((p, u, _)) => {
+                cmp_status((passes, undetermined), (p, u)) != Ordering::Greater
+            }
         }
     }
 
@@ -2692,16 +2676,7 @@ impl RankBar {
         match self {
             RankBar::Everyone => true,
             RankBar::Nobody => false,
-            RankBar::Beat {
-                passes: p,
-                undetermined: u,
-                gap: g,
-            } => {
-                p.cmp(&passes)
-                    .then(u.cmp(&undetermined))
-                    .then(gap.total_cmp(&g))
-                    != Ordering::Greater
-            }
+            RankBar::Beat(bar) => cmp_head((passes, undetermined, gap), bar) != Ordering::Greater,
         }
     }
 }
@@ -2806,11 +2781,9 @@ impl Acc {
     fn refresh_bar(&mut self) {
         let own = match self.top.last() {
             _ if self.n == 0 => RankBar::Nobody,
-            Some((k, _)) if self.top.len() == self.n => RankBar::Beat {
-                passes: k.passes,
-                undetermined: k.undetermined,
-                gap: k.gap,
-            },
+            Some((k, _)) if self.top.len() == self.n => {
+                RankBar::Beat((k.passes, k.undetermined, k.gap))
+            }
             _ => RankBar::Everyone,
         };
         self.bar = own.tighter(self.floor);
